@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * @file dlmrecover.h
+ * @brief libdlmrecover: the Linux DLM's slots and recovery callbacks,
+ *        visible, reusable and testable.
+ *
+ * @mainpage libdlmrecover
+ *
+ * Since Linux 3.3 the kernel DLM assigns every lockspace member a **slot**
+ * and calls three recovery callbacks on kernel lockspace users
+ * (`struct dlm_lockspace_ops`): `recover_prep`, then `recover_slot` once per
+ * failed member, then `recover_done` with the new slot table.  gfs2 builds
+ * its journal ids (jid = slot - 1), its first-mounter decision and its
+ * journal-recovery coordination on them (`fs/gfs2/lock_dlm.c`).
+ *
+ * This library gives any lockspace user the same machinery:
+ *
+ * - @ref slots "Slot tables": the kernel's slot assignment rule
+ *   (`dlm_slots_assign`), lookup, diff and formatting.
+ * - @ref events "Recovery events" and the @ref contract "callback-ordering
+ *   contract": a validator that reports the first violation of the order
+ *   the kernel guarantees.
+ * - @ref trace "Traces": events as JSON Lines, one schema shared by the
+ *   simulator, the kernel example module and `dlmctl recover watch`.
+ * - @ref coord "The coordinator": gfs2's first-mounter and
+ *   journal-recovery protocol as a sans-I/O state machine.
+ * - @ref sim "The simulator": a deterministic N-node cluster running the
+ *   coordinator on a simulated DLM, with fault injection and invariants.
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * errno on failure; no function keeps global mutable state; every object is
+ * owned by the caller and may be used from one thread at a time.
+ */
+#ifndef DLMRECOVER_H
+#define DLMRECOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Library version, major. */
+#define DLMR_VERSION_MAJOR 0
+/** Library version, minor. */
+#define DLMR_VERSION_MINOR 1
+
+/**
+ * @brief The library's version string, e.g. "0.1.0".
+ * @return a static string; never NULL.
+ */
+const char *dlmr_version(void);
+
+/**
+ * @defgroup slots Slot tables
+ * @brief The kernel DLM's slot assignment (`fs/dlm/member.c`,
+ *        `dlm_slots_assign`), as a library.
+ *
+ * Rules (Linux 6.1): a member keeps the slot it has; members without a slot
+ * are visited in nodeid order and each takes the lowest free slot (slots
+ * start at 1); the new generation is the highest generation any member knows
+ * plus one; one member that does not support slots disables slots for the
+ * whole lockspace.  Slot tables are kept sorted by nodeid, as the kernel's
+ * `ls_nodes` list and the `recover_done` array are.
+ * @{
+ */
+
+/**
+ * Most slots one lockspace can carry: the kernel's `max_slots`, the number
+ * of `struct rcom_slot` that fit in one `DLM_MAX_APP_BUFSIZE` recovery
+ * message after `struct dlm_rcom` and `struct rcom_config` (Linux 6.1:
+ * (4096 - 24 - 48 - 32) / 16 = 249).
+ */
+#define DLMR_SLOTS_MAX 249
+
+/** Longest lockspace name, without the terminating NUL (`DLM_LOCKSPACE_LEN`). */
+#define DLMR_LSNAME_MAX 64
+
+/** One member's slot: mirrors the kernel's `struct dlm_slot`. */
+struct dlmr_slot {
+	uint32_t nodeid; /**< cluster node id, > 0 */
+	int slot;        /**< 1-based slot; jid = slot - 1 */
+};
+
+/** A lockspace's slot table after one membership change. */
+struct dlmr_slot_table {
+	uint32_t generation; /**< slot generation (0: never assigned) */
+	bool disabled;       /**< a member without slot support disabled slots */
+	unsigned int num;    /**< number of entries in @ref slots */
+	struct dlmr_slot slots[DLMR_SLOTS_MAX]; /**< sorted by nodeid */
+};
+
+/** Member flags for dlmr_slots_change(). */
+enum dlmr_member_flags {
+	/** The member's DLM does not support slots (pre-3.3 protocol). */
+	DLMR_MEMBER_NO_SLOTS = 1u << 0,
+	/**
+	 * The member left and came back within one membership change (the
+	 * kernel's `node->new`): its old slot is released and it is assigned
+	 * one like any new member.
+	 */
+	DLMR_MEMBER_READDED = 1u << 1,
+};
+
+/** One member of the new membership passed to dlmr_slots_change(). */
+struct dlmr_member {
+	uint32_t nodeid; /**< cluster node id, > 0 */
+	unsigned int flags; /**< a set of @ref dlmr_member_flags */
+};
+
+/**
+ * @brief Initialise an empty slot table (generation 0, no members).
+ * @param t the table.
+ */
+void dlmr_slots_init(struct dlmr_slot_table *t);
+
+/**
+ * @brief Apply one membership change the way one kernel recovery does.
+ *
+ * Members of @p t absent from @p members are removed; members of @p members
+ * absent from @p t are added and given the lowest free slots in nodeid
+ * order; the generation becomes the old one plus one.
+ *
+ * @param t the table, updated in place only on success.
+ * @param members the complete new membership, in any order.
+ * @param n number of entries in @p members (0 empties the table).
+ * @retval 0 success.
+ * @retval -EINVAL a nodeid of 0, a duplicate nodeid, or NULL arguments.
+ * @retval -E2BIG more than @ref DLMR_SLOTS_MAX members.
+ * @retval -EOPNOTSUPP a member has @ref DLMR_MEMBER_NO_SLOTS: @p t is
+ *         updated with `disabled` set, no slots and the generation kept,
+ *         as the kernel does (`dlm_slots_assign` returns -1).
+ */
+int dlmr_slots_change(struct dlmr_slot_table *t,
+		      const struct dlmr_member *members, size_t n);
+
+/**
+ * @brief Slot of a node.
+ * @return the slot (>= 1), or -ENOENT if @p nodeid is not in @p t.
+ */
+int dlmr_slots_slot(const struct dlmr_slot_table *t, uint32_t nodeid);
+
+/**
+ * @brief Journal id of a node: its slot minus one (gfs2's rule).
+ * @return the jid (>= 0), or -ENOENT if @p nodeid is not in @p t.
+ */
+int dlmr_slots_jid(const struct dlmr_slot_table *t, uint32_t nodeid);
+
+/** What changed between two slot tables; see dlmr_slots_diff(). */
+struct dlmr_slots_delta {
+	unsigned int num_added;   /**< entries in @ref added */
+	unsigned int num_removed; /**< entries in @ref removed */
+	unsigned int num_moved;   /**< nodes whose slot changed (a kernel bug) */
+	struct dlmr_slot added[DLMR_SLOTS_MAX];   /**< in new, not in old */
+	struct dlmr_slot removed[DLMR_SLOTS_MAX]; /**< in old, not in new */
+	struct dlmr_slot moved[DLMR_SLOTS_MAX];   /**< new slot of moved nodes */
+};
+
+/**
+ * @brief Compare two generations of a slot table.
+ * @param old_t the earlier table.
+ * @param new_t the later table.
+ * @param d receives the difference.
+ * @retval 0 success. @retval -EINVAL a NULL argument.
+ */
+int dlmr_slots_diff(const struct dlmr_slot_table *old_t,
+		    const struct dlmr_slot_table *new_t,
+		    struct dlmr_slots_delta *d);
+
+/**
+ * @brief Format a table the way the kernel logs it:
+ *        `generation G slots N S:NODEID ...` (slot:nodeid pairs).
+ * @param t the table.
+ * @param buf output buffer, always NUL-terminated when @p len > 0.
+ * @param len size of @p buf.
+ * @return the length of the full string (as snprintf), or -EINVAL.
+ */
+int dlmr_slots_format(const struct dlmr_slot_table *t, char *buf, size_t len);
+
+/** @} */
+
+/**
+ * @defgroup events Recovery events
+ * @brief One event type for callbacks, lock operations and protocol
+ *        decisions, shared by traces, the validator and the simulator.
+ * @{
+ */
+
+/** Event kinds.  The string names are the `event` field of the trace schema. */
+enum dlmr_event_type {
+	DLMR_EV_NONE = 0,
+	/* the DLM's recovery callbacks (struct dlm_lockspace_ops) */
+	DLMR_EV_PREP,      /**< "prep": recover_prep */
+	DLMR_EV_SLOT,      /**< "slot": recover_slot(nodeid, slot) */
+	DLMR_EV_DONE,      /**< "done": recover_done(slots, our_slot, generation) */
+	/* membership, as the cluster sees it */
+	DLMR_EV_JOIN,      /**< "join": node starts joining the lockspace */
+	DLMR_EV_LEAVE,     /**< "leave": node leaves cleanly */
+	DLMR_EV_CRASH,     /**< "crash": node fails */
+	/* lock operations of the coordinator */
+	DLMR_EV_LOCK,      /**< "lock": request or conversion */
+	DLMR_EV_GRANT,     /**< "grant": request granted */
+	DLMR_EV_AGAIN,     /**< "again": NOQUEUE request refused (-EAGAIN) */
+	DLMR_EV_UNLOCK,    /**< "unlock" */
+	/* protocol decisions */
+	DLMR_EV_RECOVER,   /**< "recover": start recovering journal jid */
+	DLMR_EV_RECOVERED, /**< "recovered": journal recovery result */
+	DLMR_EV_BLOCK,     /**< "block": locking blocked */
+	DLMR_EV_UNBLOCK,   /**< "unblock": locking unblocked */
+	DLMR_EV_MOUNTED,   /**< "mounted": mount finished (jid, first) */
+	DLMR_EV_FIRST_DONE,/**< "first_done": first-mount recovery finished */
+	DLMR_EV_UNMOUNTED, /**< "unmounted" */
+	DLMR_EV_VIOLATION, /**< "violation": an invariant failed (detail) */
+	/* event stream housekeeping (kernel watch) */
+	DLMR_EV_LOST,      /**< "lost": events were lost (count in seq) */
+	DLMR_EV_TYPE_MAX
+};
+
+/** DLM lock modes, numbered as in `include/uapi/linux/dlmconstants.h`. */
+enum dlmr_mode {
+	DLMR_MODE_IV = -1, /**< invalid / not held */
+	DLMR_MODE_NL = 0,  /**< null */
+	DLMR_MODE_CR = 1,  /**< concurrent read */
+	DLMR_MODE_CW = 2,  /**< concurrent write */
+	DLMR_MODE_PR = 3,  /**< protected read */
+	DLMR_MODE_PW = 4,  /**< protected write */
+	DLMR_MODE_EX = 5,  /**< exclusive */
+};
+
+/** Lock request flags, a subset of the DLM's `DLM_LKF_*`. */
+enum dlmr_lkf {
+	DLMR_LKF_NOQUEUE = 0x00000001, /**< fail with -EAGAIN instead of waiting */
+	DLMR_LKF_CONVERT = 0x00000004, /**< convert an existing lock */
+	DLMR_LKF_VALBLK  = 0x00000008, /**< read/write the lock value block */
+};
+
+/** Size of the lock value block used by the coordinator (gfs2's `GDLM_LVB_SIZE`). */
+#define DLMR_LVB_SIZE 32
+
+/** Longest free-text detail carried by an event. */
+#define DLMR_DETAIL_MAX 160
+
+/**
+ * One event.  Which fields are meaningful depends on @ref type; the others
+ * are zero.  In JSON, fields that are not meaningful are omitted.
+ */
+struct dlmr_event {
+	enum dlmr_event_type type; /**< the kind */
+	uint64_t step;       /**< simulator step ("step"), 0 if none */
+	uint64_t time_ns;    /**< kernel timestamp, ns ("time_ns"), 0 if none */
+	uint64_t seq;        /**< per-lockspace sequence number ("seq"), 0 if none */
+	uint32_t node;       /**< nodeid of the node that observed it ("node") */
+	char ls[DLMR_LSNAME_MAX + 1]; /**< lockspace name ("ls") */
+	uint32_t nodeid;     /**< slot: the failed node ("nodeid") */
+	int slot;            /**< slot: the failed node's slot ("slot") */
+	uint32_t generation; /**< done: slot generation ("generation") */
+	int our_slot;        /**< done: our slot ("our_slot") */
+	unsigned int num_slots; /**< done: entries in @ref slots */
+	struct dlmr_slot slots[DLMR_SLOTS_MAX]; /**< done: table ("slots") */
+	const char *resource; /**< lock events: "control", "mounted", "journal" ("resource") */
+	int jid;             /**< recover/recovered/mounted/journal locks ("jid"), -1 if none */
+	int mode;            /**< lock events: an @ref dlmr_mode ("mode") */
+	unsigned int flags;  /**< lock events: @ref dlmr_lkf set ("flags") */
+	int status;          /**< again/recovered: result code ("status") */
+	bool first;          /**< mounted: first mounter ("first") */
+	char detail[DLMR_DETAIL_MAX]; /**< free text ("detail") */
+};
+
+/**
+ * @brief Name of an event kind as used in traces.
+ * @return a static string, or NULL for an unknown value.
+ */
+const char *dlmr_event_name(enum dlmr_event_type type);
+
+/**
+ * @brief Event kind from its trace name.
+ * @return the kind, or DLMR_EV_NONE if @p name is unknown.
+ */
+enum dlmr_event_type dlmr_event_from_name(const char *name);
+
+/** @} */
+
+/**
+ * @defgroup trace Traces (JSON Lines)
+ * @brief The one trace schema, written and read with json-c.
+ *
+ * One JSON object per line.  Always present: `event` (see
+ * @ref dlmr_event_type), `node`, `ls`.  Present when meaningful: `step`,
+ * `time_ns`, `seq`, `nodeid`, `slot`, `generation`, `our_slot`, `slots` (an
+ * array of `{"nodeid":N,"slot":S}` in nodeid order), `resource`, `jid`,
+ * `mode` (a name: "NL", "CR", "CW", "PR", "PW", "EX"), `flags` (an array of
+ * "NOQUEUE", "CONVERT", "VALBLK"), `status`, `first`, `detail`.
+ * docs/trace-format.md is the full reference.
+ * @{
+ */
+
+/**
+ * @brief Write one event as one JSON object (no newline).
+ * @param ev the event.
+ * @param buf output buffer.
+ * @param len size of @p buf.
+ * @return the string length, -ENOSPC if it does not fit, -EINVAL.
+ */
+int dlmr_trace_format(const struct dlmr_event *ev, char *buf, size_t len);
+
+/**
+ * @brief Parse one JSON Lines line into an event.
+ * @param line the line (a trailing newline is allowed).
+ * @param ev receives the event.
+ * @param err receives a one-line reason on failure (may be NULL).
+ * @param errlen size of @p err.
+ * @retval 0 success.
+ * @retval -EINVAL malformed JSON, an unknown event, a missing or mistyped
+ *         field, a value out of range; @p err says which.
+ */
+int dlmr_trace_parse(const char *line, struct dlmr_event *ev,
+		     char *err, size_t errlen);
+
+/** @} */
+
+/**
+ * @defgroup contract The callback-ordering contract
+ * @brief A validator of the order in which the kernel DLM calls
+ *        `recover_prep`, `recover_slot` and `recover_done`.
+ *
+ * One validator follows any number of streams, one per (node, lockspace);
+ * events of other kinds are ignored.  The rules, each from Linux 6.1:
+ * - the first callback of a stream is `done` (initial join: no `prep`);
+ * - `prep` is not repeated before the next `done` (`dlm_ls_stop` calls it
+ *   only when it clears `LSFL_RUNNING`);
+ * - `slot` only between `prep` and `done`, once per node per recovery,
+ *   never for the observing node, with the slot the node had;
+ * - `done` generations strictly increase; `our_slot` never changes once
+ *   set; the table has unique nodeids and slots >= 1, contains the
+ *   observing node with `our_slot`, and keeps every surviving member's slot;
+ *   a node reported by `slot` is not in the next table;
+ * - `done` after `prep` is required before the next `prep`.
+ * @{
+ */
+
+/** Opaque validator. */
+struct dlmr_contract;
+
+/**
+ * @brief Create a validator.
+ * @param out receives the validator.
+ * @retval 0 success. @retval -ENOMEM. @retval -EINVAL @p out is NULL.
+ */
+int dlmr_contract_new(struct dlmr_contract **out);
+
+/** @brief Free a validator (NULL is allowed). */
+void dlmr_contract_free(struct dlmr_contract *c);
+
+/**
+ * @brief Feed one event.
+ * @retval 0 the event is consistent with everything seen so far.
+ * @retval 1 a violation; dlmr_contract_reason() says which rule.  Later
+ *         calls keep validating from the state after the event.
+ * @retval -EINVAL NULL arguments. @retval -ENOMEM.
+ */
+int dlmr_contract_feed(struct dlmr_contract *c, const struct dlmr_event *ev);
+
+/**
+ * @brief The reason of the last violation, one line, without a newline.
+ * @return a string owned by @p c, valid until the next call; "" if none.
+ */
+const char *dlmr_contract_reason(const struct dlmr_contract *c);
+
+/** @} */
+
+/**
+ * @defgroup coord The coordinator (gfs2's protocol, sans I/O)
+ * @brief gfs2's first-mounter and journal-recovery protocol
+ *        (`fs/gfs2/lock_dlm.c`, Linux 6.1) as a state machine.
+ *
+ * The coordinator does no I/O, keeps no clock and starts no thread.  The
+ * caller feeds it inputs (recovery callbacks, lock completions, journal
+ * recovery results, timer expiries) with dlmr_coord_feed() and carries out
+ * the actions it asks for, read with dlmr_coord_next().  Two locks are used,
+ * as in gfs2: the **control lock** (its value block holds the recovery
+ * generation and the bitmap of journals needing recovery, see
+ * dlmr_lvb_encode()) and the **mounted lock** (EX NOQUEUE decides the first
+ * mounter; PR is held while mounted).  At most one lock operation is
+ * outstanding at a time; the caller answers it with @ref DLMR_IN_LOCK_DONE.
+ * @{
+ */
+
+/** Most journals the control value block can describe: (32 - 8) * 8. */
+#define DLMR_JOURNALS_MAX 192
+
+/** The coordinator's two locks. */
+enum dlmr_lock_id {
+	DLMR_LOCK_CONTROL = 0, /**< gfs2's control_lock (with LVB) */
+	DLMR_LOCK_MOUNTED = 1, /**< gfs2's mounted_lock */
+};
+
+/** Journal recovery results, as gfs2's `LM_RD_*`. */
+enum dlmr_journal_result {
+	DLMR_JOURNAL_SUCCESS = 1, /**< journal clean or replayed */
+	DLMR_JOURNAL_GAVEUP = 2,  /**< another node holds the journal: retry */
+};
+
+/** Inputs to the coordinator. */
+enum dlmr_input_type {
+	DLMR_IN_MOUNT = 1,   /**< start mounting (after the lockspace join's first done) */
+	DLMR_IN_PREP,        /**< recover_prep callback */
+	DLMR_IN_SLOT,        /**< recover_slot callback (nodeid, slot) */
+	DLMR_IN_DONE,        /**< recover_done callback (slots, our_slot, generation) */
+	DLMR_IN_LOCK_DONE,   /**< completion of the outstanding lock operation */
+	DLMR_IN_JOURNAL_DONE,/**< a journal recovery finished (jid, result) */
+	DLMR_IN_FIRST_RECOVERY_DONE, /**< first mounter: every journal checked */
+	DLMR_IN_TIMER,       /**< the timer asked for by @ref DLMR_ACT_TIMER expired */
+	DLMR_IN_UNMOUNT,     /**< start unmounting */
+};
+
+/** One input.  Fields not used by @ref type are ignored. */
+struct dlmr_input {
+	enum dlmr_input_type type; /**< the kind */
+	uint32_t nodeid;     /**< SLOT: failed node */
+	int slot;            /**< SLOT: its slot */
+	const struct dlmr_slot *slots; /**< DONE: the slot table */
+	unsigned int num_slots;        /**< DONE: entries in slots */
+	int our_slot;        /**< DONE: our slot */
+	uint32_t generation; /**< DONE: generation */
+	int lock;            /**< LOCK_DONE: a @ref dlmr_lock_id */
+	int status;          /**< LOCK_DONE: 0, -EAGAIN or another -errno */
+	const uint8_t *lvb;  /**< LOCK_DONE with VALBLK: the value block read */
+	bool lvb_invalid;    /**< LOCK_DONE: DLM_SBF_VALNOTVALID was set */
+	int jid;             /**< JOURNAL_DONE: the journal */
+	int result;          /**< JOURNAL_DONE: a @ref dlmr_journal_result */
+};
+
+/** Actions the coordinator asks for. */
+enum dlmr_action_type {
+	DLMR_ACT_LOCK = 1,   /**< request/convert lock (mode, flags, lvb) */
+	DLMR_ACT_UNLOCK,     /**< release lock */
+	DLMR_ACT_RECOVER,    /**< recover journal jid, then feed JOURNAL_DONE */
+	DLMR_ACT_BLOCK,      /**< block normal locking */
+	DLMR_ACT_UNBLOCK,    /**< unblock normal locking */
+	DLMR_ACT_MOUNTED,    /**< mount finished: jid, first */
+	DLMR_ACT_FIRST_DONE, /**< first-mount recovery finished; others may mount */
+	DLMR_ACT_TIMER,      /**< feed DLMR_IN_TIMER after timer_ms (one timer) */
+	DLMR_ACT_UNMOUNTED,  /**< unmount finished; the lockspace may be left */
+	DLMR_ACT_FAILED,     /**< mount failed with error */
+};
+
+/** One action. */
+struct dlmr_action {
+	enum dlmr_action_type type; /**< the kind */
+	int lock;            /**< LOCK/UNLOCK: a @ref dlmr_lock_id */
+	int mode;            /**< LOCK: a @ref dlmr_mode */
+	unsigned int flags;  /**< LOCK: @ref dlmr_lkf set */
+	bool write_lvb;      /**< LOCK: with VALBLK on a down-conversion, write lvb */
+	uint8_t lvb[DLMR_LVB_SIZE]; /**< LOCK: the value block to write */
+	int jid;             /**< RECOVER, MOUNTED */
+	bool first;          /**< MOUNTED: first mounter */
+	unsigned int timer_ms; /**< TIMER */
+	int error;           /**< FAILED: negative errno */
+};
+
+/** Coordinator settings. */
+struct dlmr_coord_config {
+	unsigned int journals; /**< journals in the filesystem, 1..DLMR_JOURNALS_MAX */
+	bool spectator;        /**< never first mounter, no journal (gfs2 "spectator") */
+	unsigned int mutant;   /**< 0: gfs2's protocol; else a planted bug (tests) */
+};
+
+/** Opaque coordinator. */
+struct dlmr_coord;
+
+/**
+ * @brief Create a coordinator for one node and one lockspace.
+ * @retval 0 success. @retval -EINVAL bad config. @retval -ENOMEM.
+ */
+int dlmr_coord_new(const struct dlmr_coord_config *cfg, struct dlmr_coord **out);
+
+/** @brief Free a coordinator (NULL is allowed). */
+void dlmr_coord_free(struct dlmr_coord *c);
+
+/**
+ * @brief Feed one input; queued actions are then read with dlmr_coord_next().
+ * @retval 0 accepted.
+ * @retval -EINVAL malformed input (e.g. a jid out of range).
+ * @retval -EPROTO an input that cannot happen in the current state (e.g. a
+ *         lock completion with no lock outstanding).
+ */
+int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *in);
+
+/**
+ * @brief Take the next queued action.
+ * @retval 1 @p out holds an action. @retval 0 none queued.
+ */
+int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out);
+
+/** Observable coordinator state (gfs2's sysfs `lock_module` files). */
+struct dlmr_coord_status {
+	int jid;            /**< our jid, -1 before the first done */
+	bool first;         /**< we were (are) the first mounter */
+	bool first_done;    /**< first-mount recovery finished */
+	bool blocked;       /**< locking blocked (gfs2 `block`) */
+	bool mounted;       /**< mount finished */
+	uint32_t recover_block; /**< generation at the last prep */
+	uint32_t recover_start; /**< generation at the last done */
+	uint32_t recover_mount; /**< generation of our first done */
+};
+
+/** @brief Read the coordinator's state. @retval 0, or -EINVAL. */
+int dlmr_coord_status(const struct dlmr_coord *c, struct dlmr_coord_status *st);
+
+/**
+ * @brief Encode gfs2's control lock value block.
+ *
+ * Layout (little-endian, 32 bytes): bytes 0-3 generation; bytes 4-7 unused
+ * (zero); bytes 8-31 bitmap, bit j (byte 8 + j/8, bit j%8) set when journal
+ * j needs recovery.
+ * @param generation the generation.
+ * @param jids journals needing recovery.
+ * @param n entries in @p jids.
+ * @param lvb receives the value block.
+ * @retval 0. @retval -EINVAL a jid >= DLMR_JOURNALS_MAX.
+ */
+int dlmr_lvb_encode(uint32_t generation, const int *jids, size_t n,
+		    uint8_t lvb[DLMR_LVB_SIZE]);
+
+/**
+ * @brief Decode gfs2's control lock value block.
+ * @param lvb the value block.
+ * @param generation receives the generation.
+ * @param jids receives the journals needing recovery, ascending (may be NULL).
+ * @param max room in @p jids.
+ * @return the number of journals set (may exceed @p max).
+ */
+int dlmr_lvb_decode(const uint8_t lvb[DLMR_LVB_SIZE], uint32_t *generation,
+		    int *jids, size_t max);
+
+/** @} */
+
+/**
+ * @defgroup sim The simulator
+ * @brief A deterministic N-node cluster (1 to @ref DLMR_SIM_NODES_MAX):
+ *        a simulated DLM, each node running the coordinator, a seeded
+ *        scheduler, fault injection and invariants S1-S5.
+ *
+ * Scenario files are described in docs/scenario-format.md.  The same
+ * scenario and seed always produce the same events.
+ * @{
+ */
+
+/** Most nodes in a simulated cluster. */
+#define DLMR_SIM_NODES_MAX 32
+
+/** Opaque parsed scenario. */
+struct dlmr_scenario;
+
+/**
+ * @brief The built-in default scenario's text (3 nodes; cold start; a node
+ *        crashes while mounted; recovery; rejoin).
+ * @return a static string.
+ */
+const char *dlmr_scenario_default_text(void);
+
+/**
+ * @brief Parse a scenario.
+ * @param text the scenario text.
+ * @param name file name used in error messages ("file:line: problem").
+ * @param out receives the scenario.
+ * @param err receives a one-line error on failure (may be NULL).
+ * @param errlen size of @p err.
+ * @retval 0 success. @retval -EINVAL a syntax or semantic error (in @p err).
+ * @retval -ENOMEM.
+ */
+int dlmr_scenario_parse(const char *text, const char *name,
+			struct dlmr_scenario **out, char *err, size_t errlen);
+
+/** @brief Free a scenario (NULL is allowed). */
+void dlmr_scenario_free(struct dlmr_scenario *s);
+
+/** @brief The seed named in the scenario (its `seed` line), or 1. */
+uint64_t dlmr_scenario_seed(const struct dlmr_scenario *s);
+
+/**
+ * @brief Called for every event a simulation produces, in order.
+ * @param ev the event, valid during the call only.
+ * @param arg the caller's pointer.
+ */
+typedef void (*dlmr_sim_event_fn)(const struct dlmr_event *ev, void *arg);
+
+/** What a finished simulation decided; see dlmr_sim_run(). */
+struct dlmr_sim_result {
+	unsigned int nodes;  /**< nodes in the scenario */
+	uint64_t steps;      /**< steps run */
+	bool violated;       /**< an invariant failed */
+	char violation[DLMR_DETAIL_MAX]; /**< which one and why */
+	uint32_t first_mounter[8]; /**< nodeid of the first mounter of each cold start */
+	unsigned int cold_starts;  /**< entries in first_mounter */
+	int jid[DLMR_SIM_NODES_MAX + 1]; /**< final jid per nodeid (index), -1 if not mounted */
+	bool alive[DLMR_SIM_NODES_MAX + 1]; /**< node up at the end */
+	unsigned int recoveries; /**< journal recoveries that replayed a dirty journal */
+	struct {
+		int jid;         /**< the journal */
+		uint32_t by;     /**< the node that replayed it */
+		uint64_t step;   /**< when */
+	} recovered[64];     /**< the first 64 replays */
+};
+
+/**
+ * @brief Run a scenario to its end.
+ * @param s the scenario.
+ * @param seed the scheduler seed.
+ * @param fn called for every event (may be NULL).
+ * @param arg passed to @p fn.
+ * @param res receives the result (may be NULL).
+ * @retval 0 every invariant held. @retval 1 an invariant failed.
+ * @retval -ENOMEM. @retval -EINVAL NULL scenario.
+ */
+int dlmr_sim_run(const struct dlmr_scenario *s, uint64_t seed,
+		 dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DLMRECOVER_H */
