@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Parsed scenario (internal).  The text format is documented in
+ * docs/scenario-format.md; dlmr_scenario_parse() fills this.
+ */
+#ifndef DLMR_SCENARIO_H
+#define DLMR_SCENARIO_H
+
+#include "internal.h"
+
+#define DLMR_SCEN_CMDS_MAX 256
+#define DLMR_SCEN_STEP_LIMIT_DEFAULT 20000
+
+enum dlmr_scen_op {
+	DLMR_SCEN_MOUNT = 1, /* "mount NODES": join + mount, concurrently */
+	DLMR_SCEN_WAIT,      /* "wait": run until quiescent */
+	DLMR_SCEN_CRASH,     /* "crash NODES [at EVENT[:RESOURCE] [on NODE]]" */
+	DLMR_SCEN_LEAVE,     /* "leave NODES": clean unmount, leave lockspace */
+};
+
+/* Resource qualifier of a trigger ("at lock:control"). */
+enum dlmr_scen_res {
+	DLMR_SCEN_RES_ANY = 0,
+	DLMR_SCEN_RES_CONTROL,
+	DLMR_SCEN_RES_MOUNTED,
+	DLMR_SCEN_RES_JOURNAL,
+};
+
+struct dlmr_scen_cmd {
+	enum dlmr_scen_op op;
+	uint64_t nodes;      /* bit n set: nodeid n (1..32) */
+	/* CRASH with a trigger: fire when node `on` emits event `at` */
+	enum dlmr_event_type at;   /* DLMR_EV_NONE: crash at once */
+	enum dlmr_scen_res at_res; /* resource qualifier for lock events */
+	uint32_t on;               /* 0: each crashed node itself */
+	unsigned int line;         /* source line, for messages */
+};
+
+struct dlmr_scenario {
+	char name[256];            /* file name given to the parser */
+	unsigned int nodes;        /* 1..DLMR_SIM_NODES_MAX */
+	unsigned int journals;     /* 1..DLMR_SIM_NODES_MAX; default nodes */
+	char ls[DLMR_LSNAME_MAX + 1]; /* lockspace name; default "gfs0" */
+	uint64_t seed;             /* default 1 */
+	bool has_seed;
+	uint64_t step_limit;       /* default DLMR_SCEN_STEP_LIMIT_DEFAULT */
+	unsigned int ncmds;
+	struct dlmr_scen_cmd cmds[DLMR_SCEN_CMDS_MAX];
+};
+
+#endif
