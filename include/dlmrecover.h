@@ -390,10 +390,17 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
 /** Most journals the control value block can describe: (32 - 8) * 8. */
 #define DLMR_JOURNALS_MAX 192
 
-/** The coordinator's two locks. */
+/** The coordinator's locks. */
 enum dlmr_lock_id {
 	DLMR_LOCK_CONTROL = 0, /**< gfs2's control_lock (with LVB) */
 	DLMR_LOCK_MOUNTED = 1, /**< gfs2's mounted_lock */
+	DLMR_LOCK_JOURNAL = 2, /**< the lock of journal `jid` (gfs2's journal glock) */
+};
+
+/** The coordinator's timers (each is one-shot; see @ref DLMR_ACT_TIMER). */
+enum dlmr_timer_id {
+	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry */
+	DLMR_TIMER_WORK = 1,  /**< gfs2_control_func() queued (delay 0 or 1 s) */
 };
 
 /** Journal recovery results, as gfs2's `LM_RD_*`. */
@@ -410,7 +417,6 @@ enum dlmr_input_type {
 	DLMR_IN_DONE,        /**< recover_done callback (slots, our_slot, generation) */
 	DLMR_IN_LOCK_DONE,   /**< completion of the outstanding lock operation */
 	DLMR_IN_JOURNAL_DONE,/**< a journal recovery finished (jid, result) */
-	DLMR_IN_FIRST_RECOVERY_DONE, /**< first mounter: every journal checked */
 	DLMR_IN_TIMER,       /**< the timer asked for by @ref DLMR_ACT_TIMER expired */
 	DLMR_IN_UNMOUNT,     /**< start unmounting */
 };
@@ -425,10 +431,11 @@ struct dlmr_input {
 	int our_slot;        /**< DONE: our slot */
 	uint32_t generation; /**< DONE: generation */
 	int lock;            /**< LOCK_DONE: a @ref dlmr_lock_id */
+	int timer;           /**< TIMER: a @ref dlmr_timer_id */
 	int status;          /**< LOCK_DONE: 0, -EAGAIN or another -errno */
 	const uint8_t *lvb;  /**< LOCK_DONE with VALBLK: the value block read */
 	bool lvb_invalid;    /**< LOCK_DONE: DLM_SBF_VALNOTVALID was set */
-	int jid;             /**< JOURNAL_DONE: the journal */
+	int jid;             /**< JOURNAL_DONE, LOCK_DONE of a journal lock: the journal */
 	int result;          /**< JOURNAL_DONE: a @ref dlmr_journal_result */
 };
 
@@ -441,7 +448,7 @@ enum dlmr_action_type {
 	DLMR_ACT_UNBLOCK,    /**< unblock normal locking */
 	DLMR_ACT_MOUNTED,    /**< mount finished: jid, first */
 	DLMR_ACT_FIRST_DONE, /**< first-mount recovery finished; others may mount */
-	DLMR_ACT_TIMER,      /**< feed DLMR_IN_TIMER after timer_ms (one timer) */
+	DLMR_ACT_TIMER,      /**< feed DLMR_IN_TIMER(timer) after timer_ms */
 	DLMR_ACT_UNMOUNTED,  /**< unmount finished; the lockspace may be left */
 	DLMR_ACT_FAILED,     /**< mount failed with error */
 };
@@ -454,9 +461,10 @@ struct dlmr_action {
 	unsigned int flags;  /**< LOCK: @ref dlmr_lkf set */
 	bool write_lvb;      /**< LOCK: with VALBLK on a down-conversion, write lvb */
 	uint8_t lvb[DLMR_LVB_SIZE]; /**< LOCK: the value block to write */
-	int jid;             /**< RECOVER, MOUNTED */
+	int jid;             /**< RECOVER, MOUNTED, journal LOCK/UNLOCK */
 	bool first;          /**< MOUNTED: first mounter */
-	unsigned int timer_ms; /**< TIMER */
+	int timer;           /**< TIMER: a @ref dlmr_timer_id */
+	unsigned int timer_ms; /**< TIMER: delay the kernel would use */
 	int error;           /**< FAILED: negative errno */
 };
 

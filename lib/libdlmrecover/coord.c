@@ -1,2 +1,1021 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "internal.h"
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The coordinator: gfs2's first-mounter and journal-recovery protocol
+ * (fs/gfs2/lock_dlm.c, Linux 6.1) as a sans-I/O state machine.
+ *
+ * The kernel runs this protocol on three kinds of threads:
+ *  - the mount thread: control_mount(), then init_journal() (take our own
+ *    journal lock, recover every journal if first mounter, else check our
+ *    own), then control_first_done() (first mounter only);
+ *  - the control work, gfs2_control_func(), queued by gdlm_recover_done()
+ *    and gdlm_recovery_result();
+ *  - one journal recovery per journal, gfs2_recover_func().
+ * Each wait of those threads (a lock completion, a sleep, a journal replay)
+ * is an input here, and everything between two waits is one atomic step,
+ * exactly as the kernel's spin_lock(&ls->ls_recover_spin) sections make it.
+ * The callbacks (gdlm_recover_prep/slot/done) are inputs that may arrive
+ * between any two steps.
+ *
+ * Modelling choices, each a place where a reader may disagree:
+ *  - The mount thread and the control work share the control lksb, as in
+ *    the kernel.  gfs2_control_func() returns at once while DFL_MOUNT_DONE
+ *    is clear or DFL_FIRST_MOUNT is set, which leaves one window where both
+ *    use it: the work running while control_first_done() converts it.
+ *    There, as in the kernel, the second dlm_lock() fails with -EBUSY
+ *    (fs/dlm/lock.c validate_lock_args) and its caller logs and goes on.
+ *  - msleep_interruptible(500) and queue_delayed_work() delays are timers
+ *    the caller fires whenever it likes: the protocol must not depend on
+ *    their length, and the simulator explores every order.
+ *  - queue_delayed_work() on a work already pending does nothing, as in the
+ *    kernel (so a 1 s GAVEUP delay is not shortened by a later queue(0)).
+ *  - gfs2_recover_journal() on a journal whose recovery is already running
+ *    returns -EBUSY and does nothing (JDF_RECOVERY); the same here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coord.h"
+
+/* fs/gfs2/lock_dlm.c: "4 byte generation number + 4 byte unused" */
+#define JID_BITMAP_OFFSET 8
+/* fs/gfs2/lock_dlm.c set_recover_size(): arrays grow by this many jids */
+#define RECOVER_SIZE_INC 16
+/* control_mount(): lvb_gen 0xFFFFFFFF forces mount attempts to fail */
+#define LVB_GEN_DISABLED 0xFFFFFFFFu
+
+/* ---- control lock value block ---------------------------------------- */
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+/* test_bit_le()/__set_bit_le(): bit j is bit j%8 of byte j/8 */
+static bool jid_bit(const uint8_t *lvb, int jid)
+{
+	return lvb[JID_BITMAP_OFFSET + jid / 8] & (1u << (jid % 8));
+}
+
+static void set_jid_bit(uint8_t *lvb, int jid, bool on)
+{
+	uint8_t m = (uint8_t)(1u << (jid % 8));
+
+	if (on)
+		lvb[JID_BITMAP_OFFSET + jid / 8] |= m;
+	else
+		lvb[JID_BITMAP_OFFSET + jid / 8] &= (uint8_t)~m;
+}
+
+static bool all_jid_bits_clear(const uint8_t *lvb)
+{
+	for (int i = JID_BITMAP_OFFSET; i < DLMR_LVB_SIZE; i++)
+		if (lvb[i])
+			return false;
+	return true;
+}
+
+DLMR_EXPORT int dlmr_lvb_encode(uint32_t generation, const int *jids, size_t n,
+				uint8_t lvb[DLMR_LVB_SIZE])
+{
+	if (!lvb || (n && !jids))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (jids[i] < 0 || jids[i] >= DLMR_JOURNALS_MAX)
+			return -EINVAL;
+	memset(lvb, 0, DLMR_LVB_SIZE);
+	put_le32(lvb, generation);
+	for (size_t i = 0; i < n; i++)
+		set_jid_bit(lvb, jids[i], true);
+	return 0;
+}
+
+DLMR_EXPORT int dlmr_lvb_decode(const uint8_t lvb[DLMR_LVB_SIZE],
+				uint32_t *generation, int *jids, size_t max)
+{
+	int count = 0;
+
+	if (!lvb)
+		return -EINVAL;
+	if (generation)
+		*generation = get_le32(lvb);
+	for (int j = 0; j < DLMR_JOURNALS_MAX; j++) {
+		if (!jid_bit(lvb, j))
+			continue;
+		if (jids && (size_t)count < max)
+			jids[count] = j;
+		count++;
+	}
+	return count;
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+static struct dlmr_action *push(struct dlmr_coord *c, enum dlmr_action_type t)
+{
+	struct dlmr_action *a;
+
+	/* The queue holds more than one step can produce (every journal
+	 * once, plus a handful); overflowing it is a bug in this file. */
+	if (c->aq_len >= COORD_ACTQ_MAX)
+		return NULL;
+	a = &c->aq[(c->aq_head + c->aq_len) % COORD_ACTQ_MAX];
+	c->aq_len++;
+	memset(a, 0, sizeof(*a));
+	a->type = t;
+	a->jid = -1;
+	return a;
+}
+
+static void act_lock(struct dlmr_coord *c, int lock, int jid, int mode,
+		     unsigned int flags, const uint8_t *lvb)
+{
+	struct dlmr_action *a = push(c, DLMR_ACT_LOCK);
+
+	if (lock == DLMR_LOCK_CONTROL)
+		c->ctrl_busy = true;
+	else if (lock == DLMR_LOCK_MOUNTED)
+		c->mnt_busy = true;
+	if (!a)
+		return;
+	a->lock = lock;
+	a->jid = jid;
+	a->mode = mode;
+	a->flags = flags;
+	if (lvb) {
+		a->write_lvb = true;
+		memcpy(a->lvb, lvb, DLMR_LVB_SIZE);
+	}
+}
+
+static void act_unlock(struct dlmr_coord *c, int lock, int jid)
+{
+	struct dlmr_action *a = push(c, DLMR_ACT_UNLOCK);
+
+	if (lock == DLMR_LOCK_CONTROL)
+		c->control_mode = DLMR_MODE_IV;
+	else if (lock == DLMR_LOCK_MOUNTED)
+		c->mounted_mode = DLMR_MODE_IV;
+	else
+		c->journal_held[jid] = false;
+	if (!a)
+		return;
+	a->lock = lock;
+	a->jid = jid;
+}
+
+static void act_simple(struct dlmr_coord *c, enum dlmr_action_type t, int jid)
+{
+	struct dlmr_action *a = push(c, t);
+
+	if (a)
+		a->jid = jid;
+}
+
+static void act_timer(struct dlmr_coord *c, int timer, unsigned int ms)
+{
+	struct dlmr_action *a = push(c, DLMR_ACT_TIMER);
+
+	if (!a)
+		return;
+	a->timer = timer;
+	a->timer_ms = ms;
+}
+
+/* DFL_BLOCK_LOCKS set/clear, reported as BLOCK/UNBLOCK on each change. */
+static void set_block(struct dlmr_coord *c, bool on)
+{
+	bool was = c->flags & CF_BLOCK_LOCKS;
+
+	if (on == was)
+		return;
+	if (on)
+		c->flags |= CF_BLOCK_LOCKS;
+	else
+		c->flags &= ~CF_BLOCK_LOCKS;
+	act_simple(c, on ? DLMR_ACT_BLOCK : DLMR_ACT_UNBLOCK, -1);
+}
+
+/* queue_delayed_work(gfs2_control_wq, &sdp->sd_control_work, delay) */
+static void queue_work(struct dlmr_coord *c, unsigned int ms)
+{
+	if (c->work_pending)
+		return;
+	c->work_pending = true;
+	act_timer(c, DLMR_TIMER_WORK, ms);
+}
+
+/* ---- journal recovery (gfs2_recover_func) ----------------------------- */
+
+/*
+ * gfs2_recover_journal(jd, wait): start recovering journal jid.  Our own
+ * journal is already locked by us (sd_journal_gh); any other is taken with
+ * LM_FLAG_TRY (DLM_LKF_NOQUEUE) so that a journal in use, or being
+ * recovered by another node, gives up ("jid=N: Busy").
+ */
+static void recover_journal(struct dlmr_coord *c, int jid)
+{
+	if (c->jrec[jid] != JR_IDLE)
+		return; /* JDF_RECOVERY already set: -EBUSY */
+	if (jid == c->jid) {
+		c->jrec[jid] = JR_REPLAY;
+		act_simple(c, DLMR_ACT_RECOVER, jid);
+		return;
+	}
+	c->jrec[jid] = JR_LOCK;
+	act_lock(c, DLMR_LOCK_JOURNAL, jid, DLMR_MODE_EX, DLMR_LKF_NOQUEUE,
+		 NULL);
+}
+
+static void first_recover_next(struct dlmr_coord *c);
+static void mount_finished_journal(struct dlmr_coord *c);
+static void maybe_unmounted(struct dlmr_coord *c);
+
+/* gdlm_recovery_result() */
+static void recovery_result(struct dlmr_coord *c, int jid, int result)
+{
+	/* don't care about the recovery of own journal during mount */
+	if (jid == c->jid)
+		return;
+	if (c->flags & CF_FIRST_MOUNT)
+		return;
+	if (c->recover_size < (unsigned int)jid + 1)
+		return; /* "recovery_result jid %d short size %d" */
+	c->recover_result[jid] = (uint8_t)result;
+	if (!(c->flags & CF_UNMOUNT))
+		queue_work(c, result == DLMR_JOURNAL_GAVEUP ? 1000 : 0);
+}
+
+/* A journal recovery ended (gfs2_recovery_done + the mount thread's wait). */
+static void journal_ended(struct dlmr_coord *c, int jid, int result)
+{
+	c->jrec[jid] = JR_IDLE;
+	recovery_result(c, jid, result);
+	if (c->mp == MP_FIRST_RECOVER && jid == c->mp_jid) {
+		c->mp_jid++;
+		first_recover_next(c);
+	} else if (c->mp == MP_OWN_RECOVER && jid == c->jid) {
+		mount_finished_journal(c);
+	}
+	maybe_unmounted(c);
+}
+
+/* ---- control work (gfs2_control_func) --------------------------------- */
+
+static void work_start(struct dlmr_coord *c);
+
+/* gfs2_control_func() returned; run it again if it was queued meanwhile */
+static void work_return(struct dlmr_coord *c)
+{
+	c->wp = WP_IDLE;
+	if (c->work_deferred) {
+		c->work_deferred = false;
+		c->work_pending = false;
+		work_start(c);
+	}
+}
+
+static void work_start(struct dlmr_coord *c)
+{
+	/* No MOUNT_DONE means we're still mounting; FIRST_MOUNT means
+	 * control_mount()/control_first_done() handle recovery. */
+	if (!(c->flags & CF_MOUNT_DONE) || (c->flags & CF_FIRST_MOUNT))
+		return;
+	c->w_block_gen = c->recover_block;
+	c->w_start_gen = c->recover_start;
+	/* Equal block_gen and start_gen: between recover_prep and
+	 * recover_done; nothing to do until recover_done. */
+	if (c->w_block_gen == c->w_start_gen)
+		return;
+	/* dlm_lock() on an lksb with a conversion in flight fails with
+	 * -EBUSY (validate_lock_args): "control lock EX error -16" */
+	if (c->ctrl_busy)
+		return;
+	c->wp = WP_EX;
+	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
+		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, NULL);
+}
+
+/* control_lock EX granted: propagate recover_submit[]/result[] to the lvb */
+static void work_ex_granted(struct dlmr_coord *c)
+{
+	uint32_t block_gen = c->w_block_gen, start_gen = c->w_start_gen;
+	uint32_t lvb_gen;
+	bool write_lvb = false;
+	unsigned int i;
+
+	memcpy(c->lvb_bits, c->control_lvb, DLMR_LVB_SIZE);
+	lvb_gen = get_le32(c->lvb_bits);
+
+	if (block_gen != c->recover_block || start_gen != c->recover_start) {
+		/* "recover generation %u block1 %u %u" */
+		c->wp = WP_ABORT_NL;
+		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+			 DLMR_LKF_CONVERT, NULL);
+		return;
+	}
+
+	if (lvb_gen <= start_gen) {
+		/* clear lvb bits for jids we've successfully recovered */
+		for (i = 0; i < c->recover_size; i++) {
+			if (c->recover_result[i] != DLMR_JOURNAL_SUCCESS)
+				continue;
+			c->recover_result[i] = 0;
+			if (!jid_bit(c->lvb_bits, (int)i))
+				continue;
+			set_jid_bit(c->lvb_bits, (int)i, false);
+			write_lvb = true;
+		}
+	}
+
+	if (lvb_gen == start_gen) {
+		/* failed slots before start_gen are already set in lvb */
+		for (i = 0; i < c->recover_size; i++) {
+			if (c->recover_submit[i] && c->recover_submit[i] < lvb_gen)
+				c->recover_submit[i] = 0;
+		}
+	} else if (lvb_gen < start_gen) {
+		/* failed slots before start_gen are not yet set in lvb */
+		for (i = 0; i < c->recover_size; i++) {
+			if (!c->recover_submit[i])
+				continue;
+			if (c->recover_submit[i] < start_gen) {
+				c->recover_submit[i] = 0;
+				set_jid_bit(c->lvb_bits, (int)i, true);
+			}
+		}
+		/* even with no bits to set, write the latest generation */
+		write_lvb = true;
+	}
+	/* else: we should be getting a recover_done() for lvb_gen soon */
+
+	c->work_write_lvb = write_lvb;
+	c->wp = WP_NL;
+	if (write_lvb) {
+		put_le32(c->lvb_bits, start_gen);
+		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+			 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, c->control_lvb);
+	} else {
+		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+			 DLMR_LKF_CONVERT, NULL);
+	}
+}
+
+/* control_lock back in NL: recover what the lvb asks for, or unblock */
+static void work_nl_done(struct dlmr_coord *c)
+{
+	int recover_set = 0;
+
+	for (unsigned int i = 0; i < c->recover_size; i++) {
+		if (jid_bit(c->lvb_bits, (int)i)) {
+			recover_journal(c, (int)i); /* gfs2_recover_set() */
+			recover_set++;
+		}
+	}
+	if (!recover_set &&
+	    c->recover_block == c->w_block_gen &&
+	    c->recover_start == c->w_start_gen) {
+		/* No more jid bits set in lvb, all recovery is done: unblock,
+		 * unless a new recover_prep blocked locks again meanwhile. */
+		set_block(c, false);
+	}
+	work_return(c);
+}
+
+/* ---- mount thread ------------------------------------------------------ */
+
+static void mount_fail(struct dlmr_coord *c, int error)
+{
+	struct dlmr_action *a;
+
+	/* fail: mounted_unlock(); control_unlock(); */
+	if (c->mounted_mode != DLMR_MODE_IV)
+		act_unlock(c, DLMR_LOCK_MOUNTED, -1);
+	if (c->control_mode != DLMR_MODE_IV)
+		act_unlock(c, DLMR_LOCK_CONTROL, -1);
+	c->mp = MP_FAILED;
+	c->mp_error = error;
+	a = push(c, DLMR_ACT_FAILED);
+	if (a)
+		a->error = error;
+}
+
+/* "restart:" in control_mount() */
+static void mount_restart(struct dlmr_coord *c)
+{
+	if (c->mounted_mode != DLMR_MODE_NL) {
+		c->mp = MP_MNT_RENL;
+		act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_NL,
+			 DLMR_LKF_CONVERT, NULL);
+		return;
+	}
+	/* msleep_interruptible(500): others need to do some work first */
+	c->mp = MP_SLEEP;
+	act_timer(c, DLMR_TIMER_MOUNT, 500);
+}
+
+/* init_journal(): take our own journal lock (sd_journal_gh, EX, NOEXP) */
+static void mount_take_journal(struct dlmr_coord *c)
+{
+	if (c->cfg.spectator) {
+		mount_finished_journal(c);
+		return;
+	}
+	c->mp = MP_JLOCK;
+	act_lock(c, DLMR_LOCK_JOURNAL, c->jid, DLMR_MODE_EX, 0, NULL);
+}
+
+/* "locks_done:" in control_mount() */
+static void mount_locks_done(struct dlmr_coord *c)
+{
+	uint32_t lvb_gen;
+
+	memcpy(c->lvb_bits, c->control_lvb, DLMR_LVB_SIZE);
+	lvb_gen = get_le32(c->lvb_bits);
+	if (lvb_gen == LVB_GEN_DISABLED) {
+		mount_fail(c, -EINVAL);
+		return;
+	}
+	if (c->mounted_mode == DLMR_MODE_EX) {
+		/* first mounter, keep both EX while doing first recovery */
+		set_block(c, false);
+		c->flags |= CF_MOUNT_DONE | CF_FIRST_MOUNT;
+		c->first = true;
+		mount_take_journal(c);
+		return;
+	}
+	c->mp = MP_CTRL_NL2;
+	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL, DLMR_LKF_CONVERT, NULL);
+}
+
+/* control_lock back to NL: may we finish mounting? */
+static void mount_check_lvb(struct dlmr_coord *c)
+{
+	uint32_t lvb_gen = get_le32(c->lvb_bits);
+
+	/* journals need recovery: wait until all are clear */
+	if (!all_jid_bits_clear(c->lvb_bits)) {
+		mount_restart(c);
+		return;
+	}
+	/* wait for mounted nodes to update the lvb to our generation */
+	if (lvb_gen < c->recover_mount) {
+		mount_restart(c);
+		return;
+	}
+	/* wait for the lvb to reach the latest recovery generation */
+	if (lvb_gen != c->recover_start) {
+		mount_restart(c);
+		return;
+	}
+	/* dlm recovery in progress, wait for it to finish */
+	if (c->recover_block == c->recover_start) {
+		mount_restart(c);
+		return;
+	}
+	set_block(c, false);
+	c->flags |= CF_MOUNT_DONE;
+	memset(c->recover_submit, 0, sizeof(c->recover_submit));
+	memset(c->recover_result, 0, sizeof(c->recover_result));
+	mount_take_journal(c);
+}
+
+/* init_journal(): first mounter recovers every journal, one at a time */
+static void first_recover_next(struct dlmr_coord *c)
+{
+	if (c->mp_jid < (int)c->cfg.journals) {
+		c->mp = MP_FIRST_RECOVER;
+		recover_journal(c, c->mp_jid);
+		/* already running (cannot happen at first mount): skip it */
+		if (c->jrec[c->mp_jid] == JR_IDLE) {
+			c->mp_jid++;
+			first_recover_next(c);
+		}
+		return;
+	}
+	/* gfs2_others_may_mount() -> control_first_done() */
+	c->mp = MP_FIRST_WAIT;
+	if (c->recover_start != c->recover_block) {
+		/* not between recover_prep and recover_done */
+		c->flags &= ~CF_FIRST_MOUNT;
+		c->flags |= CF_FIRST_MOUNT_DONE;
+		memset(c->recover_submit, 0, sizeof(c->recover_submit));
+		memset(c->recover_result, 0, sizeof(c->recover_result));
+		memset(c->lvb_bits, 0, DLMR_LVB_SIZE);
+		put_le32(c->lvb_bits, c->recover_start);
+		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+		c->mp = MP_FD_MNT;
+		act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_PR,
+			 DLMR_LKF_CONVERT, NULL);
+	}
+	/* else: wait_on_bit(DFL_DLM_RECOVERY), resumed by recover_done */
+}
+
+/* The mount thread's journal work is over: the filesystem is mounted. */
+static void mount_finished_journal(struct dlmr_coord *c)
+{
+	struct dlmr_action *a;
+
+	if (c->first) {
+		c->mp_jid = 0;
+		first_recover_next(c);
+		return;
+	}
+	c->mp = MP_MOUNTED;
+	a = push(c, DLMR_ACT_MOUNTED);
+	if (a) {
+		a->jid = c->jid;
+		a->first = false;
+	}
+	maybe_unmounted(c);
+}
+
+static void mount_own_journal_locked(struct dlmr_coord *c)
+{
+	c->journal_held[c->jid] = true;
+	if (c->first) {
+		c->mp_jid = 0;
+		first_recover_next(c);
+		return;
+	}
+	/* not first: gfs2_recover_journal(sdp->sd_jdesc, true) */
+	c->mp = MP_OWN_RECOVER;
+	recover_journal(c, c->jid);
+}
+
+static void first_done_finished(struct dlmr_coord *c)
+{
+	struct dlmr_action *a;
+
+	act_simple(c, DLMR_ACT_FIRST_DONE, c->jid);
+	c->mp = MP_MOUNTED;
+	a = push(c, DLMR_ACT_MOUNTED);
+	if (a) {
+		a->jid = c->jid;
+		a->first = true;
+	}
+	maybe_unmounted(c);
+}
+
+/* ---- unmount ----------------------------------------------------------- */
+
+static bool journals_idle(const struct dlmr_coord *c)
+{
+	for (unsigned int j = 0; j < c->cfg.journals; j++)
+		if (c->jrec[j] != JR_IDLE)
+			return false;
+	return true;
+}
+
+/* gdlm_unmount(): flush the control work, then release; the lockspace
+ * release purges control_lock and mounted_lock. */
+static void maybe_unmounted(struct dlmr_coord *c)
+{
+	if (!(c->flags & CF_UNMOUNT) || c->mp != MP_UNMOUNTING)
+		return;
+	if (c->wp != WP_IDLE || c->work_pending || !journals_idle(c))
+		return;
+	if (c->jid >= 0 && c->journal_held[c->jid])
+		act_unlock(c, DLMR_LOCK_JOURNAL, c->jid);
+	c->mp = MP_UNMOUNTED;
+	act_simple(c, DLMR_ACT_UNMOUNTED, c->jid);
+}
+
+/* ---- inputs ------------------------------------------------------------ */
+
+/* gdlm_recover_prep() */
+static void in_prep(struct dlmr_coord *c)
+{
+	c->recover_block = c->recover_start;
+	c->flags |= CF_DLM_RECOVERY;
+	if (!(c->flags & CF_MOUNT_DONE) || (c->flags & CF_FIRST_MOUNT))
+		return;
+	set_block(c, true);
+}
+
+/* gdlm_recover_slot() */
+static void in_slot(struct dlmr_coord *c, int slot)
+{
+	int jid = slot - 1;
+
+	if (c->recover_size < (unsigned int)jid + 1)
+		return; /* "recover_slot jid %d gen %u short size %d" */
+	c->recover_submit[jid] = c->recover_block;
+}
+
+/* set_recover_size() */
+static void set_recover_size(struct dlmr_coord *c, const struct dlmr_slot *s,
+			     unsigned int n)
+{
+	int max_jid = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (max_jid < s[i].slot - 1)
+			max_jid = s[i].slot - 1;
+	while (c->recover_size < (unsigned int)max_jid + 1 &&
+	       c->recover_size + RECOVER_SIZE_INC <= DLMR_JOURNALS_MAX)
+		c->recover_size += RECOVER_SIZE_INC;
+}
+
+/* gdlm_recover_done() */
+static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
+{
+	set_recover_size(c, in->slots, in->num_slots);
+	c->recover_start = in->generation;
+	if (!c->recover_mount) {
+		c->recover_mount = in->generation;
+		c->jid = in->our_slot - 1;
+	}
+	if (!(c->flags & CF_UNMOUNT))
+		queue_work(c, 0);
+	c->flags &= ~CF_DLM_RECOVERY;
+	/* wake_up_bit(DFL_DLM_RECOVERY): control_first_done() rechecks */
+	if (c->mp == MP_FIRST_WAIT)
+		first_recover_next(c);
+}
+
+static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
+			     int mode_requested)
+{
+	if (!in->status)
+		c->control_mode = mode_requested;
+	if (in->lvb && !in->status)
+		memcpy(c->control_lvb, in->lvb, DLMR_LVB_SIZE);
+
+	if (c->wp != WP_IDLE) {
+		switch (c->wp) {
+		case WP_EX:
+			if (in->status) {
+				work_return(c); /* "control lock EX error" */
+				break;
+			}
+			work_ex_granted(c);
+			break;
+		case WP_ABORT_NL:
+			work_return(c);
+			break;
+		case WP_NL:
+			if (in->status) {
+				work_return(c);
+				break;
+			}
+			work_nl_done(c);
+			break;
+		default:
+			break;
+		}
+		maybe_unmounted(c);
+		return 0;
+	}
+
+	switch (c->mp) {
+	case MP_CTRL_NL:
+		if (in->status) {
+			mount_fail(c, in->status);
+			break;
+		}
+		c->mp = MP_MNT_NL;
+		act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_NL, 0, NULL);
+		break;
+	case MP_CTRL_EX:
+		if (in->status == -EAGAIN) {
+			mount_restart(c);
+		} else if (in->status) {
+			mount_fail(c, in->status);
+		} else if (c->cfg.spectator) {
+			mount_locks_done(c);
+		} else {
+			c->mp = MP_MNT_EX;
+			act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_EX,
+				 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE, NULL);
+		}
+		break;
+	case MP_CTRL_NL2:
+		if (in->status) {
+			mount_fail(c, in->status);
+			break;
+		}
+		mount_check_lvb(c);
+		break;
+	case MP_FD_CTRL:
+		/* errors are logged and ignored by control_first_done() */
+		first_done_finished(c);
+		break;
+	default:
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int lock_done_mounted(struct dlmr_coord *c, const struct dlmr_input *in,
+			     int mode_requested)
+{
+	if (!in->status)
+		c->mounted_mode = mode_requested;
+
+	switch (c->mp) {
+	case MP_MNT_NL:
+		if (in->status) {
+			act_unlock(c, DLMR_LOCK_CONTROL, -1);
+			mount_fail(c, in->status);
+			break;
+		}
+		mount_restart(c);
+		break;
+	case MP_MNT_RENL:
+		if (in->status) {
+			mount_fail(c, in->status);
+			break;
+		}
+		c->mp = MP_SLEEP;
+		act_timer(c, DLMR_TIMER_MOUNT, 500);
+		break;
+	case MP_MNT_EX:
+		if (!in->status) {
+			mount_locks_done(c);
+		} else if (in->status == -EAGAIN) {
+			c->mp = MP_MNT_PR;
+			act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_PR,
+				 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE, NULL);
+		} else {
+			mount_fail(c, in->status);
+		}
+		break;
+	case MP_MNT_PR:
+		/* "not even -EAGAIN should happen here" */
+		if (in->status)
+			mount_fail(c, in->status);
+		else
+			mount_locks_done(c);
+		break;
+	case MP_FD_MNT:
+		/* control_first_done(): then control_lock NL, writing lvb.
+		 * If the control work has the lock in flight, dlm_lock()
+		 * fails with -EBUSY; the error is logged and ignored. */
+		if (c->ctrl_busy) {
+			first_done_finished(c);
+			break;
+		}
+		c->mp = MP_FD_CTRL;
+		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+			 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, c->control_lvb);
+		break;
+	default:
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int lock_done_journal(struct dlmr_coord *c, const struct dlmr_input *in)
+{
+	int jid = in->jid;
+
+	if (c->mp == MP_JLOCK && jid == c->jid && c->jrec[jid] == JR_IDLE) {
+		if (in->status) {
+			mount_fail(c, in->status);
+			return 0;
+		}
+		mount_own_journal_locked(c);
+		return 0;
+	}
+	if (c->jrec[jid] != JR_LOCK)
+		return -EPROTO;
+	if (in->status) {
+		/* GLR_TRYFAILED: "jid=%u: Busy" -> LM_RD_GAVEUP */
+		journal_ended(c, jid, DLMR_JOURNAL_GAVEUP);
+		return 0;
+	}
+	c->journal_held[jid] = true;
+	c->jrec[jid] = JR_REPLAY;
+	act_simple(c, DLMR_ACT_RECOVER, jid);
+	return 0;
+}
+
+static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
+{
+	int mode;
+
+	if (in->status > 0)
+		return -EINVAL;
+	switch (in->lock) {
+	case DLMR_LOCK_CONTROL:
+		if (!c->ctrl_busy)
+			return -EPROTO;
+		c->ctrl_busy = false;
+		/* the mode asked for is the one in the last LOCK action;
+		 * the state machine knows it from where it waits */
+		switch (c->wp != WP_IDLE ? (int)c->wp + 100 : (int)c->mp) {
+		case WP_EX + 100:
+		case MP_CTRL_EX:
+			mode = DLMR_MODE_EX;
+			break;
+		default:
+			mode = DLMR_MODE_NL;
+			break;
+		}
+		return lock_done_control(c, in, mode);
+	case DLMR_LOCK_MOUNTED:
+		if (!c->mnt_busy)
+			return -EPROTO;
+		c->mnt_busy = false;
+		switch (c->mp) {
+		case MP_MNT_EX:
+			mode = DLMR_MODE_EX;
+			break;
+		case MP_MNT_PR:
+		case MP_FD_MNT:
+			mode = DLMR_MODE_PR;
+			break;
+		default:
+			mode = DLMR_MODE_NL;
+			break;
+		}
+		return lock_done_mounted(c, in, mode);
+	case DLMR_LOCK_JOURNAL:
+		if (in->jid < 0 || in->jid >= (int)c->cfg.journals)
+			return -EINVAL;
+		return lock_done_journal(c, in);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int in_timer(struct dlmr_coord *c, int timer)
+{
+	if (timer == DLMR_TIMER_MOUNT) {
+		if (c->mp != MP_SLEEP)
+			return -EPROTO;
+		c->mp = MP_CTRL_EX;
+		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
+			 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE | DLMR_LKF_VALBLK,
+			 NULL);
+		return 0;
+	}
+	if (timer != DLMR_TIMER_WORK)
+		return -EINVAL;
+	if (!c->work_pending)
+		return -EPROTO;
+	/* A work item never runs twice at once: queued while running, it
+	 * runs again when the running instance returns. */
+	if (c->wp != WP_IDLE) {
+		c->work_deferred = true;
+		return 0;
+	}
+	c->work_pending = false;
+	work_start(c);
+	maybe_unmounted(c);
+	return 0;
+}
+
+static int in_journal_done(struct dlmr_coord *c, const struct dlmr_input *in)
+{
+	int jid = in->jid;
+
+	if (jid < 0 || jid >= (int)c->cfg.journals)
+		return -EINVAL;
+	if (in->result != DLMR_JOURNAL_SUCCESS &&
+	    in->result != DLMR_JOURNAL_GAVEUP)
+		return -EINVAL;
+	if (c->jrec[jid] != JR_REPLAY)
+		return -EPROTO;
+	/* gfs2_recover_func(): release the journal lock, unless it is ours */
+	if (jid != c->jid)
+		act_unlock(c, DLMR_LOCK_JOURNAL, jid);
+	journal_ended(c, jid, in->result);
+	return 0;
+}
+
+static int in_unmount(struct dlmr_coord *c)
+{
+	if (c->mp != MP_MOUNTED)
+		return -EPROTO;
+	c->flags |= CF_UNMOUNT;
+	c->mp = MP_UNMOUNTING;
+	/* flush_delayed_work(): a pending work runs now; the caller's
+	 * timer delivers it. */
+	maybe_unmounted(c);
+	return 0;
+}
+
+DLMR_EXPORT int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *in)
+{
+	if (!c || !in)
+		return -EINVAL;
+	switch (in->type) {
+	case DLMR_IN_MOUNT:
+		if (c->mp != MP_INIT)
+			return -EPROTO;
+		if (c->jid < 0 || c->jid >= (int)c->cfg.journals) {
+			/* no slot (slots disabled) or more members than
+			 * journals: gfs2 fails the mount later, in
+			 * init_journal() ("can't mount journal #%u") */
+			mount_fail(c, -EINVAL);
+			return 0;
+		}
+		/* control_mount() */
+		set_block(c, true);
+		c->mp = MP_CTRL_NL;
+		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+			 DLMR_LKF_VALBLK, NULL);
+		return 0;
+	case DLMR_IN_PREP:
+		in_prep(c);
+		return 0;
+	case DLMR_IN_SLOT:
+		if (in->slot < 1 || in->slot > DLMR_SLOTS_MAX)
+			return -EINVAL;
+		in_slot(c, in->slot);
+		return 0;
+	case DLMR_IN_DONE:
+		if (in->num_slots > DLMR_SLOTS_MAX || (in->num_slots && !in->slots))
+			return -EINVAL;
+		in_done(c, in);
+		return 0;
+	case DLMR_IN_LOCK_DONE:
+		return in_lock_done(c, in);
+	case DLMR_IN_JOURNAL_DONE:
+		return in_journal_done(c, in);
+	case DLMR_IN_TIMER:
+		return in_timer(c, in->timer);
+	case DLMR_IN_UNMOUNT:
+		return in_unmount(c);
+	default:
+		return -EINVAL;
+	}
+}
+
+DLMR_EXPORT int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out)
+{
+	if (!c || !out || !c->aq_len)
+		return 0;
+	*out = c->aq[c->aq_head];
+	c->aq_head = (c->aq_head + 1) % COORD_ACTQ_MAX;
+	c->aq_len--;
+	return 1;
+}
+
+int dlmr_coord_init(struct dlmr_coord *c, const struct dlmr_coord_config *cfg)
+{
+	if (!c || !cfg || !cfg->journals || cfg->journals > DLMR_JOURNALS_MAX)
+		return -EINVAL;
+	memset(c, 0, sizeof(*c));
+	c->cfg = *cfg;
+	c->jid = -1;
+	c->control_mode = DLMR_MODE_IV;
+	c->mounted_mode = DLMR_MODE_IV;
+	/* gdlm_mount(): set_recover_size(sdp, NULL, 0) */
+	c->recover_size = RECOVER_SIZE_INC;
+	return 0;
+}
+
+DLMR_EXPORT int dlmr_coord_new(const struct dlmr_coord_config *cfg,
+			       struct dlmr_coord **out)
+{
+	struct dlmr_coord *c;
+	int r;
+
+	if (!out)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	r = dlmr_coord_init(c, cfg);
+	if (r) {
+		free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+DLMR_EXPORT void dlmr_coord_free(struct dlmr_coord *c)
+{
+	free(c);
+}
+
+DLMR_EXPORT int dlmr_coord_status(const struct dlmr_coord *c,
+				  struct dlmr_coord_status *st)
+{
+	if (!c || !st)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	st->jid = c->jid;
+	st->first = c->first;
+	st->first_done = c->flags & CF_FIRST_MOUNT_DONE;
+	st->blocked = c->flags & CF_BLOCK_LOCKS;
+	st->mounted = c->mp == MP_MOUNTED || c->mp == MP_UNMOUNTING;
+	st->recover_block = c->recover_block;
+	st->recover_start = c->recover_start;
+	st->recover_mount = c->recover_mount;
+	return 0;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The coordinator's state (internal).  A plain struct with no pointers, so
+ * the simulator and the explorer can embed, copy, compare and hash it.
+ */
+#ifndef DLMR_COORD_H
+#define DLMR_COORD_H
+
+#include "internal.h"
+
+/* Journals the simulator uses at most; the public limit is larger. */
+#define COORD_ACTQ_MAX (DLMR_JOURNALS_MAX + 32)
+
+/* gfs2's DFL_* recovery flags (fs/gfs2/incore.h). */
+enum coord_flag {
+	CF_BLOCK_LOCKS = 1u << 0,
+	CF_MOUNT_DONE = 1u << 1,
+	CF_FIRST_MOUNT = 1u << 2,
+	CF_FIRST_MOUNT_DONE = 1u << 3,
+	CF_DLM_RECOVERY = 1u << 4,
+	CF_UNMOUNT = 1u << 5,
+};
+
+/* Where the mount "thread" is (control_mount, init_journal, first_done). */
+enum coord_mount_pc {
+	MP_INIT = 0,      /* created; lockspace being joined */
+	MP_CTRL_NL,       /* control_lock NL (new) outstanding */
+	MP_MNT_NL,        /* mounted_lock NL (new) outstanding */
+	MP_MNT_RENL,      /* restart: mounted_lock ->NL outstanding */
+	MP_SLEEP,         /* restart: msleep(500) */
+	MP_CTRL_EX,       /* control_lock ->EX NOQUEUE outstanding */
+	MP_MNT_EX,        /* mounted_lock ->EX NOQUEUE outstanding */
+	MP_MNT_PR,        /* mounted_lock ->PR NOQUEUE outstanding */
+	MP_CTRL_NL2,      /* control_lock ->NL outstanding */
+	MP_JLOCK,         /* own journal lock EX outstanding */
+	MP_FIRST_RECOVER, /* first mounter recovering journal mp_jid */
+	MP_OWN_RECOVER,   /* other mounter checking its own journal */
+	MP_FIRST_WAIT,    /* control_first_done waiting for recover_done */
+	MP_FD_MNT,        /* first_done: mounted_lock ->PR outstanding */
+	MP_FD_CTRL,       /* first_done: control_lock ->NL outstanding */
+	MP_MOUNTED,       /* mount finished */
+	MP_UNMOUNTING,    /* waiting for work and journal recoveries */
+	MP_UNMOUNTED,
+	MP_FAILED,
+};
+
+/* Where gfs2_control_func() is. */
+enum coord_work_pc {
+	WP_IDLE = 0,
+	WP_EX,            /* control_lock ->EX (VALBLK) outstanding */
+	WP_ABORT_NL,      /* generation changed: control_lock ->NL outstanding */
+	WP_NL,            /* control_lock ->NL (VALBLK if writing) outstanding */
+};
+
+/* Per-journal recovery (gfs2_recover_func) state. */
+enum coord_jrec {
+	JR_IDLE = 0,
+	JR_LOCK,          /* journal lock EX NOQUEUE outstanding */
+	JR_REPLAY,        /* RECOVER asked; waiting for JOURNAL_DONE */
+};
+
+struct dlmr_coord {
+	struct dlmr_coord_config cfg;
+	unsigned int flags;          /* enum coord_flag */
+	uint32_t recover_block;      /* ls_recover_block */
+	uint32_t recover_start;      /* ls_recover_start */
+	uint32_t recover_mount;      /* ls_recover_mount */
+	int jid;                     /* ls_jid, -1 before the first done */
+	bool first;                  /* ls_first */
+	unsigned int recover_size;   /* ls_recover_size */
+	uint32_t recover_submit[DLMR_JOURNALS_MAX];
+	uint8_t recover_result[DLMR_JOURNALS_MAX];
+	uint8_t control_lvb[DLMR_LVB_SIZE]; /* the control lksb's lvb */
+	uint8_t lvb_bits[DLMR_LVB_SIZE];    /* ls_lvb_bits */
+	int control_mode;            /* mode we hold (DLMR_MODE_IV: none) */
+	int mounted_mode;
+	bool journal_held[DLMR_JOURNALS_MAX]; /* we hold journal lock j */
+	/* lock operations in flight: lock id -> mode requested, -2 none */
+	bool ctrl_busy, mnt_busy;
+	/* mount thread */
+	enum coord_mount_pc mp;
+	int mp_jid;                  /* MP_FIRST_RECOVER: current journal */
+	int mp_error;
+	/* control work */
+	enum coord_work_pc wp;
+	bool work_pending;           /* queued (timer asked for) */
+	bool work_deferred;          /* queued again while running */
+	bool work_write_lvb;
+	uint32_t w_block_gen, w_start_gen;
+	/* journal recoveries */
+	uint8_t jrec[DLMR_JOURNALS_MAX]; /* enum coord_jrec */
+	/* action queue */
+	unsigned int aq_head, aq_len;
+	struct dlmr_action aq[COORD_ACTQ_MAX];
+};
+
+/* Initialise a coordinator in place (the simulator embeds them). */
+int dlmr_coord_init(struct dlmr_coord *c, const struct dlmr_coord_config *cfg);
+
+#endif
