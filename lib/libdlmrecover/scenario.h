@@ -48,4 +48,12 @@ struct dlmr_scenario {
 	struct dlmr_scen_cmd cmds[DLMR_SCEN_CMDS_MAX];
 };
 
+/*
+ * dlmr_scenario_parse() on a buffer of @len bytes that need not be
+ * NUL-terminated, so that a NUL byte read from a file is reported as an
+ * error instead of silently ending the text.
+ */
+int dlmr_scenario_parse_buf(const char *text, size_t len, const char *name,
+			    struct dlmr_scenario **out, char *err, size_t errlen);
+
 #endif
