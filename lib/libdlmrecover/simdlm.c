@@ -1,2 +1,812 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "internal.h"
+/*
+ * simdlm: a simulated DLM reproducing the grant, value block and recovery
+ * rules of Linux 6.1 fs/dlm (lock.c, recover.c, recoverd.c), with one
+ * master for every resource.  See simdlm.h for what is and is not
+ * modelled.
+ *
+ * Queues.  The kernel keeps three lists per rsb: granted, convert, wait.
+ * Here a lock's place is derived from its fields:
+ *   granted queue: grmode != IV and where != CONVERT
+ *   convert queue: where == CONVERT (grmode held, rqmode wanted)
+ *   wait queue:    where == WAIT (grmode IV)
+ * FIFO order in the convert and wait queues (add_lkb appends at the tail)
+ * is the 1-based rank, kept dense (1..n) so that equal DLM states are
+ * equal bytes.  Deferred operations (submitted while stopped) have ranks
+ * of their own, per resource, in submission order.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "simdlm.h"
+
+_Static_assert(sizeof(struct simdlm_lock) == 9 + DLMR_LVB_SIZE,
+	       "struct simdlm_lock must have no padding");
+_Static_assert(sizeof(struct simdlm_res) ==
+	       DLMR_LVB_SIZE + 4 + SIMDLM_NODES_MAX * sizeof(struct simdlm_lock),
+	       "struct simdlm_res must have no padding");
+_Static_assert(sizeof(struct simdlm) ==
+	       SIMDLM_NODES_MAX + 4 + SIMDLM_RES_MAX * sizeof(struct simdlm_res),
+	       "struct simdlm must have no padding");
+
+#define LKF_ALL ((unsigned int)(DLMR_LKF_NOQUEUE | DLMR_LKF_CONVERT | \
+				     DLMR_LKF_VALBLK))
+
+/*
+ * fs/dlm/lock.c, __dlm_compat_matrix, without the UN and PD rows: 1 when a
+ * lock granted in the row mode lets the column mode be granted.
+ */
+static const uint8_t compat_matrix[6][6] = {
+	/* NL CR CW PR PW EX */
+	{ 1, 1, 1, 1, 1, 1 },	/* NL */
+	{ 1, 1, 1, 1, 1, 0 },	/* CR */
+	{ 1, 1, 1, 0, 0, 0 },	/* CW */
+	{ 1, 1, 0, 1, 0, 0 },	/* PR */
+	{ 1, 1, 0, 0, 0, 0 },	/* PW */
+	{ 1, 0, 0, 0, 0, 0 },	/* EX */
+};
+
+/*
+ * fs/dlm/lock.c, dlm_lvb_operations[grmode + 1][rqmode + 1] without PD:
+ * 1 value block returned to the caller, 0 written to the resource,
+ * -1 nothing.  Row UN (index 0) is a new request.
+ */
+static const int8_t lvb_operations[7][6] = {
+	/* NL  CR  CW  PR  PW  EX */
+	{  1,  1,  1,  1,  1,  1 },	/* UN */
+	{  1,  1,  1,  1,  1,  1 },	/* NL */
+	{ -1,  1,  1,  1,  1,  1 },	/* CR */
+	{ -1, -1,  1,  1,  1,  1 },	/* CW */
+	{ -1, -1, -1,  1,  1,  1 },	/* PR */
+	{  0,  0,  0,  0,  0,  1 },	/* PW */
+	{  0,  0,  0,  0,  0,  0 },	/* EX */
+};
+
+static bool mode_valid(int mode)
+{
+	return mode >= DLMR_MODE_NL && mode <= DLMR_MODE_EX;
+}
+
+/* dlm_modes_compat(): IV (not granted / nothing requested) is compatible. */
+static bool modes_compat(int gr, int rq)
+{
+	if (gr == DLMR_MODE_IV || rq == DLMR_MODE_IV)
+		return true;
+	return compat_matrix[gr][rq];
+}
+
+static bool args_ok(const struct simdlm *d, unsigned int res, uint32_t node)
+{
+	return d && res < SIMDLM_RES_MAX && node >= 1 &&
+	       node <= SIMDLM_NODES_MAX;
+}
+
+static bool node_alive(const struct simdlm *d, unsigned int idx)
+{
+	return d->node[idx] == SIMDLM_NODE_MEMBER;
+}
+
+static void lock_clear(struct simdlm_lock *lk)
+{
+	memset(lk, 0, sizeof(*lk));
+	lk->grmode = DLMR_MODE_IV;
+	lk->rqmode = DLMR_MODE_IV;
+}
+
+/* A lock the master knows about: granted, converting or waiting. */
+static bool lock_on_master(const struct simdlm_lock *lk)
+{
+	return lk->grmode != DLMR_MODE_IV || lk->where == SIMDLM_AT_WAIT;
+}
+
+static unsigned int queue_len(const struct simdlm_res *r, uint8_t where)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SIMDLM_NODES_MAX; i++)
+		if (r->locks[i].where == where)
+			n++;
+	return n;
+}
+
+/* Renumber the ranks of @where's entries 1..n keeping their order. */
+static void queue_compact(struct simdlm_res *r, uint8_t where)
+{
+	unsigned int i, next = 1, rank;
+
+	for (rank = 1; rank <= SIMDLM_NODES_MAX; rank++) {
+		for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+			struct simdlm_lock *lk = &r->locks[i];
+
+			if (lk->where == where && lk->rank == rank) {
+				lk->rank = (uint8_t)next++;
+				break;
+			}
+		}
+	}
+}
+
+/* add_lkb(): append at the tail of @where. */
+static void queue_add(struct simdlm_res *r, struct simdlm_lock *lk,
+		      uint8_t where)
+{
+	unsigned int n = queue_len(r, where);
+
+	lk->where = where;
+	lk->rank = (uint8_t)(n + 1);
+}
+
+/* del_lkb(): leave the queue the lock is on. */
+static void queue_del(struct simdlm_res *r, struct simdlm_lock *lk)
+{
+	uint8_t where = lk->where;
+
+	lk->where = SIMDLM_AT_NONE;
+	lk->rank = 0;
+	queue_compact(r, where);
+}
+
+/* Index of the lock at @rank in queue @where, or -1. */
+static int queue_at(const struct simdlm_res *r, uint8_t where,
+		    unsigned int rank)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIMDLM_NODES_MAX; i++)
+		if (r->locks[i].where == where && r->locks[i].rank == rank)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * _can_be_granted() for lock @idx of @r, without EXPEDITE, QUECVT and
+ * NOORDER.  queue_conflict() on the granted and convert queues compares
+ * every other lock's granted mode with our requested mode; locks on the
+ * wait queue hold nothing.
+ */
+static bool can_be_granted(const struct simdlm_res *r, unsigned int idx,
+			   bool now, bool recover)
+{
+	const struct simdlm_lock *lk = &r->locks[idx];
+	bool conv = lk->grmode != DLMR_MODE_IV;
+	unsigned int i;
+
+	for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+		if (i == idx)
+			continue;
+		if (!modes_compat(r->locks[i].grmode, lk->rqmode))
+			return false;
+	}
+	/* after a purge, conversions are granted regardless of order */
+	if (conv && recover)
+		return true;
+	/* 6-3: an in-place conversion (no QUECVT) compatible with all */
+	if (now && conv)
+		return true;
+	/* 6-3: from the convert queue, only the first */
+	if (!now && conv)
+		return lk->where == SIMDLM_AT_CONVERT && lk->rank == 1;
+	/* 6-4: a new request only when nothing is queued */
+	if (now)
+		return queue_len(r, SIMDLM_AT_CONVERT) == 0 &&
+		       queue_len(r, SIMDLM_AT_WAIT) == 0;
+	/* 6-4: from the wait queue, only the first, convert queue empty */
+	return queue_len(r, SIMDLM_AT_CONVERT) == 0 &&
+	       lk->where == SIMDLM_AT_WAIT && lk->rank == 1;
+}
+
+/*
+ * conversion_deadlock_detect() for a conversion arriving now (not on the
+ * convert queue yet, so every queued conversion is "not ahead"): our
+ * granted mode blocks a queued conversion that we would queue behind.
+ */
+static bool conversion_deadlock(const struct simdlm_res *r, unsigned int idx)
+{
+	const struct simdlm_lock *lk = &r->locks[idx];
+	unsigned int i;
+
+	for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+		const struct simdlm_lock *q = &r->locks[i];
+
+		if (i == idx || q->where != SIMDLM_AT_CONVERT)
+			continue;
+		if (!modes_compat(lk->grmode, q->rqmode))
+			return true;
+	}
+	return false;
+}
+
+/* queue_cast(): the completion the owner will see, if it is alive. */
+static void queue_cast(struct simdlm *d, struct simdlm_res *r,
+		       unsigned int idx, uint8_t code, uint8_t ast_flags)
+{
+	struct simdlm_lock *lk = &r->locks[idx];
+
+	lk->rank = 0;
+	lk->rqmode = DLMR_MODE_IV;
+	if (lk->grmode == DLMR_MODE_IV)
+		lk->exflags = 0;
+	if (!node_alive(d, idx)) {
+		/* the message to a removed node goes nowhere */
+		lk->where = SIMDLM_AT_NONE;
+		lk->op = SIMDLM_OP_NONE;
+		return;
+	}
+	lk->where = SIMDLM_AT_DONE;
+	lk->ast = code;
+	lk->ast_flags = ast_flags;
+}
+
+/*
+ * set_lvb_lock(): the value block transfer of a grant, from
+ * dlm_lvb_operations[grmode][rqmode].  Returns the SIMDLM_ASTF_* flags.
+ * The lock always has a buffer (lkb_lvbptr), as gfs2's locks do.
+ */
+static uint8_t set_lvb_lock(struct simdlm_res *r, struct simdlm_lock *lk)
+{
+	int b = lvb_operations[lk->grmode + 1][lk->rqmode];
+	bool valblk = lk->exflags & DLMR_LKF_VALBLK;
+	uint8_t flags = 0;
+
+	if (b == 1) {
+		if (!valblk || !r->lvb_exists)
+			return 0;
+		memcpy(lk->lvb, r->lvb, DLMR_LVB_SIZE);
+		flags |= SIMDLM_ASTF_LVB_READ;
+	} else if (b == 0) {
+		if (!valblk)
+			return 0;
+		memcpy(r->lvb, lk->lvb, DLMR_LVB_SIZE);
+		r->lvb_exists = 1;
+		r->valnotvalid = 0;
+	}
+	/* also reached for b == -1, with or without VALBLK */
+	if (r->valnotvalid)
+		flags |= SIMDLM_ASTF_LVB_INVALID;
+	return flags;
+}
+
+/* set_lvb_unlock(): a PW/EX holder with VALBLK writes on unlock. */
+static void set_lvb_unlock(struct simdlm_res *r, struct simdlm_lock *lk)
+{
+	if (lk->grmode < DLMR_MODE_PW || !(lk->exflags & DLMR_LKF_VALBLK))
+		return;
+	memcpy(r->lvb, lk->lvb, DLMR_LVB_SIZE);
+	r->lvb_exists = 1;
+	r->valnotvalid = 0;
+}
+
+/* grant_lock(): set_lvb_lock() then _grant_lock(), and the completion. */
+static void grant_lock(struct simdlm *d, struct simdlm_res *r,
+		       unsigned int idx)
+{
+	struct simdlm_lock *lk = &r->locks[idx];
+	uint8_t where = lk->where;
+	uint8_t flags = set_lvb_lock(r, lk);
+
+	lk->grmode = lk->rqmode;
+	queue_cast(d, r, idx, SIMDLM_AST_GRANTED, flags);
+	if (where == SIMDLM_AT_CONVERT || where == SIMDLM_AT_WAIT)
+		queue_compact(r, where);
+}
+
+/*
+ * grant_pending_locks(): grant_pending_convert() (restarting after every
+ * grant) then grant_pending_wait() (one pass in order).  Blocking ASTs
+ * are not modelled.
+ */
+static void grant_pending_locks(struct simdlm *d, struct simdlm_res *r,
+				bool recover)
+{
+	unsigned int rank;
+	int idx;
+
+restart:
+	for (rank = 1; (idx = queue_at(r, SIMDLM_AT_CONVERT, rank)) >= 0;
+	     rank++) {
+		if (can_be_granted(r, (unsigned int)idx, false, recover)) {
+			grant_lock(d, r, (unsigned int)idx);
+			goto restart;
+		}
+	}
+	/* granting the first makes the next one first: rank 1 again */
+	while ((idx = queue_at(r, SIMDLM_AT_WAIT, 1)) >= 0 &&
+	       can_be_granted(r, (unsigned int)idx, false, false))
+		grant_lock(d, r, (unsigned int)idx);
+}
+
+/* do_request() and do_convert() with their _effects, for a decided lock. */
+static void do_lock(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
+{
+	struct simdlm_lock *lk = &r->locks[idx];
+	bool conv = lk->grmode != DLMR_MODE_IV;
+	bool noqueue = lk->rqflags & DLMR_LKF_NOQUEUE;
+
+	/* validate_lock_args(): lkb_exflags = args->flags */
+	lk->exflags = lk->rqflags;
+	lk->rqflags = 0;
+	lk->where = SIMDLM_AT_NONE;
+	lk->rank = 0;
+	if (can_be_granted(r, idx, true, false)) {
+		grant_lock(d, r, idx);
+		/* do_convert_effects(): a conversion may unblock others */
+		if (conv)
+			grant_pending_locks(d, r, false);
+		return;
+	}
+	if (conv && !noqueue && conversion_deadlock(r, idx)) {
+		/* left on the granted queue (revert_lock) */
+		queue_cast(d, r, idx, SIMDLM_AST_DEADLK, 0);
+		return;
+	}
+	if (!noqueue) {
+		queue_add(r, lk, conv ? SIMDLM_AT_CONVERT : SIMDLM_AT_WAIT);
+		return;
+	}
+	queue_cast(d, r, idx, SIMDLM_AST_AGAIN, 0);
+}
+
+/* do_unlock() and do_unlock_effects(). */
+static void do_unlock(struct simdlm *d, struct simdlm_res *r,
+		      unsigned int idx)
+{
+	struct simdlm_lock *lk = &r->locks[idx];
+
+	/* validate_unlock_args(): lkb_exflags |= args->flags */
+	lk->exflags |= lk->rqflags;
+	lk->rqflags = 0;
+	lk->where = SIMDLM_AT_NONE;
+	lk->rank = 0;
+	set_lvb_unlock(r, lk);
+	lk->grmode = DLMR_MODE_IV;
+	queue_cast(d, r, idx, SIMDLM_AST_UNLOCKED, 0);
+	grant_pending_locks(d, r, false);
+}
+
+/* Decide an operation now, or defer it while stopped (dlm_lock_recovery). */
+static void submit(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
+{
+	struct simdlm_lock *lk = &r->locks[idx];
+
+	if (d->stopped) {
+		queue_add(r, lk, SIMDLM_AT_DEFERRED);
+		return;
+	}
+	if (lk->op == SIMDLM_OP_LOCK)
+		do_lock(d, r, idx);
+	else
+		do_unlock(d, r, idx);
+}
+
+void simdlm_init(struct simdlm *d)
+{
+	unsigned int r, n;
+
+	if (!d)
+		return;
+	memset(d, 0, sizeof(*d));
+	for (r = 0; r < SIMDLM_RES_MAX; r++)
+		for (n = 0; n < SIMDLM_NODES_MAX; n++)
+			lock_clear(&d->res[r].locks[n]);
+}
+
+int simdlm_join(struct simdlm *d, uint32_t node)
+{
+	if (!args_ok(d, 0, node))
+		return -EINVAL;
+	switch (d->node[node - 1]) {
+	case SIMDLM_NODE_OUT:
+		d->node[node - 1] = SIMDLM_NODE_MEMBER;
+		return 0;
+	case SIMDLM_NODE_MEMBER:
+		return -EEXIST;
+	default:
+		return -EBUSY;
+	}
+}
+
+/*
+ * The node is gone: what it had not yet sent (deferred operations) and
+ * what it had not yet received (completions) disappear; the master copies
+ * of its locks stay until dlm_recover_purge().
+ */
+static int node_remove(struct simdlm *d, uint32_t node, uint8_t state)
+{
+	unsigned int idx = node - 1, ri;
+
+	if (!args_ok(d, 0, node))
+		return -EINVAL;
+	if (d->node[idx] != SIMDLM_NODE_MEMBER)
+		return -ENOTCONN;
+	d->node[idx] = state;
+	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+		struct simdlm_res *r = &d->res[ri];
+		struct simdlm_lock *lk = &r->locks[idx];
+
+		if (lk->where == SIMDLM_AT_DEFERRED) {
+			queue_del(r, lk);
+			lk->op = SIMDLM_OP_NONE;
+			lk->rqmode = DLMR_MODE_IV;
+			lk->rqflags = 0;
+			if (lk->grmode == DLMR_MODE_IV)
+				lock_clear(lk);
+		} else if (lk->where == SIMDLM_AT_DONE) {
+			lk->where = SIMDLM_AT_NONE;
+			lk->op = SIMDLM_OP_NONE;
+			lk->ast = SIMDLM_AST_NONE;
+			lk->ast_flags = 0;
+		}
+	}
+	return 0;
+}
+
+int simdlm_leave(struct simdlm *d, uint32_t node)
+{
+	return node_remove(d, node, SIMDLM_NODE_LEFT);
+}
+
+int simdlm_fail(struct simdlm *d, uint32_t node)
+{
+	return node_remove(d, node, SIMDLM_NODE_FAILED);
+}
+
+void simdlm_stop(struct simdlm *d)
+{
+	if (d)
+		d->stopped = 1;
+}
+
+/*
+ * purge_dead_list(): drop the locks of removed nodes; a purged PW/EX lock
+ * with VALBLK sets RSB_RECOVER_LVB_INVAL.  Returns the number purged;
+ * *inval tells whether the value block must be invalidated.
+ */
+static int purge_dead(struct simdlm *d, struct simdlm_res *r, bool *inval)
+{
+	unsigned int i;
+	int count = 0;
+
+	*inval = false;
+	for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+		struct simdlm_lock *lk = &r->locks[i];
+
+		if (d->node[i] != SIMDLM_NODE_FAILED &&
+		    d->node[i] != SIMDLM_NODE_LEFT)
+			continue;
+		if (lock_on_master(lk)) {
+			if ((lk->exflags & DLMR_LKF_VALBLK) &&
+			    lk->grmode >= DLMR_MODE_PW)
+				*inval = true;
+			count++;
+		}
+		lock_clear(lk);
+	}
+	queue_compact(r, SIMDLM_AT_CONVERT);
+	queue_compact(r, SIMDLM_AT_WAIT);
+	return count;
+}
+
+int simdlm_recover(struct simdlm *d)
+{
+	bool purged[SIMDLM_RES_MAX];
+	unsigned int ri, i;
+	int total = 0;
+
+	if (!d)
+		return -EINVAL;
+	d->stopped = 1;
+
+	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+		struct simdlm_res *r = &d->res[ri];
+		bool used = false, inval;
+		int n;
+
+		/*
+		 * ls_recover() -> dlm_clear_toss(): an rsb without any lkb
+		 * sits on the toss list and is freed with its value block
+		 * and RSB_VALNOTVALID.  Deferred operations have not reached
+		 * the master, so they do not count.
+		 */
+		for (i = 0; i < SIMDLM_NODES_MAX; i++)
+			used |= lock_on_master(&r->locks[i]);
+		if (!used) {
+			memset(r->lvb, 0, sizeof(r->lvb));
+			r->lvb_exists = 0;
+			r->valnotvalid = 0;
+		}
+
+		/* dlm_recover_purge() (only when nodes were removed) */
+		n = purge_dead(d, r, &inval);
+		total += n;
+		/* RSB_RECOVER_GRANT, set by purge_dead_list() */
+		purged[ri] = n > 0;
+		/*
+		 * dlm_recover_rsbs() -> recover_lvb(), case 1 (we are an old
+		 * master): RSB_VALNOTVALID is set and the contents are kept;
+		 * they are neither zeroed nor rebuilt from the survivors.
+		 */
+		if (inval)
+			r->valnotvalid = 1;
+	}
+
+	/* dlm_clear_members_gone() */
+	for (i = 0; i < SIMDLM_NODES_MAX; i++)
+		if (d->node[i] == SIMDLM_NODE_FAILED ||
+		    d->node[i] == SIMDLM_NODE_LEFT)
+			d->node[i] = SIMDLM_NODE_OUT;
+
+	/*
+	 * enable_locking() lets blocked callers in and dlm_recover_grant()
+	 * grants what the purge unblocked; the kernel runs them
+	 * concurrently.  We grant first, then decide the deferred operations
+	 * of each resource in submission order.
+	 */
+	d->stopped = 0;
+	for (ri = 0; ri < SIMDLM_RES_MAX; ri++)
+		if (purged[ri])
+			grant_pending_locks(d, &d->res[ri], true);
+	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+		struct simdlm_res *r = &d->res[ri];
+		int idx;
+
+		while ((idx = queue_at(r, SIMDLM_AT_DEFERRED, 1)) >= 0) {
+			queue_del(r, &r->locks[idx]);
+			submit(d, r, (unsigned int)idx);
+		}
+	}
+	return total;
+}
+
+/* The lock a member may start an operation on, or the errno why not. */
+static int lock_for_op(struct simdlm *d, unsigned int res, uint32_t node,
+		       struct simdlm_lock **lkp)
+{
+	struct simdlm_lock *lk;
+
+	if (!args_ok(d, res, node))
+		return -EINVAL;
+	if (!node_alive(d, node - 1))
+		return -ENOTCONN;
+	lk = &d->res[res].locks[node - 1];
+	if (lk->op != SIMDLM_OP_NONE)
+		return -EBUSY;
+	*lkp = lk;
+	return 0;
+}
+
+int simdlm_request(struct simdlm *d, unsigned int res, uint32_t node,
+		   int mode, unsigned int flags, const uint8_t *lvb)
+{
+	struct simdlm_lock *lk;
+	int err;
+
+	if (!mode_valid(mode) || (flags & ~LKF_ALL))
+		return -EINVAL;
+	err = lock_for_op(d, res, node, &lk);
+	if (err)
+		return err;
+	if ((flags & DLMR_LKF_CONVERT) && lk->grmode == DLMR_MODE_IV)
+		return -ENOENT;
+	if (!(flags & DLMR_LKF_CONVERT) && lk->grmode != DLMR_MODE_IV)
+		return -EEXIST;
+
+	/* the caller fills sb_lvbptr before calling dlm_lock() */
+	if (lvb)
+		memcpy(lk->lvb, lvb, DLMR_LVB_SIZE);
+	lk->rqflags = (uint8_t)flags;
+	lk->rqmode = (int8_t)mode;
+	lk->op = SIMDLM_OP_LOCK;
+	submit(d, &d->res[res], node - 1);
+	return 0;
+}
+
+int simdlm_unlock(struct simdlm *d, unsigned int res, uint32_t node,
+		  const uint8_t *lvb)
+{
+	struct simdlm_lock *lk;
+	int err;
+
+	err = lock_for_op(d, res, node, &lk);
+	if (err)
+		return err;
+	if (lk->grmode == DLMR_MODE_IV)
+		return -ENOENT;
+
+	if (lvb) {
+		memcpy(lk->lvb, lvb, DLMR_LVB_SIZE);
+		lk->rqflags = DLMR_LKF_VALBLK;
+	}
+	lk->op = SIMDLM_OP_UNLOCK;
+	submit(d, &d->res[res], node - 1);
+	return 0;
+}
+
+bool simdlm_ast_pending(const struct simdlm *d, unsigned int res,
+			uint32_t node)
+{
+	if (!args_ok(d, res, node))
+		return false;
+	return d->res[res].locks[node - 1].where == SIMDLM_AT_DONE;
+}
+
+int simdlm_take_ast(struct simdlm *d, unsigned int res, uint32_t node,
+		    struct simdlm_ast *out)
+{
+	struct simdlm_lock *lk;
+
+	if (!args_ok(d, res, node) || !out)
+		return -EINVAL;
+	lk = &d->res[res].locks[node - 1];
+	if (lk->where != SIMDLM_AT_DONE)
+		return -ENOENT;
+
+	memset(out, 0, sizeof(*out));
+	switch (lk->ast) {
+	case SIMDLM_AST_AGAIN:
+		out->status = -EAGAIN;
+		break;
+	case SIMDLM_AST_DEADLK:
+		out->status = -EDEADLK;
+		break;
+	case SIMDLM_AST_UNLOCKED:
+		out->status = -SIMDLM_EUNLOCK;
+		break;
+	default:
+		out->status = 0;
+		break;
+	}
+	out->mode = lk->grmode;
+	out->lvb_invalid = lk->ast_flags & SIMDLM_ASTF_LVB_INVALID;
+	out->lvb_read = lk->ast_flags & SIMDLM_ASTF_LVB_READ;
+	memcpy(out->lvb, lk->lvb, DLMR_LVB_SIZE);
+
+	lk->where = SIMDLM_AT_NONE;
+	lk->op = SIMDLM_OP_NONE;
+	lk->ast = SIMDLM_AST_NONE;
+	lk->ast_flags = 0;
+	return 0;
+}
+
+unsigned int simdlm_pending(const struct simdlm *d, struct simdlm_ref *out,
+			    unsigned int max)
+{
+	unsigned int ri, i, n = 0;
+
+	if (!d)
+		return 0;
+	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+		for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+			if (d->res[ri].locks[i].where != SIMDLM_AT_DONE)
+				continue;
+			if (out && n < max) {
+				out[n].res = ri;
+				out[n].node = i + 1;
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+int simdlm_mode(const struct simdlm *d, unsigned int res, uint32_t node)
+{
+	if (!args_ok(d, res, node))
+		return DLMR_MODE_IV;
+	return d->res[res].locks[node - 1].grmode;
+}
+
+bool simdlm_in_flight(const struct simdlm *d, unsigned int res,
+		      uint32_t node)
+{
+	if (!args_ok(d, res, node))
+		return false;
+	return d->res[res].locks[node - 1].op != SIMDLM_OP_NONE;
+}
+
+int simdlm_res_lvb(const struct simdlm *d, unsigned int res,
+		   uint8_t lvb[DLMR_LVB_SIZE], bool *valid)
+{
+	const struct simdlm_res *r;
+
+	if (!d || res >= SIMDLM_RES_MAX)
+		return -EINVAL;
+	r = &d->res[res];
+	if (lvb)
+		memcpy(lvb, r->lvb, DLMR_LVB_SIZE);
+	if (valid)
+		*valid = !r->valnotvalid;
+	return r->lvb_exists ? 1 : 0;
+}
+
+enum simdlm_node_state simdlm_node(const struct simdlm *d, uint32_t node)
+{
+	if (!args_ok(d, 0, node))
+		return SIMDLM_NODE_OUT;
+	return (enum simdlm_node_state)d->node[node - 1];
+}
+
+bool simdlm_equal(const struct simdlm *a, const struct simdlm *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* FNV-1a, 64 bits, over every byte. */
+uint64_t simdlm_hash(const struct simdlm *d)
+{
+	const uint8_t *p = (const uint8_t *)d;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(*d); i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static const char *mode_name(int mode)
+{
+	static const char *const names[] = { "NL", "CR", "CW", "PR", "PW", "EX" };
+
+	return mode_valid(mode) ? names[mode] : "IV";
+}
+
+void simdlm_dump(const struct simdlm *d, FILE *f)
+{
+	static const char *const where_names[] = {
+		"", "deferred", "convert", "wait", "done",
+	};
+	unsigned int ri, i, j;
+
+	if (!d || !f)
+		return;
+	fprintf(f, "simdlm%s members:", d->stopped ? " (stopped)" : "");
+	for (i = 0; i < SIMDLM_NODES_MAX; i++)
+		if (d->node[i] != SIMDLM_NODE_OUT)
+			fprintf(f, " %u%s", i + 1,
+				d->node[i] == SIMDLM_NODE_MEMBER ? "" :
+				d->node[i] == SIMDLM_NODE_FAILED ? "(failed)" :
+				"(left)");
+	fputc('\n', f);
+	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+		const struct simdlm_res *r = &d->res[ri];
+		bool any = r->lvb_exists;
+
+		for (i = 0; i < SIMDLM_NODES_MAX; i++)
+			any |= r->locks[i].grmode != DLMR_MODE_IV ||
+			       r->locks[i].op != SIMDLM_OP_NONE;
+		if (!any)
+			continue;
+		fprintf(f, "  res %u lvb", ri);
+		if (!r->lvb_exists) {
+			fputs(" none", f);
+		} else {
+			fputc(' ', f);
+			for (j = 0; j < DLMR_LVB_SIZE; j++)
+				fprintf(f, "%02x", r->lvb[j]);
+			if (r->valnotvalid)
+				fputs(" NOTVALID", f);
+		}
+		fputc('\n', f);
+		for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+			const struct simdlm_lock *lk = &r->locks[i];
+
+			if (lk->grmode == DLMR_MODE_IV &&
+			    lk->op == SIMDLM_OP_NONE)
+				continue;
+			fprintf(f, "    node %u gr %s", i + 1,
+				mode_name(lk->grmode));
+			if (lk->op == SIMDLM_OP_UNLOCK)
+				fputs(" unlock", f);
+			else if (lk->op == SIMDLM_OP_LOCK &&
+				 lk->where != SIMDLM_AT_DONE)
+				fprintf(f, " rq %s", mode_name(lk->rqmode));
+			if (lk->where < DLMR_ARRAY_SIZE(where_names) &&
+			    lk->where != SIMDLM_AT_NONE)
+				fprintf(f, " %s", where_names[lk->where]);
+			if (lk->rank)
+				fprintf(f, " #%u", lk->rank);
+			fputc('\n', f);
+		}
+	}
+}

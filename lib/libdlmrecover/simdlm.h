@@ -106,7 +106,7 @@ enum simdlm_ast_code {
 /**
  * One (resource, node) lock.  No lock: grmode == DLMR_MODE_IV and
  * where != SIMDLM_AT_WAIT (a queued new request exists but holds nothing).
- * 40 bytes, no padding.
+ * 41 bytes, all single bytes, so no padding.
  */
 struct simdlm_lock {
 	int8_t grmode;     /* granted mode, DLMR_MODE_IV if none */
@@ -115,7 +115,11 @@ struct simdlm_lock {
 	uint8_t where;     /* enum simdlm_where */
 	uint8_t rank;      /* 1-based FIFO position in its queue (CONVERT,
 			      WAIT) or among the resource's DEFERRED ops */
-	uint8_t exflags;   /* dlmr_lkf of the last request (+VALBLK of unlock) */
+	uint8_t exflags;   /* dlmr_lkf of the last decided request (lkb_exflags,
+			      +VALBLK of an unlock) */
+	uint8_t rqflags;   /* dlmr_lkf of the in-flight operation; it becomes
+			      exflags when decided (validate_*_args run after
+			      dlm_lock_recovery) */
 	uint8_t ast;       /* enum simdlm_ast_code when where == DONE */
 	uint8_t ast_flags; /* SIMDLM_ASTF_* when where == DONE */
 	uint8_t lvb[DLMR_LVB_SIZE]; /* the lksb value block buffer */
