@@ -1,2 +1,1017 @@
-/* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "internal.h"
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The simulator: N nodes, each running the coordinator (coord.c) on the
+ * simulated DLM (simdlm.c), a membership/recovery model of dlm_controld and
+ * fs/dlm, a filesystem model (journals that get dirty while mounted), a
+ * seeded scheduler and the invariants S1-S5.
+ *
+ * Every step picks one enabled transition with a seeded PRNG:
+ *  - deliver the next queued recovery callback of a node;
+ *  - deliver a pending lock completion (AST) to a node;
+ *  - fire a coordinator timer of a node;
+ *  - finish a journal replay a node was asked for;
+ *  - advance the lockspace recovery (see below).
+ * Scenario commands (mount, crash, leave) are applied between steps;
+ * "wait" runs steps until none is enabled.
+ *
+ * The recovery model (fs/dlm/member.c, recoverd.c; dlm_controld):
+ *  - a membership change stops the lockspace: every member whose lockspace
+ *    is running gets recover_prep (dlm_ls_stop; a member whose recovery has
+ *    not finished is not running and gets no second prep);
+ *  - once every prep is delivered (dlm_controld waits for all stops),
+ *    recovery starts: each surviving member gets recover_slot for every
+ *    member that failed since its last recovery (not for one that left
+ *    cleanly: the comm_seq check in dlm_lsop_recover_slot), with the slot
+ *    it had (0 if it never got one);
+ *  - once those are delivered, the low node assigns slots
+ *    (dlm_recover_members_wait -> dlm_slots_assign: generation + 1);
+ *  - then lock recovery (simdlm_recover) and recover_done on every member,
+ *    joiners included (their first callback);
+ *  - a change before recover_done restarts recovery from the stop, without
+ *    a second prep; if slots were already assigned, the restart assigns
+ *    them again (generation + 2 in all).
+ *  A change that happens while done callbacks are still being delivered is
+ *  processed once they are (dlm_controld handles one change at a time).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coord.h"
+#include "scenario.h"
+#include "simdlm.h"
+
+#define NMAX DLMR_SIM_NODES_MAX
+#define CBQ_MAX 96
+#define RES_CONTROL 0
+#define RES_MOUNTED 1
+#define RES_JOURNAL0 2
+
+enum rec_phase {
+	RP_NONE = 0, /* no recovery */
+	RP_STOP,     /* waiting for preps to be delivered */
+	RP_SLOTS,    /* recover_slot callbacks being delivered */
+	RP_MEMBERS,  /* slots to be assigned */
+	RP_LOCKS,    /* lock recovery, then done */
+};
+
+struct sim_cb {
+	uint8_t type;    /* DLMR_EV_PREP/SLOT/DONE */
+	uint32_t nodeid; /* SLOT */
+	int slot;        /* SLOT */
+};
+
+struct sim_node {
+	bool up;          /* running (not crashed, not powered off) */
+	bool in_ls;       /* in the lockspace's target membership */
+	bool running;     /* lockspace running (done since last prep) */
+	bool joined;      /* first done delivered */
+	bool mount_wanted;/* feed MOUNT after the first done */
+	bool mount_fed;
+	bool failed;      /* the mount failed */
+	bool leaving;     /* unmount requested */
+	bool timer[2];
+	unsigned int cbq_len;
+	struct sim_cb cbq[CBQ_MAX];
+	bool replay[NMAX];      /* journal replay asked for, not finished */
+	uint64_t known_failed;  /* bit o: told (recover_slot) node o failed */
+	uint64_t join_step;
+	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
+	struct dlmr_coord coord;
+};
+
+struct sim_trigger {
+	enum dlmr_event_type at;
+	enum dlmr_scen_res res;
+	uint32_t on;
+	uint64_t nodes;       /* nodes still to crash */
+	unsigned int line;
+	bool armed;
+};
+
+struct sim {
+	const struct dlmr_scenario *sc;
+	uint64_t rng;
+	uint64_t step;
+	dlmr_sim_event_fn fn;
+	void *arg;
+	struct dlmr_sim_result *res;
+	int violated;
+
+	struct simdlm dlm;
+	struct dlmr_slot_table slots;
+	enum rec_phase phase;
+	bool change_pending;
+	bool slots_assigned;    /* in this (possibly restarted) recovery */
+	uint64_t members;       /* the lockspace's members (ls_nodes) */
+	uint64_t crashed;       /* removed by failure, not yet reported */
+
+	/* filesystem */
+	uint64_t dirty;         /* journal j dirty */
+	uint64_t orphan;        /* dirty and its writer is gone */
+	uint32_t jowner[NMAX];  /* node that last wrote journal j */
+	uint64_t orphan_step[NMAX];
+
+	unsigned int ntrig;
+	struct sim_trigger trig[DLMR_SCEN_CMDS_MAX];
+	char runtime_err[DLMR_DETAIL_MAX];
+
+	struct sim_node n[NMAX + 1];
+};
+
+#define BIT(n) (1ull << (n))
+
+/* ---- events ------------------------------------------------------------- */
+
+static const char *res_name(unsigned int res)
+{
+	if (res == RES_CONTROL)
+		return "control";
+	if (res == RES_MOUNTED)
+		return "mounted";
+	return "journal";
+}
+
+static void crash_node(struct sim *s, uint32_t id);
+
+static void check_triggers(struct sim *s, const struct dlmr_event *ev)
+{
+	for (unsigned int t = 0; t < s->ntrig; t++) {
+		struct sim_trigger *tr = &s->trig[t];
+
+		if (!tr->armed || tr->at != ev->type)
+			continue;
+		if (tr->res != DLMR_SCEN_RES_ANY && ev->resource &&
+		    strcmp(ev->resource, tr->res == DLMR_SCEN_RES_CONTROL ?
+			   "control" : tr->res == DLMR_SCEN_RES_MOUNTED ?
+			   "mounted" : "journal"))
+			continue;
+		if (tr->res != DLMR_SCEN_RES_ANY && !ev->resource)
+			continue;
+		if (tr->on) {
+			if (ev->node != tr->on)
+				continue;
+			tr->armed = false;
+			for (uint32_t id = 1; id <= s->sc->nodes; id++)
+				if (tr->nodes & BIT(id))
+					crash_node(s, id);
+			tr->nodes = 0;
+		} else {
+			if (!(tr->nodes & BIT(ev->node)))
+				continue;
+			tr->nodes &= ~BIT(ev->node);
+			if (!tr->nodes)
+				tr->armed = false;
+			crash_node(s, ev->node);
+		}
+	}
+}
+
+static void ev_init(struct sim *s, struct dlmr_event *ev,
+		    enum dlmr_event_type type, uint32_t node)
+{
+	memset(ev, 0, offsetof(struct dlmr_event, slots));
+	ev->type = type;
+	ev->step = s->step;
+	ev->node = node;
+	ev->jid = -1;
+	ev->resource = NULL;
+	ev->detail[0] = '\0';
+	snprintf(ev->ls, sizeof(ev->ls), "%s", s->sc->ls);
+}
+
+static void emit(struct sim *s, struct dlmr_event *ev)
+{
+	if (s->fn)
+		s->fn(ev, s->arg);
+	check_triggers(s, ev);
+}
+
+static void emit_simple(struct sim *s, enum dlmr_event_type type,
+			uint32_t node, int jid)
+{
+	struct dlmr_event ev;
+
+	ev_init(s, &ev, type, node);
+	ev.jid = jid;
+	emit(s, &ev);
+}
+
+static void violation(struct sim *s, uint32_t node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void violation(struct sim *s, uint32_t node, const char *fmt, ...)
+{
+	struct dlmr_event ev;
+	va_list ap;
+
+	if (s->violated)
+		return;
+	s->violated = 1;
+	ev_init(s, &ev, DLMR_EV_VIOLATION, node);
+	va_start(ap, fmt);
+	vsnprintf(ev.detail, sizeof(ev.detail), fmt, ap);
+	va_end(ap);
+	if (s->res)
+		snprintf(s->res->violation, sizeof(s->res->violation), "%s",
+			 ev.detail);
+	if (s->fn)
+		s->fn(&ev, s->arg);
+}
+
+/* ---- coordinator actions ------------------------------------------------ */
+
+static void feed(struct sim *s, uint32_t id, const struct dlmr_input *in);
+
+static unsigned int lock_res(const struct dlmr_action *a)
+{
+	if (a->lock == DLMR_LOCK_CONTROL)
+		return RES_CONTROL;
+	if (a->lock == DLMR_LOCK_MOUNTED)
+		return RES_MOUNTED;
+	return RES_JOURNAL0 + (unsigned int)a->jid;
+}
+
+static void lock_event(struct sim *s, enum dlmr_event_type type, uint32_t id,
+		       unsigned int res, int mode, unsigned int flags, int status)
+{
+	struct dlmr_event ev;
+
+	ev_init(s, &ev, type, id);
+	ev.resource = res_name(res);
+	ev.jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
+	ev.mode = mode;
+	ev.flags = flags;
+	ev.status = status;
+	emit(s, &ev);
+}
+
+static void do_unmounted(struct sim *s, uint32_t id);
+
+static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
+{
+	struct sim_node *n = &s->n[id];
+	unsigned int res;
+	int r;
+
+	switch (a->type) {
+	case DLMR_ACT_LOCK:
+		res = lock_res(a);
+		lock_event(s, DLMR_EV_LOCK, id, res, a->mode, a->flags, 0);
+		n->req_mode[res] = (int8_t)a->mode;
+		r = simdlm_request(&s->dlm, res, id, a->mode, a->flags,
+				   a->write_lvb ? a->lvb : NULL);
+		if (r) {
+			/* dlm_lock() failed synchronously */
+			struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE,
+				.lock = a->lock, .jid = a->jid, .status = r };
+
+			lock_event(s, DLMR_EV_AGAIN, id, res, a->mode, a->flags, r);
+			feed(s, id, &in);
+		}
+		break;
+	case DLMR_ACT_UNLOCK:
+		res = lock_res(a);
+		lock_event(s, DLMR_EV_UNLOCK, id, res, DLMR_MODE_IV, 0, 0);
+		if (simdlm_unlock(&s->dlm, res, id, NULL) == 0 &&
+		    simdlm_ast_pending(&s->dlm, res, id)) {
+			struct simdlm_ast ast;
+
+			simdlm_take_ast(&s->dlm, res, id, &ast);
+		}
+		break;
+	case DLMR_ACT_RECOVER:
+		for (uint32_t o = 1; o <= s->sc->nodes; o++)
+			if (o != id && s->n[o].up && s->n[o].replay[a->jid])
+				violation(s, id, "S2: journal %d recovered by "
+					  "nodes %u and %u at once", a->jid,
+					  o, id);
+		n->replay[a->jid] = true;
+		emit_simple(s, DLMR_EV_RECOVER, id, a->jid);
+		break;
+	case DLMR_ACT_BLOCK:
+		emit_simple(s, DLMR_EV_BLOCK, id, -1);
+		break;
+	case DLMR_ACT_UNBLOCK:
+		emit_simple(s, DLMR_EV_UNBLOCK, id, -1);
+		break;
+	case DLMR_ACT_MOUNTED: {
+		struct dlmr_event ev;
+
+		ev_init(s, &ev, DLMR_EV_MOUNTED, id);
+		ev.jid = a->jid;
+		ev.first = a->first;
+		if (a->first && s->res) {
+			if (s->res->cold_starts < DLMR_ARRAY_SIZE(s->res->first_mounter))
+				s->res->first_mounter[s->res->cold_starts] = id;
+			s->res->cold_starts++;
+		}
+		/* from now on it writes: its journal is dirty */
+		s->dirty |= BIT(a->jid);
+		s->orphan &= ~BIT(a->jid);
+		s->jowner[a->jid] = id;
+		emit(s, &ev);
+		break;
+	}
+	case DLMR_ACT_FIRST_DONE:
+		emit_simple(s, DLMR_EV_FIRST_DONE, id, a->jid);
+		break;
+	case DLMR_ACT_TIMER:
+		n->timer[a->timer] = true;
+		break;
+	case DLMR_ACT_UNMOUNTED:
+		do_unmounted(s, id);
+		break;
+	case DLMR_ACT_FAILED: {
+		struct dlmr_event ev;
+
+		n->failed = true;
+		ev_init(s, &ev, DLMR_EV_UNMOUNTED, id);
+		ev.status = a->error;
+		snprintf(ev.detail, sizeof(ev.detail), "mount failed: %s",
+			 strerror(-a->error));
+		emit(s, &ev);
+		break;
+	}
+	}
+}
+
+static void feed(struct sim *s, uint32_t id, const struct dlmr_input *in)
+{
+	struct sim_node *n = &s->n[id];
+	struct dlmr_action a;
+	int r;
+
+	if (!n->up)
+		return;
+	r = dlmr_coord_feed(&n->coord, in);
+	if (r)
+		violation(s, id, "coordinator rejected input %d: %s", in->type,
+			  strerror(-r));
+	while (n->up && dlmr_coord_next(&n->coord, &a) == 1)
+		run_action(s, id, &a);
+}
+
+/* ---- membership and recovery --------------------------------------------- */
+
+static uint64_t target(const struct sim *s)
+{
+	uint64_t t = 0;
+
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (s->n[id].up && s->n[id].in_ls)
+			t |= BIT(id);
+	return t;
+}
+
+static void queue_cb(struct sim *s, uint32_t id, uint8_t type, uint32_t nodeid,
+		     int slot)
+{
+	struct sim_node *n = &s->n[id];
+
+	if (n->cbq_len >= CBQ_MAX) {
+		violation(s, id, "simulator: callback queue overflow");
+		return;
+	}
+	n->cbq[n->cbq_len].type = type;
+	n->cbq[n->cbq_len].nodeid = nodeid;
+	n->cbq[n->cbq_len].slot = slot;
+	n->cbq_len++;
+}
+
+static bool dones_pending(const struct sim *s)
+{
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		for (unsigned int i = 0; i < s->n[id].cbq_len; i++)
+			if (s->n[id].cbq[i].type == DLMR_EV_DONE)
+				return true;
+	return false;
+}
+
+static bool cb_pending(const struct sim *s, uint8_t type)
+{
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		for (unsigned int i = 0; i < s->n[id].cbq_len; i++)
+			if (s->n[id].cbq[i].type == type)
+				return true;
+	return false;
+}
+
+/* dlm_ls_stop() on every member: prep where the lockspace was running */
+static void start_stop(struct sim *s)
+{
+	uint64_t t = target(s);
+
+	s->change_pending = false;
+	simdlm_stop(&s->dlm);
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		struct sim_node *n = &s->n[id];
+
+		if (!(t & BIT(id)) || !n->running)
+			continue;
+		n->running = false;
+		queue_cb(s, id, DLMR_EV_PREP, 0, 0);
+	}
+	s->phase = RP_STOP;
+}
+
+/* A membership change: start (or restart) recovery, or queue it. */
+static void membership_changed(struct sim *s)
+{
+	if (s->phase == RP_NONE && dones_pending(s)) {
+		s->change_pending = true;
+		return;
+	}
+	start_stop(s);
+}
+
+/* dlm_recover_members(): members removed get recover_slot if they failed */
+static void rec_start(struct sim *s)
+{
+	uint64_t t = target(s);
+	uint64_t removed = s->members & ~t;
+
+	for (uint32_t r = 1; r <= s->sc->nodes; r++) {
+		if (!(removed & BIT(r)))
+			continue;
+		if (s->crashed & BIT(r)) {
+			int slot = dlmr_slots_slot(&s->slots, r);
+
+			if (slot < 0)
+				slot = 0;
+			for (uint32_t id = 1; id <= s->sc->nodes; id++)
+				if ((s->members & t) & BIT(id))
+					queue_cb(s, id, DLMR_EV_SLOT, r, slot);
+		}
+		s->crashed &= ~BIT(r);
+	}
+	/* members removed before they got a slot lose it; dropping them
+	 * from the slot table happens at the assignment below */
+	s->members = t;
+	s->phase = RP_SLOTS;
+}
+
+/* dlm_recover_members_wait(): the low nodeid assigns slots */
+static void rec_members(struct sim *s)
+{
+	struct dlmr_member m[NMAX];
+	size_t k = 0;
+	int r;
+
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (s->members & BIT(id))
+			m[k++] = (struct dlmr_member){ .nodeid = id };
+	r = dlmr_slots_change(&s->slots, m, k);
+	if (r)
+		violation(s, 0, "simulator: slot assignment failed: %s",
+			  strerror(-r));
+	s->slots_assigned = true;
+	s->phase = RP_LOCKS;
+}
+
+/* lock recovery, then recover_done on every member */
+static void rec_locks(struct sim *s)
+{
+	simdlm_recover(&s->dlm);
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (s->members & BIT(id))
+			queue_cb(s, id, DLMR_EV_DONE, 0, 0);
+	s->phase = RP_NONE;
+	s->slots_assigned = false;
+}
+
+static void crash_node(struct sim *s, uint32_t id)
+{
+	struct sim_node *n = &s->n[id];
+	bool was_in = n->in_ls;
+
+	if (!n->up)
+		return;
+	n->up = false;
+	emit_simple(s, DLMR_EV_CRASH, id, -1);
+	/* its journal, if it was writing, is left dirty */
+	for (unsigned int j = 0; j < s->sc->journals; j++) {
+		if ((s->dirty & BIT(j)) && s->jowner[j] == id) {
+			s->orphan |= BIT(j);
+			s->orphan_step[j] = s->step;
+		}
+	}
+	for (uint32_t o = 1; o <= s->sc->nodes; o++)
+		s->n[o].known_failed &= ~BIT(id);
+	n->in_ls = false;
+	n->cbq_len = 0;
+	if (was_in) {
+		simdlm_fail(&s->dlm, id);
+		if (s->members & BIT(id))
+			s->crashed |= BIT(id);
+		membership_changed(s);
+	}
+}
+
+/* the coordinator finished unmounting: leave the lockspace cleanly */
+static void do_unmounted(struct sim *s, uint32_t id)
+{
+	struct sim_node *n = &s->n[id];
+	int jid = n->coord.jid;
+
+	if (jid >= 0 && s->jowner[jid] == id)
+		s->dirty &= ~BIT(jid);
+	emit_simple(s, DLMR_EV_UNMOUNTED, id, jid);
+	emit_simple(s, DLMR_EV_LEAVE, id, -1);
+	n->in_ls = false;
+	n->up = false;   /* powered off until mounted again */
+	n->cbq_len = 0;
+	simdlm_leave(&s->dlm, id);
+	membership_changed(s);
+}
+
+static int mount_node(struct sim *s, uint32_t id)
+{
+	struct sim_node *n = &s->n[id];
+	struct dlmr_coord_config cfg = { .journals = s->sc->journals };
+
+	if (n->up)
+		return -EALREADY;
+	memset(n, 0, sizeof(*n));
+	dlmr_coord_init(&n->coord, &cfg);
+	n->up = true;
+	n->in_ls = true;
+	n->mount_wanted = true;
+	n->join_step = s->step;
+	emit_simple(s, DLMR_EV_JOIN, id, -1);
+	if (simdlm_join(&s->dlm, id))
+		violation(s, id, "simulator: node %u cannot join the DLM", id);
+	membership_changed(s);
+	return 0;
+}
+
+/* ---- steps ---------------------------------------------------------------- */
+
+enum step_kind { SK_CB, SK_AST, SK_TIMER, SK_REPLAY, SK_REC };
+
+struct step {
+	uint8_t kind;
+	uint32_t node;
+	unsigned int arg;
+};
+
+#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4)
+
+static unsigned int enabled_steps(const struct sim *s, struct step *st)
+{
+	unsigned int k = 0;
+
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		const struct sim_node *n = &s->n[id];
+
+		if (!n->up)
+			continue;
+		if (n->cbq_len)
+			st[k++] = (struct step){ SK_CB, id, 0 };
+		if (!s->dlm.stopped)
+			for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
+				if (simdlm_ast_pending(&s->dlm, r, id))
+					st[k++] = (struct step){ SK_AST, id, r };
+		for (unsigned int t = 0; t < 2; t++)
+			if (n->timer[t])
+				st[k++] = (struct step){ SK_TIMER, id, t };
+		for (unsigned int j = 0; j < s->sc->journals; j++)
+			if (n->replay[j])
+				st[k++] = (struct step){ SK_REPLAY, id, j };
+	}
+	switch (s->phase) {
+	case RP_NONE:
+		if (s->change_pending && !dones_pending(s))
+			st[k++] = (struct step){ SK_REC, 0, 0 };
+		break;
+	case RP_STOP:
+		if (!cb_pending(s, DLMR_EV_PREP))
+			st[k++] = (struct step){ SK_REC, 0, 0 };
+		break;
+	case RP_SLOTS:
+		if (!cb_pending(s, DLMR_EV_SLOT))
+			st[k++] = (struct step){ SK_REC, 0, 0 };
+		break;
+	case RP_MEMBERS:
+	case RP_LOCKS:
+		st[k++] = (struct step){ SK_REC, 0, 0 };
+		break;
+	}
+	return k;
+}
+
+static void deliver_cb(struct sim *s, uint32_t id)
+{
+	struct sim_node *n = &s->n[id];
+	struct sim_cb cb = n->cbq[0];
+	struct dlmr_input in = { 0 };
+	struct dlmr_event ev;
+
+	memmove(n->cbq, n->cbq + 1, (n->cbq_len - 1) * sizeof(n->cbq[0]));
+	n->cbq_len--;
+	ev_init(s, &ev, cb.type, id);
+	switch (cb.type) {
+	case DLMR_EV_PREP:
+		in.type = DLMR_IN_PREP;
+		break;
+	case DLMR_EV_SLOT:
+		in.type = DLMR_IN_SLOT;
+		in.nodeid = cb.nodeid;
+		in.slot = cb.slot;
+		ev.nodeid = cb.nodeid;
+		ev.slot = cb.slot;
+		n->known_failed |= BIT(cb.nodeid);
+		break;
+	case DLMR_EV_DONE:
+		in.type = DLMR_IN_DONE;
+		in.slots = s->slots.slots;
+		in.num_slots = s->slots.num;
+		in.our_slot = dlmr_slots_slot(&s->slots, id);
+		in.generation = s->slots.generation;
+		ev.generation = in.generation;
+		ev.our_slot = in.our_slot;
+		ev.num_slots = in.num_slots;
+		memcpy(ev.slots, s->slots.slots, in.num_slots * sizeof(ev.slots[0]));
+		n->running = true;
+		break;
+	}
+	emit(s, &ev);
+	if (!n->up)
+		return; /* a trigger crashed it at this very callback */
+	if (cb.type == DLMR_EV_SLOT && cb.slot < 1)
+		return; /* see docs/findings.md: gfs2 would index jid -1 */
+	feed(s, id, &in);
+	if (cb.type == DLMR_EV_DONE && !n->joined) {
+		n->joined = true;
+		if (n->mount_wanted && !n->mount_fed && n->up) {
+			struct dlmr_input m = { .type = DLMR_IN_MOUNT };
+
+			n->mount_fed = true;
+			feed(s, id, &m);
+		}
+	}
+}
+
+static void deliver_ast(struct sim *s, uint32_t id, unsigned int res)
+{
+	struct simdlm_ast ast;
+	struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE };
+
+	simdlm_take_ast(&s->dlm, res, id, &ast);
+	if (ast.status == -SIMDLM_EUNLOCK)
+		return;
+	lock_event(s, ast.status ? DLMR_EV_AGAIN : DLMR_EV_GRANT, id, res,
+		   s->n[id].req_mode[res], 0, ast.status);
+	if (!s->n[id].up)
+		return;
+	in.lock = res == RES_CONTROL ? DLMR_LOCK_CONTROL :
+		  res == RES_MOUNTED ? DLMR_LOCK_MOUNTED : DLMR_LOCK_JOURNAL;
+	in.jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
+	in.status = ast.status;
+	in.lvb = ast.lvb_read ? ast.lvb : NULL;
+	in.lvb_invalid = ast.lvb_invalid;
+	feed(s, id, &in);
+}
+
+static void finish_replay(struct sim *s, uint32_t id, unsigned int j)
+{
+	struct dlmr_input in = { .type = DLMR_IN_JOURNAL_DONE, .jid = (int)j,
+				 .result = DLMR_JOURNAL_SUCCESS };
+	struct dlmr_event ev;
+	bool replayed = s->dirty & BIT(j);
+
+	s->n[id].replay[j] = false;
+	if (replayed && s->jowner[j] == id && !(s->orphan & BIT(j))) {
+		/* our own live journal: nothing to replay */
+		replayed = false;
+	}
+	if (replayed) {
+		s->dirty &= ~BIT(j);
+		s->orphan &= ~BIT(j);
+		if (s->res) {
+			unsigned int k = s->res->recoveries;
+
+			if (k < DLMR_ARRAY_SIZE(s->res->recovered)) {
+				s->res->recovered[k].jid = (int)j;
+				s->res->recovered[k].by = id;
+				s->res->recovered[k].step = s->step;
+			}
+			s->res->recoveries++;
+		}
+	}
+	ev_init(s, &ev, DLMR_EV_RECOVERED, id);
+	ev.jid = (int)j;
+	ev.status = replayed ? 1 : 0;
+	snprintf(ev.detail, sizeof(ev.detail), "%s",
+		 replayed ? "replayed" : "clean");
+	emit(s, &ev);
+	feed(s, id, &in);
+}
+
+static void run_step(struct sim *s, const struct step *st)
+{
+	switch (st->kind) {
+	case SK_CB:
+		deliver_cb(s, st->node);
+		break;
+	case SK_AST:
+		deliver_ast(s, st->node, st->arg);
+		break;
+	case SK_TIMER: {
+		struct dlmr_input in = { .type = DLMR_IN_TIMER,
+					 .timer = (int)st->arg };
+
+		s->n[st->node].timer[st->arg] = false;
+		feed(s, st->node, &in);
+		break;
+	}
+	case SK_REPLAY:
+		finish_replay(s, st->node, st->arg);
+		break;
+	case SK_REC:
+		switch (s->phase) {
+		case RP_NONE:
+			start_stop(s);
+			break;
+		case RP_STOP:
+			rec_start(s);
+			break;
+		case RP_SLOTS:
+			s->phase = RP_MEMBERS;
+			if (!s->members) {
+				/* nobody left: purge and stop */
+				simdlm_recover(&s->dlm);
+				s->phase = RP_NONE;
+				break;
+			}
+			rec_members(s);
+			break;
+		case RP_MEMBERS:
+			rec_members(s);
+			break;
+		case RP_LOCKS:
+			rec_locks(s);
+			break;
+		}
+		break;
+	}
+}
+
+/* ---- invariants ------------------------------------------------------------ */
+
+static void check_invariants(struct sim *s)
+{
+	int first_mounting = 0;
+	uint32_t fm = 0;
+	uint32_t jid_holder[NMAX];
+
+	memset(jid_holder, 0, sizeof(jid_holder));
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		struct sim_node *n = &s->n[id];
+		struct dlmr_coord_status st;
+
+		if (!n->up)
+			continue;
+		dlmr_coord_status(&n->coord, &st);
+		/* S1: not active while a journal of a failed node it knows
+		 * of is unrecovered */
+		if (st.mounted && !st.blocked) {
+			for (unsigned int j = 0; j < s->sc->journals; j++) {
+				uint32_t o = s->jowner[j];
+
+				if (!(s->orphan & BIT(j)))
+					continue;
+				if ((n->known_failed & BIT(o)) ||
+				    n->join_step > s->orphan_step[j])
+					violation(s, id, "S1: node %u unblocked "
+						  "while journal %u of failed "
+						  "node %u is unrecovered",
+						  id, j, o);
+			}
+		}
+		if (n->coord.flags & CF_FIRST_MOUNT) {
+			first_mounting++;
+			fm = id;
+		}
+		/* S4: live mounted nodes hold distinct jids */
+		if (st.mounted && st.jid >= 0 && st.jid < NMAX) {
+			if (jid_holder[st.jid])
+				violation(s, id, "S4: nodes %u and %u both "
+					  "mounted with jid %d",
+					  jid_holder[st.jid], id, st.jid);
+			jid_holder[st.jid] = id;
+		}
+	}
+	/* S3: one first mounter at a time, nobody else mounted meanwhile */
+	if (first_mounting > 1)
+		violation(s, fm, "S3: %d nodes are first mounter at once",
+			  first_mounting);
+	if (first_mounting == 1) {
+		for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+			struct dlmr_coord_status st;
+
+			if (id == fm || !s->n[id].up)
+				continue;
+			dlmr_coord_status(&s->n[id].coord, &st);
+			if (st.mounted)
+				violation(s, id, "S3: node %u finished mounting "
+					  "before first mounter %u's first_done",
+					  id, fm);
+		}
+	}
+}
+
+/* S5, checked when no step is enabled */
+static void check_quiescent(struct sim *s, unsigned int line)
+{
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		struct sim_node *n = &s->n[id];
+		struct dlmr_coord_status st;
+
+		if (!n->up || n->failed)
+			continue;
+		dlmr_coord_status(&n->coord, &st);
+		if (n->mount_wanted && (!st.mounted || st.blocked)) {
+			violation(s, id, "S5: line %u: cluster idle but node %u "
+				  "is %s", line, id,
+				  !st.mounted ? "not mounted" : "blocked");
+			return;
+		}
+	}
+	for (unsigned int j = 0; j < s->sc->journals; j++) {
+		if (s->orphan & BIT(j)) {
+			bool anyone = false;
+
+			for (uint32_t id = 1; id <= s->sc->nodes; id++)
+				if (s->n[id].up && !s->n[id].failed)
+					anyone = true;
+			if (anyone) {
+				violation(s, 0, "S5: line %u: cluster idle but "
+					  "journal %u of failed node %u is "
+					  "unrecovered", line, j, s->jowner[j]);
+				return;
+			}
+		}
+	}
+}
+
+static uint64_t rng_next(uint64_t *x)
+{
+	/* splitmix64 */
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* One scheduler step; returns false when nothing is enabled. */
+static bool sim_step(struct sim *s)
+{
+	static const unsigned int max = STEPS_MAX;
+	struct step st[STEPS_MAX];
+	unsigned int k = enabled_steps(s, st);
+
+	(void)max;
+	if (!k)
+		return false;
+	s->step++;
+	run_step(s, &st[rng_next(&s->rng) % k]);
+	check_invariants(s);
+	return true;
+}
+
+static int run_wait(struct sim *s, unsigned int line)
+{
+	while (!s->violated) {
+		if (s->step >= s->sc->step_limit) {
+			violation(s, 0, "S5: line %u: no quiescence within the "
+				  "step limit of %" PRIu64 " steps", line,
+				  s->sc->step_limit);
+			return 1;
+		}
+		if (!sim_step(s))
+			break;
+	}
+	if (!s->violated)
+		check_quiescent(s, line);
+	return s->violated;
+}
+
+DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
+			     dlmr_sim_event_fn fn, void *arg,
+			     struct dlmr_sim_result *res)
+{
+	struct sim *s;
+	int ret = 0;
+
+	if (!sc || !sc->nodes || sc->nodes > NMAX || !sc->journals ||
+	    sc->journals > NMAX)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->sc = sc;
+	s->rng = seed;
+	s->fn = fn;
+	s->arg = arg;
+	s->res = res;
+	if (res) {
+		memset(res, 0, sizeof(*res));
+		res->nodes = sc->nodes;
+	}
+	simdlm_init(&s->dlm);
+	dlmr_slots_init(&s->slots);
+
+	for (unsigned int c = 0; c < sc->ncmds && !s->violated; c++) {
+		const struct dlmr_scen_cmd *cmd = &sc->cmds[c];
+
+		switch (cmd->op) {
+		case DLMR_SCEN_MOUNT:
+			for (uint32_t id = 1; id <= sc->nodes; id++) {
+				if (!(cmd->nodes & BIT(id)))
+					continue;
+				if (mount_node(s, id)) {
+					snprintf(s->runtime_err,
+						 sizeof(s->runtime_err),
+						 "%.100s:%u: mount: node %u is "
+						 "already up", sc->name,
+						 cmd->line, id);
+					goto out;
+				}
+			}
+			break;
+		case DLMR_SCEN_WAIT:
+			run_wait(s, cmd->line);
+			break;
+		case DLMR_SCEN_CRASH:
+			if (cmd->at == DLMR_EV_NONE) {
+				for (uint32_t id = 1; id <= sc->nodes; id++)
+					if (cmd->nodes & BIT(id))
+						crash_node(s, id);
+				break;
+			}
+			s->trig[s->ntrig++] = (struct sim_trigger){
+				.at = cmd->at, .res = cmd->at_res,
+				.on = cmd->on, .nodes = cmd->nodes,
+				.line = cmd->line, .armed = true };
+			break;
+		case DLMR_SCEN_LEAVE:
+			for (uint32_t id = 1; id <= sc->nodes; id++) {
+				struct dlmr_input in = { .type = DLMR_IN_UNMOUNT };
+				struct dlmr_coord_status st;
+
+				if (!(cmd->nodes & BIT(id)))
+					continue;
+				dlmr_coord_status(&s->n[id].coord, &st);
+				if (!s->n[id].up || !st.mounted) {
+					snprintf(s->runtime_err,
+						 sizeof(s->runtime_err),
+						 "%.100s:%u: leave: node %u is not "
+						 "mounted", sc->name,
+						 cmd->line, id);
+					goto out;
+				}
+				s->n[id].leaving = true;
+				feed(s, id, &in);
+			}
+			break;
+		}
+	}
+	/* the scenario ends with the cluster left to settle */
+	if (!s->violated)
+		run_wait(s, sc->ncmds ? sc->cmds[sc->ncmds - 1].line : 0);
+	for (unsigned int t = 0; t < s->ntrig && !s->violated; t++) {
+		if (s->trig[t].armed) {
+			snprintf(s->runtime_err, sizeof(s->runtime_err),
+				 "%.100s:%u: crash trigger never fired", sc->name,
+				 s->trig[t].line);
+			break;
+		}
+	}
+out:
+	if (res) {
+		res->steps = s->step;
+		res->violated = s->violated;
+		for (uint32_t id = 1; id <= sc->nodes; id++) {
+			struct dlmr_coord_status st;
+
+			dlmr_coord_status(&s->n[id].coord, &st);
+			res->alive[id] = s->n[id].up;
+			res->jid[id] = s->n[id].up && st.mounted ? st.jid : -1;
+		}
+		if (s->runtime_err[0] && !s->violated)
+			snprintf(res->violation, sizeof(res->violation), "%s",
+				 s->runtime_err);
+	}
+	if (s->violated)
+		ret = 1;
+	else if (s->runtime_err[0])
+		ret = -ENOEXEC;
+	free(s);
+	return ret;
+}
