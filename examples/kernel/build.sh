@@ -1,0 +1,20 @@
+#!/bin/sh
+# Build dlmr_example.ko out of tree for the lab's kernel.
+#
+#   examples/kernel/build.sh [OUTDIR] [KVER]
+#
+# The sources are copied to OUTDIR (default: ./build-kmod) so the source
+# tree stays clean.  KVER defaults to 6.1.0-56-amd64, the kernel the VM lab
+# boots, NOT the running kernel.  By hand, the same is:
+#   make -C /lib/modules/6.1.0-56-amd64/build M=$PWD modules
+set -eu
+SRC=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$PWD/build-kmod}
+KVER=${2:-6.1.0-56-amd64}
+KDIR=/lib/modules/$KVER/build
+[ -f "$KDIR/Makefile" ] || { echo "build.sh: $KDIR missing (linux-headers-$KVER)" >&2; exit 1; }
+mkdir -p "$OUT"
+for f in Kbuild dlmr_example.c; do
+	cmp -s "$SRC/$f" "$OUT/$f" || cp "$SRC/$f" "$OUT/$f"
+done
+make -s -C "$KDIR" M="$OUT" modules
