@@ -1,0 +1,713 @@
+#!/bin/bash
+# The VM lab: a real kernel-DLM cluster of qemu VMs (Debian 6.1 kernel,
+# corosync, dlm_controld, gfs2 on a shared disk, the dlmr_example module).
+#
+#   tests/vm/lab.sh [--keep] [--nodes N] [--token MS] [--builddir DIR]
+#                   [--results DIR] [--record] [SCENARIO...]
+#
+# SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e); default
+# all.  cold/kill/rejoin/leave share one boot of N (default 3) nodes; double
+# boots its own 4-node cluster.  --record copies the normalised traces to
+# tests/vm/traces/.  --keep leaves the last cluster running for a shell
+# (see tests/vm/README.md) until Ctrl-C.  Needs root, no KVM needed.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+KVER=${LAB_KVER:-6.1.0-56-amd64}
+KERNEL=/boot/vmlinuz-$KVER
+MEM=${LAB_MEM:-448}
+NODES=3
+TOKEN=1000
+KEEP=0
+RECORD=0
+BUILDDIR=$REPO/build-lab
+RESULTS=
+SCEN=()
+
+usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--keep) KEEP=1 ;;
+	--record) RECORD=1 ;;
+	--nodes) NODES=$2; shift ;;
+	--token) TOKEN=$2; shift ;;
+	--builddir) BUILDDIR=$2; shift ;;
+	--results) RESULTS=$2; shift ;;
+	-h | --help) usage 0 ;;
+	a | cold) SCEN+=(cold) ;;
+	b | kill) SCEN+=(kill) ;;
+	c | double) SCEN+=(double) ;;
+	d | rejoin) SCEN+=(rejoin) ;;
+	e | leave) SCEN+=(leave) ;;
+	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift
+done
+[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave double)
+[[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
+	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
+want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+BUILD=$BUILDDIR/vm-lab
+RES=${RESULTS:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$BUILD" "$RES"
+RES=$(cd "$RES" && pwd)
+T0=${EPOCHREALTIME/./}
+
+# ---------------------------------------------------------------- logging
+
+# now: seconds since the lab started, host clock, e.g. 12.345
+now() {
+	local d=$((${EPOCHREALTIME/./} - T0))
+	printf '%d.%03d' $((d / 1000000)) $(((d / 1000) % 1000))
+}
+log() { echo "[$(now)] $*" | tee -a "$RES/lab.log" >&2; }
+FAILED=0
+fail() {
+	FAILED=1
+	echo "[$(now)] FAIL: $*" | tee -a "$RES/lab.log" "$RES/FAILED" >&2
+	exit 1
+}
+
+# ------------------------------------------------------------- preflight
+
+[ "$(id -u)" = 0 ] || fail "the lab needs root (netns, taps)"
+for c in qemu-system-x86_64 ip tc mkfs.gfs2 modinfo cpio busybox corosync \
+	dlm_controld dlm_tool make gzip; do
+	command -v "$c" >/dev/null ||
+		fail "'$c' not found: install the lab packages (scripts/deps.sh --lab)"
+done
+[ -r "$KERNEL" ] || fail "$KERNEL missing (linux-image-$KVER)"
+[ -d "/lib/modules/$KVER/build" ] || fail "linux-headers-$KVER missing"
+
+# ----------------------------------------------------------- cleanup trap
+
+NS=dlmrlab-$$-$RANDOM
+declare -A QPID=() RPIDS=()
+NS_UP=0
+
+stop_node() {
+	local n=$1 p
+	if [ -n "${QPID[$n]:-}" ]; then
+		kill -9 "${QPID[$n]}" 2>/dev/null || true
+		wait "${QPID[$n]}" 2>/dev/null || true
+		unset "QPID[$n]"
+	fi
+	for p in ${RPIDS[$n]:-}; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	unset "RPIDS[$n]"
+}
+
+cleanup() {
+	local rc=$? n f
+	trap - EXIT INT TERM
+	[ "$FAILED" = 1 ] && rc=1
+	if [ "$rc" != 0 ]; then
+		echo "lab.sh: FAILED; logs in $RES" >&2
+		for f in "$RES"/node*.console.log; do
+			[ -e "$f" ] || continue
+			echo "---- last lines of $f" >&2
+			tail -n 15 "$f" >&2
+		done
+	fi
+	for n in "${!QPID[@]}"; do stop_node "$n"; done
+	for n in "${!RPIDS[@]}"; do stop_node "$n"; done
+	[ "$NS_UP" = 1 ] && ip netns del "$NS" 2>/dev/null
+	rm -f "$RES"/run/*.in "$RES"/run/*.out 2>/dev/null
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'fail "interrupted"' INT TERM
+
+# ------------------------------------------------------------------ build
+
+log "building the example module and the initramfs (kernel $KVER)"
+"$REPO/examples/kernel/build.sh" "$BUILD/kmod" "$KVER" >"$BUILD/kmod.log" 2>&1 ||
+	{ cat "$BUILD/kmod.log" >&2; fail "examples/kernel/build.sh failed"; }
+"$HERE/mkinitramfs.sh" "$KVER" "$BUILD/initramfs.cpio.gz" \
+	"$BUILD/kmod/dlmr_example.ko" || fail "mkinitramfs.sh failed"
+
+# ---------------------------------------------------------------- network
+
+ip netns add "$NS" || fail "ip netns add $NS"
+NS_UP=1
+ip -n "$NS" link set lo up
+ip -n "$NS" link add br0 type bridge
+ip -n "$NS" link set br0 up
+log "network namespace $NS with bridge br0"
+
+make_tap() {
+	ip -n "$NS" link show "tap$1" >/dev/null 2>&1 && return
+	ip -n "$NS" tuntap add dev "tap$1" mode tap
+	ip -n "$NS" link set "tap$1" master br0
+	ip -n "$NS" link set "tap$1" up
+}
+
+# ------------------------------------------------------------ the VMs
+
+mkdir -p "$RES/run"
+# Per node: a console (ttyS0) and an agent channel (ttyS1), both qemu
+# "pipe" chardevs read by a reader that stamps every line with the host
+# time since the lab started (one clock for all VMs); ttyS2 is a shell on a
+# unix socket, the qemu monitor another.
+
+# reader FIFO LOG: append FIFO's lines to LOG, each prefixed with now().
+reader() {
+	local line d
+	while IFS= read -r line; do
+		d=$((${EPOCHREALTIME/./} - T0))
+		printf '%d.%03d %s\n' $((d / 1000000)) $(((d / 1000) % 1000)) \
+			"${line%$'\r'}"
+	done <"$1" >>"$2"
+}
+
+declare -A BOOTED=()
+start_node() { # NODE: launch (or relaunch) one VM
+	local n=$1 r=$RES/run/node$1 c
+	make_tap "$n"
+	for c in con agt; do
+		rm -f "$r.$c.in" "$r.$c.out"
+		mkfifo "$r.$c.in" "$r.$c.out"
+	done
+	rm -f "$r.sock" "$r.mon"
+	echo "===== boot at $(now)" >>"$RES/node$n.agent.log"
+	ip netns exec "$NS" qemu-system-x86_64 -machine pc,accel=tcg -m "$MEM" \
+		-smp 1 -nodefaults -no-user-config -display none -no-reboot \
+		-kernel "$KERNEL" -initrd "$BUILD/initramfs.cpio.gz" \
+		-append "console=ttyS0 quiet panic=-1 labnode=$n labnodes=$CN labtoken=$TOKEN labvotes=$CVOTES" \
+		-chardev "pipe,id=con,path=$r.con" -serial chardev:con \
+		-chardev "pipe,id=agt,path=$r.agt" -serial chardev:agt \
+		-chardev "socket,id=sh,path=$r.sock,server=on,wait=off" \
+		-serial chardev:sh \
+		-monitor "unix:$r.mon,server=on,wait=off" \
+		-netdev "tap,id=n0,ifname=tap$n,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=52:54:00:77:00:$(printf %02x "$n")" \
+		-drive "file=$DISK,format=raw,if=none,id=d0,cache=none,file.locking=off" \
+		-device virtio-blk-pci,drive=d0,share-rw=on \
+		>"$RES/node$n.qemu.log" 2>&1 &
+	QPID[$n]=$!
+	reader "$r.con.out" "$RES/node$n.console.log" &
+	RPIDS[$n]=$!
+	reader "$r.agt.out" "$RES/node$n.agent.log" &
+	RPIDS[$n]="${RPIDS[$n]} $!"
+	BOOTED[$n]=$(now)
+	echo "$(now) ===== qemu started (pid ${QPID[$n]})" >>"$RES/node$n.console.log"
+}
+
+kill_node() { # NODE: SIGKILL its qemu, as a power failure
+	local n=$1
+	kill -9 "${QPID[$n]}"
+	wait "${QPID[$n]}" 2>/dev/null || true
+	unset "QPID[$n]"
+	echo "$(now) ===== qemu killed (SIGKILL)" >>"$RES/node$n.console.log"
+}
+
+# ---------------------------------------------------------- the agent
+
+# Commands go to the VM's ttyS1 as "ID COMMAND"; the reply is the lines
+# between "@@BEGIN ID" and "@@END ID RC" in node<N>.agent.log.
+CMDID=0
+declare -A CMDOF=()
+send() { # NODE COMMAND: queue a command, sets SENT to its id
+	CMDID=$((CMDID + 1))
+	SENT=$CMDID
+	CMDOF[$SENT]="node$1: $2"
+	# <>: O_RDWR never blocks, even if the VM is gone
+	printf '%s %s\n' "$SENT" "$2" 1<>"$RES/run/node$1.agt.in"
+}
+
+# collect NODE ID TIMEOUT: wait for a reply; OUT = its output, OUT_T = the
+# host time it arrived.  Fails the run on timeout, a dead VM or rc != 0.
+collect() {
+	local n=$1 id=$2 deadline=$((SECONDS + $3)) log=$RES/node$1.agent.log end
+	until end=$(grep -m1 "^[0-9.]* @@END $id " "$log"); do
+		[ -n "${QPID[$n]:-}" ] && kill -0 "${QPID[$n]}" 2>/dev/null ||
+			fail "node$n died while running '${CMDOF[$id]}'"
+		[ $SECONDS -ge $deadline ] &&
+			fail "timeout ($3 s): '${CMDOF[$id]}'"
+		sleep 0.1
+	done
+	OUT=$(sed -n "/^[0-9.]* @@BEGIN $id\$/,/^[0-9.]* @@END $id /p" "$log" |
+		sed '1d;$d' | cut -d' ' -f2-)
+	OUT_T=${end%% *}
+	set -- $end
+	[ "$4" = 0 ] || fail "${CMDOF[$id]} -> exit $4: $(echo "$OUT" | tail -n 3)"
+}
+
+run() { send "$1" "$3"; collect "$1" "$SENT" "$2"; } # NODE TIMEOUT COMMAND
+
+run_all() { # TIMEOUT COMMAND NODES...: in parallel; OUTS[n], OUTS_T[n]
+	local t=$1 cmd=$2 n
+	shift 2
+	declare -gA OUTS=() OUTS_T=() IDS=()
+	for n in "$@"; do send "$n" "$cmd"; IDS[$n]=$SENT; done
+	for n in "$@"; do
+		collect "$n" "${IDS[$n]}" "$t"
+		OUTS[$n]=$OUT
+		OUTS_T[$n]=$OUT_T
+	done
+}
+
+# console_wait NODE REGEX SINCE TIMEOUT: the host time of the first console
+# line after SINCE matching REGEX, in CW_T (and the line in CW_LINE).
+console_wait() {
+	local n=$1 re=$2 since=$3 deadline=$((SECONDS + $4))
+	while :; do
+		CW_LINE=$(awk -v s="$since" -v re="$re" \
+			'$1 + 0 >= s + 0 && $0 ~ re { print; exit }' \
+			"$RES/node$n.console.log")
+		[ -n "$CW_LINE" ] && break
+		[ $SECONDS -ge $deadline ] &&
+			fail "node$n: no console line /$re/ after ${since}s within $4 s"
+		sleep 0.1
+	done
+	CW_T=${CW_LINE%% *}
+}
+console_first() { # like console_wait, no waiting; "" if none
+	awk -v s="$2" -v re="$1" '$1 + 0 >= s + 0 && $0 ~ re { print $1; exit }' \
+		"$RES/node$3.console.log"
+}
+
+# ------------------------------------------------------- cluster control
+
+boot_cluster() { # N VOTES NAME: fresh disk, N VMs, wait until dlm is ready
+	CN=$1 CVOTES=$2
+	local n j=$((CN > 3 ? CN : 3))
+	DISK=$RES/$3.img
+	rm -f "$DISK"
+	truncate -s 256M "$DISK"
+	mkfs.gfs2 -O -p lock_dlm -t lab:gfs0 -j "$j" -J 16 "$DISK" \
+		>"$RES/$3.mkfs.log" 2>&1 || fail "mkfs.gfs2 failed: $RES/$3.mkfs.log"
+	log "$3: booting $CN VMs (token $TOKEN ms, votes $CVOTES, $j journals)"
+	for n in $(seq 1 "$CN"); do start_node "$n"; done
+	for n in $(seq 1 "$CN"); do wait_ready "$n"; done
+	log "$3: all $CN nodes have quorum and dlm_controld"
+}
+
+wait_ready() { # NODE: agent up and dlm_controld configured
+	local n=$1 since=${BOOTED[$1]}
+	console_wait "$n" "LAB: node$n dlm ready|FATAL|Kernel panic" "$since" 240
+	case $CW_LINE in *FATAL* | *panic*) fail "node$n: $CW_LINE" ;; esac
+	local deadline=$((SECONDS + 60))
+	until tail -n 50 "$RES/node$n.agent.log" | grep -q "@@READY $n"; do
+		[ $SECONDS -ge $deadline ] && fail "node$n: agent not ready"
+		sleep 0.1
+	done
+	console_wait "$n" "LAB: node$n quorate" "$since" 1
+	TQ[$n]=$CW_T
+}
+
+# The example module's trace on NODE: TRACE (raw) and its events as
+# compact "prep", "slot:NODEID:SLOT", "done:GEN:OURSLOT:nodeid/slot,..."
+get_trace() {
+	run "$1" 30 lab_trace
+	TRACE=$OUT
+	EVENTS=$(echo "$TRACE" | sed -E \
+		-e 's/.*"event":"prep".*/prep/' \
+		-e 's/.*"event":"slot".*"nodeid":([0-9]+),"slot":([0-9]+).*/slot:\1:\2/' \
+		-e 's/.*"event":"done".*"generation":([0-9]+),"our_slot":([0-9]+),"slots":\[([^]]*)\].*/done:\1:\2:\3/' \
+		-e 's/\{"nodeid":([0-9]+),"slot":([0-9]+)\}/\1\/\2/g')
+}
+
+# Last done of NODE's trace: LAST_GEN, LAST_OUR, LAST_TABLE ("1/3,2/2,3/1")
+last_done() {
+	get_trace "$1"
+	local d
+	d=$(echo "$EVENTS" | grep '^done:' | tail -n 1)
+	[ -n "$d" ] || fail "node$1: no done event in its example trace"
+	IFS=: read -r _ LAST_GEN LAST_OUR LAST_TABLE <<<"$d"
+	NEV[$1]=$(echo "$EVENTS" | wc -l)
+}
+
+# Events of NODE after its first SKIP events, joined with spaces.
+new_events() {
+	get_trace "$1"
+	NEW=$(echo "$EVENTS" | tail -n +$(($2 + 1)) | tr '\n' ' ')
+	NEW=${NEW% }
+}
+
+# wait_gen NODE GEN: until NODE's example trace ends with a done of GEN
+# (each member's recover_done runs on its own; the others may lag).
+wait_gen() {
+	run "$1" 60 "wait_for 'lab_trace | tail -n 1 | grep -q \"generation\\\":$2,\"' 600"
+}
+
+slot_of() { # TABLE NODEID -> slot
+	echo "$1" | tr , '\n' | awk -F/ -v n="$2" '$1 == n { print $2 }'
+}
+table_without() { # TABLE NODEID
+	echo "$1" | tr , '\n' | awk -F/ -v n="$2" '$1 != n' | paste -sd,
+}
+
+# gfs2 state of NODE: GFS[jid], GFS[first], ... and GSLOT (its slot in
+# gfs0 from the kernel's "generation G slots N S:ID" line).
+declare -A GFS=()
+gfs2_state() {
+	local n=$1 kv line pair
+	run "$n" 30 lab_gfs2
+	for kv in $OUT; do GFS[${kv%%=*}]=${kv#*=}; done
+	run "$n" 30 lab_gfs2_slots
+	line=$OUT
+	GGEN=$(echo "$line" | sed -nE 's/.*generation ([0-9]+) slots.*/\1/p')
+	GSLOT=
+	for pair in $(echo "$line" | sed -E 's/.*slots [0-9]+ //'); do
+		[ "${pair#*:}" = "$n" ] && GSLOT=${pair%%:*}
+	done
+	[ -n "$GSLOT" ] || fail "node$n: not in gfs0's slot line '$line'"
+}
+
+# Normalised traces (time_ns dropped) of the nodes up, saved for SCENARIO.
+declare -A UP=()
+save_traces() {
+	local s=$1 n d=$RES/traces/$1
+	mkdir -p "$d"
+	for n in $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n); do
+		get_trace "$n"
+		echo "$TRACE" | sed -E 's/,"time_ns":[0-9]+//' >"$d/node$n.jsonl"
+		grep -h "dlm: gfs0: \|gfs2: fsid=lab:gfs0" "$RES/node$n.console.log" |
+			cut -d' ' -f2- | sed -E 's/^\[ *[0-9.]+\] //' >"$d/node$n.gfs2.log" || true
+	done
+	for n in $(seq 1 "$CN"); do
+		[ -n "${UP[$n]:-}" ] && continue
+		rm -f "$d/node$n.jsonl"
+	done
+}
+
+# ------------------------------------------------------------- timings
+
+TIMINGS=$RES/timings.txt
+timing() { printf '%-10s %-28s %s\n' "$1" "$2" "$3" >>"$TIMINGS"; }
+declare -A TQ=() NEV=()
+
+# ------------------------------------------------------------ scenarios
+
+# a. cold start: join the example lockspace one node at a time, highest
+# nodeid first (slots follow join order, not nodeid), then mount gfs2 in
+# nodeid order; check slot tables, jid = slot - 1, one first mounter.
+cold_start() { # NAME
+	local name=$1 n ref="" firsts=0 order
+	order=$(seq "$CN" -1 1 | paste -sd' ')
+	for n in $order; do
+		run "$n" 120 lab_example_join
+		UP[$n]=1
+		console_wait "$n" "LAB: node$n example joined" "${BOOTED[$n]}" 5
+		timing "$name" "node$n boot>quorum>joined" \
+			"$(ms "${BOOTED[$n]}" "${TQ[$n]}") / $(ms "${BOOTED[$n]}" "$CW_T") ms after launch"
+	done
+	for n in $(seq 1 "$CN"); do
+		run "$n" 180 lab_mount
+	done
+	for n in $(seq 1 "$CN"); do
+		last_done "$n"
+		local t="$LAST_GEN:$LAST_TABLE"
+		[ -z "$ref" ] && ref=$t
+		[ "$t" = "$ref" ] ||
+			fail "$name: node$n's slot table '$t' differs from '$ref'"
+		[ "$(slot_of "$LAST_TABLE" "$n")" = "$LAST_OUR" ] ||
+			fail "$name: node$n: our_slot $LAST_OUR not its slot in $LAST_TABLE"
+		gfs2_state "$n"
+		[ "${GFS[jid]}" = $((GSLOT - 1)) ] ||
+			fail "$name: node$n: gfs2 jid ${GFS[jid]} != slot $GSLOT - 1 in gfs0"
+		[ "${GFS[first]}" = 1 ] && firsts=$((firsts + 1))
+		JID[$n]=${GFS[jid]}
+		log "$name: node$n example slot $LAST_OUR (gen $LAST_GEN), gfs0 slot $GSLOT jid ${GFS[jid]} first ${GFS[first]}"
+		echo "node$n example_slot=$LAST_OUR gfs0_slot=$GSLOT jid=${GFS[jid]} first=${GFS[first]}" \
+			>>"$RES/$name.summary"
+	done
+	[ "$firsts" = 1 ] || fail "$name: $firsts nodes report first=1, expected exactly 1"
+	EX_TABLE=$LAST_TABLE
+	EX_GEN=$LAST_GEN
+	log "$name: PASS: example table gen $EX_GEN [$EX_TABLE], jid = slot - 1, one first mounter"
+	save_traces "$name"
+	describe "$name" "example joined in order $order; gfs2 mounted in order 1..$CN"
+}
+declare -A JID=()
+
+ms() { # FROM TO (seconds with 3 decimals) -> milliseconds
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'
+}
+
+# Scenario descriptions for a simulator replay: the steps since boot.
+describe() { # SCENARIO TEXT
+	mkdir -p "$RES/traces/$1"
+	printf '%s\n' "$2" >>"$RES/steps.txt"
+	cp "$RES/steps.txt" "$RES/traces/$1/steps.txt"
+}
+
+# Prepare a failure: pre-failure files on every node (synced, checksummed),
+# writers running everywhere; VICTIMS also create files in /mnt/wdir, so
+# they hold its directory lock when they die.
+prepare_failure() { # NAME VICTIMS...
+	local name=$1 n
+	shift
+	run 1 30 "mkdir -p /mnt/wdir /mnt/pre"
+	: >"$RES/$name.pre.md5"
+	for n in "${!UP[@]}"; do
+		run "$n" 60 lab_write_pre
+		echo "$OUT" >>"$RES/$name.pre.md5"
+	done
+	for n in "${!UP[@]}"; do run "$n" 30 lab_writer_start; done
+	for n in "$@"; do
+		run "$n" 30 '( i=0; while :; do i=$((i+1)); echo $i > /mnt/wdir/n$NODE.$i; usleep 50000; done ) </dev/null >/dev/null 2>&1 &'
+	done
+	for n in "$@"; do
+		run "$n" 60 "wait_for '[ \$(ls /mnt/wdir | grep -c ^n$n) -ge 5 ] && [ \$(wc -l < /mnt/w.$n) -ge 25 ]' 600"
+	done
+}
+
+# After a failure: survivors' probes, pre-failure files intact, writers
+# stopped, the victims' torn lines counted.
+verify_after_failure() { # NAME SURVIVORS
+	local name=$1 n
+	shift
+	local lines
+	lines=$(while read -r l; do printf "'%s' " "$l"; done <"$RES/$name.pre.md5")
+	run "$1" 60 "printf '%s\\n' $lines >/tmp/pre.md5 && md5sum -c /tmp/pre.md5"
+	log "$name: PASS: $(echo "$OUT" | grep -c ': OK$') files written before the failure are intact"
+	for n in "$@"; do run "$n" 30 lab_writer_stop; done
+}
+
+# b. SIGKILL one node while it writes: survivors see prep, slot, done;
+# one survivor replays its journal; survivors write again; files intact.
+kill_one() {
+	local name=kill v=$CN n s surv=() base_gen=$EX_GEN tk
+	for n in $(seq 1 $((CN - 1))); do surv+=("$n"); done
+	prepare_failure "$name" "$v"
+	for n in "${surv[@]}"; do last_done "$n"; done
+	local vslot vjid=${JID[$v]}
+	vslot=$(slot_of "$EX_TABLE" "$v")
+	tk=$(now)
+	kill_node "$v"
+	unset "UP[$v]"
+	log "$name: killed node$v (example slot $vslot, gfs2 jid $vjid)"
+	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing"
+	for n in "${surv[@]}"; do send "$n" lab_probe; IDS[$n]=$SENT; done
+	for n in "${surv[@]}"; do collect "$n" "${IDS[$n]}" 180; PROBE_T[$n]=$OUT_T; done
+	failure_timings "$name" "$tk" "$vjid" "${surv[@]}"
+	local want="prep slot:$v:$vslot done:$((base_gen + 1)):"
+	for n in "${surv[@]}"; do
+		new_events "$n" "${NEV[$n]}"
+		s=$(slot_of "$EX_TABLE" "$n")
+		[ "$NEW" = "$want$s:$(table_without "$EX_TABLE" "$v")" ] ||
+			fail "$name: node$n saw '$NEW', expected '$want$s:$(table_without "$EX_TABLE" "$v")'"
+	done
+	replayed "$name" "$tk" "$vjid" "${surv[@]}"
+	verify_after_failure "$name" "${surv[@]}"
+	EX_TABLE=$(table_without "$EX_TABLE" "$v")
+	EX_GEN=$((base_gen + 1))
+	log "$name: PASS: survivors saw prep, slot $v:$vslot, done gen $EX_GEN [$EX_TABLE]"
+	save_traces "$name"
+	VICTIM=$v
+}
+declare -A PROBE_T=()
+
+# Exactly which survivor replayed journal JID ("jid=J: Journal replayed").
+replayed() { # NAME SINCE JID SURVIVORS...
+	local name=$1 since=$2 j=$3 n who=""
+	shift 3
+	for n in "$@"; do
+		[ -n "$(console_first "jid=$j: Journal replayed|jid=$j: Done" "$since" "$n")" ] &&
+			who="$who node$n"
+	done
+	[ -n "$who" ] || fail "$name: no survivor replayed journal $j"
+	log "$name: journal $j replayed by:$who"
+}
+
+# Failure timings from the survivors' consoles (host clock): membership
+# change, the example's recover_done, gfs0's recovery done, journal
+# replayed, first write afterwards.
+failure_timings() { # NAME KILLTIME JID SURVIVORS...
+	local name=$1 tk=$2 j=$3 n t
+	shift 3
+	for n in "$@"; do
+		console_wait "$n" "A new membership" "$tk" 60
+		timing "$name" "node$n membership change" "$(ms "$tk" "$CW_T") ms after kill"
+		console_wait "$n" "dlmr_example: dlmrex: recover_done" "$tk" 60
+		timing "$name" "node$n dlmrex recover_done" "$(ms "$tk" "$CW_T") ms"
+		console_wait "$n" "dlm: gfs0: dlm_recover [0-9]+ generation [0-9]+ done" "$tk" 60
+		timing "$name" "node$n gfs0 recover done" "$(ms "$tk" "$CW_T") ms"
+		t=$(console_first "jid=$j: Journal replayed" "$tk" "$n")
+		[ -n "$t" ] && timing "$name" "node$n journal $j replayed" "$(ms "$tk" "$t") ms"
+		timing "$name" "node$n writes again" "$(ms "$tk" "${PROBE_T[$n]}") ms"
+	done
+}
+
+# d. the killed node reboots and rejoins: lowest free slot (its old one),
+# jid = slot - 1, first = 0; the others see prep and done, no slot.
+rejoin() {
+	local name=rejoin v=${VICTIM:?} n s exp
+	for n in "${!UP[@]}"; do last_done "$n"; done
+	local others=("${!UP[@]}")
+	# the kernel gives the lowest free slot
+	exp=$(for s in $(seq 1 "$CN"); do
+		echo "$EX_TABLE" | tr , '\n' | grep -q "/$s\$" || { echo "$s"; break; }; done)
+	local tb
+	tb=$(now)
+	describe "$name" "at ${tb}s node$v rebooted; it joins the example lockspace, then mounts gfs2"
+	start_node "$v"
+	wait_ready "$v"
+	run "$v" 120 lab_example_join
+	UP[$v]=1
+	console_wait "$v" "LAB: node$v example joined" "$tb" 5
+	timing "$name" "node$v boot>quorum>joined" \
+		"$(ms "$tb" "${TQ[$v]}") / $(ms "$tb" "$CW_T") ms after launch"
+	run "$v" 180 lab_mount
+	last_done "$v"
+	[ "$LAST_OUR" = "$exp" ] || fail "$name: node$v got slot $LAST_OUR, expected $exp"
+	local table=$LAST_TABLE
+	for n in "${others[@]}"; do
+		wait_gen "$n" $((EX_GEN + 1))
+		new_events "$n" "${NEV[$n]}"
+		s=$(slot_of "$table" "$n")
+		[ "$NEW" = "prep done:$((EX_GEN + 1)):$s:$table" ] ||
+			fail "$name: node$n saw '$NEW', expected 'prep done:$((EX_GEN + 1)):$s:$table'"
+	done
+	gfs2_state "$v"
+	[ "${GFS[jid]}" = $((GSLOT - 1)) ] ||
+		fail "$name: node$v: gfs2 jid ${GFS[jid]} != gfs0 slot $GSLOT - 1"
+	[ "${GFS[first]}" = 0 ] || fail "$name: node$v: first=${GFS[first]}, expected 0"
+	JID[$v]=${GFS[jid]}
+	EX_TABLE=$table
+	EX_GEN=$((EX_GEN + 1))
+	log "$name: PASS: node$v example slot $LAST_OUR, gfs0 slot $GSLOT jid ${GFS[jid]} first 0; others saw prep, done"
+	save_traces "$name"
+}
+
+# e. a clean unmount and leave on node 2: the others see prep and done
+# only (no slot: the DLM tells a clean leave from a failure).
+leave() {
+	local name=leave v=2 n s
+	for n in "${!UP[@]}"; do last_done "$n"; done
+	local tl
+	tl=$(now)
+	describe "$name" "at ${tl}s node$v unmounted gfs2 and left the example lockspace (rmmod)"
+	run "$v" 120 lab_umount
+	run "$v" 120 lab_example_leave
+	unset "UP[$v]"
+	local table
+	table=$(table_without "$EX_TABLE" "$v")
+	for n in "${!UP[@]}"; do
+		wait_gen "$n" $((EX_GEN + 1))
+		new_events "$n" "${NEV[$n]}"
+		s=$(slot_of "$table" "$n")
+		[ "$NEW" = "prep done:$((EX_GEN + 1)):$s:$table" ] ||
+			fail "$name: node$n saw '$NEW', expected 'prep done:$((EX_GEN + 1)):$s:$table'"
+	done
+	EX_TABLE=$table
+	EX_GEN=$((EX_GEN + 1))
+	log "$name: PASS: the others saw prep, done gen $EX_GEN [$EX_TABLE], no slot"
+	save_traces "$name"
+}
+
+# c. a second failure during the recovery of the first (4 nodes; node 1
+# has 2 votes so nodes 1+2 keep quorum, 3 of 5).  Node 4's DLM traffic
+# (TCP) is dropped on its tap as node 3 is killed, so the survivors'
+# recovery of node 3, which includes node 4, is certainly still running
+# (waiting for node 4) when node 4 is killed.
+double() {
+	local name=double a=3 b=4 n s surv=(1 2) base_gen=$EX_GEN tk ta tb
+	prepare_failure "$name" "$a" "$b"
+	for n in "${surv[@]}"; do last_done "$n"; done
+	local sa sb
+	sa=$(slot_of "$EX_TABLE" "$a")
+	sb=$(slot_of "$EX_TABLE" "$b")
+	tc_drop_tcp "$b"
+	ta=$(now)
+	kill_node "$a"
+	unset "UP[$a]"
+	log "$name: node$b's TCP dropped, node$a killed"
+	# the survivors' kernel recovery of node a starts (with b still a member)
+	console_wait 1 "dlm: dlmrex: dlm_recover [0-9]+$" "$ta" 60
+	console_wait 1 "dlm: gfs0: dlm_recover [0-9]+$" "$ta" 60
+	tb=$(now)
+	kill_node "$b"
+	unset "UP[$b]"
+	log "$name: node$b killed during the recovery of node$a"
+	describe "$name" "at ${ta}s node$b's DLM TCP traffic dropped and node$a killed; at ${tb}s, once node1's kernel started recovering dlmrex and gfs0 (with node$b still a member), node$b killed"
+	for n in "${surv[@]}"; do send "$n" lab_probe; IDS[$n]=$SENT; done
+	for n in "${surv[@]}"; do collect "$n" "${IDS[$n]}" 240; PROBE_T[$n]=$OUT_T; done
+	failure_timings "$name" "$ta" "${JID[$a]}" "${surv[@]}"
+	local table
+	table=$(table_without "$(table_without "$EX_TABLE" "$a")" "$b")
+	# What the kernel did (Linux 6.1, observed in the lab and asserted):
+	# ONE prep (the lockspace stays stopped across the interrupted
+	# recovery), slot for node a (first recovery, before it blocked), slot
+	# for node b (the restarted recovery), ONE done, generation + 1.
+	local want="prep slot:$a:$sa slot:$b:$sb done:$((base_gen + 1)):"
+	for n in "${surv[@]}"; do
+		new_events "$n" "${NEV[$n]}"
+		s=$(slot_of "$table" "$n")
+		echo "node$n: $NEW" >>"$RES/$name.observed"
+		[ "$NEW" = "$want$s:$table" ] ||
+			fail "$name: node$n saw '$NEW', expected '$want$s:$table'"
+		grep -q "dlm: dlmrex: .*interrupted" "$RES/node$n.console.log" ||
+			grep -q "dlm: dlmrex: .*error -4" "$RES/node$n.console.log" ||
+			log "$name: note: node$n's console shows no interrupted dlmrex recovery"
+	done
+	replayed "$name" "$ta" "${JID[$a]}" "${surv[@]}"
+	replayed "$name" "$ta" "${JID[$b]}" "${surv[@]}"
+	verify_after_failure "$name" "${surv[@]}"
+	EX_TABLE=$table
+	EX_GEN=$((base_gen + 1))
+	log "$name: PASS: survivors saw one prep, slots $a then $b, one done gen $EX_GEN [$EX_TABLE]"
+	save_traces "$name"
+}
+
+tc_drop_tcp() { # NODE: drop TCP (the DLM's transport) to and from it
+	local t=tap$1
+	ip netns exec "$NS" tc qdisc add dev "$t" root handle 1: prio
+	ip netns exec "$NS" tc filter add dev "$t" parent 1: protocol ip prio 1 \
+		u32 match ip protocol 6 0xff action drop
+	ip netns exec "$NS" tc qdisc add dev "$t" ingress
+	ip netns exec "$NS" tc filter add dev "$t" parent ffff: protocol ip prio 1 \
+		u32 match ip protocol 6 0xff action drop
+}
+
+# ------------------------------------------------------------------- main
+
+: >"$TIMINGS"
+: >"$RES/steps.txt"
+log "results in $RES; scenarios: ${SCEN[*]}"
+
+if want cold || want kill || want rejoin || want leave; then
+	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" main
+	describe cold "cluster main: $CN nodes, votes $CVOTES, token $TOKEN ms"
+	cold_start cold
+	if want kill || want rejoin; then kill_one; fi
+	if want rejoin; then rejoin; fi
+	if want leave; then leave; fi
+	if want double; then
+		for n in $(seq 1 "$CN"); do stop_node "$n"; done
+		UP=()
+	fi
+fi
+if want double; then
+	: >"$RES/steps.txt"
+	# 4 nodes (or N), node 1 with enough votes that nodes 1 and 2 keep quorum
+	dn=$((NODES > 4 ? NODES : 4))
+	boot_cluster "$dn" "$((dn - 2)),$(printf '1%.0s,' $(seq 2 "$dn") | sed 's/,$//')" double
+	describe double "cluster double: $CN nodes, votes $CVOTES, token $TOKEN ms"
+	cold_start double-cold
+	double
+fi
+
+if [ "$RECORD" = 1 ]; then
+	rm -rf "$HERE/traces"
+	cp -r "$RES/traces" "$HERE/traces"
+	log "traces recorded in $HERE/traces"
+fi
+
+echo
+echo "Timings (host clock, ms):"
+cat "$TIMINGS"
+WALL=$(now)
+log "all scenarios passed (${SCEN[*]}) in ${WALL}s; results in $RES"
+
+if [ "$KEEP" = 1 ]; then
+	echo "--keep: cluster up; shells: socat -,raw,echo=0 UNIX-CONNECT:$RES/run/nodeN.sock"
+	echo "        monitors: $RES/run/nodeN.mon; Ctrl-C to stop"
+	while :; do sleep 3600; done
+fi

@@ -1,0 +1,86 @@
+#!/bin/bash
+# Build the VM lab's initramfs.
+#
+#   tests/vm/mkinitramfs.sh KVER OUT.cpio.gz [EXTRA.ko...]
+#
+# Contents: busybox-static (all applets), corosync + tools, dlm_controld,
+# dlm_tool, a few gfs2 tools, their shared libraries (resolved with ldd),
+# the kernel modules the lab needs for kernel KVER in dependency order
+# (modinfo -F depends), the EXTRA modules (loaded by the lab, not at boot),
+# and tests/vm/init.sh as /init.
+set -euo pipefail
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+[ $# -ge 2 ] || die "usage: $0 KVER OUT.cpio.gz [EXTRA.ko...]"
+KVER=$1 OUT=$2
+shift 2
+HERE=$(cd "$(dirname "$0")" && pwd)
+MODDIR=/lib/modules/$KVER
+
+# Modules loaded at boot; their dependencies are added and ordered below.
+# crc32c_generic first: libcrc32c only soft-depends on it.
+WANT="crc32c_generic virtio_pci virtio_net virtio_blk configfs dlm gfs2"
+BINS="/bin/busybox /usr/sbin/corosync /usr/sbin/corosync-cfgtool
+/usr/sbin/corosync-cmapctl /usr/sbin/corosync-quorumtool
+/usr/sbin/corosync-cpgtool /usr/sbin/dlm_controld /usr/sbin/dlm_tool
+/usr/sbin/tunegfs2 /usr/sbin/gfs2_edit"
+
+for b in $BINS; do [ -x "$b" ] || die "$b missing (run scripts/deps.sh --lab)"; done
+[ -d "$MODDIR/kernel" ] || die "$MODDIR missing (linux-image for $KVER)"
+command -v cpio >/dev/null || die "cpio missing"
+
+ROOT=$(mktemp -d "${OUT%/*}/initramfs.XXXXXX")
+trap 'rm -rf "$ROOT"' EXIT
+
+mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,etc/corosync,etc/dlm,proc,sys,dev,run,tmp,mnt,var/lib/corosync,var/log/cluster,lab/modules}
+ln -s ../run "$ROOT/var/run"
+
+# Binaries and the libraries they need, at their host paths.
+copy_with_libs() {
+	local f=$1 lib
+	mkdir -p "$ROOT$(dirname "$f")"
+	cp -L "$f" "$ROOT$f"
+	for lib in $(ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}'); do
+		[ -e "$ROOT$lib" ] && continue
+		mkdir -p "$ROOT$(dirname "$lib")"
+		cp -L "$lib" "$ROOT$lib"
+	done
+}
+for b in $BINS; do copy_with_libs "$b"; done
+for a in $(/bin/busybox --list); do
+	[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
+done
+printf 'root:x:0:0:root:/:/bin/sh\n' >"$ROOT/etc/passwd"
+printf 'root:x:0:\n' >"$ROOT/etc/group"
+
+# Kernel modules in dependency order: a depth-first walk of modinfo's
+# "depends" field, each module emitted after its dependencies.
+declare -A seen=()
+ORDER=()
+visit() {
+	local m=$1 d
+	[ -n "${seen[$m]:-}" ] && return
+	seen[$m]=1
+	for d in $(modinfo -k "$KVER" -F depends "$m" | tr , ' '); do visit "$d"; done
+	ORDER+=("$m")
+}
+for m in $WANT; do visit "$m"; done
+for m in "${ORDER[@]}"; do
+	f=$(modinfo -k "$KVER" -F filename "$m")
+	case $f in
+	*.ko) cp "$f" "$ROOT/lab/modules/$m.ko" ;;
+	*.ko.xz) xz -dc "$f" >"$ROOT/lab/modules/$m.ko" ;;
+	*.ko.zst) zstd -qdc "$f" >"$ROOT/lab/modules/$m.ko" ;;
+	*) die "module $m: unexpected file '$f'" ;;
+	esac
+	echo "$m"
+done >"$ROOT/lab/modules/load.order"
+
+for ko in "$@"; do cp "$ko" "$ROOT/lab/modules/"; done
+
+cp "$HERE/init.sh" "$ROOT/init"
+cp "$HERE/guest-lib.sh" "$ROOT/lab/lib.sh"
+chmod 755 "$ROOT/init"
+
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
