@@ -1,0 +1,36 @@
+#!/bin/sh
+# Quick start 2: install what is missing, build, and run the whole test
+# suite: unit and simulator tests, the same under ASan+UBSan and under
+# valgrind, and the documentation checks.  .ci/run calls this.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh --lab
+
+run() {
+	echo "== $*"
+	"$@"
+}
+
+# 1. normal build, every suite but the VM lab
+[ -f build/build.ninja ] || run meson setup build
+run meson compile -C build
+run meson test -C build --print-errorlogs --no-suite vm
+
+# 2. AddressSanitizer + UndefinedBehaviorSanitizer
+[ -f build-asan/build.ninja ] || run meson setup build-asan \
+	-Db_sanitize=address,undefined -Db_lundef=false -Ddocs=false
+run meson compile -C build-asan
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1 \
+	run meson test -C build-asan --print-errorlogs --no-suite vm --no-suite docs
+
+# 3. valgrind (memcheck) on the same tests
+run meson test -C build --print-errorlogs --no-suite vm --no-suite docs \
+	--wrap='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet' \
+	--timeout-multiplier=10
+
+# 4. the VM lab (real kernel DLM, corosync, dlm_controld, gfs2)
+if [ -f tests/vm/meson.build ]; then
+	run meson test -C build --print-errorlogs --suite vm
+fi
+echo "check.sh: all suites passed"
