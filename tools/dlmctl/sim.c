@@ -190,6 +190,20 @@ static void cell_text(const struct dlmr_event *ev, char *buf, size_t len)
 	}
 }
 
+/* The columns of one row, padded to COLW, without trailing blanks. */
+static void print_cells(unsigned int nodes,
+			const char cells[][COLW + 1])
+{
+	unsigned int last = 0;
+
+	for (unsigned int n = 1; n <= nodes; n++)
+		if (cells[n][0])
+			last = n;
+	for (unsigned int n = 1; n <= last; n++)
+		printf("  %-*s", n == last ? 0 : COLW, cells[n]);
+	putchar('\n');
+}
+
 static void flush_row(struct timeline *t)
 {
 	if (!t->row_used)
@@ -200,24 +214,19 @@ static void flush_row(struct timeline *t)
 		printf("%6" PRIu64, t->row_step);
 	t->printed_step = t->row_step;
 	t->printed_any = true;
-	for (unsigned int n = 1; n <= t->nodes; n++)
-		printf("  %-*s", COLW, t->cells[n]);
-	/* no trailing blanks */
-	putchar('\n');
+	print_cells(t->nodes, t->cells);
 	memset(t->cells, 0, sizeof(t->cells));
 	t->row_used = false;
 }
 
 static void header_row(const struct timeline *t)
 {
-	char h[32];
+	char h[DLMR_SIM_NODES_MAX + 1][COLW + 1];
 
 	printf("%6s", "step");
-	for (unsigned int n = 1; n <= t->nodes; n++) {
-		snprintf(h, sizeof(h), "node %u", n);
-		printf("  %-*s", COLW, h);
-	}
-	putchar('\n');
+	for (unsigned int n = 1; n <= t->nodes; n++)
+		snprintf(h[n], sizeof(h[n]), "node %u", n);
+	print_cells(t->nodes, h);
 }
 
 static void on_event(const struct dlmr_event *ev, void *arg)
@@ -380,12 +389,14 @@ int dlmctl_sim(int argc, char **argv)
 		r = DLMCTL_EXIT_RUNTIME;
 	} else if (r == -ENOEXEC) {
 		/* a scenario that cannot run as written */
+		fflush(stdout);
 		dlmctl_error(DLMCTL_EXIT_USAGE, "%s", res->violation);
 		r = DLMCTL_EXIT_USAGE;
 	} else {
 		if (!json)
 			print_summary(path ? path : "<default>", seed, res, r);
 		if (r) {
+			fflush(stdout);
 			fprintf(stderr, "dlmctl: invariant violated: %s\n"
 				"dlmctl: replay with: dlmctl sim %s%s--seed %"
 				PRIu64 "\n", res->violation, path ? path : "",

@@ -1,0 +1,119 @@
+#!/bin/sh
+# End-to-end tests of the dlmctl command line: outputs, exit codes and
+# error messages.  Usage: test_dlmctl.sh DLMCTL SCENARIO_DIR
+set -u
+DLMCTL=$1
+SCEN=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE DESCRIPTION -- CMD...: run CMD, stdout in $T/out, stderr in $T/err
+expect() {
+	code=$1; desc=$2; shift 3
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq "$code" ]; then ok; else
+		bad "$desc: exit $rc, expected $code"; sed 's/^/  | /' "$T/err" | head -5; fi
+}
+has() { # FILE PATTERN DESCRIPTION
+	if grep -Eq -- "$2" "$1"; then ok; else bad "$3: no /$2/ in $(basename "$1")"; fi
+}
+hasnot() {
+	if grep -Eq -- "$2" "$1"; then bad "$3: unexpected /$2/"; else ok; fi
+}
+oneline() { # FILE DESCRIPTION: exactly one line on stderr
+	n=$(wc -l <"$1")
+	if [ "$n" -eq 1 ]; then ok; else bad "$2: $n lines on stderr"; fi
+}
+
+# --- the main job: the built-in scenario -------------------------------
+expect 0 "sim default" -- "$DLMCTL" sim
+has "$T/out" '^  step  node 1 +node 2 +node 3$' "timeline header"
+has "$T/out" 'first mounter \(cold start 1\): node [123]$' "first mounter"
+has "$T/out" 'CRASH' "crash shown"
+has "$T/out" 'slot node2 s2' "recover_slot of node 2"
+has "$T/out" 'done gen2' "done after the crash"
+has "$T/out" 'journal 1 replayed by node [13] at step' "journal 1 replayed by a survivor"
+has "$T/out" '^  node 2: mounted, jid 1$' "rejoin gets the lowest free slot"
+has "$T/out" 'invariants S1-S5: held' "invariants held"
+cp "$T/out" "$T/default1"
+expect 0 "sim default again" -- "$DLMCTL" sim
+if cmp -s "$T/out" "$T/default1"; then ok; else bad "same seed, different output"; fi
+expect 0 "show-default" -- "$DLMCTL" sim --show-default
+cp "$T/out" "$T/default.scn"
+expect 0 "sim of the printed default" -- "$DLMCTL" sim "$T/default.scn"
+sed 1,1d "$T/out" | grep -v '^summary' >"$T/a"
+sed 1,1d "$T/default1" | grep -v '^summary' >"$T/b"
+if cmp -s "$T/a" "$T/b"; then ok; else bad "file and built-in default differ"; fi
+
+# --- JSON Lines and the contract checker -------------------------------
+expect 0 "sim -j" -- "$DLMCTL" sim -j
+cp "$T/out" "$T/trace.jsonl"
+has "$T/trace.jsonl" '"event":"prep"' "json prep"
+has "$T/trace.jsonl" '"event":"done".*"generation":2' "json done gen 2"
+hasnot "$T/trace.jsonl" '^[^{]' "every line is an object"
+expect 0 "recover check of sim -j" -- "$DLMCTL" recover check "$T/trace.jsonl"
+has "$T/out" 'contract kept' "check says kept"
+expect 0 "recover check from stdin" -- sh -c "\"$DLMCTL\" recover check - <\"$T/trace.jsonl\""
+# drop node 1's first prep: its slot then falls outside a prep..done window
+awk '/"event":"prep"/ && /"node":1,/ && !d { d = 1; next } { print }' \
+	"$T/trace.jsonl" >"$T/noprep.jsonl"
+expect 1 "check finds a slot without prep" -- "$DLMCTL" recover check "$T/noprep.jsonl"
+has "$T/out" "^$T/noprep.jsonl:[0-9]+: " "violation names file:line"
+printf '{"event":"done","node":1,"ls":"x","generation":1,"our_slot":1,"slots":[{"nodeid":1,"slot":1}]}\n{"event":"prep",\n' >"$T/broken.jsonl"
+expect 2 "malformed json" -- "$DLMCTL" recover check "$T/broken.jsonl"
+has "$T/err" "^dlmctl: $T/broken.jsonl:2: " "malformed json names line 2"
+oneline "$T/err" "malformed json"
+printf '{"event":"explode","node":1,"ls":"x"}\n' >"$T/unknown.jsonl"
+expect 2 "unknown event" -- "$DLMCTL" recover check "$T/unknown.jsonl"
+has "$T/err" ":1: .*explode" "unknown event named"
+expect 2 "missing trace" -- "$DLMCTL" recover check "$T/nope.jsonl"
+has "$T/err" 'No such file' "missing trace message"
+head -c 3000 /dev/urandom >"$T/garbage"
+expect 2 "binary garbage trace" -- "$DLMCTL" recover check "$T/garbage"
+: >"$T/empty"
+expect 0 "empty trace" -- "$DLMCTL" recover check "$T/empty"
+
+# --- scenario files and errors -----------------------------------------
+for f in "$SCEN"/*.scn; do
+	expect 0 "sim $(basename "$f")" -- "$DLMCTL" sim "$f"
+done
+for f in "$SCEN"/bad/*.scn; do
+	expect 2 "bad scenario $(basename "$f")" -- "$DLMCTL" sim "$f"
+	has "$T/err" "^dlmctl: $f:[0-9]+: " "$(basename "$f") error names file:line"
+	oneline "$T/err" "$(basename "$f")"
+done
+expect 2 "missing scenario" -- "$DLMCTL" sim "$T/nope.scn"
+has "$T/err" "nope.scn: No such file" "missing scenario message"
+expect 2 "binary scenario" -- "$DLMCTL" sim "$T/garbage"
+printf 'nodes 3\nmount 1 2 3\nwait\nmount 1\n' >"$T/twice.scn"
+expect 2 "mount of a node that is up" -- "$DLMCTL" sim "$T/twice.scn"
+has "$T/err" "twice.scn:4: mount: node 1 is already up" "runtime scenario error"
+
+# --- options and usage ---------------------------------------------------
+expect 2 "bad seed" -- "$DLMCTL" sim --seed 12x
+has "$T/err" "seed: '12x'" "bad seed named"
+expect 2 "negative seed" -- "$DLMCTL" sim --seed -1
+expect 0 "seed 7" -- "$DLMCTL" sim --seed 7
+has "$T/out" 'seed 7,' "seed shown"
+expect 2 "extra argument" -- "$DLMCTL" sim a b
+expect 2 "unknown option" -- "$DLMCTL" sim --frobnicate
+expect 2 "no command" -- "$DLMCTL"
+expect 2 "unknown command" -- "$DLMCTL" frobnicate
+has "$T/err" "unknown command 'frobnicate'" "unknown command named"
+expect 0 "help" -- "$DLMCTL" --help
+has "$T/out" 'Usage: dlmctl' "usage text"
+expect 0 "sim help" -- "$DLMCTL" sim --help
+has "$T/out" 'Usage: dlmctl sim' "sim usage"
+expect 0 "version" -- "$DLMCTL" --version
+has "$T/out" '^dlmctl [0-9]+\.[0-9]+\.[0-9]+' "version"
+expect 2 "recover without subcommand" -- "$DLMCTL" recover
+expect 2 "recover check without trace" -- "$DLMCTL" recover check
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
