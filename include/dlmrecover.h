@@ -123,15 +123,22 @@ void dlmr_slots_init(struct dlmr_slot_table *t);
  * absent from @p t are added and given the lowest free slots in nodeid
  * order; the generation becomes the old one plus one.
  *
- * @param t the table, updated in place only on success.
+ * @param t the table, updated in place only on success (and in the
+ *        -EOPNOTSUPP case below).
  * @param members the complete new membership, in any order.
  * @param n number of entries in @p members (0 empties the table).
  * @retval 0 success.
- * @retval -EINVAL a nodeid of 0, a duplicate nodeid, or NULL arguments.
- * @retval -E2BIG more than @ref DLMR_SLOTS_MAX members.
+ * @retval -EINVAL NULL arguments, a table with more than
+ *         @ref DLMR_SLOTS_MAX entries or two entries sharing a slot, a
+ *         nodeid of 0, or a duplicate nodeid.
+ * @retval -E2BIG more than @ref DLMR_SLOTS_MAX members (checked before the
+ *         members themselves).
  * @retval -EOPNOTSUPP a member has @ref DLMR_MEMBER_NO_SLOTS: @p t is
  *         updated with `disabled` set, no slots and the generation kept,
- *         as the kernel does (`dlm_slots_assign` returns -1).
+ *         as the kernel does (`dlm_slots_assign` returns -1).  The next
+ *         successful change clears `disabled`; as the table kept no slots,
+ *         every member is then assigned one as if new (the kernel's members
+ *         would remember their own `ls_slot`).
  */
 int dlmr_slots_change(struct dlmr_slot_table *t,
 		      const struct dlmr_member *members, size_t n);
@@ -172,10 +179,15 @@ int dlmr_slots_diff(const struct dlmr_slot_table *old_t,
 /**
  * @brief Format a table the way the kernel logs it:
  *        `generation G slots N S:NODEID ...` (slot:nodeid pairs).
+ *
+ * As `log_slots` in `fs/dlm/member.c`, the pairs are in slot order, e.g.
+ * `generation 3 slots 3 1:2 2:1 3:3`; unlike the kernel's 128-byte line
+ * the text is never cut short.  A disabled table prints `slots 0`.
  * @param t the table.
  * @param buf output buffer, always NUL-terminated when @p len > 0.
  * @param len size of @p buf.
- * @return the length of the full string (as snprintf), or -EINVAL.
+ * @return the length of the full string (as snprintf), or -EINVAL (NULL
+ *         table, NULL @p buf with @p len > 0, or two entries sharing a slot).
  */
 int dlmr_slots_format(const struct dlmr_slot_table *t, char *buf, size_t len);
 
@@ -292,7 +304,15 @@ enum dlmr_event_type dlmr_event_from_name(const char *name);
  * array of `{"nodeid":N,"slot":S}` in nodeid order), `resource`, `jid`,
  * `mode` (a name: "NL", "CR", "CW", "PR", "PW", "EX"), `flags` (an array of
  * "NOQUEUE", "CONVERT", "VALBLK"), `status`, `first`, `detail`.
- * docs/trace-format.md is the full reference.
+ * docs/trace-format.md is the full reference: which event carries which
+ * field, types and ranges.
+ *
+ * Written fields come in one fixed order, so equal events give identical
+ * bytes.  Reading is strict: a field the event kind does not carry, an
+ * unknown field, a value out of range (a table slot outside 1..@ref
+ * DLMR_SLOTS_MAX, a lockspace name longer than @ref DLMR_LSNAME_MAX, ...)
+ * or an unknown name is an error; everything that dlmr_trace_format()
+ * writes, dlmr_trace_parse() reads back to the same event.
  * @{
  */
 
@@ -301,19 +321,29 @@ enum dlmr_event_type dlmr_event_from_name(const char *name);
  * @param ev the event.
  * @param buf output buffer.
  * @param len size of @p buf.
- * @return the string length, -ENOSPC if it does not fit, -EINVAL.
+ * @return the string length, -ENOSPC if it and its NUL do not fit,
+ *         -EINVAL for NULL arguments or an event that the schema cannot
+ *         carry (unknown kind, value out of range, unknown resource or
+ *         flag bits), -ENOMEM.
  */
 int dlmr_trace_format(const struct dlmr_event *ev, char *buf, size_t len);
 
 /**
  * @brief Parse one JSON Lines line into an event.
+ *
+ * Fields an event does not carry are zero, except `jid` (-1) and, on an
+ * `unlock` without `mode`, `mode` (@ref DLMR_MODE_IV).  `resource` points
+ * to a static string ("control", "mounted" or "journal").
  * @param line the line (a trailing newline is allowed).
  * @param ev receives the event.
  * @param err receives a one-line reason on failure (may be NULL).
  * @param errlen size of @p err.
  * @retval 0 success.
- * @retval -EINVAL malformed JSON, an unknown event, a missing or mistyped
- *         field, a value out of range; @p err says which.
+ * @retval -EINVAL malformed JSON, not an object, an unknown event, a
+ *         missing, unknown, misplaced or mistyped field, a value out of
+ *         range, an unknown resource, mode or flag; @p err says which
+ *         field and why, in one line.
+ * @retval -ENOMEM.
  */
 int dlmr_trace_parse(const char *line, struct dlmr_event *ev,
 		     char *err, size_t errlen);
@@ -325,18 +355,26 @@ int dlmr_trace_parse(const char *line, struct dlmr_event *ev,
  * @brief A validator of the order in which the kernel DLM calls
  *        `recover_prep`, `recover_slot` and `recover_done`.
  *
- * One validator follows any number of streams, one per (node, lockspace);
- * events of other kinds are ignored.  The rules, each from Linux 6.1:
+ * One validator follows any number of streams, one per (node, lockspace):
+ * `node` is the observing node.  `join`, `leave` and `crash` events of a
+ * node end its stream (a rejoin starts again with an initial `done`);
+ * events of other kinds are ignored.  The rules, each from Linux 6.1
+ * (lib/libdlmrecover/contract.c cites the code):
  * - the first callback of a stream is `done` (initial join: no `prep`);
  * - `prep` is not repeated before the next `done` (`dlm_ls_stop` calls it
- *   only when it clears `LSFL_RUNNING`);
- * - `slot` only between `prep` and `done`, once per node per recovery,
- *   never for the observing node, with the slot the node had;
+ *   only when it clears `LSFL_RUNNING`); a failure during a recovery
+ *   restarts it without a second `prep`;
+ * - every `done` but the initial one follows a `prep`;
+ * - `slot` only between `prep` and `done`, once per node per window (a
+ *   restarted recovery does not report members already removed), never
+ *   for the observing node, with the slot the node had in the last table
+ *   (a node absent from it is not checked: its slot may be 0 or -1);
  * - `done` generations strictly increase; `our_slot` never changes once
- *   set; the table has unique nodeids and slots >= 1, contains the
- *   observing node with `our_slot`, and keeps every surviving member's slot;
- *   a node reported by `slot` is not in the next table;
- * - `done` after `prep` is required before the next `prep`.
+ *   set; the table is in nodeid order with unique nodeids, unique slots
+ *   >= 1, contains the observing node with `our_slot`, and keeps every
+ *   surviving member's slot.  A node reported by `slot` may be in the
+ *   next table only if it was removed and re-added in the same cycle
+ *   (@ref DLMR_MEMBER_READDED); it may then have any free slot.
  * @{
  */
 
@@ -357,14 +395,21 @@ void dlmr_contract_free(struct dlmr_contract *c);
  * @brief Feed one event.
  * @retval 0 the event is consistent with everything seen so far.
  * @retval 1 a violation; dlmr_contract_reason() says which rule.  Later
- *         calls keep validating from the state after the event.
- * @retval -EINVAL NULL arguments. @retval -ENOMEM.
+ *         calls keep validating from the state after the event (a `done`
+ *         is taken as the new table, a `prep` opens the window).
+ * @retval -EINVAL NULL arguments, an unterminated lockspace name, or a
+ *         `done` with more than @ref DLMR_SLOTS_MAX slots.
+ * @retval -ENOMEM.
  */
 int dlmr_contract_feed(struct dlmr_contract *c, const struct dlmr_event *ev);
 
 /**
  * @brief The reason of the last violation, one line, without a newline.
- * @return a string owned by @p c, valid until the next call; "" if none.
+ *
+ * The form is `node N ls NAME: RULE (VALUES)`, e.g. `node 2 ls gfs0:
+ * generation 3 not greater than previous 3`.
+ * @return a string owned by @p c, valid until the next call of
+ *         dlmr_contract_feed(); "" if the last call found no violation.
  */
 const char *dlmr_contract_reason(const struct dlmr_contract *c);
 
