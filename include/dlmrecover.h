@@ -133,7 +133,7 @@ void dlmr_slots_init(struct dlmr_slot_table *t);
  *         nodeid of 0, or a duplicate nodeid.
  * @retval -E2BIG more than @ref DLMR_SLOTS_MAX members (checked before the
  *         members themselves).
- * @retval -EOPNOTSUPP a member has @ref DLMR_MEMBER_NO_SLOTS: @p t is
+ * @retval -EOPNOTSUPP a member has the flag @ref DLMR_MEMBER_NO_SLOTS; @p t is
  *         updated with `disabled` set, no slots and the generation kept,
  *         as the kernel does (`dlm_slots_assign` returns -1).  The next
  *         successful change clears `disabled`; as the table kept no slots,
@@ -145,12 +145,16 @@ int dlmr_slots_change(struct dlmr_slot_table *t,
 
 /**
  * @brief Slot of a node.
+ * @param t the table (NULL: no node is found).
+ * @param nodeid the node.
  * @return the slot (>= 1), or -ENOENT if @p nodeid is not in @p t.
  */
 int dlmr_slots_slot(const struct dlmr_slot_table *t, uint32_t nodeid);
 
 /**
  * @brief Journal id of a node: its slot minus one (gfs2's rule).
+ * @param t the table (NULL: no node is found).
+ * @param nodeid the node.
  * @return the jid (>= 0), or -ENOENT if @p nodeid is not in @p t.
  */
 int dlmr_slots_jid(const struct dlmr_slot_table *t, uint32_t nodeid);
@@ -202,7 +206,7 @@ int dlmr_slots_format(const struct dlmr_slot_table *t, char *buf, size_t len);
 
 /** Event kinds.  The string names are the `event` field of the trace schema. */
 enum dlmr_event_type {
-	DLMR_EV_NONE = 0,
+	DLMR_EV_NONE = 0, /**< no event: an unknown name, an unset field */
 	/* the DLM's recovery callbacks (struct dlm_lockspace_ops) */
 	DLMR_EV_PREP,      /**< "prep": recover_prep */
 	DLMR_EV_SLOT,      /**< "slot": recover_slot(nodeid, slot) */
@@ -227,7 +231,7 @@ enum dlmr_event_type {
 	DLMR_EV_VIOLATION, /**< "violation": an invariant failed (detail) */
 	/* event stream housekeeping (kernel watch) */
 	DLMR_EV_LOST,      /**< "lost": events were lost (count in seq) */
-	DLMR_EV_TYPE_MAX
+	DLMR_EV_TYPE_MAX   /**< number of kinds; not an event */
 };
 
 /** DLM lock modes, numbered as in `include/uapi/linux/dlmconstants.h`. */
@@ -282,12 +286,14 @@ struct dlmr_event {
 
 /**
  * @brief Name of an event kind as used in traces.
+ * @param type the kind.
  * @return a static string, or NULL for an unknown value.
  */
 const char *dlmr_event_name(enum dlmr_event_type type);
 
 /**
  * @brief Event kind from its trace name.
+ * @param name the name, e.g. "prep" (NULL gives DLMR_EV_NONE).
  * @return the kind, or DLMR_EV_NONE if @p name is unknown.
  */
 enum dlmr_event_type dlmr_event_from_name(const char *name);
@@ -384,15 +390,22 @@ struct dlmr_contract;
 /**
  * @brief Create a validator.
  * @param out receives the validator.
- * @retval 0 success. @retval -ENOMEM. @retval -EINVAL @p out is NULL.
+ * @retval 0 success.
+ * @retval -ENOMEM out of memory.
+ * @retval -EINVAL @p out is NULL.
  */
 int dlmr_contract_new(struct dlmr_contract **out);
 
-/** @brief Free a validator (NULL is allowed). */
+/**
+ * @brief Free a validator.
+ * @param c the validator (NULL is allowed).
+ */
 void dlmr_contract_free(struct dlmr_contract *c);
 
 /**
  * @brief Feed one event.
+ * @param c the validator.
+ * @param ev the event; kinds other than prep, slot and done are ignored.
  * @retval 0 the event is consistent with everything seen so far.
  * @retval 1 a violation; dlmr_contract_reason() says which rule.  Later
  *         calls keep validating from the state after the event (a `done`
@@ -408,6 +421,7 @@ int dlmr_contract_feed(struct dlmr_contract *c, const struct dlmr_event *ev);
  *
  * The form is `node N ls NAME: RULE (VALUES)`, e.g. `node 2 ls gfs0:
  * generation 3 not greater than previous 3`.
+ * @param c the validator (NULL gives "").
  * @return a string owned by @p c, valid until the next call of
  *         dlmr_contract_feed(); "" if the last call found no violation.
  */
@@ -525,15 +539,24 @@ struct dlmr_coord;
 
 /**
  * @brief Create a coordinator for one node and one lockspace.
- * @retval 0 success. @retval -EINVAL bad config. @retval -ENOMEM.
+ * @param cfg the settings.
+ * @param out receives the coordinator.
+ * @retval 0 success.
+ * @retval -EINVAL bad config, or a NULL argument.
+ * @retval -ENOMEM out of memory.
  */
 int dlmr_coord_new(const struct dlmr_coord_config *cfg, struct dlmr_coord **out);
 
-/** @brief Free a coordinator (NULL is allowed). */
+/**
+ * @brief Free a coordinator.
+ * @param c the coordinator (NULL is allowed).
+ */
 void dlmr_coord_free(struct dlmr_coord *c);
 
 /**
  * @brief Feed one input; queued actions are then read with dlmr_coord_next().
+ * @param c the coordinator.
+ * @param in the input.
  * @retval 0 accepted.
  * @retval -EINVAL malformed input (e.g. a jid out of range).
  * @retval -EPROTO an input that cannot happen in the current state (e.g. a
@@ -543,6 +566,8 @@ int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *in);
 
 /**
  * @brief Take the next queued action.
+ * @param c the coordinator.
+ * @param out receives the action.
  * @retval 1 @p out holds an action. @retval 0 none queued.
  */
 int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out);
@@ -559,7 +584,13 @@ struct dlmr_coord_status {
 	uint32_t recover_mount; /**< generation of our first done */
 };
 
-/** @brief Read the coordinator's state. @retval 0, or -EINVAL. */
+/**
+ * @brief Read the coordinator's state.
+ * @param c the coordinator.
+ * @param st receives the state.
+ * @retval 0 success.
+ * @retval -EINVAL a NULL argument.
+ */
 int dlmr_coord_status(const struct dlmr_coord *c, struct dlmr_coord_status *st);
 
 /**
@@ -572,7 +603,8 @@ int dlmr_coord_status(const struct dlmr_coord *c, struct dlmr_coord_status *st);
  * @param jids journals needing recovery.
  * @param n entries in @p jids.
  * @param lvb receives the value block.
- * @retval 0. @retval -EINVAL a jid >= DLMR_JOURNALS_MAX.
+ * @retval 0 success.
+ * @retval -EINVAL a jid < 0 or >= DLMR_JOURNALS_MAX, or a NULL argument.
  */
 int dlmr_lvb_encode(uint32_t generation, const int *jids, size_t n,
 		    uint8_t lvb[DLMR_LVB_SIZE]);
@@ -627,10 +659,17 @@ const char *dlmr_scenario_default_text(void);
 int dlmr_scenario_parse(const char *text, const char *name,
 			struct dlmr_scenario **out, char *err, size_t errlen);
 
-/** @brief Free a scenario (NULL is allowed). */
+/**
+ * @brief Free a scenario.
+ * @param s the scenario (NULL is allowed).
+ */
 void dlmr_scenario_free(struct dlmr_scenario *s);
 
-/** @brief The seed named in the scenario (its `seed` line), or 1. */
+/**
+ * @brief The seed named in the scenario.
+ * @param s the scenario.
+ * @return its `seed` line's value, or 1 without one (or for NULL).
+ */
 uint64_t dlmr_scenario_seed(const struct dlmr_scenario *s);
 
 /**
@@ -665,8 +704,13 @@ struct dlmr_sim_result {
  * @param fn called for every event (may be NULL).
  * @param arg passed to @p fn.
  * @param res receives the result (may be NULL).
- * @retval 0 every invariant held. @retval 1 an invariant failed.
- * @retval -ENOMEM. @retval -EINVAL NULL scenario.
+ * @retval 0 every invariant held.
+ * @retval 1 an invariant failed (@p res says which).
+ * @retval -ENOEXEC the scenario cannot run as written (e.g. mounting a
+ *         node that is up, a crash trigger that never fired); @p res's
+ *         `violation` says why.
+ * @retval -ENOMEM out of memory.
+ * @retval -EINVAL a NULL or invalid scenario.
  */
 int dlmr_sim_run(const struct dlmr_scenario *s, uint64_t seed,
 		 dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);
