@@ -61,9 +61,10 @@ static const struct want want_examples[] = {
 	} },
 	{ "crash-during-journal-recovery.scn", 3, 3, "gfs0", 7, true,
 	  DLMR_SCEN_STEP_LIMIT_DEFAULT, 7, {
-		MOUNT(M(1) | M(2) | M(3), 9), WAIT(10),
-		CRASH_AT(M(1), DLMR_EV_RECOVER, DLMR_SCEN_RES_ANY, 0, 11),
-		CRASH(M(2), 12), WAIT(13), MOUNT(M(1) | M(2), 14), WAIT(15),
+		MOUNT(M(1) | M(2) | M(3), 10), WAIT(11),
+		CRASH_AT(M(1) | M(3), DLMR_EV_RECOVER, DLMR_SCEN_RES_ANY, 0, 12),
+		CRASH(M(2), 13), WAIT(14), MOUNT(M(1) | M(2) | M(3), 15),
+		WAIT(16),
 	} },
 	{ "double-failure.scn", 3, 3, "gfs0", 3, true,
 	  DLMR_SCEN_STEP_LIMIT_DEFAULT, 7, {
