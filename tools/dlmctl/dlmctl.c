@@ -25,7 +25,7 @@ static int usage_main(FILE *f)
 	      "  sim [SCENARIO] [--seed N] [-j]   simulate a cluster running gfs2's\n"
 	      "                                   recovery protocol (default: the\n"
 	      "                                   built-in 3-node scenario)\n"
-	      "  recover check TRACE [-j]         validate a JSON Lines trace against\n"
+	      "  recover check TRACE              validate a JSON Lines trace against\n"
 	      "                                   the callback-ordering contract\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 violation found, 2 usage or input error,\n"

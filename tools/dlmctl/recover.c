@@ -15,7 +15,7 @@ static int usage_recover(FILE *f)
 	fputs("Usage: dlmctl recover check TRACE\n"
 	      "\n"
 	      "  check TRACE   validate a JSON Lines trace (dlmctl sim -j, the\n"
-	      "                kernel example module, dlmctl recover watch -j)\n"
+	      "                kernel example module)\n"
 	      "                against the callback-ordering contract; - reads\n"
 	      "                stdin.  Prints TRACE:LINE: reason for the first\n"
 	      "                violation.\n"
