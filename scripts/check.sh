@@ -24,9 +24,12 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 ASAN_OPTIONS=detect_leaks=1 \
 	run meson test -C build-asan --print-errorlogs --no-suite vm --no-suite docs
 
-# 3. valgrind (memcheck) on the same tests
+# 3. valgrind (memcheck) on the same tests; the CLI test is a shell
+# script, so valgrind wraps each dlmctl it runs instead
+VG='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet'
 run meson test -C build --print-errorlogs --no-suite vm --no-suite docs \
-	--wrap='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet' \
+	--no-suite cli --wrap="$VG" --timeout-multiplier=10
+DLMCTL_WRAP="$VG" run meson test -C build --print-errorlogs --suite cli \
 	--timeout-multiplier=10
 
 # 4. the VM lab (real kernel DLM, corosync, dlm_controld, gfs2)

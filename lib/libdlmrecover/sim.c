@@ -174,13 +174,14 @@ static void check_triggers(struct sim *s, const struct dlmr_event *ev)
 static void ev_init(struct sim *s, struct dlmr_event *ev,
 		    enum dlmr_event_type type, uint32_t node)
 {
+	/* everything but the (large) slot table, which only done fills */
 	memset(ev, 0, offsetof(struct dlmr_event, slots));
+	memset(&ev->resource, 0,
+	       sizeof(*ev) - offsetof(struct dlmr_event, resource));
 	ev->type = type;
 	ev->step = s->step;
 	ev->node = node;
 	ev->jid = -1;
-	ev->resource = NULL;
-	ev->detail[0] = '\0';
 	snprintf(ev->ls, sizeof(ev->ls), "%s", s->sc->ls);
 }
 

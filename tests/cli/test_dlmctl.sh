@@ -1,11 +1,14 @@
 #!/bin/sh
 # End-to-end tests of the dlmctl command line: outputs, exit codes and
 # error messages.  Usage: test_dlmctl.sh DLMCTL SCENARIO_DIR
+# DLMCTL_WRAP, if set, runs every dlmctl under it (e.g. valgrind).
 set -u
-DLMCTL=$1
 SCEN=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${DLMCTL_WRAP:-}" "$1" >"$T/dlmctl"
+chmod +x "$T/dlmctl"
+DLMCTL=$T/dlmctl
 pass=0
 fail=0
 
