@@ -441,8 +441,11 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  * as in gfs2: the **control lock** (its value block holds the recovery
  * generation and the bitmap of journals needing recovery, see
  * dlmr_lvb_encode()) and the **mounted lock** (EX NOQUEUE decides the first
- * mounter; PR is held while mounted).  At most one lock operation is
- * outstanding at a time; the caller answers it with @ref DLMR_IN_LOCK_DONE.
+ * mounter; PR is held while mounted), plus one lock per journal (held EX by
+ * its user; taken EX NOQUEUE to recover it, so two nodes never replay one
+ * journal at once).  Each lock has at most one operation outstanding; the
+ * caller answers each with @ref DLMR_IN_LOCK_DONE naming the lock (and jid).
+ * Unlocks need no answer.
  * @{
  */
 
