@@ -377,10 +377,14 @@ static void work_nl_done(struct dlmr_coord *c)
 	int recover_set = 0;
 
 	for (unsigned int i = 0; i < c->recover_size; i++) {
-		if (jid_bit(c->lvb_bits, (int)i)) {
-			recover_journal(c, (int)i); /* gfs2_recover_set() */
-			recover_set++;
-		}
+		if (!jid_bit(c->lvb_bits, (int)i))
+			continue;
+		/* gfs2_recover_set() (fs/gfs2/sys.c): our own journal is
+		 * busy and a jid without a journal is -ENOENT; both still
+		 * count as set, so locking stays blocked */
+		if ((int)i != c->jid && i < c->cfg.journals)
+			recover_journal(c, (int)i);
+		recover_set++;
 	}
 	if (!recover_set &&
 	    c->recover_block == c->w_block_gen &&

@@ -744,8 +744,11 @@ static void run_step(struct sim *s, const struct step *st)
 		case RP_SLOTS:
 			s->phase = RP_MEMBERS;
 			if (!s->members) {
-				/* nobody left: purge and stop */
+				/* nobody left: purge and stop; the lockspace
+				 * is released everywhere, so a new one starts
+				 * again at generation 1 */
 				simdlm_recover(&s->dlm);
+				dlmr_slots_init(&s->slots);
 				s->phase = RP_NONE;
 				break;
 			}
