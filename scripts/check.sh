@@ -6,34 +6,51 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh --lab
 
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+
 run() {
 	echo "== $*"
 	"$@"
 }
 
+# meson test, its output kept to count the results at the end
+mtest() {
+	echo "== meson test $*"
+	meson test "$@" >"$LOG.1" 2>&1 && rc=0 || rc=$?
+	cat "$LOG.1"
+	cat "$LOG.1" >>"$LOG"
+	rm -f "$LOG.1"
+	return "$rc"
+}
+
 # 1. normal build, every suite but the VM lab
 [ -f build/build.ninja ] || run meson setup build
 run meson compile -C build
-run meson test -C build --print-errorlogs --no-suite vm
+mtest -C build --print-errorlogs --no-suite vm
 
 # 2. AddressSanitizer + UndefinedBehaviorSanitizer
 [ -f build-asan/build.ninja ] || run meson setup build-asan \
 	-Db_sanitize=address,undefined -Db_lundef=false -Ddocs=false
 run meson compile -C build-asan
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-ASAN_OPTIONS=detect_leaks=1 \
-	run meson test -C build-asan --print-errorlogs --no-suite vm --no-suite docs
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1
+mtest -C build-asan --print-errorlogs --no-suite vm --no-suite docs
 
 # 3. valgrind (memcheck) on the same tests; the CLI test is a shell
 # script, so valgrind wraps each dlmctl it runs instead
 VG='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet'
-run meson test -C build --print-errorlogs --no-suite vm --no-suite docs \
+mtest -C build --print-errorlogs --no-suite vm --no-suite docs \
 	--no-suite cli --wrap="$VG" --timeout-multiplier=10
-DLMCTL_WRAP="$VG" run meson test -C build --print-errorlogs --suite cli \
-	--timeout-multiplier=10
+export DLMCTL_WRAP="$VG"
+mtest -C build --print-errorlogs --suite cli --timeout-multiplier=10
+unset DLMCTL_WRAP
 
 # 4. the VM lab (real kernel DLM, corosync, dlm_controld, gfs2)
 if [ -f tests/vm/meson.build ]; then
-	run meson test -C build --print-errorlogs --suite vm
+	mtest -C build --print-errorlogs --suite vm
 fi
+passed=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$LOG")
+failed=$(awk '/^Fail:/ { n += $2 } END { print n + 0 }' "$LOG")
 echo "check.sh: all suites passed"
+echo "$passed passed, $failed failed"
