@@ -94,3 +94,15 @@ lab_probe() {
 lab_check_writer_file() {
 	grep -cv "^node$1 line [0-9]*\$" "/mnt/w.$1"
 }
+
+# Drop every TCP packet (the DLM's transport) to and from this node; its
+# corosync (knet, UDP) keeps running.  iproute2's tc, not busybox's.
+lab_drop_tcp() {
+	/usr/sbin/tc qdisc add dev eth0 root handle 1: prio &&
+	/usr/sbin/tc filter add dev eth0 parent 1: protocol ip prio 1 \
+		u32 match ip protocol 6 0xff action drop &&
+	/usr/sbin/tc qdisc add dev eth0 ingress &&
+	/usr/sbin/tc filter add dev eth0 parent ffff: protocol ip prio 1 \
+		u32 match ip protocol 6 0xff action drop &&
+	echo "LAB: node$NODE drops TCP" >/dev/console
+}

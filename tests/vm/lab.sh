@@ -3,7 +3,8 @@
 # corosync, dlm_controld, gfs2 on a shared disk, the dlmr_example module).
 #
 #   tests/vm/lab.sh [--keep] [--nodes N] [--token MS] [--builddir DIR]
-#                   [--results DIR] [--record] [SCENARIO...]
+#                   [--results DIR | --results-root DIR] [--record]
+#                   [SCENARIO...]
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e); default
 # all.  cold/kill/rejoin/leave share one boot of N (default 3) nodes; double
@@ -11,8 +12,25 @@
 # tests/vm/traces/.  --keep leaves the last cluster running for a shell
 # (see tests/vm/README.md) until Ctrl-C.  Needs root, no KVM needed.
 set -euo pipefail
-
+# The whole script is one { } block: bash parses it before running it, so
+# editing this file while a lab runs cannot derail that run.
+{
 HERE=$(cd "$(dirname "$0")" && pwd)
+
+# tests/vm/lab.sh --cmd RESULTS NODE COMMAND: run COMMAND (busybox sh,
+# with the helpers of tests/vm/guest-lib.sh) on a VM kept up by --keep.
+if [ "${1:-}" = --cmd ]; then
+	[ $# = 4 ] || { echo "usage: $0 --cmd RESULTS NODE COMMAND" >&2; exit 2; }
+	id=c$$x$RANDOM
+	printf '%s %s\n' "$id" "$4" 1<>"$2/run/node$3.agt.in"
+	for _ in $(seq 1200); do
+		grep -q " @@END $id " "$2/node$3.agent.log" && break
+		sleep 0.1
+	done
+	sed -n "/ @@BEGIN $id\$/,/ @@END $id /p" "$2/node$3.agent.log" |
+		sed '1d' | cut -d' ' -f2-
+	exit 0
+fi
 REPO=$(cd "$HERE/../.." && pwd)
 KVER=${LAB_KVER:-6.1.0-56-amd64}
 KERNEL=/boot/vmlinuz-$KVER
@@ -23,9 +41,10 @@ KEEP=0
 RECORD=0
 BUILDDIR=$REPO/build-lab
 RESULTS=
+RESROOT=$HERE/results
 SCEN=()
 
-usage() { sed -n '2,13s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) KEEP=1 ;;
@@ -34,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--token) TOKEN=$2; shift ;;
 	--builddir) BUILDDIR=$2; shift ;;
 	--results) RESULTS=$2; shift ;;
+	--results-root) RESROOT=$2; shift ;;
 	-h | --help) usage 0 ;;
 	a | cold) SCEN+=(cold) ;;
 	b | kill) SCEN+=(kill) ;;
@@ -50,7 +70,7 @@ done
 want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
 BUILD=$BUILDDIR/vm-lab
-RES=${RESULTS:-$HERE/results/$(date +%Y%m%d-%H%M%S)}
+RES=${RESULTS:-$RESROOT/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$BUILD" "$RES"
 RES=$(cd "$RES" && pwd)
 T0=${EPOCHREALTIME/./}
@@ -73,8 +93,8 @@ fail() {
 # ------------------------------------------------------------- preflight
 
 [ "$(id -u)" = 0 ] || fail "the lab needs root (netns, taps)"
-for c in qemu-system-x86_64 ip tc mkfs.gfs2 modinfo cpio busybox corosync \
-	dlm_controld dlm_tool make gzip; do
+for c in qemu-system-x86_64 ip mkfs.gfs2 modinfo cpio busybox corosync \
+	dlm_controld dlm_tool make xz od; do
 	command -v "$c" >/dev/null ||
 		fail "'$c' not found: install the lab packages (scripts/deps.sh --lab)"
 done
@@ -101,6 +121,19 @@ stop_node() {
 	unset "RPIDS[$n]"
 }
 
+# --keep: leave the VMs up (after success or failure) until Ctrl-C.
+keep_up() {
+	local n
+	trap 'KEEP=0' INT TERM
+	echo "--keep: VMs up until Ctrl-C (results: $RES)"
+	for n in $(echo "${!QPID[@]}" | tr ' ' '\n' | sort -n); do
+		echo "  node$n: shell  socat -,raw,echo=0 UNIX-CONNECT:$RES/run/node$n.sock"
+		echo "         agent  tests/vm/lab.sh --cmd $RES $n 'dmesg | tail'"
+		echo "         qemu monitor  socat - UNIX-CONNECT:$RES/run/node$n.mon"
+	done
+	while [ "$KEEP" = 1 ]; do sleep 1; done
+}
+
 cleanup() {
 	local rc=$? n f
 	trap - EXIT INT TERM
@@ -112,6 +145,7 @@ cleanup() {
 			echo "---- last lines of $f" >&2
 			tail -n 15 "$f" >&2
 		done
+		[ "$KEEP" = 1 ] && [ "$INTERRUPTED" = 0 ] && [ ${#QPID[@]} -gt 0 ] && keep_up
 	fi
 	for n in "${!QPID[@]}"; do stop_node "$n"; done
 	for n in "${!RPIDS[@]}"; do stop_node "$n"; done
@@ -120,15 +154,37 @@ cleanup() {
 	exit "$rc"
 }
 trap cleanup EXIT
-trap 'fail "interrupted"' INT TERM
+INTERRUPTED=0
+trap 'INTERRUPTED=1; fail "interrupted"' INT TERM
 
 # ------------------------------------------------------------------ build
 
 log "building the example module and the initramfs (kernel $KVER)"
 "$REPO/examples/kernel/build.sh" "$BUILD/kmod" "$KVER" >"$BUILD/kmod.log" 2>&1 ||
 	{ cat "$BUILD/kmod.log" >&2; fail "examples/kernel/build.sh failed"; }
-"$HERE/mkinitramfs.sh" "$KVER" "$BUILD/initramfs.cpio.gz" \
+"$HERE/mkinitramfs.sh" "$KVER" "$BUILD/initramfs.cpio" \
 	"$BUILD/kmod/dlmr_example.ko" || fail "mkinitramfs.sh failed"
+
+# The kernel, decompressed: qemu boots the ELF vmlinux directly (PVH entry,
+# CONFIG_PVH=y), which skips the bzImage's xz decompression, slow under TCG
+# (one VM reaches /init in ~2 s instead of ~5.5 s).  Falls back to the
+# bzImage if the payload cannot be extracted.
+VMLINUX=$BUILD/vmlinux-$KVER
+if [ ! -s "$VMLINUX" ] || [ "$KERNEL" -nt "$VMLINUX" ]; then
+	off=$(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$KERNEL" | head -n 1 | cut -d: -f1 || true)
+	rm -f "$VMLINUX"
+	if [ -n "$off" ]; then
+		tail -c +$((off + 1)) "$KERNEL" | xz -dcq >"$VMLINUX.tmp" 2>/dev/null || true
+		if [ "$(head -c 4 "$VMLINUX.tmp" | od -An -c | tr -d ' ')" = 177ELF ]; then
+			mv "$VMLINUX.tmp" "$VMLINUX"
+		fi
+		rm -f "$VMLINUX.tmp"
+	fi
+fi
+if [ ! -s "$VMLINUX" ]; then
+	log "could not extract vmlinux from $KERNEL: booting the bzImage (slower)"
+	VMLINUX=$KERNEL
+fi
 
 # ---------------------------------------------------------------- network
 
@@ -176,7 +232,7 @@ start_node() { # NODE: launch (or relaunch) one VM
 	echo "===== boot at $(now)" >>"$RES/node$n.agent.log"
 	ip netns exec "$NS" qemu-system-x86_64 -machine pc,accel=tcg -m "$MEM" \
 		-smp 1 -nodefaults -no-user-config -display none -no-reboot \
-		-kernel "$KERNEL" -initrd "$BUILD/initramfs.cpio.gz" \
+		-kernel "$VMLINUX" -initrd "$BUILD/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1 labnode=$n labnodes=$CN labtoken=$TOKEN labvotes=$CVOTES" \
 		-chardev "pipe,id=con,path=$r.con" -serial chardev:con \
 		-chardev "pipe,id=agt,path=$r.agt" -serial chardev:agt \
@@ -379,7 +435,7 @@ save_traces() {
 # ------------------------------------------------------------- timings
 
 TIMINGS=$RES/timings.txt
-timing() { printf '%-10s %-28s %s\n' "$1" "$2" "$3" >>"$TIMINGS"; }
+timing() { printf '%-12s %-28s %s\n' "$1" "$2" "$3" >>"$TIMINGS"; }
 declare -A TQ=() NEV=()
 
 # ------------------------------------------------------------ scenarios
@@ -421,8 +477,10 @@ cold_start() { # NAME
 	EX_TABLE=$LAST_TABLE
 	EX_GEN=$LAST_GEN
 	log "$name: PASS: example table gen $EX_GEN [$EX_TABLE], jid = slot - 1, one first mounter"
+	local scn=()
+	for n in $order; do scn+=("mount $n" wait); done
+	describe "$name" "example joined in order $order (one at a time); gfs2 mounted in order 1..$CN" "${scn[@]}"
 	save_traces "$name"
-	describe "$name" "example joined in order $order; gfs2 mounted in order 1..$CN"
 }
 declare -A JID=()
 
@@ -431,10 +489,16 @@ ms() { # FROM TO (seconds with 3 decimals) -> milliseconds
 }
 
 # Scenario descriptions for a simulator replay: the steps since boot.
-describe() { # SCENARIO TEXT
-	mkdir -p "$RES/traces/$1"
+# steps.txt says what happened (host times); scenario.scn is the same in
+# the simulator's scenario format (docs/scenario-format.md).
+describe() { # SCENARIO TEXT [SCN-LINE...]
+	local s=$1
+	mkdir -p "$RES/traces/$s"
 	printf '%s\n' "$2" >>"$RES/steps.txt"
-	cp "$RES/steps.txt" "$RES/traces/$1/steps.txt"
+	shift 2
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$RES/scenario.scn"
+	cp "$RES/steps.txt" "$RES/traces/$s/steps.txt"
+	cp "$RES/scenario.scn" "$RES/traces/$s/scenario.scn"
 }
 
 # Prepare a failure: pre-failure files on every node (synced, checksummed),
@@ -443,6 +507,7 @@ describe() { # SCENARIO TEXT
 prepare_failure() { # NAME VICTIMS...
 	local name=$1 n
 	shift
+	VICTIMS="$*"
 	run 1 30 "mkdir -p /mnt/wdir /mnt/pre"
 	: >"$RES/$name.pre.md5"
 	for n in "${!UP[@]}"; do
@@ -468,6 +533,10 @@ verify_after_failure() { # NAME SURVIVORS
 	run "$1" 60 "printf '%s\\n' $lines >/tmp/pre.md5 && md5sum -c /tmp/pre.md5"
 	log "$name: PASS: $(echo "$OUT" | grep -c ': OK$') files written before the failure are intact"
 	for n in "$@"; do run "$n" 30 lab_writer_stop; done
+	for n in $VICTIMS; do
+		run "$1" 30 "echo \$(wc -l < /mnt/w.$n) \$(lab_check_writer_file $n)"
+		log "$name: node$n's writer file after replay: $OUT (lines, malformed lines)"
+	done
 }
 
 # b. SIGKILL one node while it writes: survivors see prep, slot, done;
@@ -483,10 +552,8 @@ kill_one() {
 	kill_node "$v"
 	unset "UP[$v]"
 	log "$name: killed node$v (example slot $vslot, gfs2 jid $vjid)"
-	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing"
-	for n in "${surv[@]}"; do send "$n" lab_probe; IDS[$n]=$SENT; done
-	for n in "${surv[@]}"; do collect "$n" "${IDS[$n]}" 180; PROBE_T[$n]=$OUT_T; done
-	failure_timings "$name" "$tk" "$vjid" "${surv[@]}"
+	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing" "crash $v" wait
+	after_failure "$name" "$tk" "$vjid" "${surv[@]}"
 	local want="prep slot:$v:$vslot done:$((base_gen + 1)):"
 	for n in "${surv[@]}"; do
 		new_events "$n" "${NEV[$n]}"
@@ -514,6 +581,17 @@ replayed() { # NAME SINCE JID SURVIVORS...
 	done
 	[ -n "$who" ] || fail "$name: no survivor replayed journal $j"
 	log "$name: journal $j replayed by:$who"
+}
+
+# after_failure NAME KILLTIME JID SURVIVORS...: each survivor writes a
+# file in /mnt/wdir (whose lock a victim held), which returns once gfs2
+# has recovered; then the timings.
+after_failure() {
+	local name=$1 tk=$2 j=$3 n
+	shift 3
+	for n in "$@"; do send "$n" lab_probe; IDS[$n]=$SENT; done
+	for n in "$@"; do collect "$n" "${IDS[$n]}" 240; PROBE_T[$n]=$OUT_T; done
+	failure_timings "$name" "$tk" "$j" "$@"
 }
 
 # Failure timings from the survivors' consoles (host clock): membership
@@ -546,7 +624,7 @@ rejoin() {
 		echo "$EX_TABLE" | tr , '\n' | grep -q "/$s\$" || { echo "$s"; break; }; done)
 	local tb
 	tb=$(now)
-	describe "$name" "at ${tb}s node$v rebooted; it joins the example lockspace, then mounts gfs2"
+	describe "$name" "at ${tb}s node$v rebooted; it joins the example lockspace, then mounts gfs2" "mount $v" wait
 	start_node "$v"
 	wait_ready "$v"
 	run "$v" 120 lab_example_join
@@ -583,7 +661,7 @@ leave() {
 	for n in "${!UP[@]}"; do last_done "$n"; done
 	local tl
 	tl=$(now)
-	describe "$name" "at ${tl}s node$v unmounted gfs2 and left the example lockspace (rmmod)"
+	describe "$name" "at ${tl}s node$v unmounted gfs2 and left the example lockspace (rmmod)" "leave $v" wait
 	run "$v" 120 lab_umount
 	run "$v" 120 lab_example_leave
 	unset "UP[$v]"
@@ -604,17 +682,18 @@ leave() {
 
 # c. a second failure during the recovery of the first (4 nodes; node 1
 # has 2 votes so nodes 1+2 keep quorum, 3 of 5).  Node 4's DLM traffic
-# (TCP) is dropped on its tap as node 3 is killed, so the survivors'
+# (TCP) is dropped inside node 4 (tc) just before node 3 is killed, so the survivors'
 # recovery of node 3, which includes node 4, is certainly still running
 # (waiting for node 4) when node 4 is killed.
 double() {
-	local name=double a=3 b=4 n s surv=(1 2) base_gen=$EX_GEN tk ta tb
+	local name=double a=3 b=4 n s surv=() base_gen=$EX_GEN ta tb
+	for n in $(seq 1 "$CN"); do [ "$n" != $a ] && [ "$n" != $b ] && surv+=("$n"); done
 	prepare_failure "$name" "$a" "$b"
 	for n in "${surv[@]}"; do last_done "$n"; done
 	local sa sb
 	sa=$(slot_of "$EX_TABLE" "$a")
 	sb=$(slot_of "$EX_TABLE" "$b")
-	tc_drop_tcp "$b"
+	run "$b" 30 lab_drop_tcp
 	ta=$(now)
 	kill_node "$a"
 	unset "UP[$a]"
@@ -626,10 +705,10 @@ double() {
 	kill_node "$b"
 	unset "UP[$b]"
 	log "$name: node$b killed during the recovery of node$a"
-	describe "$name" "at ${ta}s node$b's DLM TCP traffic dropped and node$a killed; at ${tb}s, once node1's kernel started recovering dlmrex and gfs0 (with node$b still a member), node$b killed"
-	for n in "${surv[@]}"; do send "$n" lab_probe; IDS[$n]=$SENT; done
-	for n in "${surv[@]}"; do collect "$n" "${IDS[$n]}" 240; PROBE_T[$n]=$OUT_T; done
-	failure_timings "$name" "$ta" "${JID[$a]}" "${surv[@]}"
+	timing "$name" "node$b killed" "$(ms "$ta" "$tb") ms after node$a"
+	describe "$name" "at ${ta}s node$b's DLM TCP traffic dropped and node$a killed; at ${tb}s, once node1's kernel started recovering dlmrex and gfs0 (with node$b still a member), node$b killed" \
+		"crash $b at slot on 1	# node1's recover_slot for node$a: its recovery is running" "crash $a" wait
+	after_failure "$name" "$ta" "${JID[$a]}" "${surv[@]}"
 	local table
 	table=$(table_without "$(table_without "$EX_TABLE" "$a")" "$b")
 	# What the kernel did (Linux 6.1, observed in the lab and asserted):
@@ -656,14 +735,15 @@ double() {
 	save_traces "$name"
 }
 
-tc_drop_tcp() { # NODE: drop TCP (the DLM's transport) to and from it
-	local t=tap$1
-	ip netns exec "$NS" tc qdisc add dev "$t" root handle 1: prio
-	ip netns exec "$NS" tc filter add dev "$t" parent 1: protocol ip prio 1 \
-		u32 match ip protocol 6 0xff action drop
-	ip netns exec "$NS" tc qdisc add dev "$t" ingress
-	ip netns exec "$NS" tc filter add dev "$t" parent ffff: protocol ip prio 1 \
-		u32 match ip protocol 6 0xff action drop
+scn_header() {
+	cat >"$RES/scenario.scn" <<EOF
+# Recorded by tests/vm/lab.sh on a real cluster (Linux $KVER): see
+# steps.txt for what happened when, node<N>.jsonl for what each node's
+# dlmr_example saw, node<N>.gfs2.log for gfs2 and its lockspace gfs0.
+nodes $CN
+journals $((CN > 3 ? CN : 3))
+lockspace dlmrex
+EOF
 }
 
 # ------------------------------------------------------------------- main
@@ -674,6 +754,7 @@ log "results in $RES; scenarios: ${SCEN[*]}"
 
 if want cold || want kill || want rejoin || want leave; then
 	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" main
+	scn_header
 	describe cold "cluster main: $CN nodes, votes $CVOTES, token $TOKEN ms"
 	cold_start cold
 	if want kill || want rejoin; then kill_one; fi
@@ -689,6 +770,7 @@ if want double; then
 	# 4 nodes (or N), node 1 with enough votes that nodes 1 and 2 keep quorum
 	dn=$((NODES > 4 ? NODES : 4))
 	boot_cluster "$dn" "$((dn - 2)),$(printf '1%.0s,' $(seq 2 "$dn") | sed 's/,$//')" double
+	scn_header
 	describe double "cluster double: $CN nodes, votes $CVOTES, token $TOKEN ms"
 	cold_start double-cold
 	double
@@ -706,8 +788,6 @@ cat "$TIMINGS"
 WALL=$(now)
 log "all scenarios passed (${SCEN[*]}) in ${WALL}s; results in $RES"
 
-if [ "$KEEP" = 1 ]; then
-	echo "--keep: cluster up; shells: socat -,raw,echo=0 UNIX-CONNECT:$RES/run/nodeN.sock"
-	echo "        monitors: $RES/run/nodeN.mon; Ctrl-C to stop"
-	while :; do sleep 3600; done
-fi
+[ "$KEEP" = 1 ] && keep_up
+exit 0
+}
