@@ -28,7 +28,7 @@ if [ "${1:-}" = --cmd ]; then
 		sleep 0.1
 	done
 	sed -n "/ @@BEGIN $id\$/,/ @@END $id /p" "$2/node$3.agent.log" |
-		sed '1d' | cut -d' ' -f2-
+		sed '1d;$d' | cut -d' ' -f2-
 	exit 0
 fi
 REPO=$(cd "$HERE/../.." && pwd)
