@@ -3,13 +3,13 @@
 #
 #   examples/kernel/build.sh [OUTDIR] [KVER]
 #
-# The sources are copied to OUTDIR (default: ./build-kmod) so the source
-# tree stays clean.  KVER defaults to 6.1.0-56-amd64, the kernel the VM lab
+# The sources are copied to OUTDIR (default: build-lab/kmod at the top of
+# the repository, git-ignored) so the source tree stays clean.  KVER defaults to 6.1.0-56-amd64, the kernel the VM lab
 # boots, NOT the running kernel.  By hand, the same is:
 #   make -C /lib/modules/6.1.0-56-amd64/build M=$PWD modules
 set -eu
 SRC=$(cd "$(dirname "$0")" && pwd)
-OUT=${1:-$PWD/build-kmod}
+OUT=${1:-$SRC/../../build-lab/kmod}
 KVER=${2:-6.1.0-56-amd64}
 KDIR=/lib/modules/$KVER/build
 [ -f "$KDIR/Makefile" ] || { echo "build.sh: $KDIR missing (linux-headers-$KVER)" >&2; exit 1; }

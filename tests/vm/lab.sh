@@ -391,6 +391,22 @@ wait_gen() {
 	run "$1" 60 "wait_for 'lab_trace | tail -n 1 | grep -q \"generation\\\":$2,\"' 600"
 }
 
+# expect_new NAME EVENTS TABLE NODES...: each node's events since its
+# last_done are exactly EVENTS, then a done of generation EX_GEN + 1 with
+# TABLE and the node's own slot.  Observations go to NAME.observed.
+expect_new() {
+	local name=$1 ev=$2 table=$3 n s want
+	shift 3
+	for n in "$@"; do
+		wait_gen "$n" $((EX_GEN + 1))
+		new_events "$n" "${NEV[$n]}"
+		echo "node$n: $NEW" >>"$RES/$name.observed"
+		s=$(slot_of "$table" "$n")
+		want="$ev done:$((EX_GEN + 1)):$s:$table"
+		[ "$NEW" = "$want" ] || fail "$name: node$n saw '$NEW', expected '$want'"
+	done
+}
+
 slot_of() { # TABLE NODEID -> slot
 	echo "$1" | tr , '\n' | awk -F/ -v n="$2" '$1 == n { print $2 }'
 }
@@ -554,13 +570,7 @@ kill_one() {
 	log "$name: killed node$v (example slot $vslot, gfs2 jid $vjid)"
 	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing" "crash $v" wait
 	after_failure "$name" "$tk" "$vjid" "${surv[@]}"
-	local want="prep slot:$v:$vslot done:$((base_gen + 1)):"
-	for n in "${surv[@]}"; do
-		new_events "$n" "${NEV[$n]}"
-		s=$(slot_of "$EX_TABLE" "$n")
-		[ "$NEW" = "$want$s:$(table_without "$EX_TABLE" "$v")" ] ||
-			fail "$name: node$n saw '$NEW', expected '$want$s:$(table_without "$EX_TABLE" "$v")'"
-	done
+	expect_new "$name" "prep slot:$v:$vslot" "$(table_without "$EX_TABLE" "$v")" "${surv[@]}"
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	EX_TABLE=$(table_without "$EX_TABLE" "$v")
@@ -636,13 +646,7 @@ rejoin() {
 	last_done "$v"
 	[ "$LAST_OUR" = "$exp" ] || fail "$name: node$v got slot $LAST_OUR, expected $exp"
 	local table=$LAST_TABLE
-	for n in "${others[@]}"; do
-		wait_gen "$n" $((EX_GEN + 1))
-		new_events "$n" "${NEV[$n]}"
-		s=$(slot_of "$table" "$n")
-		[ "$NEW" = "prep done:$((EX_GEN + 1)):$s:$table" ] ||
-			fail "$name: node$n saw '$NEW', expected 'prep done:$((EX_GEN + 1)):$s:$table'"
-	done
+	expect_new "$name" prep "$table" "${others[@]}"
 	gfs2_state "$v"
 	[ "${GFS[jid]}" = $((GSLOT - 1)) ] ||
 		fail "$name: node$v: gfs2 jid ${GFS[jid]} != gfs0 slot $GSLOT - 1"
@@ -667,13 +671,7 @@ leave() {
 	unset "UP[$v]"
 	local table
 	table=$(table_without "$EX_TABLE" "$v")
-	for n in "${!UP[@]}"; do
-		wait_gen "$n" $((EX_GEN + 1))
-		new_events "$n" "${NEV[$n]}"
-		s=$(slot_of "$table" "$n")
-		[ "$NEW" = "prep done:$((EX_GEN + 1)):$s:$table" ] ||
-			fail "$name: node$n saw '$NEW', expected 'prep done:$((EX_GEN + 1)):$s:$table'"
-	done
+	expect_new "$name" prep "$table" "${!UP[@]}"
 	EX_TABLE=$table
 	EX_GEN=$((EX_GEN + 1))
 	log "$name: PASS: the others saw prep, done gen $EX_GEN [$EX_TABLE], no slot"
@@ -715,13 +713,8 @@ double() {
 	# ONE prep (the lockspace stays stopped across the interrupted
 	# recovery), slot for node a (first recovery, before it blocked), slot
 	# for node b (the restarted recovery), ONE done, generation + 1.
-	local want="prep slot:$a:$sa slot:$b:$sb done:$((base_gen + 1)):"
+	expect_new "$name" "prep slot:$a:$sa slot:$b:$sb" "$table" "${surv[@]}"
 	for n in "${surv[@]}"; do
-		new_events "$n" "${NEV[$n]}"
-		s=$(slot_of "$table" "$n")
-		echo "node$n: $NEW" >>"$RES/$name.observed"
-		[ "$NEW" = "$want$s:$table" ] ||
-			fail "$name: node$n saw '$NEW', expected '$want$s:$table'"
 		grep -q "dlm: dlmrex: .*interrupted" "$RES/node$n.console.log" ||
 			grep -q "dlm: dlmrex: .*error -4" "$RES/node$n.console.log" ||
 			log "$name: note: node$n's console shows no interrupted dlmrex recovery"
