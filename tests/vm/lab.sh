@@ -22,12 +22,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 if [ "${1:-}" = --cmd ]; then
 	[ $# = 4 ] || { echo "usage: $0 --cmd RESULTS NODE COMMAND" >&2; exit 2; }
 	id=c$$x$RANDOM
+	# the newest cluster's log (main/ or double/)
+	alog=$(ls -t "$2"/*/node"$3".agent.log | head -n 1)
 	printf '%s %s\n' "$id" "$4" 1<>"$2/run/node$3.agt.in"
 	for _ in $(seq 1200); do
-		grep -q " @@END $id " "$2/node$3.agent.log" && break
+		grep -q " @@END $id " "$alog" && break
 		sleep 0.1
 	done
-	sed -n "/ @@BEGIN $id\$/,/ @@END $id /p" "$2/node$3.agent.log" |
+	sed -n "/ @@BEGIN $id\$/,/ @@END $id /p" "$alog" |
 		sed '1d;$d' | cut -d' ' -f2-
 	exit 0
 fi
@@ -106,6 +108,7 @@ done
 NS=dlmrlab-$$-$RANDOM
 declare -A QPID=() RPIDS=()
 NS_UP=0
+CL=main
 
 stop_node() {
 	local n=$1 p
@@ -140,7 +143,7 @@ cleanup() {
 	[ "$FAILED" = 1 ] && rc=1
 	if [ "$rc" != 0 ]; then
 		echo "lab.sh: FAILED; logs in $RES" >&2
-		for f in "$RES"/node*.console.log; do
+		for f in "$RES"/*/node*.console.log; do
 			[ -e "$f" ] || continue
 			echo "---- last lines of $f" >&2
 			tail -n 15 "$f" >&2
@@ -151,6 +154,8 @@ cleanup() {
 	for n in "${!RPIDS[@]}"; do stop_node "$n"; done
 	[ "$NS_UP" = 1 ] && ip netns del "$NS" 2>/dev/null
 	rm -f "$RES"/run/*.in "$RES"/run/*.out 2>/dev/null
+	# the 256 MiB disks are kept only for a post-mortem
+	[ "$rc" = 0 ] && rm -f "$RES"/*.img
 	exit "$rc"
 }
 trap cleanup EXIT
@@ -229,7 +234,7 @@ start_node() { # NODE: launch (or relaunch) one VM
 		mkfifo "$r.$c.in" "$r.$c.out"
 	done
 	rm -f "$r.sock" "$r.mon"
-	echo "===== boot at $(now)" >>"$RES/node$n.agent.log"
+	echo "===== boot at $(now)" >>"$RES/$CL/node$n.agent.log"
 	ip netns exec "$NS" qemu-system-x86_64 -machine pc,accel=tcg -m "$MEM" \
 		-smp 1 -nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$VMLINUX" -initrd "$BUILD/initramfs.cpio" \
@@ -243,14 +248,14 @@ start_node() { # NODE: launch (or relaunch) one VM
 		-device "virtio-net-pci,netdev=n0,mac=52:54:00:77:00:$(printf %02x "$n")" \
 		-drive "file=$DISK,format=raw,if=none,id=d0,cache=none,file.locking=off" \
 		-device virtio-blk-pci,drive=d0,share-rw=on \
-		>"$RES/node$n.qemu.log" 2>&1 &
+		>"$RES/$CL/node$n.qemu.log" 2>&1 &
 	QPID[$n]=$!
-	reader "$r.con.out" "$RES/node$n.console.log" &
+	reader "$r.con.out" "$RES/$CL/node$n.console.log" &
 	RPIDS[$n]=$!
-	reader "$r.agt.out" "$RES/node$n.agent.log" &
+	reader "$r.agt.out" "$RES/$CL/node$n.agent.log" &
 	RPIDS[$n]="${RPIDS[$n]} $!"
 	BOOTED[$n]=$(now)
-	echo "$(now) ===== qemu started (pid ${QPID[$n]})" >>"$RES/node$n.console.log"
+	echo "$(now) ===== qemu started (pid ${QPID[$n]})" >>"$RES/$CL/node$n.console.log"
 }
 
 kill_node() { # NODE: SIGKILL its qemu, as a power failure
@@ -258,7 +263,7 @@ kill_node() { # NODE: SIGKILL its qemu, as a power failure
 	kill -9 "${QPID[$n]}"
 	wait "${QPID[$n]}" 2>/dev/null || true
 	unset "QPID[$n]"
-	echo "$(now) ===== qemu killed (SIGKILL)" >>"$RES/node$n.console.log"
+	echo "$(now) ===== qemu killed (SIGKILL)" >>"$RES/$CL/node$n.console.log"
 }
 
 # ---------------------------------------------------------- the agent
@@ -278,7 +283,7 @@ send() { # NODE COMMAND: queue a command, sets SENT to its id
 # collect NODE ID TIMEOUT: wait for a reply; OUT = its output, OUT_T = the
 # host time it arrived.  Fails the run on timeout, a dead VM or rc != 0.
 collect() {
-	local n=$1 id=$2 deadline=$((SECONDS + $3)) log=$RES/node$1.agent.log end
+	local n=$1 id=$2 deadline=$((SECONDS + $3)) log=$RES/$CL/node$1.agent.log end
 	until end=$(grep -m1 "^[0-9.]* @@END $id " "$log"); do
 		[ -n "${QPID[$n]:-}" ] && kill -0 "${QPID[$n]}" 2>/dev/null ||
 			fail "node$n died while running '${CMDOF[$id]}'"
@@ -307,30 +312,34 @@ run_all() { # TIMEOUT COMMAND NODES...: in parallel; OUTS[n], OUTS_T[n]
 	done
 }
 
-# console_wait NODE REGEX SINCE TIMEOUT: the host time of the first console
-# line after SINCE matching REGEX, in CW_T (and the line in CW_LINE).
-console_wait() {
-	local n=$1 re=$2 since=$3 deadline=$((SECONDS + $4))
+# log_wait KIND NODE REGEX SINCE TIMEOUT: the host time of the first line
+# of node<N>.KIND.log (console, agent) stamped at or after SINCE that
+# matches REGEX, in CW_T (and the line in CW_LINE).  SINCE matters: a
+# rebooted node's logs still hold its earlier boots.
+log_wait() {
+	local k=$1 n=$2 re=$3 since=$4 deadline=$((SECONDS + $5))
 	while :; do
 		CW_LINE=$(awk -v s="$since" -v re="$re" \
 			'$1 + 0 >= s + 0 && $0 ~ re { print; exit }' \
-			"$RES/node$n.console.log")
+			"$RES/$CL/node$n.$k.log")
 		[ -n "$CW_LINE" ] && break
 		[ $SECONDS -ge $deadline ] &&
-			fail "node$n: no console line /$re/ after ${since}s within $4 s"
+			fail "node$n: no $k line /$re/ after ${since}s within $5 s"
 		sleep 0.1
 	done
 	CW_T=${CW_LINE%% *}
 }
+console_wait() { log_wait console "$@"; } # NODE REGEX SINCE TIMEOUT
 console_first() { # like console_wait, no waiting; "" if none
 	awk -v s="$2" -v re="$1" '$1 + 0 >= s + 0 && $0 ~ re { print $1; exit }' \
-		"$RES/node$3.console.log"
+		"$RES/$CL/node$3.console.log"
 }
 
 # ------------------------------------------------------- cluster control
 
 boot_cluster() { # N VOTES NAME: fresh disk, N VMs, wait until dlm is ready
-	CN=$1 CVOTES=$2
+	CN=$1 CVOTES=$2 CL=$3
+	mkdir -p "$RES/$CL"
 	local n j=$((CN > 3 ? CN : 3))
 	DISK=$RES/$3.img
 	rm -f "$DISK"
@@ -347,11 +356,7 @@ wait_ready() { # NODE: agent up and dlm_controld configured
 	local n=$1 since=${BOOTED[$1]}
 	console_wait "$n" "LAB: node$n dlm ready|FATAL|Kernel panic" "$since" 240
 	case $CW_LINE in *FATAL* | *panic*) fail "node$n: $CW_LINE" ;; esac
-	local deadline=$((SECONDS + 60))
-	until tail -n 50 "$RES/node$n.agent.log" | grep -q "@@READY $n"; do
-		[ $SECONDS -ge $deadline ] && fail "node$n: agent not ready"
-		sleep 0.1
-	done
+	log_wait agent "$n" "@@READY $n\$" "$since" 60
 	console_wait "$n" "LAB: node$n quorate" "$since" 1
 	TQ[$n]=$CW_T
 }
@@ -439,7 +444,7 @@ save_traces() {
 	for n in $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n); do
 		get_trace "$n"
 		echo "$TRACE" | sed -E 's/,"time_ns":[0-9]+//' >"$d/node$n.jsonl"
-		grep -h "dlm: gfs0: \|gfs2: fsid=lab:gfs0" "$RES/node$n.console.log" |
+		grep -h "dlm: gfs0: \|gfs2: fsid=lab:gfs0" "$RES/$CL/node$n.console.log" |
 			cut -d' ' -f2- | sed -E 's/^\[ *[0-9.]+\] //' >"$d/node$n.gfs2.log" || true
 	done
 	for n in $(seq 1 "$CN"); do
@@ -715,8 +720,8 @@ double() {
 	# for node b (the restarted recovery), ONE done, generation + 1.
 	expect_new "$name" "prep slot:$a:$sa slot:$b:$sb" "$table" "${surv[@]}"
 	for n in "${surv[@]}"; do
-		grep -q "dlm: dlmrex: .*interrupted" "$RES/node$n.console.log" ||
-			grep -q "dlm: dlmrex: .*error -4" "$RES/node$n.console.log" ||
+		grep -q "dlm: dlmrex: .*interrupted" "$RES/$CL/node$n.console.log" ||
+			grep -q "dlm: dlmrex: .*error -4" "$RES/$CL/node$n.console.log" ||
 			log "$name: note: node$n's console shows no interrupted dlmrex recovery"
 	done
 	replayed "$name" "$ta" "${JID[$a]}" "${surv[@]}"
