@@ -300,17 +300,6 @@ collect() {
 
 run() { send "$1" "$3"; collect "$1" "$SENT" "$2"; } # NODE TIMEOUT COMMAND
 
-run_all() { # TIMEOUT COMMAND NODES...: in parallel; OUTS[n], OUTS_T[n]
-	local t=$1 cmd=$2 n
-	shift 2
-	declare -gA OUTS=() OUTS_T=() IDS=()
-	for n in "$@"; do send "$n" "$cmd"; IDS[$n]=$SENT; done
-	for n in "$@"; do
-		collect "$n" "${IDS[$n]}" "$t"
-		OUTS[$n]=$OUT
-		OUTS_T[$n]=$OUT_T
-	done
-}
 
 # log_wait KIND NODE REGEX SINCE TIMEOUT: the host time of the first line
 # of node<N>.KIND.log (console, agent) stamped at or after SINCE that
@@ -428,7 +417,6 @@ gfs2_state() {
 	for kv in $OUT; do GFS[${kv%%=*}]=${kv#*=}; done
 	run "$n" 30 lab_gfs2_slots
 	line=$OUT
-	GGEN=$(echo "$line" | sed -nE 's/.*generation ([0-9]+) slots.*/\1/p')
 	GSLOT=
 	for pair in $(echo "$line" | sed -E 's/.*slots [0-9]+ //'); do
 		[ "${pair#*:}" = "$n" ] && GSLOT=${pair%%:*}
@@ -604,8 +592,9 @@ replayed() { # NAME SINCE JID SURVIVORS...
 after_failure() {
 	local name=$1 tk=$2 j=$3 n
 	shift 3
-	for n in "$@"; do send "$n" lab_probe; IDS[$n]=$SENT; done
-	for n in "$@"; do collect "$n" "${IDS[$n]}" 240; PROBE_T[$n]=$OUT_T; done
+	local -A ids=()
+	for n in "$@"; do send "$n" lab_probe; ids[$n]=$SENT; done
+	for n in "$@"; do collect "$n" "${ids[$n]}" 240; PROBE_T[$n]=$OUT_T; done
 	failure_timings "$name" "$tk" "$j" "$@"
 }
 
