@@ -82,6 +82,12 @@ expect 2 "binary garbage trace" -- "$DLMCTL" recover check "$T/garbage"
 : >"$T/empty"
 expect 0 "empty trace" -- "$DLMCTL" recover check "$T/empty"
 
+# every kernel trace the VM lab recorded keeps the contract
+for f in "$SCEN"/../vm/traces/*/node*.jsonl; do
+	expect 0 "recover check $f" -- "$DLMCTL" recover check "$f"
+	has "$T/out" 'contract kept' "kernel trace $f"
+done
+
 # --- scenario files and errors -----------------------------------------
 for f in "$SCEN"/*.scn; do
 	expect 0 "sim $(basename "$f")" -- "$DLMCTL" sim "$f"
