@@ -534,8 +534,33 @@ struct dlmr_action {
 struct dlmr_coord_config {
 	unsigned int journals; /**< journals in the filesystem, 1..DLMR_JOURNALS_MAX */
 	bool spectator;        /**< never first mounter, no journal (gfs2 "spectator") */
-	unsigned int mutant;   /**< 0: gfs2's protocol; else a planted bug (tests) */
+	unsigned int mutant;   /**< 0: gfs2's protocol; else a planted bug, see dlmr_mutant_name() */
 };
+
+/**
+ * @brief Name of a planted protocol bug ("mutant") of the coordinator.
+ *
+ * Mutants exist to prove that the simulator and the explorer catch real
+ * protocol mistakes; each is a one-line departure from gfs2's protocol,
+ * described by dlmr_mutant_description().  Mutant 0 is gfs2's protocol.
+ * @param id 1 .. the number of mutants.
+ * @return a static name, or NULL if @p id is 0 or out of range.
+ */
+const char *dlmr_mutant_name(unsigned int id);
+
+/**
+ * @brief One-line description of a mutant.
+ * @param id as for dlmr_mutant_name().
+ * @return a static string, or NULL if @p id is 0 or out of range.
+ */
+const char *dlmr_mutant_description(unsigned int id);
+
+/**
+ * @brief Mutant id from its name.
+ * @param name a name returned by dlmr_mutant_name().
+ * @return the id (>= 1), or -ENOENT.
+ */
+int dlmr_mutant_from_name(const char *name);
 
 /** Opaque coordinator. */
 struct dlmr_coord;

@@ -327,7 +327,8 @@ static void work_ex_granted(struct dlmr_coord *c)
 	if (lvb_gen <= start_gen) {
 		/* clear lvb bits for jids we've successfully recovered */
 		for (i = 0; i < c->recover_size; i++) {
-			if (c->recover_result[i] != DLMR_JOURNAL_SUCCESS)
+			if (c->recover_result[i] != DLMR_JOURNAL_SUCCESS &&
+			    c->cfg.mutant != MUT_CLEAR_BIT_EARLY)
 				continue;
 			c->recover_result[i] = 0;
 			if (!jid_bit(c->lvb_bits, (int)i))
@@ -387,8 +388,9 @@ static void work_nl_done(struct dlmr_coord *c)
 		recover_set++;
 	}
 	if (!recover_set &&
-	    c->recover_block == c->w_block_gen &&
-	    c->recover_start == c->w_start_gen) {
+	    ((c->recover_block == c->w_block_gen &&
+	      c->recover_start == c->w_start_gen) ||
+	     c->cfg.mutant == MUT_UNBLOCK_EARLY)) {
 		/* No more jid bits set in lvb, all recovery is done: unblock,
 		 * unless a new recover_prep blocked locks again meanwhile. */
 		set_block(c, false);
@@ -468,12 +470,14 @@ static void mount_check_lvb(struct dlmr_coord *c)
 	uint32_t lvb_gen = get_le32(c->lvb_bits);
 
 	/* journals need recovery: wait until all are clear */
-	if (!all_jid_bits_clear(c->lvb_bits)) {
+	if (!all_jid_bits_clear(c->lvb_bits) &&
+	    c->cfg.mutant != MUT_IGNORE_LVB_BITS) {
 		mount_restart(c);
 		return;
 	}
 	/* wait for mounted nodes to update the lvb to our generation */
-	if (lvb_gen < c->recover_mount) {
+	if (lvb_gen < c->recover_mount &&
+	    c->cfg.mutant != MUT_IGNORE_MOUNT_GEN) {
 		mount_restart(c);
 		return;
 	}
@@ -497,6 +501,12 @@ static void mount_check_lvb(struct dlmr_coord *c)
 /* init_journal(): first mounter recovers every journal, one at a time */
 static void first_recover_next(struct dlmr_coord *c)
 {
+	if (c->cfg.mutant == MUT_SKIP_FIRST_RECOVERY && c->mp_jid != c->jid &&
+	    c->mp_jid < (int)c->cfg.journals) {
+		c->mp_jid++;
+		first_recover_next(c);
+		return;
+	}
 	if (c->mp_jid < (int)c->cfg.journals) {
 		c->mp = MP_FIRST_RECOVER;
 		recover_journal(c, c->mp_jid);
@@ -701,7 +711,9 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 		} else {
 			c->mp = MP_MNT_EX;
 			act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_EX,
-				 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE, NULL);
+				 DLMR_LKF_CONVERT |
+				 (c->cfg.mutant == MUT_MOUNTED_QUEUE ?
+				  0 : DLMR_LKF_NOQUEUE), NULL);
 		}
 		break;
 	case MP_CTRL_NL2:
@@ -968,9 +980,53 @@ DLMR_EXPORT int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out)
 	return 1;
 }
 
+/* ---- mutants ------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	const char *desc;
+} mutants[MUT_MAX] = {
+	[MUT_UNBLOCK_EARLY] = { "unblock-early",
+		"gfs2_control_func() unblocks without checking that no "
+		"recover_prep/recover_done came while it worked" },
+	[MUT_CLEAR_BIT_EARLY] = { "clear-bit-early",
+		"gfs2_control_func() clears a journal's lvb bit before that "
+		"journal is recovered" },
+	[MUT_MOUNTED_QUEUE] = { "mounted-queue",
+		"control_mount() takes mounted_lock EX without NOQUEUE" },
+	[MUT_SKIP_FIRST_RECOVERY] = { "skip-first-recovery",
+		"the first mounter recovers only its own journal, not every "
+		"journal" },
+	[MUT_IGNORE_LVB_BITS] = { "ignore-lvb-bits",
+		"control_mount() finishes although jid bits are set in the "
+		"control lvb" },
+	[MUT_IGNORE_MOUNT_GEN] = { "ignore-mount-gen",
+		"control_mount() finishes although the control lvb has not "
+		"reached its mount generation" },
+};
+
+DLMR_EXPORT const char *dlmr_mutant_name(unsigned int id)
+{
+	return id && id < MUT_MAX ? mutants[id].name : NULL;
+}
+
+DLMR_EXPORT const char *dlmr_mutant_description(unsigned int id)
+{
+	return id && id < MUT_MAX ? mutants[id].desc : NULL;
+}
+
+DLMR_EXPORT int dlmr_mutant_from_name(const char *name)
+{
+	for (unsigned int id = 1; name && id < MUT_MAX; id++)
+		if (!strcmp(name, mutants[id].name))
+			return (int)id;
+	return -ENOENT;
+}
+
 int dlmr_coord_init(struct dlmr_coord *c, const struct dlmr_coord_config *cfg)
 {
-	if (!c || !cfg || !cfg->journals || cfg->journals > DLMR_JOURNALS_MAX)
+	if (!c || !cfg || !cfg->journals || cfg->journals > DLMR_JOURNALS_MAX ||
+	    cfg->mutant >= MUT_MAX)
 		return -EINVAL;
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;

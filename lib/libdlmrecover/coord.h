@@ -11,6 +11,18 @@
 /* Journals the simulator uses at most; the public limit is larger. */
 #define COORD_ACTQ_MAX (DLMR_JOURNALS_MAX + 32)
 
+/* Planted bugs (cfg.mutant); names and descriptions in coord.c. */
+enum coord_mutant {
+	MUT_NONE = 0,
+	MUT_UNBLOCK_EARLY,     /* unblock without the block/start check */
+	MUT_CLEAR_BIT_EARLY,   /* clear lvb bits of unrecovered journals */
+	MUT_MOUNTED_QUEUE,     /* mounted_lock EX without NOQUEUE */
+	MUT_SKIP_FIRST_RECOVERY, /* first mounter skips other journals */
+	MUT_IGNORE_LVB_BITS,   /* mounting node ignores set jid bits */
+	MUT_IGNORE_MOUNT_GEN,  /* mounting node ignores lvb_gen < mount_gen */
+	MUT_MAX
+};
+
 /* gfs2's DFL_* recovery flags (fs/gfs2/incore.h). */
 enum coord_flag {
 	CF_BLOCK_LOCKS = 1u << 0,

@@ -42,6 +42,7 @@ enum scen_hdr {
 	HDR_LOCKSPACE,
 	HDR_SEED,
 	HDR_STEP_LIMIT,
+	HDR_MUTANT,
 	HDR_MAX
 };
 
@@ -51,6 +52,7 @@ static const char *const hdr_names[HDR_MAX] = {
 	[HDR_LOCKSPACE] = "lockspace",
 	[HDR_SEED] = "seed",
 	[HDR_STEP_LIMIT] = "step-limit",
+	[HDR_MUTANT] = "mutant",
 };
 
 static const struct {
@@ -256,6 +258,17 @@ static int scen_header(struct scen_parser *p, enum scen_hdr h)
 	case HDR_STEP_LIMIT:
 		rc = scen_number(p, kw, p->tok[1], 1, 10000000, &s->step_limit);
 		break;
+	case HDR_MUTANT: {
+		int id = dlmr_mutant_from_name(p->tok[1]);
+
+		if (id < 0)
+			rc = scen_error(p, "mutant: unknown mutant '%s' (see "
+					"dlmctl explore --mutant list)",
+					scen_q(p, 0, p->tok[1]));
+		else
+			s->mutant = (unsigned int)id;
+		break;
+	}
 	case HDR_MAX:
 		break;
 	}

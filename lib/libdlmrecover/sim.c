@@ -533,7 +533,8 @@ static void do_unmounted(struct sim *s, uint32_t id)
 static int mount_node(struct sim *s, uint32_t id)
 {
 	struct sim_node *n = &s->n[id];
-	struct dlmr_coord_config cfg = { .journals = s->sc->journals };
+	struct dlmr_coord_config cfg = { .journals = s->sc->journals,
+					  .mutant = s->sc->mutant };
 
 	if (n->up)
 		return -EALREADY;
