@@ -43,87 +43,7 @@
 
 #include "coord.h"
 #include "scenario.h"
-#include "simdlm.h"
-
-#define NMAX DLMR_SIM_NODES_MAX
-#define CBQ_MAX 96
-#define RES_CONTROL 0
-#define RES_MOUNTED 1
-#define RES_JOURNAL0 2
-
-enum rec_phase {
-	RP_NONE = 0, /* no recovery */
-	RP_STOP,     /* waiting for preps to be delivered */
-	RP_SLOTS,    /* recover_slot callbacks being delivered */
-	RP_MEMBERS,  /* slots to be assigned */
-	RP_LOCKS,    /* lock recovery, then done */
-};
-
-struct sim_cb {
-	uint8_t type;    /* DLMR_EV_PREP/SLOT/DONE */
-	uint32_t nodeid; /* SLOT */
-	int slot;        /* SLOT */
-};
-
-struct sim_node {
-	bool up;          /* running (not crashed, not powered off) */
-	bool in_ls;       /* in the lockspace's target membership */
-	bool running;     /* lockspace running (done since last prep) */
-	bool joined;      /* first done delivered */
-	bool mount_wanted;/* feed MOUNT after the first done */
-	bool mount_fed;
-	bool failed;      /* the mount failed */
-	bool leaving;     /* unmount requested */
-	bool timer[2];
-	unsigned int cbq_len;
-	struct sim_cb cbq[CBQ_MAX];
-	bool replay[NMAX];      /* journal replay asked for, not finished */
-	uint64_t known_failed;  /* bit o: told (recover_slot) node o failed */
-	uint64_t join_step;
-	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
-	struct dlmr_coord coord;
-};
-
-struct sim_trigger {
-	enum dlmr_event_type at;
-	enum dlmr_scen_res res;
-	uint32_t on;
-	uint64_t nodes;       /* nodes still to crash */
-	unsigned int line;
-	bool armed;
-};
-
-struct sim {
-	const struct dlmr_scenario *sc;
-	uint64_t rng;
-	uint64_t step;
-	dlmr_sim_event_fn fn;
-	void *arg;
-	struct dlmr_sim_result *res;
-	int violated;
-
-	struct simdlm dlm;
-	struct dlmr_slot_table slots;
-	enum rec_phase phase;
-	bool change_pending;
-	bool slots_assigned;    /* in this (possibly restarted) recovery */
-	uint64_t members;       /* the lockspace's members (ls_nodes) */
-	uint64_t crashed;       /* removed by failure, not yet reported */
-
-	/* filesystem */
-	uint64_t dirty;         /* journal j dirty */
-	uint64_t orphan;        /* dirty and its writer is gone */
-	uint32_t jowner[NMAX];  /* node that last wrote journal j */
-	uint64_t orphan_step[NMAX];
-
-	unsigned int ntrig;
-	struct sim_trigger trig[DLMR_SCEN_CMDS_MAX];
-	char runtime_err[DLMR_DETAIL_MAX];
-
-	struct sim_node n[NMAX + 1];
-};
-
-#define BIT(n) (1ull << (n))
+#include "simcore.h"
 
 /* ---- events ------------------------------------------------------------- */
 
@@ -493,12 +413,13 @@ static void crash_node(struct sim *s, uint32_t id)
 	if (!n->up)
 		return;
 	n->up = false;
+	s->epoch++;
 	emit_simple(s, DLMR_EV_CRASH, id, -1);
 	/* its journal, if it was writing, is left dirty */
 	for (unsigned int j = 0; j < s->sc->journals; j++) {
 		if ((s->dirty & BIT(j)) && s->jowner[j] == id) {
 			s->orphan |= BIT(j);
-			s->orphan_step[j] = s->step;
+			s->orphan_epoch[j] = s->epoch;
 		}
 	}
 	for (uint32_t o = 1; o <= s->sc->nodes; o++)
@@ -543,7 +464,7 @@ static int mount_node(struct sim *s, uint32_t id)
 	n->up = true;
 	n->in_ls = true;
 	n->mount_wanted = true;
-	n->join_step = s->step;
+	n->join_epoch = ++s->epoch;
 	emit_simple(s, DLMR_EV_JOIN, id, -1);
 	if (simdlm_join(&s->dlm, id))
 		violation(s, id, "simulator: node %u cannot join the DLM", id);
@@ -553,17 +474,7 @@ static int mount_node(struct sim *s, uint32_t id)
 
 /* ---- steps ---------------------------------------------------------------- */
 
-enum step_kind { SK_CB, SK_AST, SK_TIMER, SK_REPLAY, SK_REC };
-
-struct step {
-	uint8_t kind;
-	uint32_t node;
-	unsigned int arg;
-};
-
-#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4)
-
-static unsigned int enabled_steps(const struct sim *s, struct step *st)
+unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 {
 	unsigned int k = 0;
 
@@ -714,7 +625,9 @@ static void finish_replay(struct sim *s, uint32_t id, unsigned int j)
 	feed(s, id, &in);
 }
 
-static void run_step(struct sim *s, const struct step *st)
+static void check_invariants(struct sim *s);
+
+void sim_run_step(struct sim *s, const struct step *st)
 {
 	switch (st->kind) {
 	case SK_CB:
@@ -733,6 +646,12 @@ static void run_step(struct sim *s, const struct step *st)
 	}
 	case SK_REPLAY:
 		finish_replay(s, st->node, st->arg);
+		break;
+	case SK_CRASH:
+		crash_node(s, st->node);
+		break;
+	case SK_MOUNT:
+		mount_node(s, st->node);
 		break;
 	case SK_REC:
 		switch (s->phase) {
@@ -764,6 +683,7 @@ static void run_step(struct sim *s, const struct step *st)
 		}
 		break;
 	}
+	check_invariants(s);
 }
 
 /* ---- invariants ------------------------------------------------------------ */
@@ -791,7 +711,7 @@ static void check_invariants(struct sim *s)
 				if (!(s->orphan & BIT(j)))
 					continue;
 				if ((n->known_failed & BIT(o)) ||
-				    n->join_step > s->orphan_step[j])
+				    n->join_epoch > s->orphan_epoch[j])
 					violation(s, id, "S1: node %u unblocked "
 						  "while journal %u of failed "
 						  "node %u is unrecovered",
@@ -831,7 +751,7 @@ static void check_invariants(struct sim *s)
 }
 
 /* S5, checked when no step is enabled */
-static void check_quiescent(struct sim *s, unsigned int line)
+void sim_check_quiescent(struct sim *s, unsigned int line)
 {
 	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
 		struct sim_node *n = &s->n[id];
@@ -879,14 +799,13 @@ static bool sim_step(struct sim *s)
 {
 	static const unsigned int max = STEPS_MAX;
 	struct step st[STEPS_MAX];
-	unsigned int k = enabled_steps(s, st);
+	unsigned int k = sim_enabled_steps(s, st);
 
 	(void)max;
 	if (!k)
 		return false;
 	s->step++;
-	run_step(s, &st[rng_next(&s->rng) % k]);
-	check_invariants(s);
+	sim_run_step(s, &st[rng_next(&s->rng) % k]);
 	return true;
 }
 
@@ -903,8 +822,24 @@ static int run_wait(struct sim *s, unsigned int line)
 			break;
 	}
 	if (!s->violated)
-		check_quiescent(s, line);
+		sim_check_quiescent(s, line);
 	return s->violated;
+}
+
+void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
+	       dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res)
+{
+	s->sc = sc;
+	s->rng = seed;
+	s->fn = fn;
+	s->arg = arg;
+	s->res = res;
+	if (res) {
+		memset(res, 0, sizeof(*res));
+		res->nodes = sc->nodes;
+	}
+	simdlm_init(&s->dlm);
+	dlmr_slots_init(&s->slots);
 }
 
 DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
@@ -920,17 +855,7 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->sc = sc;
-	s->rng = seed;
-	s->fn = fn;
-	s->arg = arg;
-	s->res = res;
-	if (res) {
-		memset(res, 0, sizeof(*res));
-		res->nodes = sc->nodes;
-	}
-	simdlm_init(&s->dlm);
-	dlmr_slots_init(&s->slots);
+	sim_setup(s, sc, seed, fn, arg, res);
 
 	for (unsigned int c = 0; c < sc->ncmds && !s->violated; c++) {
 		const struct dlmr_scen_cmd *cmd = &sc->cmds[c];

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The simulator's state and steps (internal), shared by the scheduler
+ * (sim.c) and the explorer (explore.c): one copy of the model.
+ */
+#ifndef DLMR_SIMCORE_H
+#define DLMR_SIMCORE_H
+
+#include "coord.h"
+#include "scenario.h"
+#include "simdlm.h"
+
+#define NMAX DLMR_SIM_NODES_MAX
+#define CBQ_MAX 96
+#define RES_CONTROL 0
+#define RES_MOUNTED 1
+#define RES_JOURNAL0 2
+
+enum rec_phase {
+	RP_NONE = 0, /* no recovery */
+	RP_STOP,     /* waiting for preps to be delivered */
+	RP_SLOTS,    /* recover_slot callbacks being delivered */
+	RP_MEMBERS,  /* slots to be assigned */
+	RP_LOCKS,    /* lock recovery, then done */
+};
+
+struct sim_cb {
+	uint8_t type;    /* DLMR_EV_PREP/SLOT/DONE */
+	uint32_t nodeid; /* SLOT */
+	int slot;        /* SLOT */
+};
+
+struct sim_node {
+	bool up;          /* running (not crashed, not powered off) */
+	bool in_ls;       /* in the lockspace's target membership */
+	bool running;     /* lockspace running (done since last prep) */
+	bool joined;      /* first done delivered */
+	bool mount_wanted;/* feed MOUNT after the first done */
+	bool mount_fed;
+	bool failed;      /* the mount failed */
+	bool leaving;     /* unmount requested */
+	bool timer[2];
+	unsigned int cbq_len;
+	struct sim_cb cbq[CBQ_MAX];
+	bool replay[NMAX];      /* journal replay asked for, not finished */
+	uint64_t known_failed;  /* bit o: told (recover_slot) node o failed */
+	uint64_t join_epoch;    /* sim epoch when it joined */
+	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
+	struct dlmr_coord coord;
+};
+
+struct sim_trigger {
+	enum dlmr_event_type at;
+	enum dlmr_scen_res res;
+	uint32_t on;
+	uint64_t nodes;       /* nodes still to crash */
+	unsigned int line;
+	bool armed;
+};
+
+struct sim {
+	const struct dlmr_scenario *sc;
+	uint64_t rng;
+	uint64_t step;
+	dlmr_sim_event_fn fn;
+	void *arg;
+	struct dlmr_sim_result *res;
+	int violated;
+
+	struct simdlm dlm;
+	struct dlmr_slot_table slots;
+	enum rec_phase phase;
+	bool change_pending;
+	bool slots_assigned;    /* in this (possibly restarted) recovery */
+	uint64_t members;       /* the lockspace's members (ls_nodes) */
+	uint64_t crashed;       /* removed by failure, not yet reported */
+
+	/* filesystem */
+	uint64_t dirty;         /* journal j dirty */
+	uint64_t orphan;        /* dirty and its writer is gone */
+	uint32_t jowner[NMAX];  /* node that last wrote journal j */
+	uint64_t orphan_epoch[NMAX]; /* sim epoch when it was orphaned */
+	uint64_t epoch;         /* counts faults: crashes and joins */
+
+	unsigned int ntrig;
+	struct sim_trigger trig[DLMR_SCEN_CMDS_MAX];
+	char runtime_err[DLMR_DETAIL_MAX];
+
+	struct sim_node n[NMAX + 1];
+};
+
+#define BIT(n) (1ull << (n))
+
+/* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
+ * scripted scenarios inject them; the scheduler never picks them. */
+enum step_kind { SK_CB, SK_AST, SK_TIMER, SK_REPLAY, SK_REC, SK_CRASH,
+		 SK_MOUNT };
+
+struct step {
+	uint8_t kind;
+	uint32_t node;
+	unsigned int arg;
+};
+
+#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4)
+
+
+/* Set up an empty cluster for @sc (not owned). */
+void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
+	       dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);
+/* The enabled scheduler steps, in a fixed order; returns the count. */
+unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
+/* Run one step (faults included), then check S1-S4. */
+void sim_run_step(struct sim *s, const struct step *st);
+/* S5 when no step is enabled: everybody mounted and unblocked, no
+ * journal of a failed node left dirty.  @line is for the message. */
+void sim_check_quiescent(struct sim *s, unsigned int line);
+
+#endif
