@@ -63,6 +63,7 @@ static const struct {
 	{ "wait", DLMR_SCEN_WAIT },
 	{ "crash", DLMR_SCEN_CRASH },
 	{ "leave", DLMR_SCEN_LEAVE },
+	{ "step", DLMR_SCEN_STEP },
 };
 
 /* Events a node emits while it runs, which may trigger a crash. */
@@ -424,6 +425,89 @@ static int scen_trigger(struct scen_parser *p, unsigned int *i,
 	return 0;
 }
 
+/* "step KIND [NODE [ARGS]]": one exact scheduler step */
+static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
+{
+	static const char *const kinds[] = {
+		[DLMR_SCEN_STEP_CALLBACK] = "callback",
+		[DLMR_SCEN_STEP_AST] = "ast",
+		[DLMR_SCEN_STEP_TIMER] = "timer",
+		[DLMR_SCEN_STEP_REPLAY] = "replay",
+		[DLMR_SCEN_STEP_RECOVERY] = "recovery",
+	};
+	static const unsigned int nargs[] = {
+		[DLMR_SCEN_STEP_CALLBACK] = 1, [DLMR_SCEN_STEP_AST] = 2,
+		[DLMR_SCEN_STEP_TIMER] = 2, [DLMR_SCEN_STEP_REPLAY] = 2,
+		[DLMR_SCEN_STEP_RECOVERY] = 0,
+	};
+	unsigned int k, node = 0, want;
+	uint64_t v = 0;
+	int rc;
+
+	if (p->ntok < 2)
+		return scen_error(p, "step: missing kind (callback, ast, timer, "
+				  "replay or recovery)");
+	for (k = 1; k < DLMR_ARRAY_SIZE(kinds); k++)
+		if (!strcmp(p->tok[1], kinds[k]))
+			break;
+	if (k == DLMR_ARRAY_SIZE(kinds))
+		return scen_error(p, "step: unknown kind '%s' (callback, ast, "
+				  "timer, replay or recovery)",
+				  scen_q(p, 0, p->tok[1]));
+	cmd->step = (enum dlmr_scen_step)k;
+	want = 2 + nargs[k] + (k == DLMR_SCEN_STEP_AST &&
+			       p->ntok > 4 ? 1 : 0);
+	if (k == DLMR_SCEN_STEP_AST && p->ntok >= 4 &&
+	    !strcmp(p->tok[3], "journal"))
+		want = 5;
+	if (p->ntok < want)
+		return scen_error(p, "step %s: missing argument", kinds[k]);
+	if (p->ntok > want)
+		return scen_error(p, "step %s: unexpected argument '%s'",
+				  kinds[k], scen_q(p, 0, p->tok[want]));
+	if (k == DLMR_SCEN_STEP_RECOVERY)
+		return 0;
+	rc = scen_nodeid(p, "step", p->tok[2], &node);
+	if (rc)
+		return rc;
+	cmd->nodes = 1ull << node;
+	switch (k) {
+	case DLMR_SCEN_STEP_AST:
+		if (!strcmp(p->tok[3], "control")) {
+			cmd->step_arg = 0;
+		} else if (!strcmp(p->tok[3], "mounted")) {
+			cmd->step_arg = 1;
+		} else if (!strcmp(p->tok[3], "journal") && want == 5) {
+			rc = scen_number(p, "step ast journal", p->tok[4], 0,
+					 p->s->journals - 1, &v);
+			cmd->step_arg = 2 + (unsigned int)v;
+		} else {
+			return scen_error(p, "step ast: unknown lock '%s' "
+					  "(control, mounted or journal J)",
+					  scen_q(p, 0, p->tok[3]));
+		}
+		break;
+	case DLMR_SCEN_STEP_TIMER:
+		if (!strcmp(p->tok[3], "mount"))
+			cmd->step_arg = DLMR_TIMER_MOUNT;
+		else if (!strcmp(p->tok[3], "work"))
+			cmd->step_arg = DLMR_TIMER_WORK;
+		else
+			return scen_error(p, "step timer: unknown timer '%s' "
+					  "(mount or work)",
+					  scen_q(p, 0, p->tok[3]));
+		break;
+	case DLMR_SCEN_STEP_REPLAY:
+		rc = scen_number(p, "step replay", p->tok[3], 0,
+				 p->s->journals - 1, &v);
+		cmd->step_arg = (unsigned int)v;
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
 static int scen_command(struct scen_parser *p, enum dlmr_scen_op op)
 {
 	struct dlmr_scenario *s = p->s;
@@ -442,6 +526,13 @@ static int scen_command(struct scen_parser *p, enum dlmr_scen_op op)
 	if (s->ncmds >= DLMR_SCEN_CMDS_MAX)
 		return scen_error(p, "too many commands (at most %d)",
 				  DLMR_SCEN_CMDS_MAX);
+	if (op == DLMR_SCEN_STEP) {
+		rc = scen_step(p, &cmd);
+		if (rc)
+			return rc;
+		s->cmds[s->ncmds++] = cmd;
+		return 0;
+	}
 	if (op != DLMR_SCEN_WAIT) {
 		rc = scen_nodes(p, &i, &cmd);
 		if (rc)

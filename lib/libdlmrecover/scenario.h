@@ -16,6 +16,16 @@ enum dlmr_scen_op {
 	DLMR_SCEN_WAIT,      /* "wait": run until quiescent */
 	DLMR_SCEN_CRASH,     /* "crash NODES [at EVENT[:RESOURCE] [on NODE]]" */
 	DLMR_SCEN_LEAVE,     /* "leave NODES": clean unmount, leave lockspace */
+	DLMR_SCEN_STEP,      /* "step KIND ...": one exact scheduler step */
+};
+
+/* The scheduler steps a "step" line names (counterexamples replay them). */
+enum dlmr_scen_step {
+	DLMR_SCEN_STEP_CALLBACK = 1, /* step callback NODE */
+	DLMR_SCEN_STEP_AST,          /* step ast NODE control|mounted|journal J */
+	DLMR_SCEN_STEP_TIMER,        /* step timer NODE mount|work */
+	DLMR_SCEN_STEP_REPLAY,       /* step replay NODE J */
+	DLMR_SCEN_STEP_RECOVERY,     /* step recovery */
 };
 
 /* Resource qualifier of a trigger ("at lock:control"). */
@@ -33,6 +43,11 @@ struct dlmr_scen_cmd {
 	enum dlmr_event_type at;   /* DLMR_EV_NONE: crash at once */
 	enum dlmr_scen_res at_res; /* resource qualifier for lock events */
 	uint32_t on;               /* 0: each crashed node itself */
+	/* STEP: which step; the node is the one bit of `nodes` */
+	enum dlmr_scen_step step;
+	unsigned int step_arg;     /* AST: resource (0 control, 1 mounted,
+				      2 + j journal j); TIMER: timer id;
+				      REPLAY: journal */
 	unsigned int line;         /* source line, for messages */
 };
 

@@ -826,6 +826,37 @@ static int run_wait(struct sim *s, unsigned int line)
 	return s->violated;
 }
 
+/* A "step" line: run exactly that step, which must be enabled. */
+static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
+{
+	static const uint8_t kind[] = {
+		[DLMR_SCEN_STEP_CALLBACK] = SK_CB, [DLMR_SCEN_STEP_AST] = SK_AST,
+		[DLMR_SCEN_STEP_TIMER] = SK_TIMER,
+		[DLMR_SCEN_STEP_REPLAY] = SK_REPLAY,
+		[DLMR_SCEN_STEP_RECOVERY] = SK_REC,
+	};
+	struct step st[STEPS_MAX];
+	unsigned int k = sim_enabled_steps(s, st);
+	uint32_t node = 0;
+
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (cmd->nodes & BIT(id))
+			node = id;
+	for (unsigned int i = 0; i < k; i++) {
+		if (st[i].kind != kind[cmd->step] || st[i].node != node ||
+		    (st[i].kind != SK_CB && st[i].kind != SK_REC &&
+		     st[i].arg != cmd->step_arg))
+			continue;
+		s->step++;
+		sim_run_step(s, &st[i]);
+		return 0;
+	}
+	snprintf(s->runtime_err, sizeof(s->runtime_err),
+		 "%.100s:%u: step: that step is not enabled here",
+		 s->sc->name, cmd->line);
+	return -1;
+}
+
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 	       dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res)
 {
@@ -889,6 +920,10 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 				.at = cmd->at, .res = cmd->at_res,
 				.on = cmd->on, .nodes = cmd->nodes,
 				.line = cmd->line, .armed = true };
+			break;
+		case DLMR_SCEN_STEP:
+			if (run_scripted(s, cmd))
+				goto out;
 			break;
 		case DLMR_SCEN_LEAVE:
 			for (uint32_t id = 1; id <= sc->nodes; id++) {
