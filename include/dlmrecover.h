@@ -745,6 +745,67 @@ int dlmr_sim_run(const struct dlmr_scenario *s, uint64_t seed,
 
 /** @} */
 
+/**
+ * @defgroup explore The explorer
+ * @brief Every reachable state of the simulated cluster up to a number of
+ *        failures and rejoins, checked against S1-S5, breadth first, on
+ *        the simulator's own model.
+ * @{
+ */
+
+/** Bounds of an exploration. */
+struct dlmr_explore_config {
+	unsigned int nodes;    /**< cluster size, 1..8; all mount at once */
+	unsigned int journals; /**< journals, 1..8 */
+	unsigned int failures; /**< crashes injected at most, <= nodes */
+	unsigned int rejoins;  /**< reboots of crashed nodes at most, <= 8 */
+	unsigned int mutant;   /**< 0, or a planted bug (dlmr_mutant_name()) */
+	uint64_t max_states;   /**< stop with -E2BIG past this many; 0: no limit */
+};
+
+/** Progress and result of an exploration. */
+struct dlmr_explore_stats {
+	uint64_t states;       /**< distinct states found */
+	uint64_t transitions;  /**< transitions taken */
+	uint64_t frontier;     /**< states waiting to be expanded */
+	unsigned int depth;    /**< breadth-first level being expanded */
+	unsigned int max_depth;/**< deepest level fully expanded */
+	size_t bytes;          /**< memory held by the explorer now */
+	size_t peak_bytes;     /**< most memory held */
+	bool complete;         /**< the whole state space was explored */
+	bool violated;         /**< an invariant failed */
+	char violation[DLMR_DETAIL_MAX]; /**< which, and why */
+};
+
+/**
+ * @brief Called now and then during dlmr_explore().
+ * @param st the statistics so far.
+ * @param arg the caller's pointer.
+ * @return 0 to go on, non-zero to stop (dlmr_explore() returns -EINTR).
+ */
+typedef int (*dlmr_explore_progress_fn)(const struct dlmr_explore_stats *st,
+					void *arg);
+
+/**
+ * @brief Explore every state reachable within the bounds.
+ * @param cfg the bounds.
+ * @param progress called periodically (may be NULL).
+ * @param arg passed to @p progress.
+ * @param st receives the statistics (also on errors and interruption).
+ * @param cex on a violation, receives a scenario text (free() it) that
+ *        dlmr_sim_run() and `dlmctl sim` replay to the same violation.
+ * @retval 0 no state violates S1-S5.
+ * @retval 1 a violation; @p cex holds the shortest path found.
+ * @retval -EINVAL bad bounds. @retval -ENOMEM.
+ * @retval -E2BIG more than cfg->max_states states.
+ * @retval -EINTR @p progress asked to stop.
+ */
+int dlmr_explore(const struct dlmr_explore_config *cfg,
+		 dlmr_explore_progress_fn progress, void *arg,
+		 struct dlmr_explore_stats *st, char **cex);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,9 @@ static int usage_main(FILE *f)
 	      "  sim [SCENARIO] [--seed N] [-j]   simulate a cluster running gfs2's\n"
 	      "                                   recovery protocol (default: the\n"
 	      "                                   built-in 3-node scenario)\n"
+	      "  explore --nodes N [--failures F] [--rejoins R] [--mutant NAME]\n"
+	      "                                   explore every recovery ordering\n"
+	      "                                   up to the bounds\n"
 	      "  recover check TRACE              validate a JSON Lines trace against\n"
 	      "                                   the callback-ordering contract\n"
 	      "\n"
@@ -61,6 +64,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "sim"))
 		return dlmctl_sim(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explore"))
+		return dlmctl_explore(argc - 1, argv + 1);
 	if (!strcmp(cmd, "recover"))
 		return dlmctl_recover(argc - 1, argv + 1);
 	dlmctl_error(DLMCTL_EXIT_USAGE, "unknown command '%s'", cmd);

@@ -21,5 +21,6 @@ char *dlmctl_read_file(const char *path, size_t *len);
 
 int dlmctl_sim(int argc, char **argv);
 int dlmctl_recover(int argc, char **argv);
+int dlmctl_explore(int argc, char **argv);
 
 #endif

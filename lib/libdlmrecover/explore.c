@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The explorer: every reachable state of the simulated cluster, breadth
+ * first, on the simulator's own model (simcore.h): the same coordinator,
+ * simulated DLM, recovery model and invariants as `dlmctl sim`.
+ *
+ * A state is the simulator's state, encoded canonically (the fields that
+ * matter, in a fixed order, for nodes 1..N, resources 0..J+1 and journals
+ * 0..J-1 only).  Transitions are every enabled scheduler step (callback
+ * deliveries, lock completions, timers, journal replays, recovery
+ * progress) plus faults: a crash of any live node while fewer than F
+ * crashes happened, and a reboot-and-mount of a crashed node while fewer
+ * than R happened.  The initial state has every node joining and mounting
+ * at once (a cold start).
+ *
+ * Visited states are kept as 64-bit hashes of their encoding (hash
+ * compaction): two different states with the same hash would make the
+ * search skip one; with n states the chance of any such collision is
+ * about n^2 / 2^65 (1e-7 for 2e6 states).  No symmetry reduction is done:
+ * node identities are not interchangeable here, since slots are given in
+ * nodeid order and the lowest nodeid runs slot assignment.
+ *
+ * The frontier is kept level by level (breadth first), so the first
+ * violation found is at the smallest depth; its path is rebuilt from
+ * parent links and written as a scenario of `step`, `crash` and `mount`
+ * lines that `dlmctl sim` replays exactly.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simcore.h"
+
+#define ARR 32 /* coordinator arrays encoded (jids) */
+
+/* ---- canonical encoding ----------------------------------------------- */
+
+struct codec {
+	uint8_t *buf;  /* NULL: measure only */
+	size_t pos;
+	bool enc;
+};
+
+static void io(struct codec *c, void *field, size_t len)
+{
+	if (c->buf) {
+		if (c->enc)
+			memcpy(c->buf + c->pos, field, len);
+		else
+			memcpy(field, c->buf + c->pos, len);
+	}
+	c->pos += len;
+}
+
+#define F(x) io(c, &(x), sizeof(x))
+#define A(x, n) io(c, (x), (n) * sizeof((x)[0]))
+
+struct xstate {
+	uint8_t crashes;  /* faults used */
+	uint8_t rejoins;
+};
+
+static void codec_coord(struct codec *c, struct dlmr_coord *k)
+{
+	F(k->flags);
+	F(k->recover_block);
+	F(k->recover_start);
+	F(k->recover_mount);
+	F(k->jid);
+	F(k->first);
+	F(k->recover_size);
+	A(k->recover_submit, ARR);
+	A(k->recover_result, ARR);
+	A(k->control_lvb, DLMR_LVB_SIZE);
+	A(k->lvb_bits, DLMR_LVB_SIZE);
+	F(k->control_mode);
+	F(k->mounted_mode);
+	A(k->journal_held, ARR);
+	F(k->ctrl_busy);
+	F(k->mnt_busy);
+	F(k->mp);
+	F(k->mp_jid);
+	F(k->mp_error);
+	F(k->wp);
+	F(k->work_pending);
+	F(k->work_deferred);
+	F(k->work_write_lvb);
+	F(k->w_block_gen);
+	F(k->w_start_gen);
+	A(k->jrec, ARR);
+	F(k->cfg.journals);
+	F(k->cfg.spectator);
+	F(k->cfg.mutant);
+}
+
+static void codec_node(struct codec *c, struct sim_node *n, unsigned int j)
+{
+	F(n->up);
+	F(n->in_ls);
+	F(n->running);
+	F(n->joined);
+	F(n->mount_wanted);
+	F(n->mount_fed);
+	F(n->failed);
+	F(n->leaving);
+	A(n->timer, 2);
+	F(n->cbq_len);
+	for (unsigned int i = 0; i < n->cbq_len && i < CBQ_MAX; i++) {
+		F(n->cbq[i].type);
+		F(n->cbq[i].nodeid);
+		F(n->cbq[i].slot);
+	}
+	A(n->replay, j);
+	F(n->known_failed);
+	F(n->join_epoch);
+	codec_coord(c, &n->coord);
+}
+
+/* Encode (enc) or decode the state of @s; returns the length. */
+static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc)
+{
+	struct codec cc = { .buf = buf, .enc = enc }, *c = &cc;
+	unsigned int nn = s->sc->nodes, j = s->sc->journals;
+
+	F(x->crashes);
+	F(x->rejoins);
+	F(s->phase);
+	F(s->change_pending);
+	F(s->slots_assigned);
+	F(s->members);
+	F(s->crashed);
+	F(s->dirty);
+	F(s->orphan);
+	A(s->jowner, j);
+	A(s->orphan_epoch, j);
+	F(s->epoch);
+	F(s->slots.generation);
+	F(s->slots.disabled);
+	F(s->slots.num);
+	A(s->slots.slots, s->slots.num);
+	for (uint32_t id = 1; id <= nn; id++)
+		codec_node(c, &s->n[id], j);
+	A(s->dlm.node, nn);
+	F(s->dlm.stopped);
+	for (unsigned int r = 0; r < RES_JOURNAL0 + j; r++) {
+		struct simdlm_res *res = &s->dlm.res[r];
+
+		A(res->lvb, DLMR_LVB_SIZE);
+		F(res->lvb_exists);
+		F(res->valnotvalid);
+		A(res->locks, nn);
+	}
+	return cc.pos;
+}
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+
+	while (n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	while (n--) {
+		h = (h ^ *p++) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 29;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* ---- visited set -------------------------------------------------------- */
+
+struct hset {
+	uint64_t *slot;
+	size_t cap, len;
+};
+
+static int hset_grow(struct hset *h)
+{
+	size_t ncap = h->cap ? h->cap * 2 : 1u << 16;
+	uint64_t *n = calloc(ncap, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->cap; i++) {
+		uint64_t v = h->slot[i];
+		size_t k;
+
+		if (!v)
+			continue;
+		for (k = v & (ncap - 1); n[k]; k = (k + 1) & (ncap - 1))
+			;
+		n[k] = v;
+	}
+	free(h->slot);
+	h->slot = n;
+	h->cap = ncap;
+	return 0;
+}
+
+/* 1 if added, 0 if present, -ENOMEM */
+static int hset_add(struct hset *h, uint64_t v)
+{
+	size_t k;
+
+	if ((h->len + 1) * 2 > h->cap && hset_grow(h))
+		return -ENOMEM;
+	for (k = v & (h->cap - 1); h->slot[k]; k = (k + 1) & (h->cap - 1))
+		if (h->slot[k] == v)
+			return 0;
+	h->slot[k] = v;
+	h->len++;
+	return 1;
+}
+
+/* ---- frontier: one level of encoded states ------------------------------- */
+
+struct level {
+	uint8_t *bytes;
+	size_t used, cap;
+	size_t n;
+};
+
+static int level_push(struct level *l, const uint8_t *enc, size_t len,
+		      uint32_t id)
+{
+	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + len;
+
+	if (l->used + need > l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 1u << 20;
+		uint8_t *nb;
+
+		while (ncap < l->used + need)
+			ncap *= 2;
+		nb = realloc(l->bytes, ncap);
+		if (!nb)
+			return -ENOMEM;
+		l->bytes = nb;
+		l->cap = ncap;
+	}
+	memcpy(l->bytes + l->used, &id, sizeof(id));
+	memcpy(l->bytes + l->used + 4, &(uint32_t){ (uint32_t)len }, 4);
+	memcpy(l->bytes + l->used + 8, enc, len);
+	l->used += need;
+	l->n++;
+	return 0;
+}
+
+/* ---- the search ----------------------------------------------------------- */
+
+struct edge {
+	uint32_t parent;
+	struct step how;
+};
+
+struct ctx {
+	const struct dlmr_explore_config *cfg;
+	struct dlmr_explore_stats *st;
+	char detail[DLMR_DETAIL_MAX];
+	struct edge *edges;
+	size_t nedges, capedges;
+};
+
+static void on_event(const struct dlmr_event *ev, void *arg)
+{
+	struct ctx *x = arg;
+
+	if (ev->type == DLMR_EV_VIOLATION && !x->detail[0])
+		snprintf(x->detail, sizeof(x->detail), "%s", ev->detail);
+}
+
+static int add_edge(struct ctx *x, uint32_t parent, const struct step *how)
+{
+	if (x->nedges == x->capedges) {
+		size_t ncap = x->capedges ? x->capedges * 2 : 1u << 16;
+		struct edge *ne = realloc(x->edges, ncap * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		x->edges = ne;
+		x->capedges = ncap;
+	}
+	x->edges[x->nedges].parent = parent;
+	x->edges[x->nedges].how = *how;
+	x->nedges++;
+	return 0;
+}
+
+static unsigned int transitions(const struct sim *s, const struct xstate *xs,
+				const struct dlmr_explore_config *cfg,
+				struct step *st)
+{
+	unsigned int k = sim_enabled_steps(s, st);
+
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		if (s->n[id].up && xs->crashes < cfg->failures)
+			st[k++] = (struct step){ SK_CRASH, id, 0 };
+		else if (!s->n[id].up && xs->rejoins < cfg->rejoins)
+			st[k++] = (struct step){ SK_MOUNT, id, 0 };
+	}
+	return k;
+}
+
+/* Append to a growing string. */
+static void sadd(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void sadd(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!*out)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(*out + *len, *cap - *len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < *cap - *len)
+			break;
+		char *nb = realloc(*out, *cap * 2 + (size_t)n);
+
+		if (!nb) {
+			free(*out);
+			*out = NULL;
+			return;
+		}
+		*out = nb;
+		*cap = *cap * 2 + (size_t)n;
+	}
+	*len += (size_t)n;
+}
+
+static char *counterexample(struct ctx *x, uint32_t last, const struct step *final,
+			    bool terminal)
+{
+	const struct dlmr_explore_config *cfg = x->cfg;
+	size_t len = 0, cap = 4096, depth = 0;
+	char *out = malloc(cap);
+	struct step *path;
+	uint32_t id;
+
+	for (id = last; id; id = x->edges[id].parent)
+		depth++;
+	path = calloc(depth + 1, sizeof(*path));
+	if (!path || !out) {
+		free(path);
+		free(out);
+		return NULL;
+	}
+	size_t k = depth;
+
+	if (final)
+		path[k] = *final;
+	for (id = last; id; id = x->edges[id].parent)
+		path[--k] = x->edges[id].how;
+	out[0] = '\0';
+	sadd(&out, &len, &cap, "# Counterexample found by: dlmctl explore --nodes %u "
+	     "--failures %u --rejoins %u%s%s\n# %s\nnodes %u\njournals %u\n",
+	     cfg->nodes, cfg->failures, cfg->rejoins,
+	     cfg->mutant ? " --mutant " : "",
+	     cfg->mutant ? dlmr_mutant_name(cfg->mutant) : "", x->detail,
+	     cfg->nodes, cfg->journals);
+	if (cfg->mutant)
+		sadd(&out, &len, &cap, "mutant %s\n", dlmr_mutant_name(cfg->mutant));
+	sadd(&out, &len, &cap, "mount 1-%u\n", cfg->nodes);
+	for (size_t i = 0; i < depth + (final ? 1 : 0); i++) {
+		const struct step *p = &path[i];
+
+		switch (p->kind) {
+		case SK_CB:
+			sadd(&out, &len, &cap, "step callback %u\n", p->node);
+			break;
+		case SK_AST:
+			if (p->arg >= RES_JOURNAL0)
+				sadd(&out, &len, &cap, "step ast %u journal %u\n",
+				     p->node, p->arg - RES_JOURNAL0);
+			else
+				sadd(&out, &len, &cap, "step ast %u %s\n", p->node,
+				     p->arg == RES_CONTROL ? "control" : "mounted");
+			break;
+		case SK_TIMER:
+			sadd(&out, &len, &cap, "step timer %u %s\n", p->node,
+			     p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
+			break;
+		case SK_REPLAY:
+			sadd(&out, &len, &cap, "step replay %u %u\n", p->node,
+			     p->arg);
+			break;
+		case SK_REC:
+			sadd(&out, &len, &cap, "step recovery\n");
+			break;
+		case SK_CRASH:
+			sadd(&out, &len, &cap, "crash %u\n", p->node);
+			break;
+		case SK_MOUNT:
+			sadd(&out, &len, &cap, "mount %u\n", p->node);
+			break;
+		}
+	}
+	if (terminal)
+		sadd(&out, &len, &cap, "wait\n");
+	free(path);
+	return out;
+}
+
+DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
+			     dlmr_explore_progress_fn progress, void *arg,
+			     struct dlmr_explore_stats *st, char **cex)
+{
+	struct dlmr_scenario *sc = NULL;
+	struct sim *s = NULL;
+	struct level cur = { 0 }, next = { 0 };
+	struct hset seen = { 0 };
+	struct ctx x = { .cfg = cfg, .st = st };
+	uint8_t *enc = NULL;
+	size_t enc_max;
+	struct xstate xs = { 0 };
+	struct step *steps = NULL;
+	int ret = 0;
+
+	if (!cfg || !st || !cex || !cfg->nodes || cfg->nodes > 8 ||
+	    !cfg->journals || cfg->journals > 8 ||
+	    cfg->failures > cfg->nodes || cfg->rejoins > 8 ||
+	    (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	*cex = NULL;
+	sc = calloc(1, sizeof(*sc));
+	s = calloc(1, sizeof(*s));
+	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
+	if (!sc || !s || !steps) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	snprintf(sc->name, sizeof(sc->name), "explore");
+	sc->nodes = cfg->nodes;
+	sc->journals = cfg->journals;
+	snprintf(sc->ls, sizeof(sc->ls), "gfs0");
+	sc->seed = 1;
+	sc->step_limit = UINT64_MAX;
+	sc->mutant = cfg->mutant;
+
+	/* the initial state: every node joins and mounts */
+	sim_setup(s, sc, 1, on_event, &x, NULL);
+	for (uint32_t id = 1; id <= cfg->nodes; id++)
+		sim_run_step(s, &(struct step){ SK_MOUNT, id, 0 });
+	s->epoch = 0;
+	for (uint32_t id = 1; id <= cfg->nodes; id++)
+		s->n[id].join_epoch = 0;
+	enc_max = codec(s, &xs, NULL, true) + (CBQ_MAX * 9 + 64) * cfg->nodes +
+		  DLMR_SLOTS_MAX * 8;
+	enc = malloc(enc_max);
+	if (!enc) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	{
+		size_t len = codec(s, &xs, enc, true);
+		struct step none = { 0 };
+
+		if (hset_add(&seen, hash_bytes(enc, len)) < 0 ||
+		    add_edge(&x, 0, &none) || level_push(&cur, enc, len, 0)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		st->states = 1;
+	}
+
+	while (cur.n && !st->violated) {
+		size_t off = 0;
+
+		st->depth++;
+		for (size_t i = 0; i < cur.n && !st->violated; i++) {
+			uint32_t id, len;
+			const uint8_t *penc;
+			unsigned int k, any_sim;
+
+			memcpy(&id, cur.bytes + off, 4);
+			memcpy(&len, cur.bytes + off + 4, 4);
+			penc = cur.bytes + off + 8;
+			off += 8 + len;
+
+			codec(s, &xs, (uint8_t *)penc, false);
+			s->violated = 0;
+			any_sim = sim_enabled_steps(s, steps);
+			k = transitions(s, &xs, cfg, steps);
+			if (!any_sim) {
+				/* terminal for the protocol: S5 */
+				sim_check_quiescent(s, 0);
+				if (s->violated) {
+					st->violated = true;
+					*cex = counterexample(&x, id, NULL, true);
+					break;
+				}
+			}
+			for (unsigned int t = 0; t < k; t++) {
+				struct xstate nx;
+				size_t nlen;
+				int r;
+
+				codec(s, &xs, (uint8_t *)penc, false);
+				s->violated = 0;
+				nx = xs;
+				if (steps[t].kind == SK_CRASH)
+					nx.crashes++;
+				if (steps[t].kind == SK_MOUNT)
+					nx.rejoins++;
+				sim_run_step(s, &steps[t]);
+				st->transitions++;
+				if (s->violated) {
+					st->violated = true;
+					*cex = counterexample(&x, id, &steps[t],
+							      false);
+					break;
+				}
+				nlen = codec(s, &nx, enc, true);
+				r = hset_add(&seen, hash_bytes(enc, nlen));
+				if (r < 0) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				if (!r)
+					continue;
+				if (x.nedges >= UINT32_MAX - 1 ||
+				    add_edge(&x, id, &steps[t]) ||
+				    level_push(&next, enc, nlen,
+					       (uint32_t)(x.nedges - 1))) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				st->states++;
+				if (cfg->max_states && st->states >= cfg->max_states) {
+					ret = -E2BIG;
+					goto out;
+				}
+			}
+			st->frontier = cur.n - i - 1 + next.n;
+			st->bytes = seen.cap * 8 + x.capedges * sizeof(struct edge) +
+				    cur.cap + next.cap;
+			if (st->bytes > st->peak_bytes)
+				st->peak_bytes = st->bytes;
+			if (progress && (st->transitions & 0x3fff) == 0 &&
+			    progress(st, arg)) {
+				ret = -EINTR;
+				goto out;
+			}
+		}
+		if (st->violated)
+			break;
+		st->max_depth = st->depth;
+		/* next level becomes current */
+		free(cur.bytes);
+		cur = next;
+		memset(&next, 0, sizeof(next));
+	}
+	if (st->violated) {
+		snprintf(st->violation, sizeof(st->violation), "%s", x.detail);
+		if (!*cex)
+			ret = -ENOMEM;
+		else
+			ret = 1;
+	} else {
+		st->complete = true;
+	}
+out:
+	st->bytes = seen.cap * 8 + x.capedges * sizeof(struct edge) +
+		    cur.cap + next.cap;
+	if (st->bytes > st->peak_bytes)
+		st->peak_bytes = st->bytes;
+	free(cur.bytes);
+	free(next.bytes);
+	free(seen.slot);
+	free(x.edges);
+	free(enc);
+	free(steps);
+	free(s);
+	free(sc);
+	return ret;
+}
