@@ -535,7 +535,32 @@ struct dlmr_coord_config {
 	unsigned int journals; /**< journals in the filesystem, 1..DLMR_JOURNALS_MAX */
 	bool spectator;        /**< never first mounter, no journal (gfs2 "spectator") */
 	unsigned int mutant;   /**< 0: gfs2's protocol; else a planted bug, see dlmr_mutant_name() */
+	unsigned int fixes;    /**< bit (1 << id): a proposed fix, see dlmr_fix_name() */
 };
+
+/**
+ * @brief Name of a proposed fix for a finding of the explorer.
+ *
+ * gfs2's protocol is the default; a fix changes it where docs/findings.md
+ * shows a violation, to show that the finding disappears.
+ * @param id 1 .. the number of fixes.
+ * @return a static name, or NULL if @p id is 0 or out of range.
+ */
+const char *dlmr_fix_name(unsigned int id);
+
+/**
+ * @brief One-line description of a fix.
+ * @param id as for dlmr_fix_name().
+ * @return a static string, or NULL if @p id is 0 or out of range.
+ */
+const char *dlmr_fix_description(unsigned int id);
+
+/**
+ * @brief Fix id from its name.
+ * @param name a name returned by dlmr_fix_name().
+ * @return the id (>= 1), or -ENOENT.
+ */
+int dlmr_fix_from_name(const char *name);
 
 /**
  * @brief Name of a planted protocol bug ("mutant") of the coordinator.
@@ -760,6 +785,7 @@ struct dlmr_explore_config {
 	unsigned int failures; /**< crashes injected at most, <= nodes */
 	unsigned int rejoins;  /**< reboots of crashed nodes at most, <= 8 */
 	unsigned int mutant;   /**< 0, or a planted bug (dlmr_mutant_name()) */
+	unsigned int fixes;    /**< bit (1 << id) per fix (dlmr_fix_name()) */
 	uint64_t max_states;   /**< stop with -E2BIG past this many; 0: no limit */
 };
 

@@ -298,8 +298,11 @@ static void work_start(struct dlmr_coord *c)
 		return;
 	/* dlm_lock() on an lksb with a conversion in flight fails with
 	 * -EBUSY (validate_lock_args): "control lock EX error -16" */
-	if (c->ctrl_busy)
+	if (c->ctrl_busy) {
+		if (c->cfg.fixes & (1u << FIX_WORK_RETRY_BUSY))
+			queue_work(c, 0);
 		return;
+	}
 	c->wp = WP_EX;
 	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
 		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, NULL);
@@ -1005,6 +1008,33 @@ static const struct {
 		"reached its mount generation" },
 };
 
+static const struct {
+	const char *name;
+	const char *desc;
+} fixes[FIX_MAX] = {
+	[FIX_WORK_RETRY_BUSY] = { "work-retry-busy",
+		"gfs2_control_func() queues itself again when control_lock "
+		"fails with -EBUSY instead of giving up" },
+};
+
+DLMR_EXPORT const char *dlmr_fix_name(unsigned int id)
+{
+	return id && id < FIX_MAX ? fixes[id].name : NULL;
+}
+
+DLMR_EXPORT const char *dlmr_fix_description(unsigned int id)
+{
+	return id && id < FIX_MAX ? fixes[id].desc : NULL;
+}
+
+DLMR_EXPORT int dlmr_fix_from_name(const char *name)
+{
+	for (unsigned int id = 1; name && id < FIX_MAX; id++)
+		if (!strcmp(name, fixes[id].name))
+			return (int)id;
+	return -ENOENT;
+}
+
 DLMR_EXPORT const char *dlmr_mutant_name(unsigned int id)
 {
 	return id && id < MUT_MAX ? mutants[id].name : NULL;
@@ -1026,7 +1056,7 @@ DLMR_EXPORT int dlmr_mutant_from_name(const char *name)
 int dlmr_coord_init(struct dlmr_coord *c, const struct dlmr_coord_config *cfg)
 {
 	if (!c || !cfg || !cfg->journals || cfg->journals > DLMR_JOURNALS_MAX ||
-	    cfg->mutant >= MUT_MAX)
+	    cfg->mutant >= MUT_MAX || cfg->fixes >> FIX_MAX)
 		return -EINVAL;
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;

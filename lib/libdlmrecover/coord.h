@@ -23,6 +23,13 @@ enum coord_mutant {
 	MUT_MAX
 };
 
+/* Proposed fixes (cfg.fixes bit 1 << id); names in coord.c. */
+enum coord_fix {
+	FIX_NONE = 0,
+	FIX_WORK_RETRY_BUSY,   /* control work requeues itself on -EBUSY */
+	FIX_MAX
+};
+
 /* gfs2's DFL_* recovery flags (fs/gfs2/incore.h). */
 enum coord_flag {
 	CF_BLOCK_LOCKS = 1u << 0,

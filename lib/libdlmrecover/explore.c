@@ -94,6 +94,7 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 	F(k->cfg.journals);
 	F(k->cfg.spectator);
 	F(k->cfg.mutant);
+	F(k->cfg.fixes);
 }
 
 static void codec_node(struct codec *c, struct sim_node *n, unsigned int j)
@@ -306,7 +307,10 @@ static unsigned int transitions(const struct sim *s, const struct xstate *xs,
 	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
 		if (s->n[id].up && xs->crashes < cfg->failures)
 			st[k++] = (struct step){ SK_CRASH, id, 0 };
-		else if (!s->n[id].up && xs->rejoins < cfg->rejoins)
+		else if (!s->n[id].up && xs->rejoins < cfg->rejoins &&
+			 simdlm_node(&s->dlm, id) == SIMDLM_NODE_OUT)
+			/* a rebooted node joins once its failure is
+			 * processed (dlm_controld) */
 			st[k++] = (struct step){ SK_MOUNT, id, 0 };
 	}
 	return k;
@@ -374,6 +378,9 @@ static char *counterexample(struct ctx *x, uint32_t last, const struct step *fin
 	     cfg->nodes, cfg->journals);
 	if (cfg->mutant)
 		sadd(&out, &len, &cap, "mutant %s\n", dlmr_mutant_name(cfg->mutant));
+	for (unsigned int f = 1; dlmr_fix_name(f); f++)
+		if (cfg->fixes & (1u << f))
+			sadd(&out, &len, &cap, "fix %s\n", dlmr_fix_name(f));
 	sadd(&out, &len, &cap, "mount 1-%u\n", cfg->nodes);
 	for (size_t i = 0; i < depth + (final ? 1 : 0); i++) {
 		const struct step *p = &path[i];
@@ -451,6 +458,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	sc->seed = 1;
 	sc->step_limit = UINT64_MAX;
 	sc->mutant = cfg->mutant;
+	sc->fixes = cfg->fixes;
 
 	/* the initial state: every node joins and mounts */
 	sim_setup(s, sc, 1, on_event, &x, NULL);

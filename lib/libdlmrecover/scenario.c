@@ -566,6 +566,22 @@ static int scen_line(struct scen_parser *p, char *buf)
 	if (!p->ntok)
 		return 0;
 
+	if (!strcmp(p->tok[0], "fix")) {
+		int id;
+
+		if (p->s->ncmds)
+			return scen_error(p, "fix: header line after the first "
+					  "command");
+		if (p->ntok != 2)
+			return scen_error(p, "fix: expected one fix name");
+		id = dlmr_fix_from_name(p->tok[1]);
+		if (id < 0)
+			return scen_error(p, "fix: unknown fix '%s' (see dlmctl "
+					  "explore --fix list)",
+					  scen_q(p, 0, p->tok[1]));
+		p->s->fixes |= 1u << id;
+		return 0;
+	}
 	for (k = 0; k < HDR_MAX; k++)
 		if (!strcmp(p->tok[0], hdr_names[k]))
 			return scen_header(p, (enum scen_hdr)k);

@@ -60,6 +60,7 @@ struct dlmr_scenario {
 	bool has_seed;
 	uint64_t step_limit;       /* default DLMR_SCEN_STEP_LIMIT_DEFAULT */
 	unsigned int mutant;       /* "mutant NAME": a planted bug; 0 none */
+	unsigned int fixes;        /* "fix NAME" lines: bit 1 << id */
 	unsigned int ncmds;
 	struct dlmr_scen_cmd cmds[DLMR_SCEN_CMDS_MAX];
 };

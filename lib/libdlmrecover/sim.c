@@ -455,7 +455,8 @@ static int mount_node(struct sim *s, uint32_t id)
 {
 	struct sim_node *n = &s->n[id];
 	struct dlmr_coord_config cfg = { .journals = s->sc->journals,
-					  .mutant = s->sc->mutant };
+					  .mutant = s->sc->mutant,
+					  .fixes = s->sc->fixes };
 
 	if (n->up)
 		return -EALREADY;

@@ -28,6 +28,7 @@ static int usage_explore(FILE *f)
 {
 	fputs("Usage: dlmctl explore --nodes N [--failures F] [--rejoins R]\n"
 	      "                      [--journals J] [--mutant NAME|list]\n"
+	      "                      [--fix NAME|list]\n"
 	      "                      [--max-states K] [--save FILE] [-j]\n"
 	      "\n"
 	      "Explore every reachable state of a simulated cluster of N nodes\n"
@@ -42,6 +43,7 @@ static int usage_explore(FILE *f)
 	      "  --rejoins R      reboots of crashed nodes, 0..8 (default 0)\n"
 	      "  --journals J     1..8 (default N)\n"
 	      "  --mutant NAME    plant a protocol bug; 'list' lists them\n"
+	      "  --fix NAME       apply a proposed fix (repeatable); 'list'\n"
 	      "  --max-states K   give up past K states (exit 3)\n"
 	      "  --save FILE      counterexample file (default\n"
 	      "                   explore-counterexample.scn)\n"
@@ -99,6 +101,7 @@ int dlmctl_explore(int argc, char **argv)
 		{ "rejoins", required_argument, NULL, 'r' },
 		{ "journals", required_argument, NULL, 'J' },
 		{ "mutant", required_argument, NULL, 'm' },
+		{ "fix", required_argument, NULL, 'F' },
 		{ "max-states", required_argument, NULL, 'M' },
 		{ "save", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
@@ -156,6 +159,20 @@ int dlmctl_explore(int argc, char **argv)
 						    "explore: unknown mutant '%s' "
 						    "(--mutant list)", optarg);
 			cfg.mutant = (unsigned int)r;
+			break;
+		case 'F':
+			if (!strcmp(optarg, "list")) {
+				for (unsigned int i = 1; dlmr_fix_name(i); i++)
+					printf("%-20s %s\n", dlmr_fix_name(i),
+					       dlmr_fix_description(i));
+				return 0;
+			}
+			r = dlmr_fix_from_name(optarg);
+			if (r < 0)
+				return dlmctl_error(DLMCTL_EXIT_USAGE,
+						    "explore: unknown fix '%s' "
+						    "(--fix list)", optarg);
+			cfg.fixes |= 1u << r;
 			break;
 		case 's':
 			save = optarg;
