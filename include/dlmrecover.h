@@ -792,6 +792,7 @@ struct dlmr_explore_config {
 /** Progress and result of an exploration. */
 struct dlmr_explore_stats {
 	uint64_t states;       /**< distinct states found */
+	uint64_t runs;         /**< dlmr_swarm(): runs finished */
 	uint64_t transitions;  /**< transitions taken */
 	uint64_t frontier;     /**< states waiting to be expanded */
 	unsigned int depth;    /**< breadth-first level being expanded */
@@ -829,6 +830,28 @@ typedef int (*dlmr_explore_progress_fn)(const struct dlmr_explore_stats *st,
 int dlmr_explore(const struct dlmr_explore_config *cfg,
 		 dlmr_explore_progress_fn progress, void *arg,
 		 struct dlmr_explore_stats *st, char **cex);
+
+/**
+ * @brief Swarm testing: random schedules with random fault injection.
+ *
+ * Each run starts from the same cold start as dlmr_explore(), takes
+ * protocol steps at random and, now and then, a crash or reboot within
+ * the bounds, until the protocol has nothing left to do (then S5 is
+ * checked) or 4000 steps pass (an S5 violation).  Run i uses a generator
+ * seeded from @p seed and i, so the same call finds the same first failure.
+ * @param cfg the bounds (max_states is ignored).
+ * @param runs how many runs.
+ * @param seed the seed.
+ * @param progress called every 256 runs (may be NULL).
+ * @param arg passed to @p progress.
+ * @param st receives runs, transitions (steps) and the violation.
+ * @param cex on a violation, a scenario text replaying the failing run.
+ * @retval 0 no run violated S1-S5. @retval 1 a violation.
+ * @retval -EINVAL. @retval -ENOMEM. @retval -EINTR.
+ */
+int dlmr_swarm(const struct dlmr_explore_config *cfg, uint64_t runs,
+	       uint64_t seed, dlmr_explore_progress_fn progress, void *arg,
+	       struct dlmr_explore_stats *st, char **cex);
 
 /** @} */
 

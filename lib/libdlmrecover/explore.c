@@ -271,6 +271,7 @@ struct ctx {
 	char detail[DLMR_DETAIL_MAX];
 	struct edge *edges;
 	size_t nedges, capedges;
+	bool swarm;
 };
 
 static void on_event(const struct dlmr_event *ev, void *arg)
@@ -346,32 +347,21 @@ static void sadd(char **out, size_t *len, size_t *cap, const char *fmt, ...)
 	*len += (size_t)n;
 }
 
-static char *counterexample(struct ctx *x, uint32_t last, const struct step *final,
-			    bool terminal)
+/* The scenario text that replays @path (then "wait" if @terminal). */
+static char *write_scenario(const struct ctx *x, const struct step *path,
+			    size_t n, bool terminal, size_t limit)
 {
 	const struct dlmr_explore_config *cfg = x->cfg;
-	size_t len = 0, cap = 4096, depth = 0;
+	size_t len = 0, cap = 4096;
 	char *out = malloc(cap);
-	struct step *path;
-	uint32_t id;
 
-	for (id = last; id; id = x->edges[id].parent)
-		depth++;
-	path = calloc(depth + 1, sizeof(*path));
-	if (!path || !out) {
-		free(path);
-		free(out);
+	if (!out)
 		return NULL;
-	}
-	size_t k = depth;
-
-	if (final)
-		path[k] = *final;
-	for (id = last; id; id = x->edges[id].parent)
-		path[--k] = x->edges[id].how;
 	out[0] = '\0';
-	sadd(&out, &len, &cap, "# Counterexample found by: dlmctl explore --nodes %u "
-	     "--failures %u --rejoins %u%s%s\n# %s\nnodes %u\njournals %u\n",
+	out[0] = '\0';
+	sadd(&out, &len, &cap, "# Counterexample found by: dlmctl explore%s "
+	     "--nodes %u --failures %u --rejoins %u%s%s\n# %s\nnodes %u\n"
+	     "journals %u\n", x->swarm ? " --random" : "",
 	     cfg->nodes, cfg->failures, cfg->rejoins,
 	     cfg->mutant ? " --mutant " : "",
 	     cfg->mutant ? dlmr_mutant_name(cfg->mutant) : "", x->detail,
@@ -381,8 +371,10 @@ static char *counterexample(struct ctx *x, uint32_t last, const struct step *fin
 	for (unsigned int f = 1; dlmr_fix_name(f); f++)
 		if (cfg->fixes & (1u << f))
 			sadd(&out, &len, &cap, "fix %s\n", dlmr_fix_name(f));
+	if (limit)
+		sadd(&out, &len, &cap, "step-limit %zu\n", limit);
 	sadd(&out, &len, &cap, "mount 1-%u\n", cfg->nodes);
-	for (size_t i = 0; i < depth + (final ? 1 : 0); i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct step *p = &path[i];
 
 		switch (p->kind) {
@@ -418,8 +410,186 @@ static char *counterexample(struct ctx *x, uint32_t last, const struct step *fin
 	}
 	if (terminal)
 		sadd(&out, &len, &cap, "wait\n");
+	return out;
+}
+
+/* The path to state @last (then @final), from the parent links. */
+static char *counterexample(struct ctx *x, uint32_t last,
+			    const struct step *final, bool terminal)
+{
+	size_t depth = 0, k;
+	struct step *path;
+	uint32_t id;
+	char *out;
+
+	for (id = last; id; id = x->edges[id].parent)
+		depth++;
+	path = calloc(depth + 1, sizeof(*path));
+	if (!path)
+		return NULL;
+	k = depth;
+	if (final)
+		path[k] = *final;
+	for (id = last; id; id = x->edges[id].parent)
+		path[--k] = x->edges[id].how;
+	out = write_scenario(x, path, depth + (final ? 1 : 0), terminal, 0);
 	free(path);
 	return out;
+}
+
+static bool bad_config(const struct dlmr_explore_config *cfg)
+{
+	if (!cfg->nodes || cfg->nodes > 8 || !cfg->journals ||
+	    cfg->journals > 8 || cfg->failures > cfg->nodes ||
+	    cfg->rejoins > 8 || (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
+		return true;
+	for (unsigned int f = 0; f < 32; f++)
+		if ((cfg->fixes & (1u << f)) && !dlmr_fix_name(f))
+			return true;
+	return false;
+}
+
+/* The scenario and the initial state: every node joins and mounts. */
+static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
+		      struct dlmr_scenario **scp, struct sim **sp)
+{
+	struct dlmr_scenario *sc = calloc(1, sizeof(*sc));
+	struct sim *s = calloc(1, sizeof(*s));
+
+	*scp = sc;
+	*sp = s;
+	if (!sc || !s)
+		return -ENOMEM;
+	snprintf(sc->name, sizeof(sc->name), "explore");
+	sc->nodes = cfg->nodes;
+	sc->journals = cfg->journals;
+	snprintf(sc->ls, sizeof(sc->ls), "gfs0");
+	sc->seed = 1;
+	sc->step_limit = UINT64_MAX;
+	sc->mutant = cfg->mutant;
+	sc->fixes = cfg->fixes;
+	sim_setup(s, sc, 1, on_event, x, NULL);
+	for (uint32_t id = 1; id <= cfg->nodes; id++)
+		sim_run_step(s, &(struct step){ SK_MOUNT, id, 0 });
+	s->epoch = 0;
+	for (uint32_t id = 1; id <= cfg->nodes; id++)
+		s->n[id].join_epoch = 0;
+	return 0;
+}
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+#define SWARM_STEPS_MAX 4000
+
+DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
+			   uint64_t runs, uint64_t seed,
+			   dlmr_explore_progress_fn progress, void *arg,
+			   struct dlmr_explore_stats *st, char **cex)
+{
+	struct dlmr_scenario *sc = NULL;
+	struct sim *s = NULL;
+	struct ctx x = { .cfg = cfg, .st = st, .swarm = true };
+	struct xstate xs = { 0 }, root_xs = { 0 };
+	struct step *steps = NULL, *path = NULL;
+	uint8_t *root = NULL;
+	size_t root_len;
+	int ret;
+
+	if (!cfg || !st || !cex || bad_config(cfg))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	*cex = NULL;
+	ret = setup_root(cfg, &x, &sc, &s);
+	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
+	path = calloc(SWARM_STEPS_MAX + 1, sizeof(*path));
+	if (ret || !steps || !path) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	root_len = codec(s, &root_xs, NULL, true);
+	root = malloc(root_len);
+	if (!root) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	codec(s, &root_xs, root, true);
+
+	for (uint64_t run = 0; run < runs && !st->violated; run++) {
+		uint64_t rng = seed ^ (run * 0xd1342543de82ef95ull);
+		size_t n = 0;
+
+		codec(s, &xs, root, false);
+		s->violated = 0;
+		x.detail[0] = '\0';
+		for (;;) {
+			unsigned int ksim = sim_enabled_steps(s, steps);
+			unsigned int k = transitions(s, &xs, cfg, steps);
+			unsigned int faults = k - ksim;
+			const struct step *pick;
+
+			if (!ksim && (!faults || splitmix(&rng) % 2)) {
+				sim_check_quiescent(s, 0);
+				if (s->violated)
+					*cex = write_scenario(&x, path, n, true,
+							      0);
+				break;
+			}
+			if (n >= SWARM_STEPS_MAX) {
+				snprintf(x.detail, sizeof(x.detail), "S5: no "
+					 "quiescence within %d steps",
+					 SWARM_STEPS_MAX);
+				s->violated = 1;
+				*cex = write_scenario(&x, path, n, true, n);
+				break;
+			}
+			/* a fault now and then, a protocol step otherwise */
+			if (faults && (!ksim || splitmix(&rng) % 64 == 0))
+				pick = &steps[ksim + splitmix(&rng) % faults];
+			else
+				pick = &steps[splitmix(&rng) % ksim];
+			if (pick->kind == SK_CRASH)
+				xs.crashes++;
+			if (pick->kind == SK_MOUNT)
+				xs.rejoins++;
+			path[n++] = *pick;
+			sim_run_step(s, pick);
+			st->transitions++;
+			if (s->violated) {
+				*cex = write_scenario(&x, path, n, false, 0);
+				break;
+			}
+		}
+		st->runs++;
+		if (s->violated) {
+			st->violated = true;
+			snprintf(st->violation, sizeof(st->violation), "%s",
+				 x.detail);
+			if (!*cex) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			ret = 1;
+		}
+		if (progress && (st->runs & 0xff) == 0 && progress(st, arg)) {
+			ret = -EINTR;
+			goto out;
+		}
+	}
+	st->complete = !st->violated;
+out:
+	free(root);
+	free(path);
+	free(steps);
+	free(s);
+	free(sc);
+	return ret;
 }
 
 DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
@@ -437,36 +607,16 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct step *steps = NULL;
 	int ret = 0;
 
-	if (!cfg || !st || !cex || !cfg->nodes || cfg->nodes > 8 ||
-	    !cfg->journals || cfg->journals > 8 ||
-	    cfg->failures > cfg->nodes || cfg->rejoins > 8 ||
-	    (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
+	if (!cfg || !st || !cex || bad_config(cfg))
 		return -EINVAL;
 	memset(st, 0, sizeof(*st));
 	*cex = NULL;
-	sc = calloc(1, sizeof(*sc));
-	s = calloc(1, sizeof(*s));
 	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
-	if (!sc || !s || !steps) {
+	ret = setup_root(cfg, &x, &sc, &s);
+	if (ret || !steps) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	snprintf(sc->name, sizeof(sc->name), "explore");
-	sc->nodes = cfg->nodes;
-	sc->journals = cfg->journals;
-	snprintf(sc->ls, sizeof(sc->ls), "gfs0");
-	sc->seed = 1;
-	sc->step_limit = UINT64_MAX;
-	sc->mutant = cfg->mutant;
-	sc->fixes = cfg->fixes;
-
-	/* the initial state: every node joins and mounts */
-	sim_setup(s, sc, 1, on_event, &x, NULL);
-	for (uint32_t id = 1; id <= cfg->nodes; id++)
-		sim_run_step(s, &(struct step){ SK_MOUNT, id, 0 });
-	s->epoch = 0;
-	for (uint32_t id = 1; id <= cfg->nodes; id++)
-		s->n[id].join_epoch = 0;
 	enc_max = codec(s, &xs, NULL, true) + (CBQ_MAX * 9 + 64) * cfg->nodes +
 		  DLMR_SLOTS_MAX * 8;
 	enc = malloc(enc_max);

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-#define DLMR_SCEN_CMDS_MAX 256
+#define DLMR_SCEN_CMDS_MAX 4096 /* counterexamples are long */
 #define DLMR_SCEN_STEP_LIMIT_DEFAULT 20000
 
 enum dlmr_scen_op {

@@ -30,6 +30,7 @@ static int usage_explore(FILE *f)
 	      "                      [--journals J] [--mutant NAME|list]\n"
 	      "                      [--fix NAME|list]\n"
 	      "                      [--max-states K] [--save FILE] [-j]\n"
+	      "       dlmctl explore --random --nodes N [--runs K] [--seed S] ...\n"
 	      "\n"
 	      "Explore every reachable state of a simulated cluster of N nodes\n"
 	      "(all mounting at once) with up to F crashes and R reboots\n"
@@ -47,6 +48,9 @@ static int usage_explore(FILE *f)
 	      "  --max-states K   give up past K states (exit 3)\n"
 	      "  --save FILE      counterexample file (default\n"
 	      "                   explore-counterexample.scn)\n"
+	      "  --random         swarm mode: random schedules and faults\n"
+	      "  --runs K         swarm runs (default 10000)\n"
+	      "  --seed S         swarm seed (default 1)\n"
 	      "  -j, --json       one JSON object with the summary\n"
 	      "\n"
 	      "Exit status: 0 no violation; 1 violation; 2 usage error;\n"
@@ -65,6 +69,7 @@ static double now(void)
 struct prog {
 	double start;
 	bool tty;
+	bool random;
 };
 
 static int on_progress(const struct dlmr_explore_stats *st, void *arg)
@@ -72,7 +77,10 @@ static int on_progress(const struct dlmr_explore_stats *st, void *arg)
 	struct prog *p = arg;
 	double t = now() - p->start;
 
-	if (p->tty)
+	if (p->tty && p->random)
+		fprintf(stderr, "\r%" PRIu64 " runs, %.0f runs/s   ", st->runs,
+			t > 0 ? (double)st->runs / t : 0.0);
+	else if (p->tty)
 		fprintf(stderr, "\r%" PRIu64 " states, %.0f states/s, frontier %"
 			PRIu64 ", depth %u, %.1f MiB   ", st->states,
 			t > 0 ? (double)st->states / t : 0.0, st->frontier,
@@ -104,6 +112,9 @@ int dlmctl_explore(int argc, char **argv)
 		{ "fix", required_argument, NULL, 'F' },
 		{ "max-states", required_argument, NULL, 'M' },
 		{ "save", required_argument, NULL, 's' },
+		{ "random", no_argument, NULL, 'R' },
+		{ "runs", required_argument, NULL, 'k' },
+		{ "seed", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -112,7 +123,8 @@ int dlmctl_explore(int argc, char **argv)
 	struct dlmr_explore_stats st;
 	struct prog prog = { 0 };
 	const char *save = "explore-counterexample.scn";
-	bool json = false;
+	bool json = false, random = false;
+	uint64_t runs = 10000, seed = 1;
 	char *cex = NULL;
 	unsigned long v;
 	double secs;
@@ -177,6 +189,19 @@ int dlmctl_explore(int argc, char **argv)
 		case 's':
 			save = optarg;
 			break;
+		case 'R':
+			random = true;
+			break;
+		case 'k':
+			if (parse_uint("--runs", optarg, ULONG_MAX, &v))
+				return DLMCTL_EXIT_USAGE;
+			runs = v;
+			break;
+		case 'S':
+			if (parse_uint("--seed", optarg, ULONG_MAX, &v))
+				return DLMCTL_EXIT_USAGE;
+			seed = v;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -203,7 +228,11 @@ int dlmctl_explore(int argc, char **argv)
 	prog.tty = isatty(STDERR_FILENO);
 	prog.start = now();
 	signal(SIGINT, on_sigint);
-	r = dlmr_explore(&cfg, on_progress, &prog, &st, &cex);
+	prog.random = random;
+	if (random)
+		r = dlmr_swarm(&cfg, runs, seed, on_progress, &prog, &st, &cex);
+	else
+		r = dlmr_explore(&cfg, on_progress, &prog, &st, &cex);
 	signal(SIGINT, SIG_DFL);
 	secs = now() - prog.start;
 	if (prog.tty)
@@ -218,6 +247,11 @@ int dlmctl_explore(int argc, char **argv)
 		json_object_object_add(o, "rejoins", json_object_new_int((int)cfg.rejoins));
 		json_object_object_add(o, "mutant", cfg.mutant ?
 			json_object_new_string(dlmr_mutant_name(cfg.mutant)) : NULL);
+		if (random) {
+			json_object_object_add(o, "runs", json_object_new_int64((int64_t)st.runs));
+			json_object_object_add(o, "runs_per_second", json_object_new_double(secs > 0 ? (double)st.runs / secs : 0));
+			json_object_object_add(o, "seed", json_object_new_int64((int64_t)seed));
+		}
 		json_object_object_add(o, "states", json_object_new_int64((int64_t)st.states));
 		json_object_object_add(o, "transitions", json_object_new_int64((int64_t)st.transitions));
 		json_object_object_add(o, "max_depth", json_object_new_int((int)st.max_depth));
@@ -251,7 +285,20 @@ int dlmctl_explore(int argc, char **argv)
 			dlmctl_sim(2, sargv);
 		}
 	}
-	if (!json) {
+	if (!json && random) {
+		printf("\nexplore --random: nodes %u, journals %u, failures %u, "
+		       "rejoins %u%s%s, seed %" PRIu64 "\n  runs %" PRIu64
+		       ", steps %" PRIu64 ", %.2f s, %.0f runs/s\n  result: %s\n",
+		       cfg.nodes, cfg.journals, cfg.failures, cfg.rejoins,
+		       cfg.mutant ? ", mutant " : "",
+		       cfg.mutant ? dlmr_mutant_name(cfg.mutant) : "", seed,
+		       st.runs, st.transitions, secs,
+		       secs > 0 ? (double)st.runs / secs : 0.0,
+		       r == 1 ? "violation" : r == 0 ? "no violation" :
+		       r == -EINTR ? "interrupted" : strerror(-r));
+		if (r == 1)
+			printf("  replay: dlmctl sim %s\n", save);
+	} else if (!json) {
 		printf("\nexplore: nodes %u, journals %u, failures %u, rejoins %u%s%s\n"
 		       "  states %" PRIu64 ", transitions %" PRIu64 ", max depth %u,"
 		       " %.2f s, peak memory %.1f MiB\n  result: %s\n",
