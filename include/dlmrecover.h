@@ -823,7 +823,8 @@ typedef int (*dlmr_explore_progress_fn)(const struct dlmr_explore_stats *st,
  *        dlmr_sim_run() and `dlmctl sim` replay to the same violation.
  * @retval 0 no state violates S1-S5.
  * @retval 1 a violation; @p cex holds the shortest path found.
- * @retval -EINVAL bad bounds. @retval -ENOMEM.
+ * @retval -EINVAL bad bounds.
+ * @retval -ENOMEM out of memory.
  * @retval -E2BIG more than cfg->max_states states.
  * @retval -EINTR @p progress asked to stop.
  */
@@ -846,8 +847,11 @@ int dlmr_explore(const struct dlmr_explore_config *cfg,
  * @param arg passed to @p progress.
  * @param st receives runs, transitions (steps) and the violation.
  * @param cex on a violation, a scenario text replaying the failing run.
- * @retval 0 no run violated S1-S5. @retval 1 a violation.
- * @retval -EINVAL. @retval -ENOMEM. @retval -EINTR.
+ * @retval 0 no run violated S1-S5.
+ * @retval 1 a violation.
+ * @retval -EINVAL bad bounds.
+ * @retval -ENOMEM out of memory.
+ * @retval -EINTR @p progress asked to stop.
  */
 int dlmr_swarm(const struct dlmr_explore_config *cfg, uint64_t runs,
 	       uint64_t seed, dlmr_explore_progress_fn progress, void *arg,
