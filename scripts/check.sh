@@ -35,12 +35,12 @@ mtest -C build --print-errorlogs --no-suite vm
 run meson compile -C build-asan
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
-mtest -C build-asan --print-errorlogs --no-suite vm --no-suite docs
+mtest -C build-asan --print-errorlogs --no-suite vm --no-suite docs --no-suite explore
 
 # 3. valgrind (memcheck) on the same tests; the CLI test is a shell
 # script, so valgrind wraps each dlmctl it runs instead
 VG='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet'
-mtest -C build --print-errorlogs --no-suite vm --no-suite docs \
+mtest -C build --print-errorlogs --no-suite vm --no-suite docs --no-suite explore \
 	--no-suite cli --wrap="$VG" --timeout-multiplier=10
 export DLMCTL_WRAP="$VG"
 mtest -C build --print-errorlogs --suite cli --timeout-multiplier=10

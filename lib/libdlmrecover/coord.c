@@ -479,8 +479,7 @@ static void mount_check_lvb(struct dlmr_coord *c)
 		return;
 	}
 	/* wait for mounted nodes to update the lvb to our generation */
-	if (lvb_gen < c->recover_mount &&
-	    c->cfg.mutant != MUT_IGNORE_MOUNT_GEN) {
+	if (lvb_gen < c->recover_mount) {
 		mount_restart(c);
 		return;
 	}
@@ -502,6 +501,24 @@ static void mount_check_lvb(struct dlmr_coord *c)
 }
 
 /* init_journal(): first mounter recovers every journal, one at a time */
+/* control_first_done(): "clear_bit(DFL_FIRST_MOUNT) ... memset" */
+static void first_mount_over(struct dlmr_coord *c)
+{
+	c->flags &= ~CF_FIRST_MOUNT;
+	c->flags |= CF_FIRST_MOUNT_DONE;
+	memset(c->recover_submit, 0, sizeof(c->recover_submit));
+	memset(c->recover_result, 0, sizeof(c->recover_result));
+}
+
+/* first-done-serial: the end of control_first_done() */
+static void first_mount_over_serial(struct dlmr_coord *c)
+{
+	c->flags &= ~CF_FIRST_MOUNT;
+	c->flags |= CF_FIRST_MOUNT_DONE;
+	if (!(c->flags & CF_UNMOUNT))
+		queue_work(c, 0);
+}
+
 static void first_recover_next(struct dlmr_coord *c)
 {
 	if (c->cfg.mutant == MUT_SKIP_FIRST_RECOVERY && c->mp_jid != c->jid &&
@@ -524,10 +541,14 @@ static void first_recover_next(struct dlmr_coord *c)
 	c->mp = MP_FIRST_WAIT;
 	if (c->recover_start != c->recover_block) {
 		/* not between recover_prep and recover_done */
-		c->flags &= ~CF_FIRST_MOUNT;
-		c->flags |= CF_FIRST_MOUNT_DONE;
-		memset(c->recover_submit, 0, sizeof(c->recover_submit));
-		memset(c->recover_result, 0, sizeof(c->recover_result));
+		if (!(c->cfg.fixes & (1u << FIX_FIRST_DONE_SERIAL))) {
+			first_mount_over(c);
+		} else {
+			/* forget failures of nodes that never mounted, but
+			 * keep DFL_FIRST_MOUNT until the conversions are done */
+			memset(c->recover_submit, 0, sizeof(c->recover_submit));
+			memset(c->recover_result, 0, sizeof(c->recover_result));
+		}
 		memset(c->lvb_bits, 0, DLMR_LVB_SIZE);
 		put_le32(c->lvb_bits, c->recover_start);
 		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
@@ -574,6 +595,12 @@ static void first_done_finished(struct dlmr_coord *c)
 {
 	struct dlmr_action *a;
 
+	if (c->cfg.fixes & (1u << FIX_FIRST_DONE_SERIAL)) {
+		/* the control lksb is ours until here: only now may the
+		 * control work run, and it must, for any recovery that
+		 * happened while first_done converted the locks */
+		first_mount_over_serial(c);
+	}
 	act_simple(c, DLMR_ACT_FIRST_DONE, c->jid);
 	c->mp = MP_MOUNTED;
 	a = push(c, DLMR_ACT_MOUNTED);
@@ -613,9 +640,15 @@ static void maybe_unmounted(struct dlmr_coord *c)
 /* gdlm_recover_prep() */
 static void in_prep(struct dlmr_coord *c)
 {
+	bool fd_serial = (c->cfg.fixes & (1u << FIX_FIRST_DONE_SERIAL)) &&
+			 (c->mp == MP_FD_MNT || c->mp == MP_FD_CTRL);
+
 	c->recover_block = c->recover_start;
 	c->flags |= CF_DLM_RECOVERY;
-	if (!(c->flags & CF_MOUNT_DONE) || (c->flags & CF_FIRST_MOUNT))
+	/* first-done-serial: during first_done's conversions others may
+	 * already have mounted, so a recovery blocks us as if mounted */
+	if (!(c->flags & CF_MOUNT_DONE) ||
+	    ((c->flags & CF_FIRST_MOUNT) && !fd_serial))
 		return;
 	set_block(c, true);
 }
@@ -1003,9 +1036,6 @@ static const struct {
 	[MUT_IGNORE_LVB_BITS] = { "ignore-lvb-bits",
 		"control_mount() finishes although jid bits are set in the "
 		"control lvb" },
-	[MUT_IGNORE_MOUNT_GEN] = { "ignore-mount-gen",
-		"control_mount() finishes although the control lvb has not "
-		"reached its mount generation" },
 };
 
 static const struct {
@@ -1015,6 +1045,10 @@ static const struct {
 	[FIX_WORK_RETRY_BUSY] = { "work-retry-busy",
 		"gfs2_control_func() queues itself again when control_lock "
 		"fails with -EBUSY instead of giving up" },
+	[FIX_FIRST_DONE_SERIAL] = { "first-done-serial",
+		"control_first_done() keeps DFL_FIRST_MOUNT until its two "
+		"conversions are done, then queues the control work, so the "
+		"two never share the control lksb" },
 };
 
 DLMR_EXPORT const char *dlmr_fix_name(unsigned int id)

@@ -19,7 +19,6 @@ enum coord_mutant {
 	MUT_MOUNTED_QUEUE,     /* mounted_lock EX without NOQUEUE */
 	MUT_SKIP_FIRST_RECOVERY, /* first mounter skips other journals */
 	MUT_IGNORE_LVB_BITS,   /* mounting node ignores set jid bits */
-	MUT_IGNORE_MOUNT_GEN,  /* mounting node ignores lvb_gen < mount_gen */
 	MUT_MAX
 };
 
@@ -27,6 +26,7 @@ enum coord_mutant {
 enum coord_fix {
 	FIX_NONE = 0,
 	FIX_WORK_RETRY_BUSY,   /* control work requeues itself on -EBUSY */
+	FIX_FIRST_DONE_SERIAL, /* FIRST_MOUNT kept until first_done's locks */
 	FIX_MAX
 };
 

@@ -689,6 +689,26 @@ void sim_run_step(struct sim *s, const struct step *st)
 
 /* ---- invariants ------------------------------------------------------------ */
 
+/*
+ * S3's "first mounter": from the grant of mounted_lock EX until it lets
+ * the others mount (control_lock EX -> NL in control_first_done()): it
+ * holds control_lock EX and recovers every journal meanwhile.
+ */
+static bool first_mounting_now(const struct dlmr_coord *c)
+{
+	if (!c->first)
+		return false;
+	switch (c->mp) {
+	case MP_JLOCK:
+	case MP_FIRST_RECOVER:
+	case MP_FIRST_WAIT:
+	case MP_FD_MNT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void check_invariants(struct sim *s)
 {
 	int first_mounting = 0;
@@ -719,7 +739,7 @@ static void check_invariants(struct sim *s)
 						  id, j, o);
 			}
 		}
-		if (n->coord.flags & CF_FIRST_MOUNT) {
+		if (first_mounting_now(&n->coord)) {
 			first_mounting++;
 			fm = id;
 		}

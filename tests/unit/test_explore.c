@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The explorer: every planted bug it is asked about is caught, with a
- * counterexample that the simulator replays to a violation; gfs2's
- * protocol with the proposed fix is clean at the same bounds; and the
- * finding on gfs2's unmodified protocol (docs/findings.md) is reported
- * and replays.
+ * The explorer: every planted bug is caught, with a counterexample that
+ * the simulator replays to a violation; gfs2's protocol with the proposed
+ * fix first-done-serial is clean at the same bounds; and the findings on
+ * gfs2's unmodified protocol (docs/findings.md) are reported and replay.
+ * ignore-lvb-bits needs three nodes: the swarm finds it here, and the
+ * 'explore' suite proves the exhaustive search finds it too.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -77,17 +78,58 @@ static void test_mutants_caught(void **state)
 		"skip-first-recovery",
 	};
 	struct dlmr_explore_stats st;
+	unsigned int n = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
 		int r = explore(2, 1, 1, caught[i],
-				fix_bit("work-retry-busy"), &st);
+				fix_bit("first-done-serial"), &st);
 
 		if (r != 1)
 			fail_msg("mutant %s not caught at (2,1,1): %d", caught[i], r);
 		assert_true(st.violated);
 		assert_true(st.states > 1);
 	}
+	/* every mutant the library has is covered here or below */
+	while (dlmr_mutant_name(n + 1))
+		n++;
+	assert_int_equal(n, 5);
+}
+
+/* Swarm: random schedules find the three-node mutant; the counterexample
+ * replays; the fixed protocol survives the same runs. */
+static void test_swarm(void **state)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = 3, .journals = 3, .failures = 2, .rejoins = 1,
+		.fixes = fix_bit("first-done-serial"),
+	};
+	struct dlmr_explore_stats st;
+	struct dlmr_scenario *sc;
+	struct dlmr_sim_result *res = malloc(sizeof(*res));
+	char *cex = NULL, err[256];
+
+	(void)state;
+	assert_non_null(res);
+	cfg.mutant = (unsigned int)dlmr_mutant_from_name("ignore-lvb-bits");
+	assert_int_equal(dlmr_swarm(&cfg, 20000, 1, NULL, NULL, &st, &cex), 1);
+	assert_non_null(cex);
+	assert_non_null(strstr(st.violation, "S1"));
+	assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err, sizeof(err)), 0);
+	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
+	assert_memory_equal(res->violation, "S1", 2);
+	dlmr_scenario_free(sc);
+	free(cex);
+	cex = NULL;
+	/* same seed, same first failure */
+	assert_int_equal(dlmr_swarm(&cfg, 20000, 1, NULL, NULL, &st, &cex), 1);
+	free(cex);
+	cex = NULL;
+	cfg.mutant = 0;
+	assert_int_equal(dlmr_swarm(&cfg, 3000, 1, NULL, NULL, &st, &cex), 0);
+	assert_true(st.runs == 3000);
+	assert_null(cex);
+	free(res);
 }
 
 static void test_fixed_protocol_clean(void **state)
@@ -95,12 +137,23 @@ static void test_fixed_protocol_clean(void **state)
 	struct dlmr_explore_stats st;
 
 	(void)state;
-	assert_int_equal(explore(2, 1, 0, NULL, fix_bit("work-retry-busy"), &st), 0);
+	assert_int_equal(explore(2, 1, 0, NULL, fix_bit("first-done-serial"), &st), 0);
 	assert_true(st.complete);
 	assert_false(st.violated);
 	assert_true(st.states > 1000);
-	assert_int_equal(explore(2, 1, 1, NULL, fix_bit("work-retry-busy"), &st), 0);
+	assert_int_equal(explore(2, 1, 1, NULL, fix_bit("first-done-serial"), &st), 0);
 	assert_true(st.complete);
+}
+
+/* docs/findings.md, finding 3: work-retry-busy alone is not enough */
+static void test_finding_work_retry_not_enough(void **state)
+{
+	struct dlmr_explore_stats st;
+
+	(void)state;
+	assert_int_equal(explore(2, 1, 0, NULL, fix_bit("work-retry-busy"), &st), 0);
+	assert_int_equal(explore(2, 1, 1, NULL, fix_bit("work-retry-busy"), &st), 1);
+	assert_non_null(strstr(st.violation, "S3"));
 }
 
 /* docs/findings.md, finding 1: reported on gfs2's protocol, S5 */
@@ -131,8 +184,10 @@ static void test_bad_bounds(void **state)
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
 	cfg.mutant = 0;
 	cfg.max_states = 10;
-	cfg.fixes = fix_bit("work-retry-busy");
+	cfg.fixes = fix_bit("first-done-serial");
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -E2BIG);
+	cfg.fixes = 1u << 30;
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
 	assert_null(cex);
 }
 
@@ -142,7 +197,9 @@ int main(void)
 		cmocka_unit_test(test_bad_bounds),
 		cmocka_unit_test(test_finding_first_done_busy),
 		cmocka_unit_test(test_fixed_protocol_clean),
+		cmocka_unit_test(test_finding_work_retry_not_enough),
 		cmocka_unit_test(test_mutants_caught),
+		cmocka_unit_test(test_swarm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
