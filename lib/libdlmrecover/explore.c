@@ -34,7 +34,9 @@
 
 #include "simcore.h"
 
-#define ARR 32 /* coordinator arrays encoded (jids) */
+/* Coordinator arrays encoded (jids): recover_size stays 16 while slots
+ * are at most 8, so entries past 16 are never touched. */
+#define ARR 16
 
 /* ---- canonical encoding ----------------------------------------------- */
 
@@ -233,10 +235,53 @@ struct level {
 	size_t n;
 };
 
+/*
+ * Frontier states are stored with runs of zero bytes squeezed (most of an
+ * encoding is zero): a zero byte is followed by the run length - 1.
+ */
+static size_t squeeze(const uint8_t *in, size_t n, uint8_t *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n;) {
+		if (in[i]) {
+			out[o++] = in[i++];
+			continue;
+		}
+		size_t run = 1;
+
+		while (i + run < n && !in[i + run] && run < 256)
+			run++;
+		out[o++] = 0;
+		out[o++] = (uint8_t)(run - 1);
+		i += run;
+	}
+	return o;
+}
+
+static size_t unsqueeze(const uint8_t *in, size_t n, uint8_t *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n;) {
+		if (in[i]) {
+			out[o++] = in[i++];
+			continue;
+		}
+		size_t run = (size_t)in[i + 1] + 1;
+
+		memset(out + o, 0, run);
+		o += run;
+		i += 2;
+	}
+	return o;
+}
+
 static int level_push(struct level *l, const uint8_t *enc, size_t len,
 		      uint32_t id)
 {
-	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + len;
+	/* worst case: every byte a lone zero */
+	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + 2 * len;
 
 	if (l->used + need > l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 1u << 20;
@@ -250,10 +295,10 @@ static int level_push(struct level *l, const uint8_t *enc, size_t len,
 		l->bytes = nb;
 		l->cap = ncap;
 	}
+	len = squeeze(enc, len, l->bytes + l->used + 8);
 	memcpy(l->bytes + l->used, &id, sizeof(id));
 	memcpy(l->bytes + l->used + 4, &(uint32_t){ (uint32_t)len }, 4);
-	memcpy(l->bytes + l->used + 8, enc, len);
-	l->used += need;
+	l->used += 8 + len;
 	l->n++;
 	return 0;
 }
@@ -601,7 +646,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct level cur = { 0 }, next = { 0 };
 	struct hset seen = { 0 };
 	struct ctx x = { .cfg = cfg, .st = st };
-	uint8_t *enc = NULL;
+	uint8_t *enc = NULL, *dec = NULL;
 	size_t enc_max;
 	struct xstate xs = { 0 };
 	struct step *steps = NULL;
@@ -620,7 +665,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	enc_max = codec(s, &xs, NULL, true) + (CBQ_MAX * 9 + 64) * cfg->nodes +
 		  DLMR_SLOTS_MAX * 8;
 	enc = malloc(enc_max);
-	if (!enc) {
+	dec = malloc(enc_max);
+	if (!enc || !dec) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -647,7 +693,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 
 			memcpy(&id, cur.bytes + off, 4);
 			memcpy(&len, cur.bytes + off + 4, 4);
-			penc = cur.bytes + off + 8;
+			unsqueeze(cur.bytes + off + 8, len, dec);
+			penc = dec;
 			off += 8 + len;
 
 			codec(s, &xs, (uint8_t *)penc, false);
@@ -742,6 +789,7 @@ out:
 	free(seen.slot);
 	free(x.edges);
 	free(enc);
+	free(dec);
 	free(steps);
 	free(s);
 	free(sc);
