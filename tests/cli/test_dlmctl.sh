@@ -124,5 +124,30 @@ has "$T/out" '^dlmctl [0-9]+\.[0-9]+\.[0-9]+' "version"
 expect 2 "recover without subcommand" -- "$DLMCTL" recover
 expect 2 "recover check without trace" -- "$DLMCTL" recover check
 
+# --- sim --compare / --stack (docs/stacks.md) ---------------------------
+expect 0 "compare" -- "$DLMCTL" sim --compare
+has "$T/out" '^cluster3 dlm/gfs recovery +cluster4 dlm/gfs recovery$' "compare header"
+has "$T/out" '^\. dlm_controld waits for gfs_controld kernel stop \(libdlmcontrol\) +\. dlm_controld starts dlm-kernel recovery +\(sysfs control 1\)$' "compare side by side"
+has "$T/out" '^steps: 11 per survivor, 22 in all +steps: 7 per survivor, 14 in all$' "compare steps"
+has "$T/out" '^CPG message rounds: 2 +CPG message rounds: 1$' "compare rounds"
+has "$T/out" 'recovery always completes: yes' "compare no-fault result"
+has "$T/out" 'gfs_controld dies before step 8 \(libcpg\) +STALL +gfs blocked on 2 of 2' "compare cluster3 death"
+expect 0 "compare json" -- "$DLMCTL" sim --compare --nodes 4 -j
+has "$T/out" '^\{"nodes":4,"survivors":3,"stacks":\[' "compare json"
+has "$T/out" '"cpg_rounds":1' "compare json rounds"
+expect 2 "compare nodes 9" -- "$DLMCTL" sim --compare --nodes 9
+has "$T/err" "nodes: '9'" "compare bad nodes named"
+expect 2 "compare with scenario" -- "$DLMCTL" sim --compare x.scn
+expect 0 "stack cluster3" -- "$DLMCTL" sim --stack cluster3
+has "$T/out" '^recovery 1 \(step [0-9]+\): failed node 2; survivors node 1 node 3$' "cluster3 recovery"
+has "$T/out" '^  node 3 +\. gfs_controld starts gfs-kernel +\(sysfs block 0\)$' "cluster3 last step"
+has "$T/out" '22 steps \(11 per survivor\), 2 daemons per node, 2 CPG rounds' "cluster3 counts"
+expect 0 "stack cluster4" -- "$DLMCTL" sim --stack cluster4
+has "$T/out" '^  step  node 1 +node 2 +node 3$' "cluster4 is the timeline"
+expect 2 "unknown stack" -- "$DLMCTL" sim --stack cluster5
+has "$T/err" "unknown stack 'cluster5'" "unknown stack named"
+oneline "$T/err" "unknown stack"
+expect 2 "cluster3 json" -- "$DLMCTL" sim --stack cluster3 -j
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

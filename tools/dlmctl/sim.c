@@ -12,12 +12,15 @@
 #include <dlmrecover.h>
 
 #include "dlmctl.h"
+#include "stacks.h"
 
 #define COLW 20
 
 static int usage_sim(FILE *f)
 {
 	fputs("Usage: dlmctl sim [SCENARIO] [--seed N] [-j|--json]\n"
+	      "       dlmctl sim --stack cluster3|cluster4 [SCENARIO] [--seed N]\n"
+	      "       dlmctl sim --compare [--nodes N] [-j|--json]\n"
 	      "\n"
 	      "Simulate a cluster of nodes running gfs2's first-mounter and\n"
 	      "journal-recovery protocol on a simulated DLM, and print a timeline\n"
@@ -29,6 +32,12 @@ static int usage_sim(FILE *f)
 	      "  --seed N     scheduler seed (default: the scenario's, else 1)\n"
 	      "  -j, --json   JSON Lines, one event per line (docs/trace-format.md)\n"
 	      "  --show-default  print the built-in scenario and exit\n"
+	      "  --stack S    cluster4 (default: the timeline above) or cluster3:\n"
+	      "               every recovery of the scenario in the cluster3 steps\n"
+	      "               of dlm_controld + gfs_controld, per survivor\n"
+	      "  --compare    the two stacks' recovery steps side by side, and\n"
+	      "               every interleaving explored with a daemon death\n"
+	      "  --nodes N    --compare: nodes before the failure, 2..8 (default 3)\n"
 	      "  -h, --help   this text\n"
 	      "\n"
 	      "Exit status: 0 every invariant held; 1 an invariant failed (the\n"
@@ -303,8 +312,14 @@ int dlmctl_sim(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "show-default", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "stack", required_argument, NULL, 'S' },
+		{ "compare", no_argument, NULL, 'C' },
+		{ "nodes", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum dlmr_stack stack = DLMR_STACK_CLUSTER4;
+	bool compare = false;
+	unsigned int cmp_nodes = 3;
 	struct dlmr_scenario *sc = NULL;
 	struct dlmr_sim_result *res;
 	struct timeline *tl;
@@ -339,10 +354,44 @@ int dlmctl_sim(int argc, char **argv)
 			return 0;
 		case 'h':
 			return usage_sim(stdout);
+		case 'S':
+			if (dlmr_stacks_from_name(optarg, &stack))
+				return dlmctl_error(DLMCTL_EXIT_USAGE,
+						    "sim: --stack: unknown stack "
+						    "'%s' (cluster3 or cluster4)",
+						    optarg);
+			break;
+		case 'C':
+			compare = true;
+			break;
+		case 'n': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || v < 2 ||
+			    v > DLMR_STACKS_EXPLORE_NODES_MAX)
+				return dlmctl_error(DLMCTL_EXIT_USAGE,
+						    "sim: --nodes: '%s' is not "
+						    "2..8", optarg);
+			cmp_nodes = v;
+			break;
+		}
 		default:
 			return usage_sim(stderr);
 		}
 	}
+	if (compare) {
+		if (optind < argc)
+			return dlmctl_error(DLMCTL_EXIT_USAGE, "sim: --compare "
+					    "takes no scenario");
+		r = dlmr_stacks_compare(stdout, cmp_nodes, json);
+		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "sim: %s",
+					strerror(-r)) : 0;
+	}
+	if (stack == DLMR_STACK_CLUSTER3 && json)
+		return dlmctl_error(DLMCTL_EXIT_USAGE,
+				    "sim: -j is not available with --stack "
+				    "cluster3");
 	if (optind < argc)
 		path = argv[optind++];
 	if (optind < argc)
@@ -381,7 +430,12 @@ int dlmctl_sim(int argc, char **argv)
 	}
 	tl->json = json;
 	tl->res = res;
-	r = dlmr_sim_run(sc, seed, on_event, tl, res);
+	if (stack == DLMR_STACK_CLUSTER3) {
+		r = dlmr_stacks_scenario(stdout, sc, seed, res);
+		json = true; /* no cluster4 timeline or summary */
+	} else {
+		r = dlmr_sim_run(sc, seed, on_event, tl, res);
+	}
 	if (!json)
 		flush_row(tl);
 	if (r < 0 && r != -ENOEXEC) {
