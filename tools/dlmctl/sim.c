@@ -337,7 +337,7 @@ int dlmctl_sim(int argc, char **argv)
 			char *end;
 
 			errno = 0;
-			seed = strtoull(optarg, &end, 0);
+			seed = strtoull(optarg, &end, 10);
 			if (errno || end == optarg || *end || optarg[0] == '-')
 				return dlmctl_error(DLMCTL_EXIT_USAGE,
 						    "sim: --seed: '%s' is not an "
