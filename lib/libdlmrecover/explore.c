@@ -244,12 +244,28 @@ static size_t squeeze(const uint8_t *in, size_t n, uint8_t *out)
 	size_t o = 0;
 
 	for (size_t i = 0; i < n;) {
+		/* non-zero bytes, copied eight at a time where none is zero */
 		if (in[i]) {
-			out[o++] = in[i++];
+			uint64_t v;
+
+			while (i + 8 <= n && (memcpy(&v, in + i, 8),
+					      ((v - 0x0101010101010101ull) & ~v &
+					       0x8080808080808080ull) == 0)) {
+				memcpy(out + o, &v, 8);
+				o += 8;
+				i += 8;
+			}
+			while (i < n && in[i])
+				out[o++] = in[i++];
 			continue;
 		}
 		size_t run = 1;
+		uint64_t w;
 
+		/* zeros eight at a time, then one at a time */
+		while (i + run + 8 <= n && run + 8 <= 256 &&
+		       (memcpy(&w, in + i + run, 8), !w))
+			run += 8;
 		while (i + run < n && !in[i + run] && run < 256)
 			run++;
 		out[o++] = 0;
@@ -280,8 +296,7 @@ static size_t unsqueeze(const uint8_t *in, size_t n, uint8_t *out)
 static int level_push(struct level *l, const uint8_t *enc, size_t len,
 		      uint32_t id)
 {
-	/* worst case: every byte a lone zero */
-	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + 2 * len;
+	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + len;
 
 	if (l->used + need > l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 1u << 20;
@@ -295,9 +310,9 @@ static int level_push(struct level *l, const uint8_t *enc, size_t len,
 		l->bytes = nb;
 		l->cap = ncap;
 	}
-	len = squeeze(enc, len, l->bytes + l->used + 8);
 	memcpy(l->bytes + l->used, &id, sizeof(id));
 	memcpy(l->bytes + l->used + 4, &(uint32_t){ (uint32_t)len }, 4);
+	memcpy(l->bytes + l->used + 8, enc, len);
 	l->used += 8 + len;
 	l->n++;
 	return 0;
@@ -646,7 +661,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct level cur = { 0 }, next = { 0 };
 	struct hset seen = { 0 };
 	struct ctx x = { .cfg = cfg, .st = st };
-	uint8_t *enc = NULL, *dec = NULL;
+	uint8_t *enc = NULL, *dec = NULL, *sq = NULL;
 	size_t enc_max;
 	struct xstate xs = { 0 };
 	struct step *steps = NULL;
@@ -666,7 +681,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		  DLMR_SLOTS_MAX * 8;
 	enc = malloc(enc_max);
 	dec = malloc(enc_max);
-	if (!enc || !dec) {
+	sq = malloc(2 * enc_max); /* worst case: every byte a lone zero */
+	if (!enc || !dec || !sq) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -675,7 +691,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		struct step none = { 0 };
 
 		if (hset_add(&seen, hash_bytes(enc, len)) < 0 ||
-		    add_edge(&x, 0, &none) || level_push(&cur, enc, len, 0)) {
+		    add_edge(&x, 0, &none) ||
+		    level_push(&cur, sq, squeeze(enc, len, sq), 0)) {
 			ret = -ENOMEM;
 			goto out;
 		}
@@ -730,6 +747,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 							      false);
 					break;
 				}
+				/* states are hashed whole, kept squeezed */
 				nlen = codec(s, &nx, enc, true);
 				r = hset_add(&seen, hash_bytes(enc, nlen));
 				if (r < 0) {
@@ -740,7 +758,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 					continue;
 				if (x.nedges >= UINT32_MAX - 1 ||
 				    add_edge(&x, id, &steps[t]) ||
-				    level_push(&next, enc, nlen,
+				    level_push(&next, sq, squeeze(enc, nlen, sq),
 					       (uint32_t)(x.nedges - 1))) {
 					ret = -ENOMEM;
 					goto out;
@@ -790,6 +808,7 @@ out:
 	free(x.edges);
 	free(enc);
 	free(dec);
+	free(sq);
 	free(steps);
 	free(s);
 	free(sc);

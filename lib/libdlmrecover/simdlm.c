@@ -486,6 +486,18 @@ static int purge_dead(struct simdlm *d, struct simdlm_res *r, bool *inval)
 	return count;
 }
 
+/* Nothing to recover: no lock, no operation, no value block. */
+static bool res_idle(const struct simdlm_res *r)
+{
+	if (r->lvb_exists || r->valnotvalid)
+		return false;
+	for (unsigned int i = 0; i < SIMDLM_NODES_MAX; i++)
+		if (r->locks[i].grmode != DLMR_MODE_IV ||
+		    r->locks[i].where != SIMDLM_AT_NONE)
+			return false;
+	return true;
+}
+
 int simdlm_recover(struct simdlm *d)
 {
 	bool purged[SIMDLM_RES_MAX];
@@ -500,6 +512,10 @@ int simdlm_recover(struct simdlm *d)
 		struct simdlm_res *r = &d->res[ri];
 		bool used = false, inval;
 		int n;
+
+		purged[ri] = false;
+		if (res_idle(r))
+			continue;	/* the explorer's hot path */
 
 		/*
 		 * ls_recover() -> dlm_clear_toss(): an rsb without any lkb
@@ -549,6 +565,8 @@ int simdlm_recover(struct simdlm *d)
 		struct simdlm_res *r = &d->res[ri];
 		int idx;
 
+		if (res_idle(r))
+			continue;
 		while ((idx = queue_at(r, SIMDLM_AT_DEFERRED, 1)) >= 0) {
 			queue_del(r, &r->locks[idx]);
 			submit(d, r, (unsigned int)idx);
