@@ -332,14 +332,16 @@ struct ctx {
 	struct edge *edges;
 	size_t nedges, capedges;
 	bool swarm;
+	struct dlmr_sim_result res;
 };
 
-static void on_event(const struct dlmr_event *ev, void *arg)
+/* The violation's text: the simulator writes it into x->res (events are
+ * not built at all while exploring: nobody listens). */
+static const char *detail(struct ctx *x)
 {
-	struct ctx *x = arg;
-
-	if (ev->type == DLMR_EV_VIOLATION && !x->detail[0])
-		snprintf(x->detail, sizeof(x->detail), "%s", ev->detail);
+	if (!x->detail[0])
+		snprintf(x->detail, sizeof(x->detail), "%s", x->res.violation);
+	return x->detail;
 }
 
 static int add_edge(struct ctx *x, uint32_t parent, const struct step *how)
@@ -408,7 +410,7 @@ static void sadd(char **out, size_t *len, size_t *cap, const char *fmt, ...)
 }
 
 /* The scenario text that replays @path (then "wait" if @terminal). */
-static char *write_scenario(const struct ctx *x, const struct step *path,
+static char *write_scenario(struct ctx *x, const struct step *path,
 			    size_t n, bool terminal, size_t limit)
 {
 	const struct dlmr_explore_config *cfg = x->cfg;
@@ -424,7 +426,7 @@ static char *write_scenario(const struct ctx *x, const struct step *path,
 	     "journals %u\n", x->swarm ? " --random" : "",
 	     cfg->nodes, cfg->failures, cfg->rejoins,
 	     cfg->mutant ? " --mutant " : "",
-	     cfg->mutant ? dlmr_mutant_name(cfg->mutant) : "", x->detail,
+	     cfg->mutant ? dlmr_mutant_name(cfg->mutant) : "", detail(x),
 	     cfg->nodes, cfg->journals);
 	if (cfg->mutant)
 		sadd(&out, &len, &cap, "mutant %s\n", dlmr_mutant_name(cfg->mutant));
@@ -528,7 +530,7 @@ static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
 	sc->step_limit = UINT64_MAX;
 	sc->mutant = cfg->mutant;
 	sc->fixes = cfg->fixes;
-	sim_setup(s, sc, 1, on_event, x, NULL);
+	sim_setup(s, sc, 1, NULL, NULL, &x->res);
 	for (uint32_t id = 1; id <= cfg->nodes; id++)
 		sim_run_step(s, &(struct step){ SK_MOUNT, id, 0 });
 	s->epoch = 0;
@@ -588,6 +590,7 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 		codec(s, &xs, root, false);
 		s->violated = 0;
 		x.detail[0] = '\0';
+		x.res.violation[0] = '\0';
 		for (;;) {
 			unsigned int ksim = sim_enabled_steps(s, steps);
 			unsigned int k = transitions(s, &xs, cfg, steps);
@@ -630,7 +633,7 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 		if (s->violated) {
 			st->violated = true;
 			snprintf(st->violation, sizeof(st->violation), "%s",
-				 x.detail);
+				 detail(&x));
 			if (!*cex) {
 				ret = -ENOMEM;
 				goto out;
@@ -789,7 +792,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		memset(&next, 0, sizeof(next));
 	}
 	if (st->violated) {
-		snprintf(st->violation, sizeof(st->violation), "%s", x.detail);
+		snprintf(st->violation, sizeof(st->violation), "%s", detail(&x));
 		if (!*cex)
 			ret = -ENOMEM;
 		else

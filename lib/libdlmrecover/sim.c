@@ -94,6 +94,13 @@ static void check_triggers(struct sim *s, const struct dlmr_event *ev)
 static void ev_init(struct sim *s, struct dlmr_event *ev,
 		    enum dlmr_event_type type, uint32_t node)
 {
+	if (!s->fn && !s->ntrig) {
+		/* nobody listens (the explorer): skip building it */
+		ev->type = type;
+		ev->node = node;
+		ev->resource = NULL;
+		return;
+	}
 	/* everything but the (large) slot table, which only done fills */
 	memset(ev, 0, offsetof(struct dlmr_event, slots));
 	memset(&ev->resource, 0,
