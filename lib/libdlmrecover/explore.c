@@ -159,16 +159,36 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc)
 	return cc.pos;
 }
 
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* Four independent lanes over 32-byte blocks, so the multiplications
+ * overlap instead of waiting for each other. */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	uint64_t h0 = 0x9e3779b97f4a7c15ull ^ n, h1 = 0xc2b2ae3d27d4eb4full,
+		 h2 = 0x165667b19e3779f9ull, h3 = 0x27d4eb2f165667c5ull, h;
 
+	while (n >= 32) {
+		uint64_t w[4];
+
+		memcpy(w, p, 32);
+		h0 = mix(h0, w[0]);
+		h1 = mix(h1, w[1]);
+		h2 = mix(h2, w[2]);
+		h3 = mix(h3, w[3]);
+		p += 32;
+		n -= 32;
+	}
+	h = mix(mix(mix(h0, h1), h2), h3);
 	while (n >= 8) {
 		uint64_t w;
 
 		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+		h = mix(h, w);
 		p += 8;
 		n -= 8;
 	}
