@@ -35,5 +35,16 @@ check "unknown fix" 2 "$DLMCTL" explore --nodes 2 --fix nope
 check "mutant list" 0 "$DLMCTL" explore --mutant list
 check "swarm" 0 "$DLMCTL" explore --random --runs 2000 --nodes 3 \
 	--failures 2 --rejoins 1 --fix first-done-serial
+# Ctrl-C: partial summary, exit 3
+"$DLMCTL" explore --nodes 3 --failures 2 --rejoins 1 --fix first-done-serial \
+	--save /dev/null >"$T/int" 2>&1 &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q 'result: interrupted' "$T/int" &&
+   grep -q 'states [0-9]' "$T/int"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: Ctrl-C: exit $rc"; cat "$T/int"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
