@@ -13,7 +13,7 @@ libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
 libdlm-dev python3"
 LAB="qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1
 busybox-static corosync dlm-controld gfs2-utils iproute2 kmod cpio xz-utils
-zstd bc flex bison libelf-dev libssl-dev rsync"
+zstd bc flex bison libelf-dev libssl-dev rsync patch perl"
 
 pkgs=$BUILD
 [ "${1:-}" = "--lab" ] && pkgs="$pkgs $LAB"

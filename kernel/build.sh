@@ -1,0 +1,168 @@
+#!/bin/sh
+# The kernel patch series (kernel/patches/) against Linux 6.1 fs/dlm:
+# check it, apply it, build the patched dlm.ko out of tree.
+#
+#   kernel/build.sh checkpatch OUTDIR  scripts/checkpatch.pl --strict on
+#                                      every patch; any error, warning or
+#                                      check fails
+#   kernel/build.sh apply OUTDIR       the series applies cleanly (no fuzz)
+#                                      to a pristine 6.1 fs/dlm
+#   kernel/build.sh module OUTDIR      apply, build OUTDIR/dlm.ko against
+#                                      /lib/modules/$KVER/build, install the
+#                                      uapi header as
+#                                      OUTDIR/include/linux/dlm_recover.h
+#                                      and OUTDIR/dlm_recover.h, and verify
+#                                      vermagic and the export CRCs
+#   kernel/build.sh verify OUTDIR      only the checks of 'module'
+#
+# Environment: KVER (default 6.1.0-56-amd64, the kernel the VM lab boots,
+# NOT the running one), LINUX_SOURCE (default
+# /usr/src/linux-source-6.1.tar.xz).  Needs scripts/deps.sh --lab.
+#
+# Out of tree, fs/dlm/ and include/trace/events/dlm.h sit side by side in
+# OUTDIR/tree (the trace header includes ../../../fs/dlm/dlm_internal.h)
+# and the build puts OUTDIR/tree/include and its uapi directory first on
+# the include path (NOSTDINC_FLAGS).
+set -eu
+export LC_ALL=C
+
+KVER=${KVER:-6.1.0-56-amd64}
+LINUX_SOURCE=${LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
+KDIR=/lib/modules/$KVER/build
+PATCHES=$(cd "$(dirname "$0")" && pwd)/patches
+TOP=linux-source-6.1
+
+die() {
+	echo "kernel/build.sh: $*" >&2
+	exit 1
+}
+
+[ $# -eq 2 ] || die "usage: build.sh checkpatch|apply|module|verify OUTDIR"
+cmd=$1
+mkdir -p "$2"
+OUT=$(cd "$2" && pwd)
+
+series() {
+	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null ||
+		die "no patches in $PATCHES"
+}
+
+# OUTDIR/pristine: the files the series touches and the checkpatch script,
+# straight from the linux-source tarball (extracted once)
+pristine() {
+	[ -f "$OUT/pristine/.done" ] && return 0
+	[ -f "$LINUX_SOURCE" ] ||
+		die "$LINUX_SOURCE missing (apt-get install linux-source-6.1; scripts/deps.sh --lab)"
+	rm -rf "$OUT/pristine"
+	mkdir -p "$OUT/pristine"
+	tar -xJf "$LINUX_SOURCE" -C "$OUT/pristine" --strip-components=1 \
+		"$TOP/fs/dlm" "$TOP/include/trace/events/dlm.h" \
+		"$TOP/MAINTAINERS" "$TOP/scripts/checkpatch.pl" \
+		"$TOP/scripts/spelling.txt" \
+		"$TOP/scripts/const_structs.checkpatch" ||
+		die "cannot extract fs/dlm from $LINUX_SOURCE"
+	touch "$OUT/pristine/.done"
+}
+
+# apply the series to a fresh copy of the pristine files in $1
+apply_to() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$OUT/pristine" && tar -cf - fs include MAINTAINERS) |
+		(cd "$1" && tar -xf -)
+	for p in $(series); do
+		# -F0: no fuzz; a rejected or offset hunk is a failure
+		if ! out=$(patch -d "$1" -p1 -F0 -N --no-backup-if-mismatch \
+				-r - <"$p" 2>&1) ||
+		   echo "$out" | grep -Eq 'offset|fuzz|FAILED|reversed'; then
+			echo "$out" >&2
+			die "$(basename "$p") does not apply cleanly to 6.1 fs/dlm"
+		fi
+	done
+}
+
+do_checkpatch() {
+	pristine
+	fail=0
+	for p in $(series); do
+		# --no-tree: only fs/dlm is extracted; spelling.txt and
+		# const_structs.checkpatch are found next to the script
+		if perl "$OUT/pristine/scripts/checkpatch.pl" --strict \
+				--no-tree --no-color "$p"; then
+			echo "checkpatch: $(basename "$p"): clean"
+		else
+			echo "checkpatch: $(basename "$p"): NOT clean" >&2
+			fail=1
+		fi
+	done
+	return $fail
+}
+
+do_apply() {
+	pristine
+	apply_to "$OUT/apply-check"
+	echo "apply: $(series | wc -l) patches apply cleanly to 6.1 fs/dlm"
+}
+
+do_verify() {
+	ko=$OUT/dlm.ko
+	[ -f "$ko" ] || die "$ko missing: run build.sh module first"
+
+	vm=$(modinfo -F vermagic "$ko" | awk '{print $1}')
+	[ "$vm" = "$KVER" ] || die "vermagic '$vm', expected '$KVER'"
+	echo "verify: vermagic $vm"
+
+	# our exports and their CRCs against the stock module's
+	stock=$KDIR/Module.symvers
+	awk '$3 == "fs/dlm/dlm" { print $2, $1 }' "$stock" | sort >"$OUT/crc.stock"
+	awk '{ print $2, $1 }' "$OUT/tree/fs/dlm/Module.symvers" | sort >"$OUT/crc.ours"
+	[ -s "$OUT/crc.stock" ] || die "no fs/dlm/dlm exports in $stock"
+	cmp -s "$OUT/crc.stock" "$OUT/crc.ours" || {
+		diff "$OUT/crc.stock" "$OUT/crc.ours" >&2 || true
+		die "export CRCs differ from the stock dlm.ko"
+	}
+	echo "verify: $(wc -l <"$OUT/crc.ours") exports, CRCs equal to the stock dlm.ko"
+
+	# the dlm symbols the stock gfs2.ko imports, with the CRCs it expects
+	gfs2=$(find "/lib/modules/$KVER/kernel/fs/gfs2" -name 'gfs2.ko*' | head -n 1)
+	[ -n "$gfs2" ] || die "no gfs2.ko under /lib/modules/$KVER"
+	case $gfs2 in
+	*.ko) cp "$gfs2" "$OUT/gfs2.ko" ;;
+	*.xz) xz -dc "$gfs2" >"$OUT/gfs2.ko" ;;
+	*.zst) zstd -qdc "$gfs2" >"$OUT/gfs2.ko" ;;
+	*) die "cannot read $gfs2" ;;
+	esac
+	modprobe --dump-modversions "$OUT/gfs2.ko" |
+		awk '{ print $2, $1 }' | sort >"$OUT/crc.gfs2"
+	used=$(join "$OUT/crc.gfs2" "$OUT/crc.ours" | wc -l)
+	[ "$used" -gt 0 ] || die "gfs2.ko imports no dlm symbol?"
+	bad=$(join "$OUT/crc.gfs2" "$OUT/crc.ours" | awk '$2 != $3')
+	[ -z "$bad" ] || die "gfs2.ko expects other CRCs: $bad"
+	echo "verify: gfs2.ko imports $used dlm symbols, CRCs match"
+}
+
+do_module() {
+	[ -f "$KDIR/Makefile" ] ||
+		die "$KDIR missing (linux-headers-$KVER; scripts/deps.sh --lab)"
+	pristine
+	apply_to "$OUT/tree"
+	T=$OUT/tree
+	make -s -C "$KDIR" M="$T/fs/dlm" \
+		NOSTDINC_FLAGS="-nostdinc -I$T/include -I$T/include/uapi" \
+		-j"$(nproc)" modules 2>&1 | grep -v '^Skipping BTF generation' || true
+	[ -f "$T/fs/dlm/dlm.ko" ] || die "dlm.ko did not build"
+	cp "$T/fs/dlm/dlm.ko" "$OUT/dlm.ko"
+	mkdir -p "$OUT/include/linux"
+	cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/include/linux/"
+	cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/dlm_recover.h"
+	echo "module: $OUT/dlm.ko"
+	do_verify
+}
+
+case $cmd in
+checkpatch) do_checkpatch ;;
+apply) do_apply ;;
+module) do_module ;;
+verify) do_verify ;;
+*) die "unknown command '$cmd'" ;;
+esac
