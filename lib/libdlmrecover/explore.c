@@ -559,15 +559,6 @@ static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
 	return 0;
 }
 
-static uint64_t splitmix(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 #define SWARM_STEPS_MAX 4000
 
 DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
@@ -617,7 +608,7 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 			unsigned int faults = k - ksim;
 			const struct step *pick;
 
-			if (!ksim && (!faults || splitmix(&rng) % 2)) {
+			if (!ksim && (!faults || sim_rng_next(&rng) % 2)) {
 				sim_check_quiescent(s, 0);
 				if (s->violated)
 					*cex = write_scenario(&x, path, n, true,
@@ -633,10 +624,10 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 				break;
 			}
 			/* a fault now and then, a protocol step otherwise */
-			if (faults && (!ksim || splitmix(&rng) % 64 == 0))
-				pick = &steps[ksim + splitmix(&rng) % faults];
+			if (faults && (!ksim || sim_rng_next(&rng) % 64 == 0))
+				pick = &steps[ksim + sim_rng_next(&rng) % faults];
 			else
-				pick = &steps[splitmix(&rng) % ksim];
+				pick = &steps[sim_rng_next(&rng) % ksim];
 			if (pick->kind == SK_CRASH)
 				xs.crashes++;
 			if (pick->kind == SK_MOUNT)

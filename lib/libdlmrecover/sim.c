@@ -812,7 +812,7 @@ void sim_check_quiescent(struct sim *s, unsigned int line)
 	}
 }
 
-static uint64_t rng_next(uint64_t *x)
+uint64_t sim_rng_next(uint64_t *x)
 {
 	/* splitmix64 */
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -833,7 +833,7 @@ static bool sim_step(struct sim *s)
 	if (!k)
 		return false;
 	s->step++;
-	sim_run_step(s, &st[rng_next(&s->rng) % k]);
+	sim_run_step(s, &st[sim_rng_next(&s->rng) % k]);
 	return true;
 }
 

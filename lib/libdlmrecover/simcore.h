@@ -112,6 +112,8 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
 /* Run one step (faults included), then check S1-S4. */
 void sim_run_step(struct sim *s, const struct step *st);
+/* The scheduler's generator (splitmix64), shared with the swarm. */
+uint64_t sim_rng_next(uint64_t *x);
 /* S5 when no step is enabled: everybody mounted and unblocked, no
  * journal of a failed node left dirty.  @line is for the message. */
 void sim_check_quiescent(struct sim *s, unsigned int line);
