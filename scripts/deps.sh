@@ -10,7 +10,7 @@ set -eu
 
 BUILD="build-essential meson ninja-build pkg-config libjson-c-dev
 libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
-libdlm-dev python3"
+libdlm-dev python3 spin"
 LAB="qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1
 busybox-static corosync dlm-controld gfs2-utils iproute2 kmod cpio xz-utils
 zstd bc flex bison libelf-dev libssl-dev rsync patch perl"
