@@ -859,6 +859,132 @@ int dlmr_swarm(const struct dlmr_explore_config *cfg, uint64_t runs,
 
 /** @} */
 
+/**
+ * @defgroup kernel The kernel's recovery state and events
+ * @brief The client of the "dlm_recover" generic netlink family that the
+ *        project's kernel patches (kernel/patches/) add to fs/dlm.
+ *
+ * Queries need no privilege; events need CAP_SYS_ADMIN (kernel/README.md).
+ * Every event carries its lockspace's sequence number: a gap, or a socket
+ * overrun, is reported as a @ref DLMR_EV_LOST event (its `seq` is the
+ * number lost, 0 if unknown), after which the caller takes a fresh
+ * snapshot with dlmr_kernel_get() or dlmr_kernel_list().
+ * @{
+ */
+
+/** Lockspace states, as the kernel reports them. */
+enum dlmr_ls_state {
+	DLMR_LS_UNKNOWN = 0,    /**< not reported */
+	DLMR_LS_RUNNING = 1,    /**< locking enabled */
+	DLMR_LS_STOPPED = 2,    /**< stopped, waiting for a start */
+	DLMR_LS_RECOVERING = 3, /**< recovery started, not done */
+};
+
+/** One lockspace, as dlmr_kernel_get() and dlmr_kernel_list() see it. */
+struct dlmr_ls_info {
+	char name[DLMR_LSNAME_MAX + 1]; /**< lockspace name */
+	uint32_t id;           /**< global lockspace id */
+	uint32_t generation;   /**< slot generation of the last recovery done */
+	int our_slot;          /**< our slot, 0 if none */
+	unsigned int num_slots;/**< entries in @ref slots */
+	struct dlmr_slot slots[DLMR_SLOTS_MAX]; /**< the slot table */
+	int state;             /**< an @ref dlmr_ls_state */
+	uint32_t members;      /**< members at the last recovery done */
+	bool ops;              /**< a kernel user registered recovery callbacks */
+	uint64_t seq;          /**< sequence number of the last event */
+	uint64_t time_ns;      /**< CLOCK_REALTIME of the last event */
+};
+
+/** Opaque connection to the kernel. */
+struct dlmr_kernel;
+
+/**
+ * @brief Connect to the kernel's dlm_recover family.
+ * @param out receives the connection.
+ * @retval 0 success.
+ * @retval -ENODEV the DLM is not loaded.
+ * @retval -EPROTONOSUPPORT the DLM is loaded but lacks the family (the
+ *         kernel patches are missing).
+ * @retval -ENOMEM out of memory.
+ * @retval -EINVAL @p out is NULL.
+ */
+int dlmr_kernel_open(struct dlmr_kernel **out);
+
+/** @brief Close a connection (NULL is allowed). @param k the connection. */
+void dlmr_kernel_close(struct dlmr_kernel *k);
+
+/**
+ * @brief A one-line explanation of an error of this group.
+ * @param err a negative errno returned by a dlmr_kernel_*() function.
+ * @return a static string.
+ */
+const char *dlmr_kernel_strerror(int err);
+
+/**
+ * @brief This node's nodeid, from dlm_controld's configfs entries.
+ * @param k the connection.
+ * @return the nodeid, or 0 if unknown.
+ */
+uint32_t dlmr_kernel_our_nodeid(const struct dlmr_kernel *k);
+
+/**
+ * @brief One lockspace's slots and state.
+ * @param k the connection.
+ * @param ls the lockspace name.
+ * @param out receives the state.
+ * @retval 0 success.
+ * @retval -ENOENT no such lockspace.
+ * @retval -ENAMETOOLONG @p ls is longer than @ref DLMR_LSNAME_MAX.
+ * @retval -EINVAL a NULL argument.
+ */
+int dlmr_kernel_get(struct dlmr_kernel *k, const char *ls,
+		    struct dlmr_ls_info *out);
+
+/**
+ * @brief Every lockspace's slots and state.
+ * @param k the connection.
+ * @param out receives an array to free() (NULL when @p n is 0).
+ * @param n receives the number of entries.
+ * @retval 0 success. @retval -ENOMEM out of memory. @retval -EINVAL.
+ */
+int dlmr_kernel_list(struct dlmr_kernel *k, struct dlmr_ls_info **out,
+		     size_t *n);
+
+/**
+ * @brief Subscribe to the recovery events of every lockspace.
+ * @param k the connection.
+ * @param rcvbuf socket receive buffer in bytes, 0 for the default.
+ * @retval 0 success.
+ * @retval -EPERM the caller lacks CAP_SYS_ADMIN.
+ * @retval -EALREADY already subscribed.
+ * @retval -EINVAL @p k is NULL.
+ */
+int dlmr_kernel_subscribe(struct dlmr_kernel *k, int rcvbuf);
+
+/**
+ * @brief The pollable descriptor of the event socket (POLLIN: call
+ *        dlmr_kernel_next_event() until it returns 0).
+ * @param k the connection.
+ * @return the descriptor, or -EBADF before dlmr_kernel_subscribe().
+ */
+int dlmr_kernel_fd(const struct dlmr_kernel *k);
+
+/**
+ * @brief The next event, without blocking.
+ *
+ * Events are "prep", "slot" and "done" in the trace schema (node is this
+ * node's nodeid), or "lost" when events were lost.
+ * @param k the connection.
+ * @param ev receives the event.
+ * @retval 1 @p ev holds an event.
+ * @retval 0 none pending.
+ * @retval -ENOTCONN not subscribed.
+ * @retval -EINVAL a NULL argument.
+ */
+int dlmr_kernel_next_event(struct dlmr_kernel *k, struct dlmr_event *ev);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,6 +104,22 @@ printf 'nodes 3\nmount 1 2 3\nwait\nmount 1\n' >"$T/twice.scn"
 expect 2 "mount of a node that is up" -- "$DLMCTL" sim "$T/twice.scn"
 has "$T/err" "twice.scn:4: mount: node 1 is already up" "runtime scenario error"
 
+# --- kernel commands on a kernel without the patched DLM ------------------
+# (the real kernel is tested in the VM lab; here: the errors are clear)
+for cmd in "slots" "recover" "recover watch -j" "slots gfs0"; do
+	# shellcheck disable=SC2086
+	expect 3 "dlmctl $cmd without the patched DLM" -- "$DLMCTL" $cmd
+	has "$T/err" "^dlmctl: (recover watch: )?(the DLM is not loaded|this kernel's DLM has no dlm_recover netlink family)" "dlmctl $cmd names what is missing"
+	oneline "$T/err" "dlmctl $cmd"
+done
+long=$(printf '%070d' 0)
+expect 2 "slots: too long a lockspace name" -- "$DLMCTL" slots "$long"
+has "$T/err" "longer than 64 characters" "long name named"
+expect 2 "recover watch: bad --count" -- "$DLMCTL" recover watch --count x
+expect 2 "recover watch: two lockspaces" -- "$DLMCTL" recover watch a b
+expect 0 "recover help" -- "$DLMCTL" recover --help
+has "$T/out" 'recover watch' "recover help mentions watch"
+
 # --- options and usage ---------------------------------------------------
 expect 2 "bad seed" -- "$DLMCTL" sim --seed 12x
 has "$T/err" "seed: '12x'" "bad seed named"
@@ -121,7 +137,6 @@ expect 0 "sim help" -- "$DLMCTL" sim --help
 has "$T/out" 'Usage: dlmctl sim' "sim usage"
 expect 0 "version" -- "$DLMCTL" --version
 has "$T/out" '^dlmctl [0-9]+\.[0-9]+\.[0-9]+' "version"
-expect 2 "recover without subcommand" -- "$DLMCTL" recover
 expect 2 "recover check without trace" -- "$DLMCTL" recover check
 
 # --- sim --compare / --stack (docs/stacks.md) ---------------------------

@@ -28,6 +28,9 @@ static int usage_main(FILE *f)
 	      "  explore --nodes N [--failures F] [--rejoins R] [--mutant NAME]\n"
 	      "                                   explore every recovery ordering\n"
 	      "                                   up to the bounds\n"
+	      "  slots [LOCKSPACE...] [-j]        slot table of each lockspace (kernel)\n"
+	      "  recover [LOCKSPACE...] [-j]      generation and recovery state (kernel)\n"
+	      "  recover watch [LOCKSPACE] [-j]   stream recovery events (kernel)\n"
 	      "  recover check TRACE              validate a JSON Lines trace against\n"
 	      "                                   the callback-ordering contract\n"
 	      "\n"
@@ -64,6 +67,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "sim"))
 		return dlmctl_sim(argc - 1, argv + 1);
+	if (!strcmp(cmd, "slots"))
+		return dlmctl_slots(argc - 1, argv + 1);
 	if (!strcmp(cmd, "explore"))
 		return dlmctl_explore(argc - 1, argv + 1);
 	if (!strcmp(cmd, "recover"))

@@ -22,5 +22,8 @@ char *dlmctl_read_file(const char *path, size_t *len);
 int dlmctl_sim(int argc, char **argv);
 int dlmctl_recover(int argc, char **argv);
 int dlmctl_explore(int argc, char **argv);
+int dlmctl_slots(int argc, char **argv);
+int dlmctl_recover_status(int argc, char **argv);
+int dlmctl_recover_watch(int argc, char **argv);
 
 #endif

@@ -12,8 +12,15 @@
 
 static int usage_recover(FILE *f)
 {
-	fputs("Usage: dlmctl recover check TRACE\n"
+	fputs("Usage: dlmctl recover [LOCKSPACE...] [-j]\n"
+	      "       dlmctl recover watch [LOCKSPACE] [-j] [--count N] [--rcvbuf BYTES]\n"
+	      "       dlmctl recover check TRACE\n"
 	      "\n"
+	      "  (no subcommand) generation, state, members and last event of each\n"
+	      "                lockspace, from the kernel (needs the kernel patches)\n"
+	      "  watch         stream recovery events of every lockspace, one line\n"
+	      "                each (-j: JSON Lines in the trace schema); lost\n"
+	      "                events are reported on stderr; needs CAP_SYS_ADMIN\n"
 	      "  check TRACE   validate a JSON Lines trace (dlmctl sim -j, the\n"
 	      "                kernel example module)\n"
 	      "                against the callback-ordering contract; - reads\n"
@@ -87,10 +94,15 @@ static int recover_check(const char *path)
 
 int dlmctl_recover(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage_recover(stderr);
+	if (argc < 2 || argv[1][0] == '-')
+		return argc >= 2 && (!strcmp(argv[1], "-h") ||
+				     !strcmp(argv[1], "--help")) ?
+		       usage_recover(stdout) :
+		       dlmctl_recover_status(argc, argv);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return usage_recover(stdout);
+	if (!strcmp(argv[1], "watch"))
+		return dlmctl_recover_watch(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check")) {
 		if (argc == 3 && (!strcmp(argv[2], "-h") ||
 				  !strcmp(argv[2], "--help")))
@@ -101,7 +113,6 @@ int dlmctl_recover(int argc, char **argv)
 					    "argument");
 		return recover_check(argv[2]);
 	}
-	dlmctl_error(DLMCTL_EXIT_USAGE, "recover: unknown subcommand '%s'",
-		     argv[1]);
-	return usage_recover(stderr);
+	/* dlmctl recover LOCKSPACE...: the kernel's state */
+	return dlmctl_recover_status(argc, argv);
 }

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The client of the kernel's "dlm_recover" generic netlink family (the
+ * series in kernel/patches/), with libmnl: lockspace queries, and recovery
+ * events with per-lockspace sequence tracking.  A gap in a lockspace's
+ * sequence numbers, or a socket overrun (ENOBUFS), is reported as a
+ * DLMR_EV_LOST event, never passed over in silence; the caller then takes
+ * a fresh snapshot with dlmr_kernel_get()/dlmr_kernel_list(), as libevdev
+ * callers do after SYN_DROPPED.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "dlm_recover.h"
+#include "internal.h"
+
+struct ls_seq {
+	char name[DLMR_LSNAME_MAX + 1];
+	uint64_t seq;
+};
+
+struct dlmr_kernel {
+	struct mnl_socket *nl;     /* requests */
+	struct mnl_socket *ev;     /* events (after subscribe) */
+	uint16_t family;
+	uint32_t mcgrp;
+	unsigned int seq;
+	uint32_t our_nodeid;
+	struct ls_seq *ls;         /* last event seq per lockspace */
+	size_t nls, capls;
+	struct dlmr_event *q;      /* events parsed, not yet read */
+	size_t qhead, qlen, qcap;
+	uint8_t buf[65536];
+};
+
+/* ---- opening: resolve the family -------------------------------------- */
+
+struct family_ctx {
+	uint16_t id;
+	uint32_t grp;
+};
+
+static int grp_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type <= CTRL_ATTR_MCAST_GRP_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int family_attr_cb(const struct nlattr *a, void *data)
+{
+	struct family_ctx *f = data;
+	const struct nlattr *g;
+
+	switch (mnl_attr_get_type(a)) {
+	case CTRL_ATTR_FAMILY_ID:
+		f->id = mnl_attr_get_u16(a);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		mnl_attr_for_each_nested(g, a) {
+			const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { 0 };
+
+			mnl_attr_parse_nested(g, grp_cb, tb);
+			if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+			    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+				    DLM_RECOVER_MCGRP_EVENTS))
+				f->grp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+static struct nlmsghdr *genl_msg(struct dlmr_kernel *k, uint16_t type,
+				 uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = ++k->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = type == GENL_ID_CTRL ? 1 : DLM_RECOVER_GENL_VERSION;
+	return nlh;
+}
+
+/* Send a request and run @cb on every reply; returns 0 or -errno. */
+static int transact(struct dlmr_kernel *k, struct nlmsghdr *nlh,
+		    mnl_cb_t cb, void *data)
+{
+	unsigned int portid = mnl_socket_get_portid(k->nl);
+	unsigned int seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int r;
+
+	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
+		if (n < 0)
+			return -errno;
+		r = mnl_cb_run(k->buf, (size_t)n, seq, portid, cb, data);
+		if (r < 0)
+			return -errno;
+		if (r == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+static bool path_exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+/* Our nodeid: the configfs comms entry dlm_controld marked local. */
+static uint32_t read_our_nodeid(void)
+{
+	const char *dir = "/sys/kernel/config/dlm/cluster/comms";
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	uint32_t id = 0;
+
+	if (!d)
+		return 0;
+	while (!id && (de = readdir(d))) {
+		char path[512];
+		FILE *f;
+		int local = 0;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/local", dir, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d", &local) == 1 && local == 1)
+			id = (uint32_t)strtoul(de->d_name, NULL, 10);
+		fclose(f);
+	}
+	closedir(d);
+	return id;
+}
+
+DLMR_EXPORT int dlmr_kernel_open(struct dlmr_kernel **out)
+{
+	struct dlmr_kernel *k;
+	struct family_ctx f = { 0 };
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (!out)
+		return -EINVAL;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!k->nl || mnl_socket_bind(k->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		r = -errno;
+		dlmr_kernel_close(k);
+		return r;
+	}
+	nlh = genl_msg(k, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, DLM_RECOVER_GENL_NAME);
+	r = transact(k, nlh, family_cb, &f);
+	if (r == -ENOENT || (!r && !f.id)) {
+		/* no family: is there a DLM at all? */
+		r = path_exists("/sys/kernel/dlm") || path_exists("/sys/module/dlm") ?
+		    -EPROTONOSUPPORT : -ENODEV;
+		dlmr_kernel_close(k);
+		return r;
+	}
+	if (r) {
+		dlmr_kernel_close(k);
+		return r;
+	}
+	k->family = f.id;
+	k->mcgrp = f.grp;
+	k->our_nodeid = read_our_nodeid();
+	*out = k;
+	return 0;
+}
+
+DLMR_EXPORT void dlmr_kernel_close(struct dlmr_kernel *k)
+{
+	if (!k)
+		return;
+	if (k->nl)
+		mnl_socket_close(k->nl);
+	if (k->ev)
+		mnl_socket_close(k->ev);
+	free(k->ls);
+	free(k->q);
+	free(k);
+}
+
+DLMR_EXPORT const char *dlmr_kernel_strerror(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "the DLM is not loaded (no /sys/kernel/dlm, no dlm module)";
+	case -EPROTONOSUPPORT:
+		return "this kernel's DLM has no dlm_recover netlink family: the "
+		       "dlmrecover kernel patches are missing (sysfs "
+		       "/sys/kernel/dlm/<lockspace>/ offers only id, control, "
+		       "event_done, nodir and recover_status)";
+	case -ENOENT:
+		return "no such lockspace";
+	case -EPERM:
+	case -EACCES:
+		return "permission denied: recovery events need CAP_SYS_ADMIN";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
+
+DLMR_EXPORT uint32_t dlmr_kernel_our_nodeid(const struct dlmr_kernel *k)
+{
+	return k ? k->our_nodeid : 0;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct slot_ctx {
+	struct dlmr_slot *slots;
+	unsigned int *num;
+	unsigned int max;
+};
+
+static int slot_attr_cb(const struct nlattr *a, void *data)
+{
+	struct dlmr_slot *s = data;
+
+	if (mnl_attr_get_type(a) == DLM_RECOVER_A_SLOT_NODEID &&
+	    !mnl_attr_validate(a, MNL_TYPE_U32))
+		s->nodeid = mnl_attr_get_u32(a);
+	else if (mnl_attr_get_type(a) == DLM_RECOVER_A_SLOT_SLOT &&
+		 !mnl_attr_validate(a, MNL_TYPE_U32))
+		s->slot = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+static void parse_slots(const struct nlattr *nest, struct dlmr_slot *slots,
+			unsigned int *num, unsigned int max)
+{
+	const struct nlattr *e;
+
+	*num = 0;
+	mnl_attr_for_each_nested(e, nest) {
+		struct dlmr_slot s = { 0 };
+
+		if (mnl_attr_get_type(e) != DLM_RECOVER_A_SLOTS_ENTRY)
+			continue;
+		mnl_attr_parse_nested(e, slot_attr_cb, &s);
+		if (*num < max)
+			slots[(*num)++] = s;
+	}
+}
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type > 0 && type <= DLM_RECOVER_A_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
+{
+	memset(in, 0, sizeof(*in));
+	if (tb[DLM_RECOVER_A_LS_NAME])
+		snprintf(in->name, sizeof(in->name), "%s",
+			 mnl_attr_get_str(tb[DLM_RECOVER_A_LS_NAME]));
+	if (tb[DLM_RECOVER_A_LS_ID])
+		in->id = mnl_attr_get_u32(tb[DLM_RECOVER_A_LS_ID]);
+	if (tb[DLM_RECOVER_A_GENERATION])
+		in->generation = mnl_attr_get_u32(tb[DLM_RECOVER_A_GENERATION]);
+	if (tb[DLM_RECOVER_A_OUR_SLOT])
+		in->our_slot = (int)mnl_attr_get_u32(tb[DLM_RECOVER_A_OUR_SLOT]);
+	if (tb[DLM_RECOVER_A_SLOTS])
+		parse_slots(tb[DLM_RECOVER_A_SLOTS], in->slots, &in->num_slots,
+			    DLMR_SLOTS_MAX);
+	if (tb[DLM_RECOVER_A_STATE])
+		in->state = mnl_attr_get_u8(tb[DLM_RECOVER_A_STATE]);
+	if (tb[DLM_RECOVER_A_MEMBERS])
+		in->members = mnl_attr_get_u32(tb[DLM_RECOVER_A_MEMBERS]);
+	if (tb[DLM_RECOVER_A_OPS])
+		in->ops = mnl_attr_get_u8(tb[DLM_RECOVER_A_OPS]);
+	if (tb[DLM_RECOVER_A_SEQ])
+		in->seq = mnl_attr_get_u64(tb[DLM_RECOVER_A_SEQ]);
+	if (tb[DLM_RECOVER_A_TIME_NS])
+		in->time_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_TIME_NS]);
+}
+
+struct list_ctx {
+	struct dlmr_ls_info *v;
+	size_t n, cap;
+	int err;
+};
+
+static int info_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct list_ctx *l = data;
+	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
+
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb);
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		struct dlmr_ls_info *nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			l->err = -ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		l->v = nv;
+		l->cap = ncap;
+	}
+	parse_info(tb, &l->v[l->n++]);
+	return MNL_CB_OK;
+}
+
+DLMR_EXPORT int dlmr_kernel_get(struct dlmr_kernel *k, const char *ls,
+				struct dlmr_ls_info *out)
+{
+	struct list_ctx l = { 0 };
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (!k || !ls || !out)
+		return -EINVAL;
+	if (strlen(ls) > DLMR_LSNAME_MAX)
+		return -ENAMETOOLONG;
+	nlh = genl_msg(k, k->family, DLM_RECOVER_CMD_GET, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, DLM_RECOVER_A_LS_NAME, ls);
+	r = transact(k, nlh, info_cb, &l);
+	if (!r && l.err)
+		r = l.err;
+	if (!r && l.n != 1)
+		r = -ENOENT;
+	if (!r)
+		*out = l.v[0];
+	free(l.v);
+	return r;
+}
+
+DLMR_EXPORT int dlmr_kernel_list(struct dlmr_kernel *k,
+				 struct dlmr_ls_info **out, size_t *n)
+{
+	struct list_ctx l = { 0 };
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (!k || !out || !n)
+		return -EINVAL;
+	nlh = genl_msg(k, k->family, DLM_RECOVER_CMD_GET, NLM_F_DUMP);
+	r = transact(k, nlh, info_cb, &l);
+	if (!r && l.err)
+		r = l.err;
+	if (r) {
+		free(l.v);
+		return r;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+DLMR_EXPORT int dlmr_kernel_subscribe(struct dlmr_kernel *k, int rcvbuf)
+{
+	int grp, r;
+
+	if (!k)
+		return -EINVAL;
+	if (k->ev)
+		return -EALREADY;
+	if (!k->mcgrp)
+		return -EPROTONOSUPPORT;
+	k->ev = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!k->ev)
+		return -errno;
+	if (mnl_socket_bind(k->ev, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	if (rcvbuf > 0 &&
+	    setsockopt(mnl_socket_get_fd(k->ev), SOL_SOCKET, SO_RCVBUF,
+		       &rcvbuf, sizeof(rcvbuf)) < 0)
+		goto fail;
+	grp = (int)k->mcgrp;
+	if (mnl_socket_setsockopt(k->ev, NETLINK_ADD_MEMBERSHIP, &grp,
+				  sizeof(grp)) < 0)
+		goto fail;
+	return 0;
+fail:
+	r = -errno;
+	mnl_socket_close(k->ev);
+	k->ev = NULL;
+	return r;
+}
+
+DLMR_EXPORT int dlmr_kernel_fd(const struct dlmr_kernel *k)
+{
+	return k && k->ev ? mnl_socket_get_fd(k->ev) : -EBADF;
+}
+
+static struct dlmr_event *q_push(struct dlmr_kernel *k)
+{
+	struct dlmr_event *e;
+
+	if (k->qhead == k->qlen) {
+		k->qhead = 0;
+		k->qlen = 0;
+	}
+	if (k->qlen == k->qcap) {
+		size_t ncap = k->qcap ? k->qcap * 2 : 16;
+		struct dlmr_event *nq = realloc(k->q, ncap * sizeof(*nq));
+
+		if (!nq)
+			return NULL;
+		k->q = nq;
+		k->qcap = ncap;
+	}
+	e = &k->q[k->qlen++];
+	memset(e, 0, sizeof(*e));
+	e->jid = -1;
+	return e;
+}
+
+static struct ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
+{
+	for (size_t i = 0; i < k->nls; i++)
+		if (!strcmp(k->ls[i].name, name))
+			return &k->ls[i];
+	if (k->nls == k->capls) {
+		size_t ncap = k->capls ? k->capls * 2 : 8;
+		struct ls_seq *n = realloc(k->ls, ncap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		k->ls = n;
+		k->capls = ncap;
+	}
+	memset(&k->ls[k->nls], 0, sizeof(k->ls[0]));
+	snprintf(k->ls[k->nls].name, sizeof(k->ls[0].name), "%s", name);
+	return &k->ls[k->nls++];
+}
+
+static void lost(struct dlmr_kernel *k, const char *ls, uint64_t count,
+		 const char *why)
+{
+	struct dlmr_event *e = q_push(k);
+
+	if (!e)
+		return;
+	e->type = DLMR_EV_LOST;
+	e->node = k->our_nodeid;
+	snprintf(e->ls, sizeof(e->ls), "%s", ls);
+	e->seq = count;
+	snprintf(e->detail, sizeof(e->detail), "%s", why);
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dlmr_kernel *k = data;
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
+	struct dlmr_ls_info info;
+	struct dlmr_event *e;
+	struct ls_seq *ls;
+
+	if (nlh->nlmsg_type != k->family)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*g), attr_cb, tb);
+	parse_info(tb, &info);
+	ls = ls_find(k, info.name);
+	if (ls && ls->seq && info.seq > ls->seq + 1)
+		lost(k, info.name, info.seq - ls->seq - 1,
+		     "sequence gap: events were not delivered");
+	if (ls)
+		ls->seq = info.seq;
+	e = q_push(k);
+	if (!e)
+		return MNL_CB_ERROR;
+	switch (g->cmd) {
+	case DLM_RECOVER_CMD_PREP:
+		e->type = DLMR_EV_PREP;
+		break;
+	case DLM_RECOVER_CMD_SLOT:
+		e->type = DLMR_EV_SLOT;
+		if (tb[DLM_RECOVER_A_NODEID])
+			e->nodeid = mnl_attr_get_u32(tb[DLM_RECOVER_A_NODEID]);
+		if (tb[DLM_RECOVER_A_SLOT])
+			e->slot = (int)mnl_attr_get_u32(tb[DLM_RECOVER_A_SLOT]);
+		break;
+	case DLM_RECOVER_CMD_DONE:
+		e->type = DLMR_EV_DONE;
+		e->generation = info.generation;
+		e->our_slot = info.our_slot;
+		e->num_slots = info.num_slots;
+		memcpy(e->slots, info.slots, info.num_slots * sizeof(e->slots[0]));
+		break;
+	default:
+		k->qlen--; /* not an event */
+		return MNL_CB_OK;
+	}
+	e->node = k->our_nodeid;
+	snprintf(e->ls, sizeof(e->ls), "%s", info.name);
+	e->seq = info.seq;
+	e->time_ns = info.time_ns;
+	return MNL_CB_OK;
+}
+
+DLMR_EXPORT int dlmr_kernel_next_event(struct dlmr_kernel *k,
+				       struct dlmr_event *ev)
+{
+	ssize_t n;
+
+	if (!k || !ev)
+		return -EINVAL;
+	if (!k->ev)
+		return -ENOTCONN;
+	while (k->qhead == k->qlen) {
+		n = recv(mnl_socket_get_fd(k->ev), k->buf, sizeof(k->buf), 0);
+		if (n < 0 && errno == ENOBUFS) {
+			/* the socket overran: every lockspace may have lost
+			 * events; the counts are unknown (0) */
+			for (size_t i = 0; i < k->nls; i++) {
+				lost(k, k->ls[i].name, 0, "socket overrun (ENOBUFS)");
+				k->ls[i].seq = 0;
+			}
+			if (!k->nls)
+				lost(k, "", 0, "socket overrun (ENOBUFS)");
+			continue;
+		}
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		if (mnl_cb_run(k->buf, (size_t)n, 0, 0, event_cb, k) < 0 &&
+		    errno != ESRCH)
+			return -errno;
+	}
+	*ev = k->q[k->qhead++];
+	return 1;
+}

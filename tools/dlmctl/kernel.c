@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dlmctl slots, dlmctl recover [LOCKSPACE], dlmctl recover watch: the
+ * kernel's slots and recovery events (needs the kernel patches). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <dlmrecover.h>
+
+#include "dlmctl.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int open_kernel(struct dlmr_kernel **k)
+{
+	int r = dlmr_kernel_open(k);
+
+	if (r)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
+				    dlmr_kernel_strerror(r));
+	return 0;
+}
+
+static const char *state_name(int s)
+{
+	switch (s) {
+	case DLMR_LS_RUNNING:
+		return "running";
+	case DLMR_LS_STOPPED:
+		return "stopped";
+	case DLMR_LS_RECOVERING:
+		return "recovering";
+	default:
+		return "unknown";
+	}
+}
+
+/* The lockspaces named on the command line, or all of them. */
+static int collect(struct dlmr_kernel *k, char **names, int n,
+		   struct dlmr_ls_info **out, size_t *count)
+{
+	int r;
+
+	if (!n) {
+		r = dlmr_kernel_list(k, out, count);
+		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
+					dlmr_kernel_strerror(r)) : 0;
+	}
+	*out = calloc((size_t)n, sizeof(**out));
+	if (!*out)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
+	for (int i = 0; i < n; i++) {
+		r = dlmr_kernel_get(k, names[i], &(*out)[i]);
+		if (r) {
+			free(*out);
+			*out = NULL;
+			return dlmctl_error(r == -ENOENT || r == -ENAMETOOLONG ?
+					    DLMCTL_EXIT_USAGE : DLMCTL_EXIT_RUNTIME,
+					    "%s: %s", names[i],
+					    r == -ENAMETOOLONG ?
+					    "lockspace name longer than 64 characters" :
+					    dlmr_kernel_strerror(r));
+		}
+	}
+	*count = (size_t)n;
+	return 0;
+}
+
+static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
+			      bool slots)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ls", json_object_new_string(in->name));
+	json_object_object_add(o, "id", json_object_new_int64(in->id));
+	json_object_object_add(o, "generation", json_object_new_int64(in->generation));
+	json_object_object_add(o, "our_slot", json_object_new_int(in->our_slot));
+	json_object_object_add(o, "node", json_object_new_int64(me));
+	if (slots) {
+		json_object *a = json_object_new_array();
+
+		for (unsigned int i = 0; i < in->num_slots; i++) {
+			json_object *s = json_object_new_object();
+
+			json_object_object_add(s, "nodeid", json_object_new_int64(in->slots[i].nodeid));
+			json_object_object_add(s, "slot", json_object_new_int(in->slots[i].slot));
+			json_object_object_add(s, "jid", json_object_new_int(in->slots[i].slot - 1));
+			json_object_object_add(s, "self", json_object_new_boolean(in->slots[i].nodeid == me));
+			json_object_array_add(a, s);
+		}
+		json_object_object_add(o, "slots", a);
+	} else {
+		json_object_object_add(o, "state", json_object_new_string(state_name(in->state)));
+		json_object_object_add(o, "members", json_object_new_int64(in->members));
+		json_object_object_add(o, "ops", json_object_new_boolean(in->ops));
+		json_object_object_add(o, "seq", json_object_new_int64((int64_t)in->seq));
+		json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)in->time_ns));
+	}
+	return o;
+}
+
+static int show(int argc, char **argv, bool slots)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dlmr_kernel *k = NULL;
+	struct dlmr_ls_info *v = NULL;
+	size_t n = 0;
+	bool json = false;
+	uint32_t me;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == 'h') {
+			printf("Usage: dlmctl %s [LOCKSPACE...] [-j]\n",
+			       slots ? "slots" : "recover");
+			return 0;
+		} else {
+			return DLMCTL_EXIT_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		if (strlen(argv[i]) > DLMR_LSNAME_MAX)
+			return dlmctl_error(DLMCTL_EXIT_USAGE, "%.70s...: lockspace "
+					    "name longer than %d characters",
+					    argv[i], DLMR_LSNAME_MAX);
+	r = open_kernel(&k);
+	if (r)
+		return r;
+	r = collect(k, argv + optind, argc - optind, &v, &n);
+	me = dlmr_kernel_our_nodeid(k);
+	if (r) {
+		dlmr_kernel_close(k);
+		return r;
+	}
+	if (json) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(a, info_json(&v[i], me, slots));
+		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+		json_object_put(a);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			printf("%s%s: generation %u, our slot %d\n", i ? "\n" : "",
+			       v[i].name, v[i].generation, v[i].our_slot);
+			if (slots) {
+				printf("  %-8s %-5s %-4s\n", "nodeid", "slot", "jid");
+				for (unsigned int s = 0; s < v[i].num_slots; s++)
+					printf("  %-8u %-5d %-4d%s\n",
+					       v[i].slots[s].nodeid,
+					       v[i].slots[s].slot,
+					       v[i].slots[s].slot - 1,
+					       v[i].slots[s].nodeid == me ?
+					       " <- this node" : "");
+			} else {
+				printf("  state %s, %u members, callbacks %s, "
+				       "last event #%" PRIu64 "\n",
+				       state_name(v[i].state), v[i].members,
+				       v[i].ops ? "registered" : "none",
+				       v[i].seq);
+			}
+		}
+		if (!n)
+			printf("no lockspaces\n");
+	}
+	free(v);
+	dlmr_kernel_close(k);
+	return 0;
+}
+
+int dlmctl_slots(int argc, char **argv)
+{
+	return show(argc, argv, true);
+}
+
+int dlmctl_recover_status(int argc, char **argv)
+{
+	return show(argc, argv, false);
+}
+
+/* dlmctl recover watch [LOCKSPACE] [-j] [--count N] [--rcvbuf BYTES] */
+int dlmctl_recover_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "rcvbuf", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dlmr_kernel *k = NULL;
+	struct dlmr_event *ev = malloc(sizeof(*ev));
+	const char *only = NULL;
+	unsigned long count = 0, seen = 0, rcvbuf = 0;
+	bool json = false;
+	char line[4096];
+	int c, r;
+
+	if (!ev)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'c':
+		case 'r':
+			errno = 0;
+			*(c == 'c' ? &count : &rcvbuf) = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || optarg[0] == '-' ||
+			    (c == 'r' && rcvbuf > INT_MAX)) {
+				free(ev);
+				return dlmctl_error(DLMCTL_EXIT_USAGE, "recover "
+						    "watch: --%s: '%s' is not a "
+						    "number", c == 'c' ? "count" :
+						    "rcvbuf", optarg);
+			}
+			break;
+		case 'h':
+			printf("Usage: dlmctl recover watch [LOCKSPACE] [-j] "
+			       "[--count N] [--rcvbuf BYTES]\n");
+			free(ev);
+			return 0;
+		default:
+			free(ev);
+			return DLMCTL_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		only = argv[optind++];
+	if (optind < argc || (only && strlen(only) > DLMR_LSNAME_MAX)) {
+		free(ev);
+		return dlmctl_error(DLMCTL_EXIT_USAGE, "recover watch: %s",
+				    optind < argc ? "one LOCKSPACE at most" :
+				    "lockspace name longer than 64 characters");
+	}
+	r = open_kernel(&k);
+	if (r) {
+		free(ev);
+		return r;
+	}
+	r = dlmr_kernel_subscribe(k, (int)rcvbuf);
+	if (r) {
+		dlmr_kernel_close(k);
+		free(ev);
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover watch: %s",
+				    dlmr_kernel_strerror(r));
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop && (!count || seen < count)) {
+		struct pollfd p = { .fd = dlmr_kernel_fd(k), .events = POLLIN };
+
+		if (poll(&p, 1, 500) < 0 && errno != EINTR)
+			break;
+		while ((r = dlmr_kernel_next_event(k, ev)) == 1) {
+			if (only && ev->ls[0] && strcmp(ev->ls, only))
+				continue;
+			if (ev->type == DLMR_EV_LOST)
+				fprintf(stderr, "dlmctl: %s: %s; lost %" PRIu64
+					" events (0: unknown), resynced\n",
+					ev->ls[0] ? ev->ls : "all lockspaces",
+					ev->detail, ev->seq);
+			if (json) {
+				if (dlmr_trace_format(ev, line, sizeof(line)) > 0)
+					puts(line);
+			} else if (ev->type != DLMR_EV_LOST) {
+				printf("%s #%" PRIu64 " %s", ev->ls, ev->seq,
+				       dlmr_event_name(ev->type));
+				if (ev->type == DLMR_EV_SLOT)
+					printf(" nodeid %u slot %d", ev->nodeid,
+					       ev->slot);
+				if (ev->type == DLMR_EV_DONE)
+					printf(" generation %u our_slot %d, %u "
+					       "members", ev->generation,
+					       ev->our_slot, ev->num_slots);
+				putchar('\n');
+			}
+			if (ev->type != DLMR_EV_LOST && count && ++seen >= count)
+				break;
+		}
+		if (r < 0) {
+			dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover watch: %s",
+				     dlmr_kernel_strerror(r));
+			break;
+		}
+	}
+	dlmr_kernel_close(k);
+	free(ev);
+	return r < 0 ? DLMCTL_EXIT_RUNTIME : 0;
+}
