@@ -44,6 +44,23 @@ struct dlmr_kernel {
 	uint8_t buf[65536];
 };
 
+/* Make room for one more element of @size bytes in *@v (doubling). */
+static int grow(void **v, size_t len, size_t *cap, size_t size)
+{
+	size_t ncap;
+	void *n;
+
+	if (len < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	n = realloc(*v, ncap * size);
+	if (!n)
+		return -ENOMEM;
+	*v = n;
+	*cap = ncap;
+	return 0;
+}
+
 /* ---- opening: resolve the family -------------------------------------- */
 
 struct family_ctx {
@@ -329,16 +346,9 @@ static int info_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb);
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 8;
-		struct dlmr_ls_info *nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (!nv) {
-			l->err = -ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		l->v = nv;
-		l->cap = ncap;
+	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v))) {
+		l->err = -ENOMEM;
+		return MNL_CB_ERROR;
 	}
 	parse_info(tb, &l->v[l->n++]);
 	return MNL_CB_OK;
@@ -436,15 +446,8 @@ static struct dlmr_event *q_push(struct dlmr_kernel *k)
 		k->qhead = 0;
 		k->qlen = 0;
 	}
-	if (k->qlen == k->qcap) {
-		size_t ncap = k->qcap ? k->qcap * 2 : 16;
-		struct dlmr_event *nq = realloc(k->q, ncap * sizeof(*nq));
-
-		if (!nq)
-			return NULL;
-		k->q = nq;
-		k->qcap = ncap;
-	}
+	if (grow((void **)&k->q, k->qlen, &k->qcap, sizeof(*k->q)))
+		return NULL;
 	e = &k->q[k->qlen++];
 	memset(e, 0, sizeof(*e));
 	e->jid = -1;
@@ -456,15 +459,8 @@ static struct ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
 	for (size_t i = 0; i < k->nls; i++)
 		if (!strcmp(k->ls[i].name, name))
 			return &k->ls[i];
-	if (k->nls == k->capls) {
-		size_t ncap = k->capls ? k->capls * 2 : 8;
-		struct ls_seq *n = realloc(k->ls, ncap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		k->ls = n;
-		k->capls = ncap;
-	}
+	if (grow((void **)&k->ls, k->nls, &k->capls, sizeof(*k->ls)))
+		return NULL;
 	memset(&k->ls[k->nls], 0, sizeof(k->ls[0]));
 	snprintf(k->ls[k->nls].name, sizeof(k->ls[0].name), "%s", name);
 	return &k->ls[k->nls++];
