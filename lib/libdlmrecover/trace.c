@@ -98,8 +98,9 @@ static const struct event_spec event_specs[DLMR_EV_TYPE_MAX] = {
 	/* a failed mount ends with the error in "status" */
 	[DLMR_EV_UNMOUNTED] = { 0, B(TF_STATUS) },
 	[DLMR_EV_VIOLATION] = { B(TF_DETAIL), 0 },
-	/* the number of events lost is in "seq" */
-	[DLMR_EV_LOST] = { B(TF_SEQ), 0 },
+	/* the number of events lost is in "seq"; absent: unknown (a socket
+	 * overrun), "detail" says why */
+	[DLMR_EV_LOST] = { 0, B(TF_SEQ) | B(TF_DETAIL) },
 };
 
 static const char *const mode_names[] = {
