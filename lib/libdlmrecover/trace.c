@@ -229,8 +229,6 @@ static int event_check(const struct dlmr_event *ev, unsigned int fields,
 		return fail(err, errlen,
 			    "field \"detail\": longer than %d characters",
 			    DLMR_DETAIL_MAX - 1);
-	if (!ret && ev->type == DLMR_EV_LOST && !ev->seq)
-		return fail(err, errlen, "field \"seq\": lost event count 0");
 	return ret;
 }
 
