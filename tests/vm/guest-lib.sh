@@ -52,6 +52,69 @@ lab_umount() {
 # "dlm: gfs0: generation G slots N S:NODEID ..."
 lab_gfs2_slots() { dmesg | grep 'dlm: gfs0: generation' | tail -n 1; }
 
+# The patched dlm.ko's sysfs: "LS GENERATION OUR_SLOT ..." for each LS
+# (/sys/kernel/dlm/<ls>/generation, our_slot; "- -" if LS is missing).
+lab_dlm_sysfs() {
+	_o=
+	for _ls in "$@"; do
+		_o="$_o $_ls $(cat "/sys/kernel/dlm/$_ls/generation" 2>/dev/null || echo -)"
+		_o="$_o $(cat "/sys/kernel/dlm/$_ls/our_slot" 2>/dev/null || echo -)"
+	done
+	echo "${_o# }"
+}
+
+# lab_dlm_sysfs_wait WANT TENTHS LS...: wait until lab_dlm_sysfs LS...
+# prints WANT (a done updates sysfs just after the kernel logs it), then
+# print what it prints.
+lab_dlm_sysfs_wait() {
+	_w=$1 _t=$2
+	shift 2
+	_l="$*"
+	wait_for '[ "$(lab_dlm_sysfs $_l)" = "$_w" ]' "$_t"
+	lab_dlm_sysfs $_l
+}
+
+# dlmctl recover watch -j LS in the background, its output in
+# /tmp/watch.LS (stderr .err, exit status .rc once it ended); returns once
+# it has joined the events group.
+lab_watch_start() {
+	rm -f "/tmp/watch.$1" "/tmp/watch.$1.err" "/tmp/watch.$1.rc" "/tmp/watch.$1.pid"
+	(
+		sh -c 'echo $$ >"/tmp/watch.$1.pid"; exec dlmctl recover watch -j "$1"' \
+			sh "$1" >"/tmp/watch.$1" 2>"/tmp/watch.$1.err"
+		echo $? >"/tmp/watch.$1.rc"
+	) </dev/null &
+	wait_for "[ -s /tmp/watch.$1.pid ] && lab_subscribed \$(cat /tmp/watch.$1.pid)" 100 ||
+		{ echo "dlmctl recover watch $1 did not subscribe: $(cat "/tmp/watch.$1.err")" >&2; return 1; }
+}
+
+# lab_subscribed PID: PID holds a netlink socket that joined a multicast
+# group (the Groups column of /proc/net/netlink: the first 32 group ids;
+# the dlm_recover events group's id is below 32 on the lab's kernel).
+lab_subscribed() {
+	for _fd in /proc/"$1"/fd/*; do
+		_l=$(readlink "$_fd") || continue
+		case $_l in socket:*) ;; *) continue ;; esac
+		_i=${_l#socket:[}
+		awk -v i="${_i%]}" '$NF == i && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/net/netlink && return 0
+	done
+	return 1
+}
+
+# lab_watch_stop LS GEN: once the watch of LS printed a done of generation
+# GEN, stop it (SIGTERM), check that it exited 0, print what it recorded.
+lab_watch_stop() {
+	wait_for "grep -q '\"event\":\"done\".*\"generation\":$2,' /tmp/watch.$1" 100 ||
+		{ echo "dlmctl recover watch $1: no done of generation $2" >&2; return 1; }
+	kill "$(cat "/tmp/watch.$1.pid")"
+	wait_for "[ -s /tmp/watch.$1.rc ]" 50 ||
+		{ echo "dlmctl recover watch $1 did not stop on SIGTERM" >&2; return 1; }
+	[ "$(cat "/tmp/watch.$1.rc")" = 0 ] ||
+		{ echo "dlmctl recover watch $1 exited $(cat "/tmp/watch.$1.rc"): $(cat "/tmp/watch.$1.err")" >&2; return 1; }
+	cat "/tmp/watch.$1"
+}
+
 # Files written and synced before a failure, with their checksums.
 lab_write_pre() {
 	mkdir -p /mnt/pre || return 1

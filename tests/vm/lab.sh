@@ -4,13 +4,14 @@
 #
 #   tests/vm/lab.sh [--keep] [--nodes N] [--token MS] [--builddir DIR]
 #                   [--results DIR | --results-root DIR] [--record]
-#                   [SCENARIO...]
+#                   [--dlmctl FILE] [SCENARIO...]
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e); default
 # all.  cold/kill/rejoin/leave share one boot of N (default 3) nodes; double
 # boots its own 4-node cluster.  --record copies the normalised traces to
 # tests/vm/traces/.  --keep leaves the last cluster running for a shell
-# (see tests/vm/README.md) until Ctrl-C.  Needs root, no KVM needed.
+# (see tests/vm/README.md) until Ctrl-C.  --dlmctl: the dlmctl to put in
+# the VMs (default build/tools/dlmctl/dlmctl).  Needs root, no KVM needed.
 set -euo pipefail
 # The whole script is one { } block: bash parses it before running it, so
 # editing this file while a lab runs cannot derail that run.
@@ -42,11 +43,12 @@ TOKEN=1000
 KEEP=0
 RECORD=0
 BUILDDIR=$REPO/build-lab
+DLMCTL=$REPO/build/tools/dlmctl/dlmctl
 RESULTS=
 RESROOT=$HERE/results
 SCEN=()
 
-usage() { sed -n '2,14s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) KEEP=1 ;;
@@ -54,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--nodes) NODES=$2; shift ;;
 	--token) TOKEN=$2; shift ;;
 	--builddir) BUILDDIR=$2; shift ;;
+	--dlmctl) DLMCTL=$2; shift ;;
 	--results) RESULTS=$2; shift ;;
 	--results-root) RESROOT=$2; shift ;;
 	-h | --help) usage 0 ;;
@@ -102,6 +105,9 @@ for c in qemu-system-x86_64 ip mkfs.gfs2 modinfo cpio busybox corosync \
 done
 [ -r "$KERNEL" ] || fail "$KERNEL missing (linux-image-$KVER)"
 [ -d "/lib/modules/$KVER/build" ] || fail "linux-headers-$KVER missing"
+[ -x "$DLMCTL" ] || fail "$DLMCTL missing: build it (ninja -C build) or pass --dlmctl"
+grep -q 'recover watch' <<<"$("$DLMCTL" --help)" ||
+	fail "$DLMCTL has no 'recover watch': rebuild it"
 
 # ----------------------------------------------------------- cleanup trap
 
@@ -164,10 +170,29 @@ trap 'INTERRUPTED=1; fail "interrupted"' INT TERM
 
 # ------------------------------------------------------------------ build
 
-log "building the example module and the initramfs (kernel $KVER)"
+# The patched dlm.ko (kernel/patches, kernel/build.sh) replaces the stock
+# one in the initramfs; the stock gfs2.ko loads on top.  Rebuilt (20-40 s)
+# only when it is missing or older than the series or build.sh.
+DLMKO=$BUILD/dlm/dlm.ko
+dlm_stale() {
+	local f
+	[ -s "$DLMKO" ] || return 0
+	for f in "$REPO"/kernel/patches/*.patch "$REPO/kernel/build.sh"; do
+		[ "$f" -nt "$DLMKO" ] && return 0
+	done
+	[ "$(modinfo -F vermagic "$DLMKO" | awk '{print $1}')" != "$KVER" ]
+}
+log "building the example module, the patched dlm.ko and the initramfs (kernel $KVER)"
+if dlm_stale; then
+	rm -f "$DLMKO"
+	KVER=$KVER "$REPO/kernel/build.sh" module "$BUILD/dlm" >"$BUILD/dlm.log" 2>&1 ||
+		{ cat "$BUILD/dlm.log" >&2; fail "kernel/build.sh module failed"; }
+	log "built the patched dlm.ko ($BUILD/dlm.log)"
+fi
 "$REPO/examples/kernel/build.sh" "$BUILD/kmod" "$KVER" >"$BUILD/kmod.log" 2>&1 ||
 	{ cat "$BUILD/kmod.log" >&2; fail "examples/kernel/build.sh failed"; }
-"$HERE/mkinitramfs.sh" "$KVER" "$BUILD/initramfs.cpio" \
+"$HERE/mkinitramfs.sh" --module dlm="$DLMKO" --bin "$DLMCTL" "$KVER" \
+	"$BUILD/initramfs.cpio" \
 	"$BUILD/kmod/dlmr_example.ko" || fail "mkinitramfs.sh failed"
 
 # The kernel, decompressed: qemu boots the ELF vmlinux directly (PVH entry,
@@ -355,11 +380,14 @@ wait_ready() { # NODE: agent up and dlm_controld configured
 get_trace() {
 	run "$1" 30 lab_trace
 	TRACE=$OUT
-	EVENTS=$(echo "$TRACE" | sed -E \
+	EVENTS=$(compact_events "$TRACE")
+}
+compact_events() { # JSON Lines (trace schema) -> one compact event a line
+	echo "$1" | sed -E \
 		-e 's/.*"event":"prep".*/prep/' \
 		-e 's/.*"event":"slot".*"nodeid":([0-9]+),"slot":([0-9]+).*/slot:\1:\2/' \
 		-e 's/.*"event":"done".*"generation":([0-9]+),"our_slot":([0-9]+),"slots":\[([^]]*)\].*/done:\1:\2:\3/' \
-		-e 's/\{"nodeid":([0-9]+),"slot":([0-9]+)\}/\1\/\2/g')
+		-e 's/\{"nodeid":([0-9]+),"slot":([0-9]+)\}/\1\/\2/g'
 }
 
 # Last done of NODE's trace: LAST_GEN, LAST_OUR, LAST_TABLE ("1/3,2/2,3/1")
@@ -417,11 +445,91 @@ gfs2_state() {
 	for kv in $OUT; do GFS[${kv%%=*}]=${kv#*=}; done
 	run "$n" 30 lab_gfs2_slots
 	line=$OUT
+	GLINE=$OUT
 	GSLOT=
 	for pair in $(echo "$line" | sed -E 's/.*slots [0-9]+ //'); do
 		[ "${pair#*:}" = "$n" ] && GSLOT=${pair%%:*}
 	done
 	[ -n "$GSLOT" ] || fail "node$n: not in gfs0's slot line '$line'"
+	GGEN=$(echo "$line" | sed -nE 's/.*dlm: gfs0: generation ([0-9]+) slots.*/\1/p')
+	[ -n "$GGEN" ] || fail "node$n: no generation in gfs0's slot line '$line'"
+}
+
+# sysfs_check NAME SINCE NODES...: the patched dlm.ko's
+# /sys/kernel/dlm/<ls>/generation and our_slot on each node.  dlmrex: the
+# last done of the node's example trace (generation, our_slot).  gfs0: the
+# kernel's last "dlm: gfs0: generation G slots" line and gfs2's jid + 1
+# (= its slot in that line); G is the same on every node.  Each node's
+# gfs0 recovery must have finished after SINCE (host time); sysfs changes
+# just after the done is logged, so the guest waits up to 10 s for it.
+sysfs_check() {
+	local name=$1 since=$2 n ggen="" want
+	shift 2
+	for n in "$@"; do
+		console_wait "$n" "dlm: gfs0: dlm_recover [0-9]+ generation [0-9]+ done" "$since" 60
+		last_done "$n"
+		gfs2_state "$n"
+		[ "${GFS[jid]}" = $((GSLOT - 1)) ] ||
+			fail "$name: node$n: gfs2 jid ${GFS[jid]} != slot $GSLOT - 1 in gfs0"
+		[ -n "$ggen" ] || ggen=$GGEN
+		[ "$GGEN" = "$ggen" ] ||
+			fail "$name: node$n: gfs0 generation $GGEN in its kernel log, node$1's is $ggen"
+		want="dlmrex $LAST_GEN $LAST_OUR gfs0 $GGEN $((GFS[jid] + 1))"
+		run "$n" 30 "lab_dlm_sysfs_wait '$want' 100 dlmrex gfs0 && dlmctl slots -j dlmrex gfs0"
+		local sys=${OUT%%$'\n'*}
+		SLOTS_JSON[$n]=${OUT#*$'\n'}
+		echo "$name node$n sysfs: $sys" >>"$RES/sysfs.observed"
+		echo "$name node$n dlmctl slots -j: ${SLOTS_JSON[$n]}" >>"$RES/sysfs.observed"
+		[ "$sys" = "$want" ] ||
+			fail "$name: node$n: /sys/kernel/dlm says '$sys', expected '$want'"
+		# dlmctl slots: dlmrex as in the example's last done, gfs0 as in the
+		# kernel's slot line, this node's row jid = gfs2's jid
+		local gtab
+		gtab=$(echo "$GLINE" | sed -E 's/.*slots [0-9]+ //' | tr ' ' '\n' |
+			awk -F: 'NF == 2 { print $2 "/" $1 }' | sort -n | paste -sd,)
+		want="dlmrex $LAST_GEN $LAST_OUR $(sorted_table "$LAST_TABLE") $((LAST_OUR - 1))
+gfs0 $GGEN $((GFS[jid] + 1)) $gtab ${GFS[jid]}"
+		[ "$(slots_compact "${SLOTS_JSON[$n]}")" = "$want" ] ||
+			fail "$name: node$n: dlmctl slots -j says '$(slots_compact "${SLOTS_JSON[$n]}" | paste -sd'|')', expected '$(echo "$want" | paste -sd'|')'"
+	done
+	log "$name: PASS: sysfs generation/our_slot and dlmctl slots of dlmrex and gfs0 on node(s) $* (gfs0 generation $ggen)"
+}
+declare -A SLOTS_JSON=()
+
+sorted_table() { echo "$1" | tr , '\n' | sort -n | paste -sd,; } # TABLE
+
+# dlmctl slots -j output -> per lockspace "LS GEN OUR_SLOT TABLE SELF_JID"
+# (TABLE: nodeid/slot,... by nodeid; SELF_JID: the jid of this node's row)
+slots_compact() {
+	local l
+	echo "$1" | sed 's/},{"ls"/}\n{"ls"/g' | while IFS= read -r l; do
+		printf '%s %s %s %s %s\n' \
+			"$(echo "$l" | sed -nE 's/^[[{]*"ls":"([^"]*)".*/\1/p')" \
+			"$(echo "$l" | sed -nE 's/.*"generation":([0-9]+).*/\1/p')" \
+			"$(echo "$l" | sed -nE 's/.*"our_slot":(-?[0-9]+).*/\1/p')" \
+			"$(echo "$l" | grep -oE '"nodeid":[0-9]+,"slot":-?[0-9]+' |
+				sed -E 's/"nodeid":([0-9]+),"slot":(-?[0-9]+)/\1\/\2/' | sort -n | paste -sd,)" \
+			"$(echo "$l" | grep -oE '"jid":-?[0-9]+,"self":true' | sed -E 's/"jid":(-?[0-9]+).*/\1/')"
+	done
+}
+
+# An unprivileged user (nobody, uid 65534) on NODE: dlmctl slots -j works
+# and prints what root's printed (SLOTS_JSON); dlmctl recover watch is
+# refused: exit 3 and one line that says permission denied.
+unprivileged() { # NAME NODE
+	local name=$1 n=$2
+	run "$n" 30 "su -s /bin/sh -c 'id -u; dlmctl slots -j dlmrex gfs0; timeout 10 dlmctl recover watch -j dlmrex >/tmp/unpriv.out 2>/tmp/unpriv.err; echo rc=\$?; wc -l </tmp/unpriv.out; cat /tmp/unpriv.err' nobody"
+	echo "$OUT" >"$RES/$name.unprivileged"
+	local uid slots rc lines err
+	{ read -r uid; read -r slots; read -r rc; read -r lines; err=$(cat); } <<<"$OUT"
+	[ "$uid" = 65534 ] || fail "$name: su nobody: uid '$uid'"
+	[ "$slots" = "${SLOTS_JSON[$n]}" ] ||
+		fail "$name: node$n: dlmctl slots -j as nobody printed '$slots', as root '${SLOTS_JSON[$n]}'"
+	[ "$rc" = rc=3 ] || fail "$name: node$n: dlmctl recover watch as nobody: $rc, expected exit 3"
+	[ "$lines" = 0 ] || fail "$name: node$n: dlmctl recover watch as nobody printed $lines lines"
+	[ "$(echo "$err" | wc -l)" = 1 ] && echo "$err" | grep -qi 'permission denied' ||
+		fail "$name: node$n: dlmctl recover watch as nobody: stderr '$err', expected one line 'permission denied'"
+	log "$name: PASS: as nobody on node$n dlmctl slots works, recover watch exits 3: $err"
 }
 
 # Normalised traces (time_ns dropped) of the nodes up, saved for SCENARIO.
@@ -455,6 +563,14 @@ declare -A TQ=() NEV=()
 cold_start() { # NAME
 	local name=$1 n ref="" firsts=0 order
 	order=$(seq "$CN" -1 1 | paste -sd' ')
+	# main cluster: dlmctl recover watch -j dlmrex on every node from
+	# before the joins until after the kill (watch_check); a trace that
+	# starts mid-way (a prep first) is one recover check rejects
+	WATCHING=0
+	if [ "$name" = cold ] && want kill; then
+		for n in $order; do run "$n" 30 "lab_watch_start dlmrex"; done
+		WATCHING=1
+	fi
 	for n in $order; do
 		run "$n" 120 lab_example_join
 		UP[$n]=1
@@ -485,6 +601,8 @@ cold_start() { # NAME
 	[ "$firsts" = 1 ] || fail "$name: $firsts nodes report first=1, expected exactly 1"
 	EX_TABLE=$LAST_TABLE
 	EX_GEN=$LAST_GEN
+	sysfs_check "$name" 0 $(seq 1 "$CN")
+	[ "$name" = cold ] && unprivileged "$name" 1
 	log "$name: PASS: example table gen $EX_GEN [$EX_TABLE], jid = slot - 1, one first mounter"
 	local scn=()
 	for n in $order; do scn+=("mount $n" wait); done
@@ -564,8 +682,10 @@ kill_one() {
 	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing" "crash $v" wait
 	after_failure "$name" "$tk" "$vjid" "${surv[@]}"
 	expect_new "$name" "prep slot:$v:$vslot" "$(table_without "$EX_TABLE" "$v")" "${surv[@]}"
+	[ "$WATCHING" = 1 ] && watch_check "$name" $((base_gen + 1)) "${surv[@]}"
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
+	sysfs_check "$name" "$tk" "${surv[@]}"
 	EX_TABLE=$(table_without "$EX_TABLE" "$v")
 	EX_GEN=$((base_gen + 1))
 	log "$name: PASS: survivors saw prep, slot $v:$vslot, done gen $EX_GEN [$EX_TABLE]"
@@ -573,6 +693,33 @@ kill_one() {
 	VICTIM=$v
 }
 declare -A PROBE_T=()
+
+# watch_check NAME GEN NODES...: the dlmctl recover watch -j dlmrex that
+# cold_start started on each node before it joined saw exactly the events
+# the example module saw (all of them, in order: slot, nodeid, generation,
+# our_slot, slot table), up to the done of GEN, and dlmctl recover check
+# accepts it.
+watch_check() {
+	local name=$1 gen=$2 n w
+	shift 2
+	mkdir -p "$RES/traces/$name"
+	for n in "$@"; do
+		new_events "$n" 0
+		run "$n" 30 "lab_watch_stop dlmrex $gen"
+		echo "$OUT" >"$RES/traces/$name/node$n.watch.jsonl"
+		w=$(compact_events "$OUT" | paste -sd' ')
+		echo "node$n watch: $w" >>"$RES/$name.observed"
+		[ "$w" = "$NEW" ] ||
+			fail "$name: node$n: dlmctl recover watch saw '$w', the example '$NEW'"
+		# the kernel's per-lockspace seq numbers are the example's too
+		[ "$(seq_of "$OUT")" = "$(seq_of "$TRACE")" ] ||
+			fail "$name: node$n: watch seq $(seq_of "$OUT"), the example's $(seq_of "$TRACE")"
+		run "$n" 30 "dlmctl recover check /tmp/watch.dlmrex"
+	done
+	log "$name: PASS: dlmctl recover watch -j dlmrex on node(s) $* saw the example's events; recover check accepts them"
+}
+
+seq_of() { echo "$1" | sed -nE 's/.*"seq":([0-9]+).*/\1/p' | paste -sd,; } # JSONL
 
 # Exactly which survivor replayed journal JID ("jid=J: Journal replayed").
 replayed() { # NAME SINCE JID SURVIVORS...
@@ -649,6 +796,7 @@ rejoin() {
 	EX_TABLE=$table
 	EX_GEN=$((EX_GEN + 1))
 	log "$name: PASS: node$v example slot $LAST_OUR, gfs0 slot $GSLOT jid ${GFS[jid]} first 0; others saw prep, done"
+	sysfs_check "$name" "$tb" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	save_traces "$name"
 }
 
@@ -666,6 +814,10 @@ leave() {
 	local table
 	table=$(table_without "$EX_TABLE" "$v")
 	expect_new "$name" prep "$table" "${!UP[@]}"
+	sysfs_check "$name" "$tl" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
+	# node v left both lockspaces: their sysfs directories are gone
+	run "$v" 30 "wait_for '[ -z \"\$(ls /sys/kernel/dlm)\" ]' 100; ls /sys/kernel/dlm"
+	[ -z "$OUT" ] || fail "$name: node$v still has /sys/kernel/dlm/{$OUT}"
 	EX_TABLE=$table
 	EX_GEN=$((EX_GEN + 1))
 	log "$name: PASS: the others saw prep, done gen $EX_GEN [$EX_TABLE], no slot"
@@ -716,6 +868,7 @@ double() {
 	replayed "$name" "$ta" "${JID[$a]}" "${surv[@]}"
 	replayed "$name" "$ta" "${JID[$b]}" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
+	sysfs_check "$name" "$ta" "${surv[@]}"
 	EX_TABLE=$table
 	EX_GEN=$((base_gen + 1))
 	log "$name: PASS: survivors saw one prep, slots $a then $b, one done gen $EX_GEN [$EX_TABLE]"

@@ -1,18 +1,39 @@
 #!/bin/bash
 # Build the VM lab's initramfs.
 #
-#   tests/vm/mkinitramfs.sh KVER OUT.cpio [EXTRA.ko...]
+#   tests/vm/mkinitramfs.sh [--module NAME=FILE.ko]... [--bin FILE]...
+#                           KVER OUT.cpio [EXTRA.ko...]
 #
 # Contents: busybox-static (all applets), corosync + tools, dlm_controld,
 # dlm_tool, a few gfs2 tools, their shared libraries (resolved with ldd),
 # the kernel modules the lab needs for kernel KVER in dependency order
 # (modinfo -F depends), the EXTRA modules (loaded by the lab, not at boot),
-# and tests/vm/init.sh as /init.  Not compressed: under TCG the kernel
+# and tests/vm/init.sh as /init.  --module NAME=FILE.ko puts FILE in place
+# of the stock module NAME (the lab: the patched dlm.ko of kernel/); its
+# vermagic must be KVER and its dependencies are read from FILE.  --bin
+# FILE adds a program of this project (the lab: dlmctl) as
+# /usr/bin/<name>; the libraries ldd finds outside /lib and /usr/lib (its
+# build tree's libdlmrecover) go to /usr/lib/x86_64-linux-gnu.  Not compressed: under TCG the kernel
 # unpacks a plain cpio faster than a gzipped one.
 set -euo pipefail
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: $0 KVER OUT.cpio [EXTRA.ko...]"
+declare -A REPLACE=()
+OWNBINS=()
+while :; do
+	case ${1:-} in
+	--module)
+		[ $# -ge 2 ] && [[ $2 == ?*=?* ]] || die "--module needs NAME=FILE.ko"
+		REPLACE[${2%%=*}]=${2#*=}
+		shift 2 ;;
+	--bin)
+		[ $# -ge 2 ] && [ -x "$2" ] || die "--bin ${2:-}: not an executable"
+		OWNBINS+=("$2")
+		shift 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 2 ] || die "usage: $0 [--module NAME=FILE.ko]... [--bin FILE]... KVER OUT.cpio [EXTRA.ko...]"
 KVER=$1 OUT=$2
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -30,10 +51,18 @@ BINS="/bin/busybox /usr/sbin/corosync /usr/sbin/corosync-cfgtool
 
 for b in $BINS; do [ -x "$b" ] || die "$b missing (run scripts/deps.sh --lab)"; done
 [ -d "$MODDIR/kernel" ] || die "$MODDIR missing (linux-image for $KVER)"
+for m in "${!REPLACE[@]}"; do
+	f=${REPLACE[$m]}
+	[ -f "$f" ] || die "--module $m: $f missing"
+	[ "$(modinfo -F name "$f")" = "$m" ] || die "--module $m: $f is not module $m"
+	v=$(modinfo -F vermagic "$f" | awk '{print $1}')
+	[ "$v" = "$KVER" ] || die "--module $m: $f has vermagic '$v', not $KVER"
+done
 command -v cpio >/dev/null || die "cpio missing"
 
 ROOT=$(mktemp -d "${OUT%/*}/initramfs.XXXXXX")
 trap 'rm -rf "$ROOT"' EXIT
+chmod 755 "$ROOT" # mktemp's 0700 would be the guest's / (nobody runs dlmctl)
 
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,etc/corosync,etc/dlm,proc,sys,dev,run,tmp,mnt,var/lib/corosync,var/log/cluster,lab/modules}
 ln -s ../run "$ROOT/var/run"
@@ -50,11 +79,25 @@ copy_with_libs() {
 	done
 }
 for b in $BINS; do copy_with_libs "$b"; done
+for b in "${OWNBINS[@]}"; do
+	cp -L "$b" "$ROOT/usr/bin/"
+	for lib in $(ldd "$b" | awk '/=> \//{print $3} /^\t\//{print $1}'); do
+		case $lib in
+		/lib/* | /lib64/* | /usr/lib/*) dst=$lib ;;
+		*) dst=/usr/lib/x86_64-linux-gnu/${lib##*/} ;;
+		esac
+		[ -e "$ROOT$dst" ] && continue
+		mkdir -p "$ROOT$(dirname "$dst")"
+		cp -L "$lib" "$ROOT$dst"
+	done
+	ldd "$b" | grep -q 'not found' && die "$b: a library is missing: $(ldd "$b" | grep 'not found')"
+done
 for a in $(/bin/busybox --list); do
 	[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
 done
-printf 'root:x:0:0:root:/:/bin/sh\n' >"$ROOT/etc/passwd"
-printf 'root:x:0:\n' >"$ROOT/etc/group"
+# nobody: the lab's unprivileged user (su -s /bin/sh -c CMD nobody)
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$ROOT/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$ROOT/etc/group"
 
 # Kernel modules in dependency order: a depth-first walk of modinfo's
 # "depends" field, each module emitted after its dependencies.
@@ -64,12 +107,12 @@ visit() {
 	local m=$1 d
 	[ -n "${seen[$m]:-}" ] && return
 	seen[$m]=1
-	for d in $(modinfo -k "$KVER" -F depends "$m" | tr , ' '); do visit "$d"; done
+	for d in $(modinfo -k "$KVER" -F depends "${REPLACE[$m]:-$m}" | tr , ' '); do visit "$d"; done
 	ORDER+=("$m")
 }
 for m in $WANT; do visit "$m"; done
 for m in "${ORDER[@]}"; do
-	f=$(modinfo -k "$KVER" -F filename "$m")
+	f=${REPLACE[$m]:-$(modinfo -k "$KVER" -F filename "$m")}
 	case $f in
 	*.ko) cp "$f" "$ROOT/lab/modules/$m.ko" ;;
 	*.ko.xz) xz -dc "$f" >"$ROOT/lab/modules/$m.ko" ;;
