@@ -366,7 +366,10 @@ int dlmr_trace_parse(const char *line, struct dlmr_event *ev,
  * node end its stream (a rejoin starts again with an initial `done`);
  * events of other kinds are ignored.  The rules, each from Linux 6.1
  * (lib/libdlmrecover/contract.c cites the code):
- * - the first callback of a stream is `done` (initial join: no `prep`);
+ * - the first callback of a stream is `done` (initial join: no `prep`)
+ *   (a stream whose first event has a kernel `seq` above 1 started in the
+ *   middle, e.g. a watch on a running cluster: its first prep, slot or
+ *   done is taken as it comes, and the rules hold from there);
  * - `prep` is not repeated before the next `done` (`dlm_ls_stop` calls it
  *   only when it clears `LSFL_RUNNING`); a failure during a recovery
  *   restarts it without a second `prep`;

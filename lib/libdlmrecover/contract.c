@@ -50,6 +50,13 @@ enum stream_state {
 	ST_RUNNING,
 	/* between a prep and the next done */
 	ST_RECOVERY,
+	/*
+	 * the trace starts in the middle of the lockspace's life (its first
+	 * event has a kernel sequence number above 1, e.g. dlmctl recover
+	 * watch started on a running cluster): the state before it is
+	 * unknown, so the first prep, slot or done is taken as it comes
+	 */
+	ST_MIDWAY,
 };
 
 /* The callbacks seen by one node for one lockspace. */
@@ -150,7 +157,7 @@ static struct stream *stream_get(struct dlmr_contract *c,
 		return NULL;
 	s->node = ev->node;
 	strcpy(s->ls, ev->ls);
-	s->state = ST_JOINING;
+	s->state = ev->seq > 1 ? ST_MIDWAY : ST_JOINING;
 	c->streams[c->num++] = s;
 	return s;
 }
@@ -224,6 +231,8 @@ static int check_slot(struct dlmr_contract *c, struct stream *s,
 	 * dlm_ls_stop: inside the prep..done window.  A recover_slot before
 	 * the first done is outside it too (the initial join has no prep).
 	 */
+	if (s->state == ST_MIDWAY)
+		s->state = ST_RECOVERY; /* its prep came before the trace */
 	if (s->state != ST_RECOVERY)
 		return violation(c, s, "slot outside prep..done window "
 				 "(nodeid %u slot %d)", ev->nodeid, ev->slot);

@@ -446,6 +446,33 @@ static void test_rejoin(void **state)
 	VIOLATION(DONE(f, 3, 7, 3, 1u, 2, 2u, 1, 3u, 3), "done without prep");
 }
 
+/* A watch started on a running lockspace: its first event has a kernel
+ * sequence number above 1, and may be a prep, a slot or a done. */
+static void test_midway(void **state)
+{
+	struct fixture *f = *state;
+	struct dlmr_event *ev;
+
+	ev = ev_init(f, DLMR_EV_PREP, 1, "gfs0");
+	ev->seq = 7;
+	OK(dlmr_contract_feed(f->c, ev));
+	OK(feed_slot(f, 1, "gfs0", 2u, 2));
+	OK(DONE(f, 1, 4, 1, 1u, 1, 3u, 3));
+	/* from there on the rules hold */
+	VIOLATION(DONE(f, 1, 5, 1, 1u, 1, 3u, 3), "done without prep");
+
+	ev = ev_init(f, DLMR_EV_SLOT, 2, "gfs0");
+	ev->seq = 3;
+	ev->nodeid = 3;
+	ev->slot = 3;
+	OK(dlmr_contract_feed(f->c, ev));
+
+	/* seq 1 is the lockspace's first event: the initial-join rule holds */
+	ev = ev_init(f, DLMR_EV_PREP, 3, "gfs0");
+	ev->seq = 1;
+	VIOLATION(dlmr_contract_feed(f->c, ev), "prep before the initial done");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -453,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_new_free),
 		T(test_args),
 		T(test_initial_join),
+		T(test_midway),
 		T(test_slot_before_initial_done),
 		T(test_prep_once),
 		T(test_done_needs_prep),
