@@ -1018,10 +1018,13 @@ DLMR_EXPORT int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out)
 
 /* ---- mutants ------------------------------------------------------------ */
 
-static const struct {
+/* A planted bug or a proposed fix: its name and one-line description. */
+struct variant {
 	const char *name;
 	const char *desc;
-} mutants[MUT_MAX] = {
+};
+
+static const struct variant mutants[MUT_MAX] = {
 	[MUT_UNBLOCK_EARLY] = { "unblock-early",
 		"gfs2_control_func() unblocks without checking that no "
 		"recover_prep/recover_done came while it worked" },
@@ -1038,10 +1041,7 @@ static const struct {
 		"control lvb" },
 };
 
-static const struct {
-	const char *name;
-	const char *desc;
-} fixes[FIX_MAX] = {
+static const struct variant fixes[FIX_MAX] = {
 	[FIX_WORK_RETRY_BUSY] = { "work-retry-busy",
 		"gfs2_control_func() queues itself again when control_lock "
 		"fails with -EBUSY instead of giving up" },
@@ -1051,40 +1051,58 @@ static const struct {
 		"two never share the control lksb" },
 };
 
+/* Entry @id (1..n-1) of a table, NULL out of range. */
+static const struct variant *variant(const struct variant *t, unsigned int n,
+				     unsigned int id)
+{
+	return id && id < n ? &t[id] : NULL;
+}
+
+static int variant_from_name(const struct variant *t, unsigned int n,
+			     const char *name)
+{
+	for (unsigned int id = 1; name && id < n; id++)
+		if (!strcmp(name, t[id].name))
+			return (int)id;
+	return -ENOENT;
+}
+
 DLMR_EXPORT const char *dlmr_fix_name(unsigned int id)
 {
-	return id && id < FIX_MAX ? fixes[id].name : NULL;
+	const struct variant *v = variant(fixes, FIX_MAX, id);
+
+	return v ? v->name : NULL;
 }
 
 DLMR_EXPORT const char *dlmr_fix_description(unsigned int id)
 {
-	return id && id < FIX_MAX ? fixes[id].desc : NULL;
+	const struct variant *v = variant(fixes, FIX_MAX, id);
+
+	return v ? v->desc : NULL;
 }
 
 DLMR_EXPORT int dlmr_fix_from_name(const char *name)
 {
-	for (unsigned int id = 1; name && id < FIX_MAX; id++)
-		if (!strcmp(name, fixes[id].name))
-			return (int)id;
-	return -ENOENT;
+	return variant_from_name(fixes, FIX_MAX, name);
 }
 
 DLMR_EXPORT const char *dlmr_mutant_name(unsigned int id)
 {
-	return id && id < MUT_MAX ? mutants[id].name : NULL;
+	const struct variant *v = variant(mutants, MUT_MAX, id);
+
+	return v ? v->name : NULL;
 }
 
 DLMR_EXPORT const char *dlmr_mutant_description(unsigned int id)
 {
-	return id && id < MUT_MAX ? mutants[id].desc : NULL;
+	const struct variant *v = variant(mutants, MUT_MAX, id);
+
+	return v ? v->desc : NULL;
 }
 
 DLMR_EXPORT int dlmr_mutant_from_name(const char *name)
 {
-	for (unsigned int id = 1; name && id < MUT_MAX; id++)
-		if (!strcmp(name, mutants[id].name))
-			return (int)id;
-	return -ENOENT;
+	return variant_from_name(mutants, MUT_MAX, name);
 }
 
 int dlmr_coord_init(struct dlmr_coord *c, const struct dlmr_coord_config *cfg)

@@ -101,6 +101,30 @@ static int parse_uint(const char *opt, const char *s, unsigned long max,
 	return 0;
 }
 
+/*
+ * --mutant NAME / --fix NAME: the id (> 0); or, for 'list', print the
+ * names with their descriptions and return 0; or -(exit status) for an
+ * unknown name.
+ */
+static int pick_variant(const char *opt, const char *arg,
+			const char *(*name)(unsigned int),
+			const char *(*desc)(unsigned int),
+			int (*from_name)(const char *))
+{
+	int r;
+
+	if (!strcmp(arg, "list")) {
+		for (unsigned int i = 1; name(i); i++)
+			printf("%-20s %s\n", name(i), desc(i));
+		return 0;
+	}
+	r = from_name(arg);
+	if (r < 0)
+		return -dlmctl_error(DLMCTL_EXIT_USAGE, "explore: unknown %s "
+				     "'%s' (--%s list)", opt, arg, opt);
+	return r;
+}
+
 int dlmctl_explore(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -159,31 +183,18 @@ int dlmctl_explore(int argc, char **argv)
 			cfg.max_states = v;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "list")) {
-				for (unsigned int i = 1; dlmr_mutant_name(i); i++)
-					printf("%-20s %s\n", dlmr_mutant_name(i),
-					       dlmr_mutant_description(i));
-				return 0;
-			}
-			r = dlmr_mutant_from_name(optarg);
-			if (r < 0)
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-						    "explore: unknown mutant '%s' "
-						    "(--mutant list)", optarg);
+			r = pick_variant("mutant", optarg, dlmr_mutant_name,
+					 dlmr_mutant_description,
+					 dlmr_mutant_from_name);
+			if (r <= 0)
+				return -r;
 			cfg.mutant = (unsigned int)r;
 			break;
 		case 'F':
-			if (!strcmp(optarg, "list")) {
-				for (unsigned int i = 1; dlmr_fix_name(i); i++)
-					printf("%-20s %s\n", dlmr_fix_name(i),
-					       dlmr_fix_description(i));
-				return 0;
-			}
-			r = dlmr_fix_from_name(optarg);
-			if (r < 0)
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-						    "explore: unknown fix '%s' "
-						    "(--fix list)", optarg);
+			r = pick_variant("fix", optarg, dlmr_fix_name,
+					 dlmr_fix_description, dlmr_fix_from_name);
+			if (r <= 0)
+				return -r;
 			cfg.fixes |= 1u << r;
 			break;
 		case 's':
