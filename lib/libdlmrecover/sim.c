@@ -854,6 +854,22 @@ static int run_wait(struct sim *s, unsigned int line)
 	return s->violated;
 }
 
+/* A scenario that cannot run as written: "file:line: problem". */
+static int runtime_error(struct sim *s, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int runtime_error(struct sim *s, unsigned int line, const char *fmt, ...)
+{
+	int n = snprintf(s->runtime_err, sizeof(s->runtime_err), "%.100s:%u: ",
+			 s->sc->name, line);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->runtime_err + n, sizeof(s->runtime_err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* A "step" line: run exactly that step, which must be enabled. */
 static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
 {
@@ -879,10 +895,8 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
 		sim_run_step(s, &st[i]);
 		return 0;
 	}
-	snprintf(s->runtime_err, sizeof(s->runtime_err),
-		 "%.100s:%u: step: that step is not enabled here",
-		 s->sc->name, cmd->line);
-	return -1;
+	return runtime_error(s, cmd->line, "step: that step is not enabled "
+			     "here");
 }
 
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
@@ -925,11 +939,8 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 				if (!(cmd->nodes & BIT(id)))
 					continue;
 				if (mount_node(s, id)) {
-					snprintf(s->runtime_err,
-						 sizeof(s->runtime_err),
-						 "%.100s:%u: mount: node %u is "
-						 "already up", sc->name,
-						 cmd->line, id);
+					runtime_error(s, cmd->line, "mount: node "
+						      "%u is already up", id);
 					goto out;
 				}
 			}
@@ -962,11 +973,8 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 					continue;
 				dlmr_coord_status(&s->n[id].coord, &st);
 				if (!s->n[id].up || !st.mounted) {
-					snprintf(s->runtime_err,
-						 sizeof(s->runtime_err),
-						 "%.100s:%u: leave: node %u is not "
-						 "mounted", sc->name,
-						 cmd->line, id);
+					runtime_error(s, cmd->line, "leave: node "
+						      "%u is not mounted", id);
 					goto out;
 				}
 				s->n[id].leaving = true;
@@ -980,9 +988,8 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 		run_wait(s, sc->ncmds ? sc->cmds[sc->ncmds - 1].line : 0);
 	for (unsigned int t = 0; t < s->ntrig && !s->violated; t++) {
 		if (s->trig[t].armed) {
-			snprintf(s->runtime_err, sizeof(s->runtime_err),
-				 "%.100s:%u: crash trigger never fired", sc->name,
-				 s->trig[t].line);
+			runtime_error(s, s->trig[t].line, "crash trigger never "
+				      "fired");
 			break;
 		}
 	}
