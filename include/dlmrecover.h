@@ -230,7 +230,8 @@ enum dlmr_event_type {
 	DLMR_EV_UNMOUNTED, /**< "unmounted" */
 	DLMR_EV_VIOLATION, /**< "violation": an invariant failed (detail) */
 	/* event stream housekeeping (kernel watch) */
-	DLMR_EV_LOST,      /**< "lost": events were lost (count in seq) */
+	DLMR_EV_LOST,      /**< "lost": events were lost (count in seq), with
+			    *   a fresh snapshot when resynced */
 	DLMR_EV_TYPE_MAX   /**< number of kinds; not an event */
 };
 
@@ -282,6 +283,16 @@ struct dlmr_event {
 	int status;          /**< again/recovered: result code ("status") */
 	bool first;          /**< mounted: first mounter ("first") */
 	char detail[DLMR_DETAIL_MAX]; /**< free text ("detail") */
+	/**
+	 * lost: the library took a fresh snapshot of the lockspace after the
+	 * loss; it is in @ref state, @ref resync_seq, @ref generation,
+	 * @ref our_slot and @ref slots (in a trace: these fields are present).
+	 * Events up to @ref resync_seq are part of it and are not delivered.
+	 */
+	bool resynced;
+	int state;           /**< lost, resynced: an @ref dlmr_ls_state ("state") */
+	uint64_t resync_seq; /**< lost, resynced: the lockspace's sequence number
+			       *   then ("resync_seq"), 0 if it had no event */
 };
 
 /**
@@ -384,6 +395,17 @@ int dlmr_trace_parse(const char *line, struct dlmr_event *ev,
  *   surviving member's slot.  A node reported by `slot` may be in the
  *   next table only if it was removed and re-added in the same cycle
  *   (@ref DLMR_MEMBER_READDED); it may then have any free slot.
+ *
+ * Kernel streams (events with a `seq`): a `prep`, `slot` or `done` with
+ * `seq` 1 on a stream already known starts it again (the lockspace was
+ * released and created again under the same name: the kernel numbers each
+ * instance's events from 1).  A `lost` event (dlmr_kernel_next_event())
+ * resets its stream: with a snapshot (@ref dlmr_event::resynced), the
+ * generation, our slot and table are the snapshot's; without one, nothing
+ * is known.  Either way the next `prep`, `slot` or `done` is taken as it
+ * comes, and the table's slots are not compared at the end of a window
+ * with lost events.  A `lost` with lockspace "" resets every stream of its
+ * node.
  * @{
  */
 
@@ -408,7 +430,8 @@ void dlmr_contract_free(struct dlmr_contract *c);
 /**
  * @brief Feed one event.
  * @param c the validator.
- * @param ev the event; kinds other than prep, slot and done are ignored.
+ * @param ev the event; kinds other than prep, slot, done, lost, join,
+ *        leave and crash are ignored.
  * @retval 0 the event is consistent with everything seen so far.
  * @retval 1 a violation; dlmr_contract_reason() says which rule.  Later
  *         calls keep validating from the state after the event (a `done`

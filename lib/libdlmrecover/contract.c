@@ -70,6 +70,12 @@ struct stream {
 	struct dlmr_slot table[DLMR_SLOTS_MAX]; /* the last done's table */
 	unsigned int num_gone; /* entries in gone */
 	struct dlmr_slot gone[DLMR_SLOTS_MAX];  /* slot calls of this window */
+	/*
+	 * events of this window were lost (a lost event): members may have
+	 * failed and been re-added unseen, so the table's slots are not
+	 * compared at its done
+	 */
+	bool partial;
 };
 
 struct dlmr_contract {
@@ -162,6 +168,60 @@ static struct stream *stream_get(struct dlmr_contract *c,
 	return s;
 }
 
+/* Forget everything about @s: a new stream in @state. */
+static void stream_reset(struct stream *s, enum stream_state state)
+{
+	uint32_t node = s->node;
+	char ls[sizeof(s->ls)];
+
+	strcpy(ls, s->ls);
+	memset(s, 0, sizeof(*s));
+	s->node = node;
+	strcpy(s->ls, ls);
+	s->state = state;
+}
+
+/*
+ * A lost event (dlmctl recover watch; lib/libdlmrecover/kernel.c): the
+ * events between the last one seen and the snapshot are unknown.  With a
+ * snapshot, the stream goes on from it: its generation, our slot and table
+ * are those of the last done before it, whose callbacks were before the
+ * lost ones.  Its state is not used: the kernel reads LSFL_RUNNING for it
+ * outside the lock that numbers the events, so a prep or a done may be
+ * numbered after the snapshot yet already show in its state.  The next
+ * prep, slot or done is taken as it comes (ST_MIDWAY), and the window it
+ * opens or continues is partial.  Without a snapshot nothing is known.
+ * A lost event for lockspace "" (an overrun before any event) concerns
+ * every lockspace of its node.
+ */
+static int stream_lost(struct dlmr_contract *c, const struct dlmr_event *ev)
+{
+	struct stream *s;
+	size_t i;
+
+	if (!ev->ls[0]) {
+		for (i = 0; i < c->num; i++) {
+			if (c->streams[i]->node != ev->node)
+				continue;
+			stream_reset(c->streams[i], ST_MIDWAY);
+			c->streams[i]->partial = true;
+		}
+		return 0;
+	}
+	s = stream_get(c, ev);
+	if (!s)
+		return -ENOMEM;
+	stream_reset(s, ST_MIDWAY);
+	s->partial = true;
+	if (!ev->resynced)
+		return 0;
+	s->generation = ev->generation;
+	s->our_slot = ev->our_slot > 0 ? ev->our_slot : 0;
+	s->num = ev->num_slots;
+	memcpy(s->table, ev->slots, ev->num_slots * sizeof(ev->slots[0]));
+	return 0;
+}
+
 /*
  * The observing node joins, leaves or fails: its lockspace instance ends
  * (fs/dlm/lockspace.c release_lockspace; a new_lockspace starts with
@@ -194,8 +254,10 @@ static int check_prep(struct dlmr_contract *c, struct stream *s)
 	enum stream_state was = s->state;
 
 	/* a new window: no member has been reported failed in it yet */
-	if (was != ST_RECOVERY)
+	if (was != ST_RECOVERY) {
 		s->num_gone = 0;
+		s->partial = false;
+	}
 	s->state = ST_RECOVERY;
 
 	/*
@@ -366,9 +428,10 @@ static int check_done(struct dlmr_contract *c, struct stream *s,
 	 * every member still in ls_nodes keeps its slot.  A member reported
 	 * by recover_slot in this window went through ls_nodes_gone; if it
 	 * is in the new table it was removed and re-added in one cycle
-	 * (dlm_recover_members, node->new) and got a fresh slot.
+	 * (dlm_recover_members, node->new) and got a fresh slot.  In a
+	 * window with lost events that may have happened unseen.
 	 */
-	for (i = 0; i < s->num; i++) {
+	for (i = 0; i < s->num && !s->partial; i++) {
 		old = &s->table[i];
 		if (slot_find(s->gone, s->num_gone, old->nodeid))
 			continue;
@@ -391,12 +454,14 @@ static void apply_done(struct stream *s, const struct dlmr_event *ev)
 	s->num = ev->num_slots;
 	memcpy(s->table, ev->slots, ev->num_slots * sizeof(ev->slots[0]));
 	s->num_gone = 0;
+	s->partial = false;
 }
 
 DLMR_EXPORT int dlmr_contract_feed(struct dlmr_contract *c,
 				   const struct dlmr_event *ev)
 {
 	struct stream *s;
+	bool exists;
 	int ret;
 
 	if (!c || !ev)
@@ -407,6 +472,8 @@ DLMR_EXPORT int dlmr_contract_feed(struct dlmr_contract *c,
 	case DLMR_EV_PREP:
 	case DLMR_EV_SLOT:
 	case DLMR_EV_DONE:
+		break;
+	case DLMR_EV_LOST:
 		break;
 	case DLMR_EV_JOIN:
 	case DLMR_EV_LEAVE:
@@ -419,10 +486,21 @@ DLMR_EXPORT int dlmr_contract_feed(struct dlmr_contract *c,
 	if (strnlen(ev->ls, sizeof(ev->ls)) > DLMR_LSNAME_MAX ||
 	    ev->num_slots > DLMR_SLOTS_MAX)
 		return -EINVAL;
+	if (ev->type == DLMR_EV_LOST)
+		return stream_lost(c, ev);
 
+	exists = stream_index(c, ev) < c->num;
 	s = stream_get(c, ev);
 	if (!s)
 		return -ENOMEM;
+	/*
+	 * The kernel numbers a lockspace's events from 1 (fs/dlm/member.c
+	 * with the dlmrecover patches): seq 1 on a known stream is a new
+	 * instance of the lockspace, released and created again under the
+	 * same name, which starts with an initial done.
+	 */
+	if (exists && ev->seq == 1)
+		stream_reset(s, ST_JOINING);
 
 	switch (ev->type) {
 	case DLMR_EV_PREP:

@@ -29,6 +29,8 @@ enum trace_field {
 	TF_LS,
 	TF_NODEID,
 	TF_SLOT,
+	TF_RESYNC_SEQ,
+	TF_STATE,
 	TF_GENERATION,
 	TF_OUR_SLOT,
 	TF_SLOTS,
@@ -53,6 +55,8 @@ static const char *const field_names[TF_COUNT] = {
 	[TF_LS] = "ls",
 	[TF_NODEID] = "nodeid",
 	[TF_SLOT] = "slot",
+	[TF_RESYNC_SEQ] = "resync_seq",
+	[TF_STATE] = "state",
 	[TF_GENERATION] = "generation",
 	[TF_OUR_SLOT] = "our_slot",
 	[TF_SLOTS] = "slots",
@@ -71,6 +75,9 @@ static const char *const field_names[TF_COUNT] = {
  */
 #define TF_ALWAYS (B(TF_EVENT) | B(TF_NODE) | B(TF_LS))
 #define TF_IF_SET (B(TF_STEP) | B(TF_TIME_NS) | B(TF_SEQ) | B(TF_DETAIL))
+/* The snapshot of a resynced lost event: all present, or none. */
+#define TF_SNAPSHOT (B(TF_RESYNC_SEQ) | B(TF_STATE) | B(TF_GENERATION) | \
+		     B(TF_OUR_SLOT) | B(TF_SLOTS))
 /* Lock events; "jid" only on journal locks. */
 #define TF_LOCKOP (B(TF_RESOURCE) | B(TF_MODE) | B(TF_FLAGS))
 
@@ -99,8 +106,14 @@ static const struct event_spec event_specs[DLMR_EV_TYPE_MAX] = {
 	[DLMR_EV_UNMOUNTED] = { 0, B(TF_STATUS) },
 	[DLMR_EV_VIOLATION] = { B(TF_DETAIL), 0 },
 	/* the number of events lost is in "seq"; absent: unknown (a socket
-	 * overrun), "detail" says why */
-	[DLMR_EV_LOST] = { 0, B(TF_SEQ) | B(TF_DETAIL) },
+	 * overrun), "detail" says why; the snapshot of the resync, if any */
+	[DLMR_EV_LOST] = { 0, B(TF_SEQ) | B(TF_DETAIL) | TF_SNAPSHOT },
+};
+
+/* The "state" of a snapshot: enum dlmr_ls_state. */
+static const char *const state_names[] = {
+	[DLMR_LS_UNKNOWN] = "unknown", [DLMR_LS_RUNNING] = "running",
+	[DLMR_LS_STOPPED] = "stopped", [DLMR_LS_RECOVERING] = "recovering",
 };
 
 static const char *const mode_names[] = {
@@ -198,9 +211,14 @@ static int event_check(const struct dlmr_event *ev, unsigned int fields,
 	 */
 	if (!ret && fields & B(TF_SLOT))
 		ret = check_int("slot", ev->slot, -1, DLMR_SLOTS_MAX, err, errlen);
+	if (!ret && fields & B(TF_STATE))
+		ret = check_int("state", ev->state, DLMR_LS_UNKNOWN,
+				DLMR_LS_RECOVERING, err, errlen);
+	/* a snapshot before the first done has no slot yet */
 	if (!ret && fields & B(TF_OUR_SLOT))
-		ret = check_int("our_slot", ev->our_slot, 1, DLMR_SLOTS_MAX,
-				err, errlen);
+		ret = check_int("our_slot", ev->our_slot,
+				ev->type == DLMR_EV_LOST ? 0 : 1,
+				DLMR_SLOTS_MAX, err, errlen);
 	if (!ret && fields & B(TF_SLOTS)) {
 		if (ev->num_slots > DLMR_SLOTS_MAX)
 			return fail(err, errlen,
@@ -252,6 +270,8 @@ static unsigned int event_fields(const struct dlmr_event *ev)
 		f |= B(TF_MODE);
 	if ((spec->optional & B(TF_STATUS)) && ev->status)
 		f |= B(TF_STATUS);
+	if ((spec->optional & TF_SNAPSHOT) && ev->resynced)
+		f |= TF_SNAPSHOT;
 	return f;
 }
 
@@ -321,6 +341,10 @@ static struct json_object *field_to_json(const struct dlmr_event *ev,
 		return json_object_new_int64(ev->nodeid);
 	case TF_SLOT:
 		return json_object_new_int(ev->slot);
+	case TF_RESYNC_SEQ:
+		return json_object_new_uint64(ev->resync_seq);
+	case TF_STATE:
+		return json_object_new_string(state_names[ev->state]);
 	case TF_GENERATION:
 		return json_object_new_int64(ev->generation);
 	case TF_OUR_SLOT:
@@ -562,23 +586,26 @@ static int parse_flags(struct json_object *v, unsigned int *flags,
 	return 0;
 }
 
-static int parse_mode(struct json_object *v, int *mode, char *err, size_t errlen)
+/* A name from @names (@n of them) into its index: "mode", "state". */
+static int parse_name(struct json_object *v, const char *field,
+		      const char *const *names, int n, int *out, char *err,
+		      size_t errlen)
 {
 	char name[32];
 	const char *s;
-	int m, ret = want_type(v, "mode", json_type_string, err, errlen);
+	int i, ret = want_type(v, field, json_type_string, err, errlen);
 
 	if (ret)
 		return ret;
 	s = json_object_get_string(v);
-	for (m = DLMR_MODE_NL; m <= DLMR_MODE_EX; m++) {
-		if (!strcmp(s, mode_names[m])) {
-			*mode = m;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
 			return 0;
 		}
 	}
-	return fail(err, errlen, "field \"mode\": unknown mode \"%s\"",
-		    printable(s, name, sizeof(name)));
+	return fail(err, errlen, "field \"%s\": unknown %s \"%s\"", field,
+		    field, printable(s, name, sizeof(name)));
 }
 
 static int parse_field(enum trace_field f, struct json_object *v,
@@ -606,6 +633,12 @@ static int parse_field(enum trace_field f, struct json_object *v,
 		return get_u32(v, name, 0, &ev->nodeid, err, errlen);
 	case TF_SLOT:
 		return get_i32(v, name, &ev->slot, err, errlen);
+	case TF_RESYNC_SEQ:
+		return get_u64(v, name, &ev->resync_seq, err, errlen);
+	case TF_STATE:
+		return parse_name(v, name, state_names,
+				  (int)DLMR_ARRAY_SIZE(state_names), &ev->state,
+				  err, errlen);
 	case TF_GENERATION:
 		return get_u32(v, name, 0, &ev->generation, err, errlen);
 	case TF_OUR_SLOT:
@@ -625,7 +658,9 @@ static int parse_field(enum trace_field f, struct json_object *v,
 	case TF_JID:
 		return get_i32(v, name, &ev->jid, err, errlen);
 	case TF_MODE:
-		return parse_mode(v, &ev->mode, err, errlen);
+		return parse_name(v, name, mode_names,
+				  (int)DLMR_ARRAY_SIZE(mode_names), &ev->mode,
+				  err, errlen);
 	case TF_FLAGS:
 		return parse_flags(v, &ev->flags, err, errlen);
 	case TF_STATUS:
@@ -704,6 +739,17 @@ static int parse_object(struct json_object *obj, struct dlmr_event *ev,
 			return fail(err, errlen,
 				    "missing field \"%s\" in a %s event",
 				    field_names[f], ename);
+	}
+	/* a lost event's snapshot comes whole */
+	if ((event_specs[ev->type].optional & TF_SNAPSHOT) &&
+	    (seen & TF_SNAPSHOT)) {
+		for (f = 0; f < TF_COUNT; f++) {
+			if ((TF_SNAPSHOT & B(f)) && !(seen & B(f)))
+				return fail(err, errlen, "missing field \"%s\" "
+					    "in a lost event with a snapshot",
+					    field_names[f]);
+		}
+		ev->resynced = true;
 	}
 	if (has_jid(ev, seen) != !!(seen & B(TF_JID)))
 		return fail(err, errlen, seen & B(TF_JID) ?

@@ -82,6 +82,38 @@ expect 2 "binary garbage trace" -- "$DLMCTL" recover check "$T/garbage"
 : >"$T/empty"
 expect 0 "empty trace" -- "$DLMCTL" recover check "$T/empty"
 
+# a watch that lost events: the lost event's snapshot resets node 1's
+# state for gfs0 (without it, the prep of seq 9 repeats the one of seq 5)
+cat >"$T/lost.jsonl" <<'EOT'
+{"time_ns":100,"seq":4,"event":"done","node":1,"ls":"gfs0","generation":2,"our_slot":1,"slots":[{"nodeid":1,"slot":1},{"nodeid":2,"slot":2},{"nodeid":3,"slot":3}]}
+{"time_ns":200,"seq":5,"event":"prep","node":1,"ls":"gfs0"}
+{"time_ns":800,"seq":2,"event":"lost","node":1,"ls":"gfs0","resync_seq":8,"state":"running","generation":3,"our_slot":1,"slots":[{"nodeid":1,"slot":1},{"nodeid":2,"slot":2}],"detail":"sequence gap"}
+{"time_ns":900,"seq":9,"event":"prep","node":1,"ls":"gfs0"}
+{"time_ns":950,"seq":10,"event":"slot","node":1,"ls":"gfs0","nodeid":2,"slot":2}
+{"time_ns":990,"seq":11,"event":"done","node":1,"ls":"gfs0","generation":4,"our_slot":1,"slots":[{"nodeid":1,"slot":1}]}
+EOT
+expect 0 "recover check: a lost event resyncs" -- "$DLMCTL" recover check "$T/lost.jsonl"
+has "$T/out" '6 events, contract kept' "lost trace kept"
+grep -v '"lost"' "$T/lost.jsonl" >"$T/nolost.jsonl"
+expect 1 "recover check: the same without the lost event" -- "$DLMCTL" recover check "$T/nolost.jsonl"
+has "$T/out" 'nolost.jsonl:3: node 1 ls gfs0: prep repeated before done' "stale state found"
+# the snapshot's generation counts
+sed 's/"generation":4/"generation":3/' "$T/lost.jsonl" >"$T/lostgen.jsonl"
+expect 1 "recover check: generation after a resync" -- "$DLMCTL" recover check "$T/lostgen.jsonl"
+has "$T/out" 'lostgen.jsonl:6: .*generation 3 not greater than previous 3' "snapshot generation used"
+# a lockspace released and created again: seq 1 starts a new stream
+cat >"$T/recreated.jsonl" <<'EOT'
+{"seq":1,"event":"done","node":1,"ls":"gfs0","generation":1,"our_slot":1,"slots":[{"nodeid":1,"slot":1}]}
+{"seq":2,"event":"prep","node":1,"ls":"gfs0"}
+{"seq":3,"event":"done","node":1,"ls":"gfs0","generation":2,"our_slot":1,"slots":[{"nodeid":1,"slot":1},{"nodeid":2,"slot":2}]}
+{"seq":1,"event":"done","node":1,"ls":"gfs0","generation":1,"our_slot":2,"slots":[{"nodeid":1,"slot":2},{"nodeid":2,"slot":1}]}
+EOT
+expect 0 "recover check: re-created lockspace" -- "$DLMCTL" recover check "$T/recreated.jsonl"
+printf '{"event":"lost","node":1,"ls":"gfs0","state":"running"}\n' >"$T/badlost.jsonl"
+expect 2 "recover check: partial snapshot" -- "$DLMCTL" recover check "$T/badlost.jsonl"
+has "$T/err" 'missing field "resync_seq" in a lost event with a snapshot' "partial snapshot named"
+oneline "$T/err" "partial snapshot"
+
 # every kernel trace the VM lab recorded keeps the contract
 for f in "$SCEN"/../vm/traces/*/node*.jsonl; do
 	expect 0 "recover check $f" -- "$DLMCTL" recover check "$f"

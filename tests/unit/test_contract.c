@@ -473,6 +473,132 @@ static void test_midway(void **state)
 	VIOLATION(dlmr_contract_feed(f->c, ev), "prep before the initial done");
 }
 
+/* Feed @ev with kernel sequence number @seq. */
+static int with_seq(struct fixture *f, uint64_t seq)
+{
+	f->ev.seq = seq;
+	return dlmr_contract_feed(f->c, &f->ev);
+}
+
+static int lost(struct fixture *f, uint32_t node, const char *ls, bool snap,
+		uint32_t gen, int our_slot, ...)
+{
+	struct dlmr_event *ev = ev_init(f, DLMR_EV_LOST, node, ls);
+	va_list ap;
+	uint32_t id;
+
+	strcpy(ev->detail, "sequence gap");
+	ev->seq = 2;
+	ev->resynced = snap;
+	if (snap) {
+		ev->state = DLMR_LS_RUNNING;
+		ev->resync_seq = 9;
+		ev->generation = gen;
+		ev->our_slot = our_slot;
+	}
+	va_start(ap, our_slot);
+	while (snap && (id = va_arg(ap, uint32_t))) {
+		ev->slots[ev->num_slots].nodeid = id;
+		ev->slots[ev->num_slots].slot = va_arg(ap, int);
+		ev->num_slots++;
+	}
+	va_end(ap);
+	return dlmr_contract_feed(f->c, ev);
+}
+
+/* A lost event resets its stream from the snapshot it carries. */
+static void test_lost_resync(void **state)
+{
+	struct fixture *f = *state;
+
+	join_three(f);
+	OK(feed_prep(f, 2, "gfs0"));
+	/* lost: node 3's slot and the done of generation 4, then a new prep;
+	 * the snapshot holds generation 4 without node 3 */
+	OK(lost(f, 2, "gfs0", true, 4, 1, 1u, 2, 2u, 1, 0u));
+	/* without the reset: "prep repeated before done" */
+	OK(feed_prep(f, 2, "gfs0"));
+	/* the snapshot's generation counts */
+	VIOLATION(DONE(f, 2, 4, 1, 1u, 2, 2u, 1), "generation 4 not greater "
+		  "than previous 4");
+	OK(feed_prep(f, 2, "gfs0"));
+	/* and its table: node 1 keeps slot 2 */
+	VIOLATION(DONE(f, 2, 6, 1, 1u, 3, 2u, 1), "nodeid 1 slot changed "
+		  "from 2 to 3");
+	/* another lockspace's stream is not touched */
+	OK(feed_done(f, 2, "other", 1, 1, 2u, 1, 0u));
+	ev_init(f, DLMR_EV_PREP, 2, "other");
+	OK(dlmr_contract_feed(f->c, &f->ev));
+	OK(lost(f, 2, "gfs0", true, 7, 1, 1u, 2, 2u, 1, 0u));
+	ev_init(f, DLMR_EV_PREP, 2, "other");
+	VIOLATION(dlmr_contract_feed(f->c, &f->ev), "prep repeated before done");
+}
+
+/* Events lost mid-window: a member may have been re-added unseen. */
+static void test_lost_partial_window(void **state)
+{
+	struct fixture *f = *state;
+
+	join_three(f);
+	OK(lost(f, 2, "gfs0", true, 3, 1, 1u, 2, 2u, 1, 3u, 3));
+	/* node 3 failed and came back with slot 4 in the lost part */
+	OK(DONE(f, 2, 4, 1, 1u, 2, 2u, 1, 3u, 4));
+	/* a whole window seen again: slots are compared again */
+	OK(feed_prep(f, 2, "gfs0"));
+	VIOLATION(DONE(f, 2, 5, 1, 1u, 2, 2u, 1, 3u, 3), "nodeid 3 slot "
+		  "changed from 4 to 3");
+}
+
+/* Without a snapshot nothing is known; lockspace "" means all of them. */
+static void test_lost_no_snapshot(void **state)
+{
+	struct fixture *f = *state;
+
+	join_three(f);
+	OK(lost(f, 2, "gfs0", false, 0, 0));
+	/* a re-created lockspace: generation 1 again, another slot */
+	OK(DONE(f, 2, 1, 2, 1u, 1, 2u, 2));
+	OK(feed_prep(f, 2, "gfs0"));
+	OK(DONE(f, 1, 1, 1, 1u, 1));
+	OK(lost(f, 2, "", false, 0, 0));
+	/* node 2's stream was reset, node 1's not */
+	OK(feed_prep(f, 2, "gfs0"));
+	OK(DONE(f, 2, 1, 1, 2u, 1));
+	OK(feed_prep(f, 1, "gfs0"));
+	VIOLATION(feed_prep(f, 1, "gfs0"), "prep repeated before done");
+}
+
+/* The kernel numbers each instance of a lockspace from 1. */
+static void test_seq_restart(void **state)
+{
+	struct fixture *f = *state;
+
+	ev_init(f, DLMR_EV_DONE, 2, "gfs0");
+	f->ev.generation = 5;
+	f->ev.our_slot = 1;
+	f->ev.num_slots = 1;
+	f->ev.slots[0] = (struct dlmr_slot){ 2, 1 };
+	OK(with_seq(f, 1));
+	OK(feed_prep(f, 2, "gfs0"));
+	f->ev.type = DLMR_EV_DONE;
+	f->ev.generation = 6;
+	f->ev.num_slots = 1;
+	f->ev.our_slot = 1;
+	f->ev.slots[0] = (struct dlmr_slot){ 2, 1 };
+	OK(with_seq(f, 3));
+	/* released and created again: seq 1, generation 1, a new slot */
+	f->ev.generation = 1;
+	f->ev.our_slot = 2;
+	f->ev.slots[0] = (struct dlmr_slot){ 2, 2 };
+	OK(with_seq(f, 1));
+	/* but not without seq: a simulated trace */
+	f->ev.seq = 0;
+	VIOLATION(dlmr_contract_feed(f->c, &f->ev), "done without prep");
+	/* and a restarted instance starts with a done */
+	ev_init(f, DLMR_EV_PREP, 2, "gfs0");
+	VIOLATION(with_seq(f, 1), "prep before the initial done");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -501,6 +627,10 @@ int main(void)
 		T(test_survivor_keeps_slot),
 		T(test_streams),
 		T(test_rejoin),
+		T(test_lost_resync),
+		T(test_lost_partial_window),
+		T(test_lost_no_snapshot),
+		T(test_seq_restart),
 	};
 #undef T
 

@@ -56,6 +56,9 @@ static void assert_event_equal(const struct dlmr_event *a,
 	assert_int_equal(a->status, b->status);
 	assert_int_equal(a->first, b->first);
 	assert_string_equal(a->detail, b->detail);
+	assert_int_equal(a->resynced, b->resynced);
+	assert_int_equal(a->state, b->state);
+	assert_int_equal(a->resync_seq, b->resync_seq);
 }
 
 /* Format, check the text, parse, compare, format again: same bytes. */
@@ -299,6 +302,47 @@ static void test_protocol_events(void **state)
 	round_trip(ev, "{\"event\":\"lost\",\"node\":1,\"ls\":\"gfs0\","
 		   "\"detail\":\"socket overrun (ENOBUFS)\"}");
 	free(ev);
+
+	/* resynced: the snapshot comes whole, after the count */
+	ev = new_event(DLMR_EV_LOST);
+	ev->seq = 3;
+	ev->time_ns = 99;
+	ev->resynced = true;
+	ev->state = DLMR_LS_RUNNING;
+	ev->resync_seq = 25;
+	ev->generation = 4;
+	ev->our_slot = 1;
+	ev->num_slots = 2;
+	ev->slots[0] = (struct dlmr_slot){ 1, 2 };
+	ev->slots[1] = (struct dlmr_slot){ 2, 1 };
+	strcpy(ev->detail, "sequence gap");
+	round_trip(ev, "{\"time_ns\":99,\"seq\":3,\"event\":\"lost\","
+		   "\"node\":1,\"ls\":\"gfs0\",\"resync_seq\":25,"
+		   "\"state\":\"running\",\"generation\":4,\"our_slot\":1,"
+		   "\"slots\":[{\"nodeid\":1,\"slot\":2},{\"nodeid\":2,"
+		   "\"slot\":1}],\"detail\":\"sequence gap\"}");
+	/* a snapshot before the first done: seq 0, no slot, empty table */
+	memset(ev->slots, 0, sizeof(ev->slots));
+	ev->seq = 0;
+	ev->time_ns = 0;
+	ev->state = DLMR_LS_RECOVERING;
+	ev->resync_seq = 0;
+	ev->generation = 0;
+	ev->our_slot = 0;
+	ev->num_slots = 0;
+	strcpy(ev->detail, "socket overrun (ENOBUFS)");
+	round_trip(ev, "{\"event\":\"lost\",\"node\":1,\"ls\":\"gfs0\","
+		   "\"resync_seq\":0,\"state\":\"recovering\","
+		   "\"generation\":0,\"our_slot\":0,\"slots\":[],"
+		   "\"detail\":\"socket overrun (ENOBUFS)\"}");
+	ev->state = DLMR_LS_STOPPED;
+	round_trip(ev, NULL);
+	ev->state = DLMR_LS_UNKNOWN;
+	round_trip(ev, NULL);
+	/* out of range: not written */
+	ev->state = 4;
+	assert_int_equal(dlmr_trace_format(ev, (char[512]){ 0 }, 512), -EINVAL);
+	free(ev);
 }
 
 static void test_ls_names(void **state)
@@ -424,6 +468,25 @@ static void test_parse_errors(void **state)
 	bad("{\"event\":\"lock\"," HEAD ",\"resource\":\"journal\","
 	    "\"mode\":\"EX\",\"flags\":[]}", "missing field \"jid\" on a journal lock");
 	bad("{\"event\":\"violation\"," HEAD "}", "missing field \"detail\"");
+	bad("{\"event\":\"lost\"," HEAD ",\"state\":\"running\"}",
+	    "missing field \"resync_seq\" in a lost event with a snapshot");
+	bad("{\"event\":\"lost\"," HEAD ",\"resync_seq\":3,"
+	    "\"state\":\"running\",\"generation\":1,\"our_slot\":1}",
+	    "missing field \"slots\" in a lost event with a snapshot");
+	bad("{\"event\":\"lost\"," HEAD ",\"resync_seq\":3,"
+	    "\"state\":\"asleep\",\"generation\":1,\"our_slot\":1,"
+	    "\"slots\":[]}", "field \"state\": unknown state \"asleep\"");
+	bad("{\"event\":\"lost\"," HEAD ",\"resync_seq\":-1,"
+	    "\"state\":\"running\",\"generation\":1,\"our_slot\":1,"
+	    "\"slots\":[]}", "field \"resync_seq\": value -1 out of range");
+	bad("{\"event\":\"lost\"," HEAD ",\"resync_seq\":3,"
+	    "\"state\":\"running\",\"generation\":1,\"our_slot\":-1,"
+	    "\"slots\":[]}", "field \"our_slot\": value -1 out of range 0..");
+	bad("{\"event\":\"done\"," HEAD ",\"generation\":1,\"our_slot\":1,"
+	    "\"slots\":[],\"state\":\"running\"}",
+	    "field \"state\" not allowed in a done event");
+	bad("{\"event\":\"prep\"," HEAD ",\"resync_seq\":1}",
+	    "field \"resync_seq\" not allowed in a prep event");
 	/* unknown and misplaced fields */
 	bad("{\"event\":\"prep\"," HEAD ",\"colour\":1}",
 	    "unknown field \"colour\"");
