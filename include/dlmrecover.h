@@ -891,10 +891,38 @@ int dlmr_swarm(const struct dlmr_explore_config *cfg, uint64_t runs,
  *        project's kernel patches (kernel/patches/) add to fs/dlm.
  *
  * Queries need no privilege; events need CAP_SYS_ADMIN (kernel/README.md).
- * Every event carries its lockspace's sequence number: a gap, or a socket
- * overrun, is reported as a @ref DLMR_EV_LOST event (its `seq` is the
- * number lost, 0 if unknown), after which the caller takes a fresh
- * snapshot with dlmr_kernel_get() or dlmr_kernel_list().
+ * Every event carries its lockspace's sequence number, from 1 for each
+ * instance of a lockspace.  A loss is never passed over in silence, and
+ * the library resyncs by itself, the way libevdev does after SYN_DROPPED:
+ *
+ * - a gap in a lockspace's sequence numbers: a @ref DLMR_EV_LOST event for
+ *   that lockspace, `seq` = the number lost, carrying a fresh snapshot
+ *   (@ref dlmr_event::resynced; state, generation, our slot, slot table and
+ *   the lockspace's sequence number then, @ref dlmr_event::resync_seq) taken
+ *   with a GET of that lockspace;
+ * - a socket overrun (`ENOBUFS`): the count is unknown (`seq` 0); one lost
+ *   event per lockspace, each with its snapshot from one dump of every
+ *   lockspace; a lockspace watched before and gone from the dump gets a lost
+ *   event without a snapshot;
+ * - events the snapshot already contains (sequence number up to
+ *   `resync_seq`, timestamp up to the snapshot's) are not delivered: the
+ *   snapshot replaces them; the next event delivered is `resync_seq` + 1,
+ *   and gaps are measured from there;
+ * - a lockspace released and created again under the same name numbers its
+ *   events from 1 again.  Within one instance the kernel sends a lockspace's
+ *   events in sequence order, so an event whose number is not above the last
+ *   one seen (and is not part of a snapshot) starts a new instance: number 1
+ *   is delivered as the new instance's first event (nothing was lost);
+ *   a higher number N means the new instance's first N - 1 events were
+ *   missed: a lost event (`seq` N - 1, detail "lockspace re-created") and
+ *   a resync.  A callback-ordering contract (dlmr_contract_feed()) starts a
+ *   new stream at sequence number 1 too;
+ * - if the snapshot cannot be taken (the lockspace is gone: `ENOENT`), the
+ *   lost event has none (@ref dlmr_event::resynced false, the reason in its
+ *   detail) and the next event of that lockspace is taken as it comes.
+ *
+ * The first event seen of a lockspace is taken as it comes, whatever its
+ * number: events from before the subscription are not losses.
  * @{
  */
 
@@ -904,6 +932,33 @@ enum dlmr_ls_state {
 	DLMR_LS_RUNNING = 1,    /**< locking enabled */
 	DLMR_LS_STOPPED = 2,    /**< stopped, waiting for a start */
 	DLMR_LS_RECOVERING = 3, /**< recovery started, not done */
+};
+
+/**
+ * The last completed recovery of a lockspace (kernel patch 0004): when its
+ * `recover_prep` and `recover_done` points were, the generation it set and
+ * the members its `recover_slot` points reported failed.
+ */
+struct dlmr_ls_last {
+	/**
+	 * The kernel reports it.  False on a kernel with patches 0001-0003
+	 * only: everything below is then zero.
+	 */
+	bool known;
+	uint64_t start_ns;     /**< CLOCK_REALTIME ns of its prep (for a recovery
+				 *   restarted without a second prep, the first);
+				 *   0 for the initial join, which has no prep */
+	uint64_t done_ns;      /**< CLOCK_REALTIME ns of its done; 0: no recovery
+				 *   completed yet (all fields are then 0) */
+	uint32_t generation;   /**< the slot generation it set */
+	unsigned int num_failed; /**< entries in @ref failed */
+	/**
+	 * The failed members (nodeid, slot as `recover_slot` got it: 0 or -1
+	 * for a member that had no slot yet), in the order reported.
+	 */
+	struct dlmr_slot failed[DLMR_SLOTS_MAX];
+	unsigned int failed_truncated; /**< failed members not in @ref failed
+					 *   (the kernel keeps 32) */
 };
 
 /** One lockspace, as dlmr_kernel_get() and dlmr_kernel_list() see it. */
@@ -919,6 +974,7 @@ struct dlmr_ls_info {
 	bool ops;              /**< a kernel user registered recovery callbacks */
 	uint64_t seq;          /**< sequence number of the last event */
 	uint64_t time_ns;      /**< CLOCK_REALTIME of the last event */
+	struct dlmr_ls_last last; /**< the last completed recovery */
 };
 
 /** Opaque connection to the kernel. */
@@ -999,7 +1055,10 @@ int dlmr_kernel_fd(const struct dlmr_kernel *k);
  * @brief The next event, without blocking.
  *
  * Events are "prep", "slot" and "done" in the trace schema (node is this
- * node's nodeid), or "lost" when events were lost.
+ * node's nodeid), or "lost" when events were lost: then the library has
+ * already resynced that lockspace (see @ref kernel), and the lost event
+ * carries the snapshot (@ref dlmr_event::resynced).  Resyncing makes a
+ * request to the kernel from within this call.
  * @param k the connection.
  * @param ev receives the event.
  * @retval 1 @p ev holds an event.

@@ -8,4 +8,49 @@
 #define DLMR_EXPORT __attribute__((visibility("default")))
 #define DLMR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---- kernel.c: internals the unit tests drive --------------------------- */
+
+struct nlmsghdr;
+
+/* Sequence tracking of one lockspace's events. */
+struct dlmr_ls_seq {
+	char name[DLMR_LSNAME_MAX + 1];
+	uint64_t seq;       /* last event delivered or resynced to; 0: none */
+	bool pending;       /* resynced: events the snapshot holds may follow */
+	uint64_t snap_seq;  /* the snapshot's seq and time_ns */
+	uint64_t snap_time;
+};
+
+enum dlmr_seq_verdict {
+	DLMR_SEQ_NEXT,       /* the next event (or the first one seen) */
+	DLMR_SEQ_DUPLICATE,  /* the last snapshot contains it: drop it */
+	DLMR_SEQ_GAP,        /* events before it were lost: resync */
+	DLMR_SEQ_RESTART,    /* seq 1 of a re-created lockspace: deliver */
+	DLMR_SEQ_RECREATED,  /* a re-created lockspace, its first events
+			      * lost: resync */
+};
+
+enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
+				     uint64_t time_ns, uint64_t *lost);
+
+typedef int (*dlmr_kernel_get_fn)(struct dlmr_kernel *k, const char *ls,
+				  struct dlmr_ls_info *out);
+typedef int (*dlmr_kernel_list_fn)(struct dlmr_kernel *k,
+				   struct dlmr_ls_info **out, size_t *n);
+
+/* A GET reply (or a dump part) into @in. */
+int dlmr_kernel_parse_info(const struct nlmsghdr *nlh,
+			   struct dlmr_ls_info *in);
+/* A connection without sockets: events come from dlmr_kernel_feed(),
+ * snapshots from @get and @list; free it with dlmr_kernel_close(). */
+struct dlmr_kernel *dlmr_kernel_fake(uint16_t family, dlmr_kernel_get_fn get,
+				     dlmr_kernel_list_fn list, void *arg);
+void *dlmr_kernel_fake_arg(const struct dlmr_kernel *k);
+/* Parse received event messages into the queue; 0 or -errno. */
+int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len);
+/* What dlmr_kernel_next_event() does on ENOBUFS. */
+int dlmr_kernel_overrun(struct dlmr_kernel *k);
+/* The next queued event: 1, or 0 if none. */
+int dlmr_kernel_pop(struct dlmr_kernel *k, struct dlmr_event *ev);
+
 #endif

@@ -3,13 +3,16 @@
  * The client of the kernel's "dlm_recover" generic netlink family (the
  * series in kernel/patches/), with libmnl: lockspace queries, and recovery
  * events with per-lockspace sequence tracking.  A gap in a lockspace's
- * sequence numbers, or a socket overrun (ENOBUFS), is reported as a
- * DLMR_EV_LOST event, never passed over in silence; the caller then takes
- * a fresh snapshot with dlmr_kernel_get()/dlmr_kernel_list(), as libevdev
- * callers do after SYN_DROPPED.
+ * sequence numbers, a lockspace re-created behind our back or a socket
+ * overrun (ENOBUFS) is reported as a DLMR_EV_LOST event, never passed over
+ * in silence, and resynced at once from a fresh GET (or dump), which the
+ * lost event carries; events the snapshot contains are then not delivered
+ * (libevdev does the same after SYN_DROPPED).  The rules are in
+ * include/dlmrecover.h (group kernel) and seq_check() below.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +28,6 @@
 #include "dlm_recover.h"
 #include "internal.h"
 
-struct ls_seq {
-	char name[DLMR_LSNAME_MAX + 1];
-	uint64_t seq;
-};
-
 struct dlmr_kernel {
 	struct mnl_socket *nl;     /* requests */
 	struct mnl_socket *ev;     /* events (after subscribe) */
@@ -37,11 +35,19 @@ struct dlmr_kernel {
 	uint32_t mcgrp;
 	unsigned int seq;
 	uint32_t our_nodeid;
-	struct ls_seq *ls;         /* last event seq per lockspace */
+	struct dlmr_ls_seq *ls;    /* sequence tracking per lockspace */
 	size_t nls, capls;
 	struct dlmr_event *q;      /* events parsed, not yet read */
 	size_t qhead, qlen, qcap;
-	uint8_t buf[65536];
+	/* the snapshots of a resync: dlmr_kernel_get(), dlmr_kernel_list()
+	 * (tests replace them) */
+	dlmr_kernel_get_fn get;
+	dlmr_kernel_list_fn list;
+	void *fake;                /* for the tests' get and list */
+	struct dlmr_ls_info snap;  /* scratch for one resync */
+	uint8_t buf[65536];        /* requests and replies (k->nl) */
+	uint8_t evbuf[65536];      /* events (k->ev): a resync runs while
+				    * the events in it are being parsed */
 };
 
 /* Make room for one more element of @size bytes in *@v (doubling). */
@@ -194,6 +200,8 @@ DLMR_EXPORT int dlmr_kernel_open(struct dlmr_kernel **out)
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
+	k->get = dlmr_kernel_get;
+	k->list = dlmr_kernel_list;
 	k->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!k->nl || mnl_socket_bind(k->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		r = -errno;
@@ -280,10 +288,13 @@ static int slot_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static void parse_slots(const struct nlattr *nest, struct dlmr_slot *slots,
-			unsigned int *num, unsigned int max)
+/* A nest of SLOTS_ENTRY nests; returns how many did not fit. */
+static unsigned int parse_slots(const struct nlattr *nest,
+				struct dlmr_slot *slots, unsigned int *num,
+				unsigned int max)
 {
 	const struct nlattr *e;
+	unsigned int over = 0;
 
 	*num = 0;
 	mnl_attr_for_each_nested(e, nest) {
@@ -294,7 +305,47 @@ static void parse_slots(const struct nlattr *nest, struct dlmr_slot *slots,
 		mnl_attr_parse_nested(e, slot_attr_cb, &s);
 		if (*num < max)
 			slots[(*num)++] = s;
+		else
+			over++;
 	}
+	return over;
+}
+
+static int last_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type > 0 && type <= DLM_RECOVER_A_LAST_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+/* DLM_RECOVER_A_LAST (patch 0004); attributes of a wrong size are
+ * ignored, like missing ones */
+static void parse_last(const struct nlattr *nest, struct dlmr_ls_last *l)
+{
+	const struct nlattr *tb[DLM_RECOVER_A_LAST_MAX + 1] = { 0 };
+
+	l->known = true;
+	mnl_attr_parse_nested(nest, last_attr_cb, tb);
+	if (tb[DLM_RECOVER_A_LAST_START_NS] &&
+	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_START_NS], MNL_TYPE_U64))
+		l->start_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_LAST_START_NS]);
+	if (tb[DLM_RECOVER_A_LAST_DONE_NS] &&
+	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_DONE_NS], MNL_TYPE_U64))
+		l->done_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_LAST_DONE_NS]);
+	if (tb[DLM_RECOVER_A_LAST_GENERATION] &&
+	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_GENERATION], MNL_TYPE_U32))
+		l->generation = mnl_attr_get_u32(tb[DLM_RECOVER_A_LAST_GENERATION]);
+	if (tb[DLM_RECOVER_A_LAST_TRUNCATED] &&
+	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_TRUNCATED], MNL_TYPE_U32))
+		l->failed_truncated =
+			mnl_attr_get_u32(tb[DLM_RECOVER_A_LAST_TRUNCATED]);
+	if (tb[DLM_RECOVER_A_LAST_FAILED])
+		l->failed_truncated += parse_slots(tb[DLM_RECOVER_A_LAST_FAILED],
+						   l->failed, &l->num_failed,
+						   DLMR_SLOTS_MAX);
 }
 
 static int attr_cb(const struct nlattr *a, void *data)
@@ -332,6 +383,19 @@ static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
 		in->seq = mnl_attr_get_u64(tb[DLM_RECOVER_A_SEQ]);
 	if (tb[DLM_RECOVER_A_TIME_NS])
 		in->time_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_TIME_NS]);
+	if (tb[DLM_RECOVER_A_LAST])
+		parse_last(tb[DLM_RECOVER_A_LAST], &in->last);
+}
+
+int dlmr_kernel_parse_info(const struct nlmsghdr *nlh,
+			   struct dlmr_ls_info *in)
+{
+	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb) < 0)
+		return -EINVAL;
+	parse_info(tb, in);
+	return 0;
 }
 
 struct list_ctx {
@@ -343,14 +407,12 @@ struct list_ctx {
 static int info_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_ctx *l = data;
-	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
 
-	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb);
 	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v))) {
 		l->err = -ENOMEM;
 		return MNL_CB_ERROR;
 	}
-	parse_info(tb, &l->v[l->n++]);
+	dlmr_kernel_parse_info(nlh, &l->v[l->n++]);
 	return MNL_CB_OK;
 }
 
@@ -454,7 +516,7 @@ static struct dlmr_event *q_push(struct dlmr_kernel *k)
 	return e;
 }
 
-static struct ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
+static struct dlmr_ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
 {
 	for (size_t i = 0; i < k->nls; i++)
 		if (!strcmp(k->ls[i].name, name))
@@ -466,18 +528,98 @@ static struct ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
 	return &k->ls[k->nls++];
 }
 
-static void lost(struct dlmr_kernel *k, const char *ls, uint64_t count,
-		 const char *why)
+/*
+ * Where an event with sequence number @seq and timestamp @time_ns stands
+ * in its lockspace's stream @t (the rules: include/dlmrecover.h, group
+ * kernel).  Within one instance of a lockspace the kernel numbers events
+ * from 1 without gaps and sends them in that order (prep runs after
+ * dlm_ls_stop() waited for dlm_recoverd to finish the previous recovery,
+ * done included), so a number not above the last one is a new instance,
+ * unless a snapshot already contains it.
+ */
+enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
+				     uint64_t time_ns, uint64_t *lost)
+{
+	*lost = 0;
+	if (t->pending) {
+		if (seq <= t->snap_seq && time_ns <= t->snap_time)
+			return DLMR_SEQ_DUPLICATE;
+		t->pending = false;
+	}
+	if (!t->seq || seq == t->seq + 1) {
+		t->seq = seq;
+		return DLMR_SEQ_NEXT;
+	}
+	if (seq > t->seq + 1) {
+		*lost = seq - t->seq - 1;
+		return DLMR_SEQ_GAP;
+	}
+	if (seq == 1) {
+		t->seq = 1;
+		return DLMR_SEQ_RESTART;
+	}
+	*lost = seq - 1;
+	return DLMR_SEQ_RECREATED;
+}
+
+/* The snapshot @in becomes @t's baseline: events it contains are dropped. */
+static void seq_resynced(struct dlmr_ls_seq *t, const struct dlmr_ls_info *in)
+{
+	t->seq = in->seq;
+	t->pending = true;
+	t->snap_seq = in->seq;
+	t->snap_time = in->time_ns;
+}
+
+/*
+ * Queue a lost event for @ls: @count events lost (0: unknown), @why; with
+ * the snapshot @snap if there is one, else the reason @err why not.
+ */
+static int lost(struct dlmr_kernel *k, const char *ls, uint64_t count,
+		const char *why, const struct dlmr_ls_info *snap, int err)
 {
 	struct dlmr_event *e = q_push(k);
 
 	if (!e)
-		return;
+		return -ENOMEM;
 	e->type = DLMR_EV_LOST;
 	e->node = k->our_nodeid;
 	snprintf(e->ls, sizeof(e->ls), "%s", ls);
 	e->seq = count;
-	snprintf(e->detail, sizeof(e->detail), "%s", why);
+	if (snap) {
+		e->resynced = true;
+		e->state = snap->state;
+		e->resync_seq = snap->seq;
+		e->time_ns = snap->time_ns;
+		e->generation = snap->generation;
+		e->our_slot = snap->our_slot;
+		e->num_slots = snap->num_slots;
+		memcpy(e->slots, snap->slots,
+		       snap->num_slots * sizeof(e->slots[0]));
+		snprintf(e->detail, sizeof(e->detail), "%s", why);
+	} else if (err) {
+		snprintf(e->detail, sizeof(e->detail), "%s; not resynced: %s",
+			 why, dlmr_kernel_strerror(err));
+	} else {
+		snprintf(e->detail, sizeof(e->detail), "%s", why);
+	}
+	return 0;
+}
+
+/* Events of @t were lost: report them and resync @t from a GET. */
+static int resync(struct dlmr_kernel *k, struct dlmr_ls_seq *t,
+		  uint64_t count, const char *why)
+{
+	int r = k->get(k, t->name, &k->snap);
+
+	if (r) {
+		/* no baseline: the next event is taken as it comes */
+		t->seq = 0;
+		t->pending = false;
+		return lost(k, t->name, count, why, NULL, r);
+	}
+	seq_resynced(t, &k->snap);
+	return lost(k, t->name, count, why, &k->snap, 0);
 }
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
@@ -487,21 +629,52 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
 	struct dlmr_ls_info info;
 	struct dlmr_event *e;
-	struct ls_seq *ls;
+	struct dlmr_ls_seq *ls;
+	char why[64];
+	uint64_t count;
+	int r = 0;
 
 	if (nlh->nlmsg_type != k->family)
 		return MNL_CB_OK;
+	if (g->cmd != DLM_RECOVER_CMD_PREP && g->cmd != DLM_RECOVER_CMD_SLOT &&
+	    g->cmd != DLM_RECOVER_CMD_DONE)
+		return MNL_CB_OK; /* not an event */
 	mnl_attr_parse(nlh, sizeof(*g), attr_cb, tb);
 	parse_info(tb, &info);
 	ls = ls_find(k, info.name);
-	if (ls && ls->seq && info.seq > ls->seq + 1)
-		lost(k, info.name, info.seq - ls->seq - 1,
-		     "sequence gap: events were not delivered");
-	if (ls)
-		ls->seq = info.seq;
-	e = q_push(k);
-	if (!e)
+	if (!ls) {
+		errno = ENOMEM;
 		return MNL_CB_ERROR;
+	}
+	switch (dlmr_seq_check(ls, info.seq, info.time_ns, &count)) {
+	case DLMR_SEQ_DUPLICATE:
+		return MNL_CB_OK; /* the last snapshot contains it */
+	case DLMR_SEQ_NEXT:
+	case DLMR_SEQ_RESTART:
+		break;
+	case DLMR_SEQ_GAP:
+		r = resync(k, ls, count, "sequence gap");
+		break;
+	case DLMR_SEQ_RECREATED:
+		snprintf(why, sizeof(why), "lockspace re-created (sequence "
+			 "restarted at %" PRIu64 ")", info.seq);
+		r = resync(k, ls, count, why);
+		break;
+	}
+	if (r) {
+		errno = -r;
+		return MNL_CB_ERROR;
+	}
+	/* after a resync: the snapshot normally contains this event */
+	if (dlmr_seq_check(ls, info.seq, info.time_ns, &count) ==
+	    DLMR_SEQ_DUPLICATE)
+		return MNL_CB_OK;
+
+	e = q_push(k);
+	if (!e) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
 	switch (g->cmd) {
 	case DLM_RECOVER_CMD_PREP:
 		e->type = DLMR_EV_PREP;
@@ -513,16 +686,13 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		if (tb[DLM_RECOVER_A_SLOT])
 			e->slot = (int)mnl_attr_get_u32(tb[DLM_RECOVER_A_SLOT]);
 		break;
-	case DLM_RECOVER_CMD_DONE:
+	default:
 		e->type = DLMR_EV_DONE;
 		e->generation = info.generation;
 		e->our_slot = info.our_slot;
 		e->num_slots = info.num_slots;
 		memcpy(e->slots, info.slots, info.num_slots * sizeof(e->slots[0]));
 		break;
-	default:
-		k->qlen--; /* not an event */
-		return MNL_CB_OK;
 	}
 	e->node = k->our_nodeid;
 	snprintf(e->ls, sizeof(e->ls), "%s", info.name);
@@ -531,34 +701,113 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
+{
+	if (mnl_cb_run(buf, len, 0, 0, event_cb, k) < 0 && errno != ESRCH)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/*
+ * The socket overran (ENOBUFS): any lockspace may have lost events, how
+ * many is unknown.  One dump resyncs them all.
+ */
+int dlmr_kernel_overrun(struct dlmr_kernel *k)
+{
+	static const char why[] = "socket overrun (ENOBUFS)";
+	struct dlmr_ls_info *v = NULL;
+	struct dlmr_ls_seq *t;
+	size_t n = 0, i, j;
+	int r, err = k->list(k, &v, &n);
+
+	if (err) {
+		for (i = 0; i < k->nls; i++) {
+			k->ls[i].seq = 0;
+			k->ls[i].pending = false;
+			r = lost(k, k->ls[i].name, 0, why, NULL, err);
+			if (r)
+				return r;
+		}
+		return k->nls ? 0 : lost(k, "", 0, why, NULL, err);
+	}
+	/* watched lockspaces that no longer exist */
+	for (i = 0; i < k->nls; i++) {
+		for (j = 0; j < n && strcmp(v[j].name, k->ls[i].name); j++)
+			;
+		if (j < n)
+			continue;
+		k->ls[i].seq = 0;
+		k->ls[i].pending = false;
+		r = lost(k, k->ls[i].name, 0, why, NULL, -ENOENT);
+		if (r)
+			goto out;
+	}
+	for (j = 0, r = 0; j < n && !r; j++) {
+		t = ls_find(k, v[j].name);
+		if (!t) {
+			r = -ENOMEM;
+			break;
+		}
+		seq_resynced(t, &v[j]);
+		r = lost(k, v[j].name, 0, why, &v[j], 0);
+	}
+	if (!r && !n && !k->nls)
+		r = lost(k, "", 0, why, NULL, 0);
+out:
+	free(v);
+	return r;
+}
+
+int dlmr_kernel_pop(struct dlmr_kernel *k, struct dlmr_event *ev)
+{
+	if (k->qhead == k->qlen)
+		return 0;
+	*ev = k->q[k->qhead++];
+	return 1;
+}
+
+struct dlmr_kernel *dlmr_kernel_fake(uint16_t family, dlmr_kernel_get_fn get,
+				     dlmr_kernel_list_fn list, void *arg)
+{
+	struct dlmr_kernel *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->family = family;
+	k->get = get;
+	k->list = list;
+	k->fake = arg;
+	return k;
+}
+
+void *dlmr_kernel_fake_arg(const struct dlmr_kernel *k)
+{
+	return k->fake;
+}
+
 DLMR_EXPORT int dlmr_kernel_next_event(struct dlmr_kernel *k,
 				       struct dlmr_event *ev)
 {
 	ssize_t n;
+	int r;
 
 	if (!k || !ev)
 		return -EINVAL;
 	if (!k->ev)
 		return -ENOTCONN;
 	while (k->qhead == k->qlen) {
-		n = recv(mnl_socket_get_fd(k->ev), k->buf, sizeof(k->buf), 0);
+		n = recv(mnl_socket_get_fd(k->ev), k->evbuf, sizeof(k->evbuf), 0);
 		if (n < 0 && errno == ENOBUFS) {
-			/* the socket overran: every lockspace may have lost
-			 * events; the counts are unknown (0) */
-			for (size_t i = 0; i < k->nls; i++) {
-				lost(k, k->ls[i].name, 0, "socket overrun (ENOBUFS)");
-				k->ls[i].seq = 0;
-			}
-			if (!k->nls)
-				lost(k, "", 0, "socket overrun (ENOBUFS)");
+			r = dlmr_kernel_overrun(k);
+			if (r)
+				return r;
 			continue;
 		}
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-		if (mnl_cb_run(k->buf, (size_t)n, 0, 0, event_cb, k) < 0 &&
-		    errno != ESRCH)
-			return -errno;
+		r = dlmr_kernel_feed(k, k->evbuf, (size_t)n);
+		if (r)
+			return r;
 	}
-	*ev = k->q[k->qhead++];
-	return 1;
+	return dlmr_kernel_pop(k, ev);
 }

@@ -149,6 +149,16 @@ expect 2 "slots: too long a lockspace name" -- "$DLMCTL" slots "$long"
 has "$T/err" "longer than 64 characters" "long name named"
 expect 2 "recover watch: bad --count" -- "$DLMCTL" recover watch --count x
 expect 2 "recover watch: two lockspaces" -- "$DLMCTL" recover watch a b
+expect 2 "recover watch: unknown option" -- "$DLMCTL" recover watch --loud
+# the readiness line comes only once subscribed: not on a failure
+for q in "" "-q" "--quiet"; do
+	# shellcheck disable=SC2086
+	expect 3 "recover watch $q without the patched DLM" -- "$DLMCTL" recover watch $q gfs0
+	hasnot "$T/err" "subscribed" "recover watch $q: no readiness line"
+	oneline "$T/err" "recover watch $q"
+done
+expect 0 "recover watch help" -- "$DLMCTL" recover watch --help
+has "$T/out" '\[-q\]' "recover watch help mentions -q"
 expect 0 "recover help" -- "$DLMCTL" recover --help
 has "$T/out" 'recover watch' "recover help mentions watch"
 

@@ -80,6 +80,83 @@ static int collect(struct dlmr_kernel *k, char **names, int n,
 	return 0;
 }
 
+/* "2026-11-25 10:12:03.123 UTC" */
+static const char *wall_time(uint64_t ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !(n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm)))
+		snprintf(buf, len, "%" PRIu64 " ns", ns);
+	else
+		snprintf(buf + n, len - n, ".%03u UTC",
+			 (unsigned int)(ns / 1000000u % 1000u));
+	return buf;
+}
+
+/* The last recovery line of dlmctl recover. */
+static void print_last(const struct dlmr_ls_last *l)
+{
+	char when[64];
+
+	printf("  last recovery: ");
+	if (!l->known) {
+		printf("not reported (the kernel lacks the dlmrecover patch "
+		       "0004)\n");
+		return;
+	}
+	if (!l->done_ns) {
+		printf("none completed yet\n");
+		return;
+	}
+	printf("generation %u, ", l->generation);
+	if (l->start_ns && l->done_ns >= l->start_ns)
+		printf("started %s, took %.3f s", wall_time(l->start_ns, when,
+							    sizeof(when)),
+		       (double)(l->done_ns - l->start_ns) / 1e9);
+	else
+		printf("initial join (no prep), done %s",
+		       wall_time(l->done_ns, when, sizeof(when)));
+	printf(", failed:");
+	for (unsigned int i = 0; i < l->num_failed; i++)
+		printf("%s nodeid %u slot %d", i ? "," : "",
+		       l->failed[i].nodeid, l->failed[i].slot);
+	if (!l->num_failed && !l->failed_truncated)
+		printf(" none");
+	if (l->failed_truncated)
+		printf("%s %u more", l->num_failed ? " and" : "",
+		       l->failed_truncated);
+	putchar('\n');
+}
+
+static json_object *last_json(const struct dlmr_ls_last *l)
+{
+	json_object *o, *a;
+
+	if (!l->known)
+		return NULL;
+	o = json_object_new_object();
+	a = json_object_new_array();
+	json_object_object_add(o, "start_ns", json_object_new_uint64(l->start_ns));
+	json_object_object_add(o, "done_ns", json_object_new_uint64(l->done_ns));
+	json_object_object_add(o, "duration_ns", l->start_ns && l->done_ns >= l->start_ns ?
+			       json_object_new_uint64(l->done_ns - l->start_ns) : NULL);
+	json_object_object_add(o, "generation", json_object_new_int64(l->generation));
+	for (unsigned int i = 0; i < l->num_failed; i++) {
+		json_object *f = json_object_new_object();
+
+		json_object_object_add(f, "nodeid", json_object_new_int64(l->failed[i].nodeid));
+		json_object_object_add(f, "slot", json_object_new_int(l->failed[i].slot));
+		json_object_array_add(a, f);
+	}
+	json_object_object_add(o, "failed", a);
+	json_object_object_add(o, "failed_truncated",
+			       json_object_new_int64(l->failed_truncated));
+	return o;
+}
+
 static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
 			      bool slots)
 {
@@ -109,6 +186,7 @@ static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
 		json_object_object_add(o, "ops", json_object_new_boolean(in->ops));
 		json_object_object_add(o, "seq", json_object_new_int64((int64_t)in->seq));
 		json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)in->time_ns));
+		json_object_object_add(o, "last", last_json(&in->last));
 	}
 	return o;
 }
@@ -179,6 +257,7 @@ static int show(int argc, char **argv, bool slots)
 				       state_name(v[i].state), v[i].members,
 				       v[i].ops ? "registered" : "none",
 				       v[i].seq);
+				print_last(&v[i].last);
 			}
 		}
 		if (!n)
@@ -199,13 +278,31 @@ int dlmctl_recover_status(int argc, char **argv)
 	return show(argc, argv, false);
 }
 
-/* dlmctl recover watch [LOCKSPACE] [-j] [--count N] [--rcvbuf BYTES] */
+/* The notice of a lost event, one line on stderr. */
+static void print_lost(const struct dlmr_event *ev)
+{
+	fprintf(stderr, "dlmctl: recover watch: %s: lost ",
+		ev->ls[0] ? ev->ls : "all lockspaces");
+	if (ev->seq)
+		fprintf(stderr, "%" PRIu64 " event%s", ev->seq,
+			ev->seq == 1 ? "" : "s");
+	else
+		fprintf(stderr, "an unknown number of events");
+	fprintf(stderr, " (%s)", ev->detail);
+	if (ev->resynced)
+		fprintf(stderr, ", resynced at generation %u, seq %" PRIu64,
+			ev->generation, ev->resync_seq);
+	fputc('\n', stderr);
+}
+
+/* dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] */
 int dlmctl_recover_watch(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "rcvbuf", required_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -213,19 +310,22 @@ int dlmctl_recover_watch(int argc, char **argv)
 	struct dlmr_event *ev = malloc(sizeof(*ev));
 	const char *only = NULL;
 	unsigned long count = 0, seen = 0, rcvbuf = 0;
-	bool json = false;
-	char line[4096];
+	bool json = false, quiet = false;
+	char line[8192];
 	int c, r;
 
 	if (!ev)
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jqh", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		case 'c':
 		case 'r':
@@ -241,7 +341,7 @@ int dlmctl_recover_watch(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("Usage: dlmctl recover watch [LOCKSPACE] [-j] "
+			printf("Usage: dlmctl recover watch [LOCKSPACE] [-j] [-q] "
 			       "[--count N] [--rcvbuf BYTES]\n");
 			free(ev);
 			return 0;
@@ -270,6 +370,10 @@ int dlmctl_recover_watch(int argc, char **argv)
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover watch: %s",
 				    dlmr_kernel_strerror(r));
 	}
+	/* the socket is in the group: scripts may start the cluster now */
+	if (!quiet)
+		fprintf(stderr, "dlmctl: recover watch: subscribed (%s%s)\n",
+			only ? "lockspace " : "all lockspaces", only ? only : "");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -282,13 +386,17 @@ int dlmctl_recover_watch(int argc, char **argv)
 			if (only && ev->ls[0] && strcmp(ev->ls, only))
 				continue;
 			if (ev->type == DLMR_EV_LOST)
-				fprintf(stderr, "dlmctl: %s: %s; lost %" PRIu64
-					" events (0: unknown), resynced\n",
-					ev->ls[0] ? ev->ls : "all lockspaces",
-					ev->detail, ev->seq);
+				print_lost(ev);
 			if (json) {
 				if (dlmr_trace_format(ev, line, sizeof(line)) > 0)
 					puts(line);
+				else
+					dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover "
+						     "watch: %s #%" PRIu64 ": %s "
+						     "event not written: out "
+						     "of the trace schema's "
+						     "range", ev->ls, ev->seq,
+						     dlmr_event_name(ev->type));
 			} else if (ev->type != DLMR_EV_LOST) {
 				printf("%s #%" PRIu64 " %s", ev->ls, ev->seq,
 				       dlmr_event_name(ev->type));
