@@ -946,8 +946,8 @@ struct dlmr_ls_last {
 	 */
 	bool known;
 	uint64_t start_ns;     /**< CLOCK_REALTIME ns of its prep (for a recovery
-				 *   restarted without a second prep, the first);
-				 *   0 for the initial join, which has no prep */
+				 *   restarted by a further failure, the first
+				 *   one); 0 for the initial join, which has none */
 	uint64_t done_ns;      /**< CLOCK_REALTIME ns of its done; 0: no recovery
 				 *   completed yet (all fields are then 0) */
 	uint32_t generation;   /**< the slot generation it set */
