@@ -900,10 +900,12 @@ int dlmr_swarm(const struct dlmr_explore_config *cfg, uint64_t runs,
  *   (@ref dlmr_event::resynced; state, generation, our slot, slot table and
  *   the lockspace's sequence number then, @ref dlmr_event::resync_seq) taken
  *   with a GET of that lockspace;
- * - a socket overrun (`ENOBUFS`): the count is unknown (`seq` 0); one lost
- *   event per lockspace, each with its snapshot from one dump of every
- *   lockspace; a lockspace watched before and gone from the dump gets a lost
- *   event without a snapshot;
+ * - a socket overrun (`ENOBUFS`): the count is unknown (`seq` 0); first one
+ *   lost event for all lockspaces (lockspace "", no snapshot: a lockspace
+ *   created, or created and released, while the socket was full may be in
+ *   no dump and was never seen), then one lost event per lockspace, each
+ *   with its snapshot from one dump of every lockspace; a lockspace watched
+ *   before and gone from the dump gets a lost event without a snapshot;
  * - events the snapshot already contains (sequence number up to
  *   `resync_seq`, timestamp up to the snapshot's) are not delivered: the
  *   snapshot replaces them; the next event delivered is `resync_seq` + 1,

@@ -710,7 +710,9 @@ int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
 
 /*
  * The socket overran (ENOBUFS): any lockspace may have lost events, how
- * many is unknown.  One dump resyncs them all.
+ * many is unknown.  One dump resyncs them all.  A lockspace created (and
+ * perhaps released) while the socket was full may be in no dump and was
+ * never seen: first one lost event for all lockspaces (""), always.
  */
 int dlmr_kernel_overrun(struct dlmr_kernel *k)
 {
@@ -720,6 +722,11 @@ int dlmr_kernel_overrun(struct dlmr_kernel *k)
 	size_t n = 0, i, j;
 	int r, err = k->list(k, &v, &n);
 
+	r = lost(k, "", 0, why, NULL, err);
+	if (r) {
+		free(v);
+		return r;
+	}
 	if (err) {
 		for (i = 0; i < k->nls; i++) {
 			k->ls[i].seq = 0;
@@ -728,7 +735,7 @@ int dlmr_kernel_overrun(struct dlmr_kernel *k)
 			if (r)
 				return r;
 		}
-		return k->nls ? 0 : lost(k, "", 0, why, NULL, err);
+		return 0;
 	}
 	/* watched lockspaces that no longer exist */
 	for (i = 0; i < k->nls; i++) {
@@ -751,8 +758,6 @@ int dlmr_kernel_overrun(struct dlmr_kernel *k)
 		seq_resynced(t, &v[j]);
 		r = lost(k, v[j].name, 0, why, &v[j], 0);
 	}
-	if (!r && !n && !k->nls)
-		r = lost(k, "", 0, why, NULL, 0);
 out:
 	free(v);
 	return r;
