@@ -74,45 +74,74 @@ lab_dlm_sysfs_wait() {
 	lab_dlm_sysfs $_l
 }
 
-# dlmctl recover watch -j LS in the background, its output in
-# /tmp/watch.LS (stderr .err, exit status .rc once it ended); returns once
-# it has joined the events group.
+# lab_watch_start TAG [ARG...]: dlmctl recover watch ARG... (default
+# -j TAG: the events of lockspace TAG) in the background, its output in
+# /tmp/watch.TAG (stderr .err, pid .pid, exit status .rc once it ended);
+# returns once it has joined the events group.
 lab_watch_start() {
-	rm -f "/tmp/watch.$1" "/tmp/watch.$1.err" "/tmp/watch.$1.rc" "/tmp/watch.$1.pid"
+	_t=$1
+	shift
+	[ $# -gt 0 ] || set -- -j "$_t"
+	rm -f "/tmp/watch.$_t" "/tmp/watch.$_t.err" "/tmp/watch.$_t.rc" "/tmp/watch.$_t.pid"
 	(
-		sh -c 'echo $$ >"/tmp/watch.$1.pid"; exec dlmctl recover watch -j "$1"' \
-			sh "$1" >"/tmp/watch.$1" 2>"/tmp/watch.$1.err"
-		echo $? >"/tmp/watch.$1.rc"
+		sh -c 'echo $$ >"/tmp/watch.$0.pid"; exec dlmctl recover watch "$@"' \
+			"$_t" "$@" >"/tmp/watch.$_t" 2>"/tmp/watch.$_t.err"
+		echo $? >"/tmp/watch.$_t.rc"
 	) </dev/null &
-	wait_for "[ -s /tmp/watch.$1.pid ] && lab_subscribed \$(cat /tmp/watch.$1.pid)" 100 ||
-		{ echo "dlmctl recover watch $1 did not subscribe: $(cat "/tmp/watch.$1.err")" >&2; return 1; }
+	wait_for "[ -s /tmp/watch.$_t.pid ] && lab_subscribed \$(cat /tmp/watch.$_t.pid)" 100 ||
+		{ echo "dlmctl recover watch $* did not subscribe: $(cat "/tmp/watch.$_t.err")" >&2; return 1; }
 }
 
-# lab_subscribed PID: PID holds a netlink socket that joined a multicast
-# group (the Groups column of /proc/net/netlink: the first 32 group ids;
-# the dlm_recover events group's id is below 32 on the lab's kernel).
-lab_subscribed() {
+# lab_netlink PID: "RMEM DROPS" of PID's netlink socket that joined a
+# multicast group (/proc/net/netlink: bytes queued, messages dropped).
+lab_netlink() {
 	for _fd in /proc/"$1"/fd/*; do
 		_l=$(readlink "$_fd") || continue
 		case $_l in socket:*) ;; *) continue ;; esac
 		_i=${_l#socket:[}
-		awk -v i="${_i%]}" '$NF == i && $4 != "00000000" { f = 1 } END { exit !f }' \
+		awk -v i="${_i%]}" '$NF == i && $4 != "00000000" { print $5, $9; f = 1 } END { exit !f }' \
 			/proc/net/netlink && return 0
 	done
 	return 1
 }
 
-# lab_watch_stop LS GEN: once the watch of LS printed a done of generation
-# GEN, stop it (SIGTERM), check that it exited 0, print what it recorded.
+# lab_subscribed PID: PID holds a netlink socket that joined a multicast
+# group (the Groups column of /proc/net/netlink: the first 32 group ids;
+# the dlm_recover events group's id is below 32 on the lab's kernel).
+lab_subscribed() { lab_netlink "$1" >/dev/null; }
+
+# lab_watch_wait TAG ERE TENTHS: until a line of /tmp/watch.TAG matches ERE.
+lab_watch_wait() {
+	wait_for "grep -qE '$2' /tmp/watch.$1" "$3" ||
+		{ echo "dlmctl recover watch $1: no line /$2/ within $(($3 / 10)) s" >&2; return 1; }
+}
+
+# lab_watch_upto TAG GEN: once the watch TAG printed a done of generation
+# GEN, print what it recorded (it keeps running).
+lab_watch_upto() {
+	lab_watch_wait "$1" "\"event\":\"done\".*\"generation\":$2," 100 && cat "/tmp/watch.$1"
+}
+
+# lab_watch_stop TAG: stop the watch TAG (SIGTERM), check that it exited
+# 0, print what it recorded.
 lab_watch_stop() {
-	wait_for "grep -q '\"event\":\"done\".*\"generation\":$2,' /tmp/watch.$1" 100 ||
-		{ echo "dlmctl recover watch $1: no done of generation $2" >&2; return 1; }
 	kill "$(cat "/tmp/watch.$1.pid")"
 	wait_for "[ -s /tmp/watch.$1.rc ]" 50 ||
 		{ echo "dlmctl recover watch $1 did not stop on SIGTERM" >&2; return 1; }
 	[ "$(cat "/tmp/watch.$1.rc")" = 0 ] ||
 		{ echo "dlmctl recover watch $1 exited $(cat "/tmp/watch.$1.rc"): $(cat "/tmp/watch.$1.err")" >&2; return 1; }
 	cat "/tmp/watch.$1"
+}
+
+# lab_flood PREFIX N: N lockspaces PREFIX1..PREFIXN, each joined and left
+# with dlm_tool, one after the other.
+lab_flood() {
+	_i=1
+	while [ "$_i" -le "$2" ]; do
+		dlm_tool join "$1$_i" >/dev/null && dlm_tool leave "$1$_i" >/dev/null ||
+			{ echo "join/leave of $1$_i failed" >&2; return 1; }
+		_i=$((_i + 1))
+	done
 }
 
 # Files written and synced before a failure, with their checksums.

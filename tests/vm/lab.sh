@@ -6,9 +6,9 @@
 #                   [--results DIR | --results-root DIR] [--record]
 #                   [--dlmctl FILE] [SCENARIO...]
 #
-# SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e); default
-# all.  cold/kill/rejoin/leave share one boot of N (default 3) nodes; double
-# boots its own 4-node cluster.  --record copies the normalised traces to
+# SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
+# (f); default all.  cold/kill/rejoin/leave/flood share one boot of N
+# (default 3) nodes; double boots its own 4-node cluster.  --record copies the normalised traces to
 # tests/vm/traces/.  --keep leaves the last cluster running for a shell
 # (see tests/vm/README.md) until Ctrl-C.  --dlmctl: the dlmctl to put in
 # the VMs (default build/tools/dlmctl/dlmctl).  Needs root, no KVM needed.
@@ -44,6 +44,7 @@ KEEP=0
 RECORD=0
 BUILDDIR=$REPO/build-lab
 DLMCTL=$REPO/build/tools/dlmctl/dlmctl
+FLOOD=${LAB_FLOOD:-150}
 RESULTS=
 RESROOT=$HERE/results
 SCEN=()
@@ -65,11 +66,12 @@ while [ $# -gt 0 ]; do
 	c | double) SCEN+=(double) ;;
 	d | rejoin) SCEN+=(rejoin) ;;
 	e | leave) SCEN+=(leave) ;;
+	f | flood) SCEN+=(flood) ;;
 	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
 done
-[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave double)
+[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double)
 [[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
 want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
@@ -563,14 +565,10 @@ declare -A TQ=() NEV=()
 cold_start() { # NAME
 	local name=$1 n ref="" firsts=0 order
 	order=$(seq "$CN" -1 1 | paste -sd' ')
-	# main cluster: dlmctl recover watch -j dlmrex on every node from
-	# before the joins until after the kill (watch_check); a trace that
-	# starts mid-way (a prep first) is one recover check rejects
-	WATCHING=0
-	if [ "$name" = cold ] && want kill; then
-		for n in $order; do run "$n" 30 "lab_watch_start dlmrex"; done
-		WATCHING=1
-	fi
+	# dlmctl recover watch -j dlmrex on every node from before its join
+	# until the end of the cluster (watch_check after each scenario); a
+	# trace that starts mid-way (a prep first) is one recover check rejects
+	for n in $order; do run "$n" 30 "lab_watch_start dlmrex"; done
 	for n in $order; do
 		run "$n" 120 lab_example_join
 		UP[$n]=1
@@ -603,6 +601,7 @@ cold_start() { # NAME
 	EX_GEN=$LAST_GEN
 	sysfs_check "$name" 0 $(seq 1 "$CN")
 	[ "$name" = cold ] && unprivileged "$name" 1
+	watch_check "$name" "$EX_GEN" peek $(seq 1 "$CN")
 	log "$name: PASS: example table gen $EX_GEN [$EX_TABLE], jid = slot - 1, one first mounter"
 	local scn=()
 	for n in $order; do scn+=("mount $n" wait); done
@@ -682,7 +681,7 @@ kill_one() {
 	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing" "crash $v" wait
 	after_failure "$name" "$tk" "$vjid" "${surv[@]}"
 	expect_new "$name" "prep slot:$v:$vslot" "$(table_without "$EX_TABLE" "$v")" "${surv[@]}"
-	[ "$WATCHING" = 1 ] && watch_check "$name" $((base_gen + 1)) "${surv[@]}"
+	watch_check "$name" $((base_gen + 1)) peek "${surv[@]}"
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	sysfs_check "$name" "$tk" "${surv[@]}"
@@ -694,29 +693,44 @@ kill_one() {
 }
 declare -A PROBE_T=()
 
-# watch_check NAME GEN NODES...: the dlmctl recover watch -j dlmrex that
-# cold_start started on each node before it joined saw exactly the events
-# the example module saw (all of them, in order: slot, nodeid, generation,
-# our_slot, slot table), up to the done of GEN, and dlmctl recover check
-# accepts it.
+# watch_check NAME GEN peek|stop NODES...: the dlmctl recover watch -j
+# dlmrex that was started on each node before it joined (cold_start,
+# rejoin) saw exactly the events the example module saw (all of them, in
+# order: slot, nodeid, generation, our_slot, slot table, seq), up to the
+# done of GEN, and dlmctl recover check accepts it.  stop: then stop it
+# (SIGTERM, exit 0) and check again what it recorded until then.
 watch_check() {
-	local name=$1 gen=$2 n w
-	shift 2
+	local name=$1 gen=$2 mode=$3 n
+	shift 3
 	mkdir -p "$RES/traces/$name"
 	for n in "$@"; do
 		new_events "$n" 0
-		run "$n" 30 "lab_watch_stop dlmrex $gen"
-		echo "$OUT" >"$RES/traces/$name/node$n.watch.jsonl"
-		w=$(compact_events "$OUT" | paste -sd' ')
-		echo "node$n watch: $w" >>"$RES/$name.observed"
-		[ "$w" = "$NEW" ] ||
-			fail "$name: node$n: dlmctl recover watch saw '$w', the example '$NEW'"
-		# the kernel's per-lockspace seq numbers are the example's too
-		[ "$(seq_of "$OUT")" = "$(seq_of "$TRACE")" ] ||
-			fail "$name: node$n: watch seq $(seq_of "$OUT"), the example's $(seq_of "$TRACE")"
+		run "$n" 30 "lab_watch_upto dlmrex $gen"
+		watch_same "$name" "$n" "$OUT" "$NEW" "$TRACE"
 		run "$n" 30 "dlmctl recover check /tmp/watch.dlmrex"
+		if [ "$mode" = stop ]; then
+			run "$n" 30 "lab_watch_stop dlmrex"
+			watch_same "$name" "$n" "$OUT" "$NEW" "$TRACE"
+		fi
 	done
-	log "$name: PASS: dlmctl recover watch -j dlmrex on node(s) $* saw the example's events; recover check accepts them"
+	local how=
+	[ "$mode" = stop ] && how="; stopped, exit 0"
+	log "$name: PASS: dlmctl recover watch -j dlmrex on node(s) $* saw the example's events up to generation $gen; recover check accepts them$how"
+}
+
+# watch_same NAME NODE WATCH EVENTS TRACE: the watch's JSON Lines WATCH
+# are the example's TRACE (compact EVENTS, space-separated) with the same
+# seq numbers; saved in traces/NAME/nodeN.watch.jsonl.
+watch_same() {
+	local name=$1 n=$2 w
+	echo "$3" >"$RES/traces/$name/node$n.watch.jsonl"
+	w=$(compact_events "$3" | paste -sd' ')
+	echo "node$n watch: $w" >>"$RES/$name.observed"
+	[ "$w" = "$4" ] ||
+		fail "$name: node$n: dlmctl recover watch saw '$w', the example '$4'"
+	# the kernel's per-lockspace seq numbers are the example's too
+	[ "$(seq_of "$3")" = "$(seq_of "$5")" ] ||
+		fail "$name: node$n: watch seq $(seq_of "$3"), the example's $(seq_of "$5")"
 }
 
 seq_of() { echo "$1" | sed -nE 's/.*"seq":([0-9]+).*/\1/p' | paste -sd,; } # JSONL
@@ -778,6 +792,8 @@ rejoin() {
 	describe "$name" "at ${tb}s node$v rebooted; it joins the example lockspace, then mounts gfs2" "mount $v" wait
 	start_node "$v"
 	wait_ready "$v"
+	# the rejoined node's watch starts before its join, as in cold_start
+	run "$v" 30 "lab_watch_start dlmrex"
 	run "$v" 120 lab_example_join
 	UP[$v]=1
 	console_wait "$v" "LAB: node$v example joined" "$tb" 5
@@ -797,6 +813,7 @@ rejoin() {
 	EX_GEN=$((EX_GEN + 1))
 	log "$name: PASS: node$v example slot $LAST_OUR, gfs0 slot $GSLOT jid ${GFS[jid]} first 0; others saw prep, done"
 	sysfs_check "$name" "$tb" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
+	watch_check "$name" "$EX_GEN" peek $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	save_traces "$name"
 }
 
@@ -806,6 +823,10 @@ leave() {
 	local name=leave v=2 n s
 	for n in "${!UP[@]}"; do last_done "$n"; done
 	local tl
+	# the leaver's example trace is gone with the module: taken before
+	new_events "$v" 0
+	local vnew=$NEW vtrace=$TRACE vseq
+	vseq=$(seq_of "$TRACE" | tr , '\n' | tail -n 1)
 	tl=$(now)
 	describe "$name" "at ${tl}s node$v unmounted gfs2 and left the example lockspace (rmmod)" "leave $v" wait
 	run "$v" 120 lab_umount
@@ -814,6 +835,16 @@ leave() {
 	local table
 	table=$(table_without "$EX_TABLE" "$v")
 	expect_new "$name" prep "$table" "${!UP[@]}"
+	watch_check "$name" "$((EX_GEN + 1))" peek $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
+	# The leaver's watch: its example's whole trace, then the prep of its
+	# own leave (dlm_controld stops the lockspace before the release; the
+	# example's recover_prep ran too, but its trace went with rmmod).
+	run "$v" 30 "lab_watch_wait dlmrex '\"seq\":$((vseq + 1)),\"event\":\"prep\"' 100 && lab_watch_stop dlmrex"
+	mkdir -p "$RES/traces/$name"
+	watch_same "$name" "$v" "$OUT" "$vnew prep" "$vtrace
+{\"seq\":$((vseq + 1))}"
+	run "$v" 30 "dlmctl recover check /tmp/watch.dlmrex"
+	log "$name: PASS: node$v's dlmctl recover watch -j dlmrex saw its example's events, then the prep (seq $((vseq + 1))) of its leave; recover check accepts them; stopped, exit 0"
 	sysfs_check "$name" "$tl" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	# node v left both lockspaces: their sysfs directories are gone
 	run "$v" 30 "wait_for '[ -z \"\$(ls /sys/kernel/dlm)\" ]' 100; ls /sys/kernel/dlm"
@@ -860,6 +891,7 @@ double() {
 	# recovery), slot for node a (first recovery, before it blocked), slot
 	# for node b (the restarted recovery), ONE done, generation + 1.
 	expect_new "$name" "prep slot:$a:$sa slot:$b:$sb" "$table" "${surv[@]}"
+	watch_check "$name" $((base_gen + 1)) stop "${surv[@]}"
 	for n in "${surv[@]}"; do
 		grep -q "dlm: dlmrex: .*interrupted" "$RES/$CL/node$n.console.log" ||
 			grep -q "dlm: dlmrex: .*error -4" "$RES/$CL/node$n.console.log" ||
@@ -873,6 +905,116 @@ double() {
 	EX_GEN=$((base_gen + 1))
 	log "$name: PASS: survivors saw one prep, slots $a then $b, one done gen $EX_GEN [$EX_TABLE]"
 	save_traces "$name"
+}
+
+# f. loss is detected, never silent: on node 1, two dlmctl recover watch
+# -j of every lockspace, a control one with a big buffer (16 MiB) and a
+# small one (--rcvbuf 4096).  Both see a warm-up lockspace (flw: join,
+# leave), then the small one is stopped (SIGSTOP) while FLOOD lockspaces
+# fl1..flFLOOD are joined and left (dlm_tool), continued (SIGCONT), and
+# both see a last one (flend).
+flood() {
+	local name=flood n=1 t0 t1 d=$RES/flood
+	mkdir -p "$d"
+	run $n 30 "echo 16777216 >/proc/sys/net/core/rmem_max"
+	run $n 30 "lab_watch_start fbig -j --rcvbuf 16777216"
+	run $n 30 "lab_watch_start fsmall -j --rcvbuf 4096"
+	run $n 60 "dlm_tool join flw >/dev/null && dlm_tool leave flw >/dev/null && lab_watch_wait fsmall '$(flood_ere flw)' 100"
+	run $n 30 "kill -STOP \$(cat /tmp/watch.fsmall.pid)"
+	t0=$(now)
+	run $n 600 "lab_flood fl $FLOOD"
+	t1=$OUT_T
+	timing "$name" "$FLOOD joins+leaves" "$(ms "$t0" "$t1") ms"
+	# continue the small watch; once its socket is drained (Rmem 0) a last
+	# lockspace's events reach it again
+	run $n 30 "p=\$(cat /tmp/watch.fsmall.pid); kill -CONT \$p; wait_for '[ \"\$(lab_netlink \$p | cut -d\" \" -f1)\" = 0 ]' 300 && lab_netlink \$p"
+	local drops=${OUT#* }
+	run $n 60 "dlm_tool join flend >/dev/null && dlm_tool leave flend >/dev/null && lab_watch_wait fsmall '$(flood_ere flend)' 100 && lab_watch_wait fbig '$(flood_ere flend)' 100"
+	run $n 30 "lab_watch_stop fbig && cat /tmp/watch.fbig.err"
+	local big=$OUT
+	run $n 30 "lab_watch_stop fsmall"
+	local small=$OUT
+	run $n 30 "cat /tmp/watch.fsmall.err"
+	local notices=$OUT
+	echo "$big" >"$d/node$n.big.jsonl"
+	echo "$small" >"$d/node$n.small.jsonl"
+	echo "$notices" >"$d/node$n.small.err"
+	# the control: every event, in lockspace order: done (seq 1) at the
+	# join, prep (seq 2) at the leave, for flw, fl1..flN, flend; no loss
+	local want got
+	want=$(for l in flw $(seq -f "fl%g" 1 "$FLOOD") flend; do
+		echo "1 done $l"; echo "2 prep $l"; done)
+	got=$(echo "$big" | sed -E 's/.*"seq":([0-9]+),"event":"([a-z]+)","node":[0-9]+,"ls":"([^"]*)".*/\1 \2 \3/')
+	[ "$got" = "$want" ] ||
+		fail "$name: the control watch (big buffer) did not see exactly done, prep of flw, fl1..fl$FLOOD, flend: $(diff <(echo "$want") <(echo "$got") | head -n 5 | paste -sd' ')"
+	local total
+	total=$(echo "$big" | wc -l)
+	# the small one: what it got is the control's lines (same order)...
+	local recvd lost
+	recvd=$(echo "$small" | grep -cv '"event":"lost"' || true)
+	lost=$(echo "$small" | grep -c '"event":"lost"' || true)
+	[ -z "$(echo "$small" | grep -v '"event":"lost"' | grep -vxF -f <(echo "$big"))" ] ||
+		fail "$name: the small watch printed events the control did not"
+	[ "$(echo "$small" | grep -v '"event":"lost"' | grep -xF -f - <(echo "$big"))" = \
+		"$(echo "$small" | grep -v '"event":"lost"')" ] ||
+		fail "$name: the small watch's events are not in the control's order"
+	# ...it reported the loss (lost lines, one stderr notice each)...
+	[ "$lost" -ge 1 ] || fail "$name: the small watch lost $((total - recvd)) events and reported no loss"
+	[ "$(echo "$notices" | grep -c 'lost')" = "$lost" ] ||
+		fail "$name: $lost lost lines but stderr says: $notices"
+	# ...the kernel's drop counter accounts for every event it did not get
+	[ $((recvd + drops)) = "$total" ] ||
+		fail "$name: the small watch got $recvd events, its socket dropped $drops, the kernel sent $total"
+	# ...and every event it missed is covered by a lost line for its
+	# lockspace (or for all: ls "") between the lockspace's events it got
+	# before and after it: never a silent loss
+	local silent
+	silent=$(flood_uncovered "$big" "$small")
+	[ -z "$silent" ] ||
+		fail "$name: events lost without a loss notice for their lockspace: $(echo "$silent" | head -n 5 | paste -sd' ') ($(echo "$silent" | wc -l) in all)"
+	echo "control: $total events, no loss; small (--rcvbuf 4096, stopped during the flood): $recvd received, $drops dropped by the kernel, $lost lost lines: $(echo "$small" | grep '"event":"lost"' | paste -sd' ')" \
+		>"$RES/$name.observed"
+	timing "$name" "events sent / received" "$total / $recvd by the stopped watch ($drops dropped, $lost lost notices)"
+	log "$name: PASS: $FLOOD lockspaces joined and left in $(ms "$t0" "$t1") ms: the control watch saw all $total events, no loss; the stopped one (--rcvbuf 4096) got $recvd, the kernel dropped $drops, and it reported the loss ($lost lost lines), none silent"
+}
+
+# the ERE of a lockspace's prep at its leave (seq 2) in a watch's output
+flood_ere() { echo "\"seq\":2,\"event\":\"prep\",\"node\":[0-9]+,\"ls\":\"$1\""; }
+
+# flood_uncovered ALL GOT: the events "LS SEQ" of ALL (JSON Lines) missing
+# from GOT with no lost line for LS or "" in GOT after GOT's last event of
+# LS with a lower seq and before its first with a higher one.
+flood_uncovered() {
+	awk '
+	function field(l, f,   m) {
+		if (match(l, "\"" f "\":\"?[^\",]*")) {
+			m = substr(l, RSTART + length(f) + 3, RLENGTH - length(f) - 3)
+			sub(/^"/, "", m)
+			return m
+		}
+		return ""
+	}
+	FNR == NR { all[++na] = $0; next }
+	{
+		i = FNR
+		ls = field($0, "ls")
+		if ($0 ~ /"event":"lost"/) { lostat[i] = ls; next }
+		got[ls, field($0, "seq")] = i
+	}
+	END {
+		ng = FNR
+		for (a = 1; a <= na; a++) {
+			ls = field(all[a], "ls"); s = field(all[a], "seq") + 0
+			if ((ls, s) in got) continue
+			lo = 0; hi = ng + 1
+			for (k = s - 1; k >= 1; k--) if ((ls, k) in got) { lo = got[ls, k]; break }
+			for (k = s + 1; k <= s + 1000; k++) if ((ls, k) in got) { hi = got[ls, k]; break }
+			ok = 0
+			for (j = lo + 1; j < hi; j++)
+				if ((j in lostat) && (lostat[j] == ls || lostat[j] == "")) { ok = 1; break }
+			if (!ok) print ls, s
+		}
+	}' <(echo "$1") <(echo "$2")
 }
 
 scn_header() {
@@ -892,14 +1034,23 @@ EOF
 : >"$RES/steps.txt"
 log "results in $RES; scenarios: ${SCEN[*]}"
 
-if want cold || want kill || want rejoin || want leave; then
+if want cold || want kill || want rejoin || want leave || want flood; then
 	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" main
-	scn_header
-	describe cold "cluster main: $CN nodes, votes $CVOTES, token $TOKEN ms"
-	cold_start cold
-	if want kill || want rejoin; then kill_one; fi
-	if want rejoin; then rejoin; fi
-	if want leave; then leave; fi
+	if want cold || want kill || want rejoin || want leave; then
+		scn_header
+		describe cold "cluster main: $CN nodes, votes $CVOTES, token $TOKEN ms"
+		cold_start cold
+		last=cold
+		if want kill || want rejoin; then kill_one; last=kill; fi
+		if want rejoin; then rejoin; last=rejoin; fi
+		if want leave; then leave; last=leave; fi
+	fi
+	if want flood; then flood; fi
+	# the end of the main cluster: every dlmrex watch still running is
+	# stopped (exit 0) and checked once more
+	if [ -n "${last:-}" ]; then
+		watch_check "$last" "$EX_GEN" stop $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
+	fi
 	if want double; then
 		for n in $(seq 1 "$CN"); do stop_node "$n"; done
 		UP=()
@@ -914,6 +1065,8 @@ if want double; then
 	describe double "cluster double: $CN nodes, votes $CVOTES, token $TOKEN ms"
 	cold_start double-cold
 	double
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
 fi
 
 if [ "$RECORD" = 1 ]; then
