@@ -4,14 +4,17 @@
 #
 #   tests/vm/lab.sh [--keep] [--nodes N] [--token MS] [--builddir DIR]
 #                   [--results DIR | --results-root DIR] [--record]
-#                   [--dlmctl FILE] [SCENARIO...]
+#                   [--dlmctl FILE] [--bench-bin FILE] [SCENARIO...]
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
-# (f); default all.  cold/kill/rejoin/leave/flood share one boot of N
-# (default 3) nodes; double boots its own 4-node cluster.  --record copies the normalised traces to
-# tests/vm/traces/.  --keep leaves the last cluster running for a shell
-# (see tests/vm/README.md) until Ctrl-C.  --dlmctl: the dlmctl to put in
-# the VMs (default build/tools/dlmctl/dlmctl).  Needs root, no KVM needed.
+# (f), bench (g); default all but bench.  cold/kill/rejoin/leave/flood
+# share one boot of N (default 3) nodes; double boots its own 4-node
+# cluster; bench (bench/kernel/run) boots its own N nodes.  --record
+# copies the normalised traces to tests/vm/traces/.  --keep leaves the
+# last cluster running for a shell (see tests/vm/README.md) until Ctrl-C.
+# --dlmctl: the dlmctl to put in the VMs (default
+# build/tools/dlmctl/dlmctl); --bench-bin: the dlmr-bench for scenario
+# bench (default build/bench/dlmr-bench).  Needs root, no KVM needed.
 set -euo pipefail
 # The whole script is one { } block: bash parses it before running it, so
 # editing this file while a lab runs cannot derail that run.
@@ -44,12 +47,13 @@ KEEP=0
 RECORD=0
 BUILDDIR=$REPO/build-lab
 DLMCTL=$REPO/build/tools/dlmctl/dlmctl
+BENCHBIN=$REPO/build/bench/dlmr-bench
 FLOOD=${LAB_FLOOD:-150}
 RESULTS=
 RESROOT=$HERE/results
 SCEN=()
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '2,17s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) KEEP=1 ;;
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--token) TOKEN=$2; shift ;;
 	--builddir) BUILDDIR=$2; shift ;;
 	--dlmctl) DLMCTL=$2; shift ;;
+	--bench-bin) BENCHBIN=$2; shift ;;
 	--results) RESULTS=$2; shift ;;
 	--results-root) RESROOT=$2; shift ;;
 	-h | --help) usage 0 ;;
@@ -67,6 +72,7 @@ while [ $# -gt 0 ]; do
 	d | rejoin) SCEN+=(rejoin) ;;
 	e | leave) SCEN+=(leave) ;;
 	f | flood) SCEN+=(flood) ;;
+	g | bench) SCEN+=(bench) ;;
 	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -110,6 +116,11 @@ done
 [ -x "$DLMCTL" ] || fail "$DLMCTL missing: build it (ninja -C build) or pass --dlmctl"
 grep -q 'recover watch' <<<"$("$DLMCTL" --help)" ||
 	fail "$DLMCTL has no 'recover watch': rebuild it"
+BINS=(--bin "$DLMCTL")
+if want bench; then
+	[ -x "$BENCHBIN" ] || fail "$BENCHBIN missing: build it (ninja -C build) or pass --bench-bin"
+	BINS+=(--bin "$BENCHBIN")
+fi
 
 # ----------------------------------------------------------- cleanup trap
 
@@ -193,7 +204,7 @@ if dlm_stale; then
 fi
 "$REPO/examples/kernel/build.sh" "$BUILD/kmod" "$KVER" >"$BUILD/kmod.log" 2>&1 ||
 	{ cat "$BUILD/kmod.log" >&2; fail "examples/kernel/build.sh failed"; }
-"$HERE/mkinitramfs.sh" --module dlm="$DLMKO" --bin "$DLMCTL" "$KVER" \
+"$HERE/mkinitramfs.sh" --module dlm="$DLMKO" "${BINS[@]}" "$KVER" \
 	"$BUILD/initramfs.cpio" \
 	"$BUILD/kmod/dlmr_example.ko" || fail "mkinitramfs.sh failed"
 
@@ -978,6 +989,13 @@ flood() {
 	log "$name: PASS: $FLOOD lockspaces joined and left in $(ms "$t0" "$t1") ms: the control watch saw all $total events, no loss; the stopped one (--rcvbuf 4096) got $recvd, the kernel dropped $drops, and it reported the loss ($lost lost lines), none silent"
 }
 
+# bench_time WHAT 'CMD A' 'CMD B': dlmr-bench time on node 1 ($k runs)
+bench_time() {
+	run $n 600 "dlmr-bench time $k '$2' '$3'"
+	echo "(a) $1, $k runs each, interleaved: A = $2, B = $3: $OUT" >>"$out"
+	log "$name: $1: A = $2, B = $3: $OUT"
+}
+
 # the ERE of a lockspace's prep at its leave (seq 2) in a watch's output
 flood_ere() { echo "\"seq\":2,\"event\":\"prep\",\"node\":[0-9]+,\"ls\":\"$1\""; }
 
@@ -1017,6 +1035,40 @@ flood_uncovered() {
 	}' <(echo "$1") <(echo "$2")
 }
 
+# g. bench (bench/kernel/run): on node 1, (a) the wall time of dlmctl slots -j
+# against dlm_tool ls on the same lockspaces (1, then 20), BENCH_K runs
+# each, interleaved; (b) the delay from an event's kernel time_ns
+# (CLOCK_REALTIME) to its arrival in a libdlmrecover watcher (dlmr-bench
+# latency) over BENCH_CYCLES lockspace joins and leaves (2 events each).
+bench() {
+	local name=bench n=1 k=${LAB_BENCH_K:-50} cyc=${LAB_BENCH_CYCLES:-150} ls i
+	local out=$RES/bench.txt
+	{
+		echo "host: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(qemu-system-x86_64 --version | head -n 1)"
+		echo "guest: TCG, 1 vCPU, $MEM MiB, Linux $KVER; $CN-node cluster"
+		[ -r /proc/loadavg ] && echo "host load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	} >"$out"
+	run $n 60 "dlm_tool join bl1 >/dev/null"
+	for ls in 1 20; do
+		if [ "$ls" = 20 ]; then
+			run $n 120 "for i in \$(seq 2 20); do dlm_tool join bl\$i >/dev/null || exit 1; done"
+		fi
+		run $n 30 "[ \$(dlm_tool ls | grep -c '^name') = $ls ] && [ \$(dlmctl slots -j | grep -o '\"ls\"' | wc -l) = $ls ]"
+		bench_time "$ls lockspace(s)" 'dlmctl slots -j' 'dlm_tool ls'
+	done
+	# where dlmctl's time goes: starting it at all, and exec alone
+	bench_time "20 lockspaces" 'dlmctl --version' 'dlmctl slots -j'
+	bench_time "exec baseline" '/bin/true' 'dlm_tool ls'
+	run $n 30 "dlmr-bench latency --count $((2 * cyc)) >/tmp/lat 2>/tmp/lat.err & wait_for 'grep -q subscribed /tmp/lat.err' 100"
+	run $n 600 "lab_flood lat $cyc && wait_for '[ \$(wc -l </tmp/lat) -ge $((2 * cyc)) ]' 100 && wait_for 'grep -q ^events /tmp/lat.err' 50 && grep ^events /tmp/lat.err"
+	echo "(b) $cyc joins and leaves (dlm_tool), time_ns to arrival in dlmr-bench latency: $OUT" >>"$out"
+	log "$name: event delivery (kernel time_ns to arrival, CLOCK_REALTIME): $OUT"
+	run $n 30 "cat /tmp/lat"
+	echo "$OUT" >"$RES/bench.latency"
+	echo
+	cat "$out"
+}
+
 scn_header() {
 	cat >"$RES/scenario.scn" <<EOF
 # Recorded by tests/vm/lab.sh on a real cluster (Linux $KVER): see
@@ -1051,7 +1103,7 @@ if want cold || want kill || want rejoin || want leave || want flood; then
 	if [ -n "${last:-}" ]; then
 		watch_check "$last" "$EX_GEN" stop $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	fi
-	if want double; then
+	if want double || want bench; then
 		for n in $(seq 1 "$CN"); do stop_node "$n"; done
 		UP=()
 	fi
@@ -1067,6 +1119,10 @@ if want double; then
 	double
 	for n in $(seq 1 "$CN"); do stop_node "$n"; done
 	UP=()
+fi
+if want bench; then
+	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" bench
+	bench
 fi
 
 if [ "$RECORD" = 1 ]; then
