@@ -77,7 +77,9 @@ lab_dlm_sysfs_wait() {
 # lab_watch_start TAG [ARG...]: dlmctl recover watch ARG... (default
 # -j TAG: the events of lockspace TAG) in the background, its output in
 # /tmp/watch.TAG (stderr .err, pid .pid, exit status .rc once it ended);
-# returns once it has joined the events group.
+# returns once it has joined the events group (/proc/net/netlink; a
+# dlmctl that prints "dlmctl: recover watch: subscribed" on stderr once
+# it has could be waited for with lab_watch_wait on TAG.err instead).
 lab_watch_start() {
 	_t=$1
 	shift
