@@ -923,7 +923,8 @@ double() {
 # small one (--rcvbuf 4096).  Both see a warm-up lockspace (flw: join,
 # leave), then the small one is stopped (SIGSTOP) while FLOOD lockspaces
 # fl1..flFLOOD are joined and left (dlm_tool), continued (SIGCONT), and
-# both see a last one (flend).
+# both see flw again (re-created: its seq restarts at 1) and a last one
+# (flend).
 flood() {
 	local name=flood n=1 t0 t1 d=$RES/flood
 	mkdir -p "$d"
@@ -936,11 +937,11 @@ flood() {
 	run $n 600 "lab_flood fl $FLOOD"
 	t1=$OUT_T
 	timing "$name" "$FLOOD joins+leaves" "$(ms "$t0" "$t1") ms"
-	# continue the small watch; once its socket is drained (Rmem 0) a last
-	# lockspace's events reach it again
+	# continue the small watch; once its socket is drained (Rmem 0), the
+	# events of flw, re-created, and of a last lockspace reach it again
 	run $n 30 "p=\$(cat /tmp/watch.fsmall.pid); kill -CONT \$p; wait_for '[ \"\$(lab_netlink \$p | cut -d\" \" -f1)\" = 0 ]' 300 && lab_netlink \$p"
 	local drops=${OUT#* }
-	run $n 60 "dlm_tool join flend >/dev/null && dlm_tool leave flend >/dev/null && lab_watch_wait fsmall '$(flood_ere flend)' 100 && lab_watch_wait fbig '$(flood_ere flend)' 100"
+	run $n 60 "dlm_tool join flw >/dev/null && dlm_tool leave flw >/dev/null && dlm_tool join flend >/dev/null && dlm_tool leave flend >/dev/null && lab_watch_wait fsmall '$(flood_ere flend)' 100 && lab_watch_wait fbig '$(flood_ere flend)' 100"
 	run $n 30 "lab_watch_stop fbig"
 	local big=$OUT
 	# stderr: nothing but a readiness line ("dlmctl: recover watch:
@@ -956,13 +957,14 @@ flood() {
 	echo "$small" >"$d/node$n.small.jsonl"
 	echo "$notices" >"$d/node$n.small.err"
 	# the control: every event, in lockspace order: done (seq 1) at the
-	# join, prep (seq 2) at the leave, for flw, fl1..flN, flend; no loss
+	# join, prep (seq 2) at the leave, for flw, fl1..flN, flw, flend; no
+	# loss (a re-created name is not one)
 	local want got
-	want=$(for l in flw $(seq -f "fl%g" 1 "$FLOOD") flend; do
+	want=$(for l in flw $(seq -f "fl%g" 1 "$FLOOD") flw flend; do
 		echo "1 done $l"; echo "2 prep $l"; done)
 	got=$(echo "$big" | sed -E 's/.*"seq":([0-9]+),"event":"([a-z]+)","node":[0-9]+,"ls":"([^"]*)".*/\1 \2 \3/')
 	[ "$got" = "$want" ] ||
-		fail "$name: the control watch (big buffer) did not see exactly done, prep of flw, fl1..fl$FLOOD, flend: $(diff <(echo "$want") <(echo "$got") | head -n 5 | paste -sd' ')"
+		fail "$name: the control watch (big buffer) did not see exactly done, prep of flw, fl1..fl$FLOOD, flw, flend: $(diff <(echo "$want") <(echo "$got") | head -n 5 | paste -sd' ')"
 	local total
 	total=$(echo "$big" | wc -l)
 	# the small one: what it got is the control's lines (same order)...
@@ -974,6 +976,9 @@ flood() {
 	[ "$(echo "$small" | grep -v '"event":"lost"' | grep -xF -f - <(echo "$big"))" = \
 		"$(echo "$small" | grep -v '"event":"lost"')" ] ||
 		fail "$name: the small watch's events are not in the control's order"
+	# ...including both flw's (before the stop, after the drain) and flend
+	[ "$(echo "$small" | grep -v '"event":"lost"' | grep -Ec '"ls":"(flw|flend)"')" = 6 ] ||
+		fail "$name: the small watch did not get the 6 events of flw, flw again and flend"
 	# ...it reported the loss (lost lines, one stderr notice each)...
 	[ "$lost" -ge 1 ] || fail "$name: the small watch lost $((total - recvd)) events and reported no loss"
 	[ "$(echo "$notices" | grep -c ' lost ')" = "$lost" ] ||
