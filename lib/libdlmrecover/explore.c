@@ -6,7 +6,7 @@
  *
  * A state is the simulator's state, encoded canonically (the fields that
  * matter, in a fixed order, for nodes 1..N, resources 0..J+1 and journals
- * 0..J-1 only).  Transitions are every enabled scheduler step (callback
+ * 0..J-1 only; of a node that is down, only that it is down).  Transitions are every enabled scheduler step (callback
  * deliveries, lock completions, timers, journal replays, recovery
  * progress) plus faults: a crash of any live node while fewer than F
  * crashes happened, and a reboot-and-mount of a crashed node while fewer
@@ -102,6 +102,16 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 static void codec_node(struct codec *c, struct sim_node *n, unsigned int j)
 {
 	F(n->up);
+	if (!n->up) {
+		/* Nothing reads a down node's fields (mount_node() clears
+		 * them): leave them out, so that what a node did before it
+		 * crashed does not tell states apart. */
+		if (c->buf && !c->enc) {
+			memset(n, 0, sizeof(*n));
+			n->up = false;
+		}
+		return;
+	}
 	F(n->in_ls);
 	F(n->running);
 	F(n->joined);
