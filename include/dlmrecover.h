@@ -804,7 +804,20 @@ int dlmr_sim_run(const struct dlmr_scenario *s, uint64_t seed,
  * @{
  */
 
-/** Bounds of an exploration. */
+/**
+ * @brief Called by dlmr_explore() for every protocol-quiescent state.
+ *
+ * A state is protocol-quiescent when no protocol step is enabled (only
+ * faults may be); S5 is checked there.  @p hash is the explorer's 64-bit
+ * hash of the state's canonical encoding, the same whatever the options,
+ * so the sets reported with and without partial-order reduction can be
+ * compared.
+ * @param hash the state's hash.
+ * @param arg dlmr_explore_config.quiescent_arg.
+ */
+typedef void (*dlmr_explore_state_fn)(uint64_t hash, void *arg);
+
+/** Bounds and options of an exploration; zero-initialise, then set. */
 struct dlmr_explore_config {
 	unsigned int nodes;    /**< cluster size, 1..8; all mount at once */
 	unsigned int journals; /**< journals, 1..8 */
@@ -813,6 +826,19 @@ struct dlmr_explore_config {
 	unsigned int mutant;   /**< 0, or a planted bug (dlmr_mutant_name()) */
 	unsigned int fixes;    /**< bit (1 << id) per fix (dlmr_fix_name()) */
 	uint64_t max_states;   /**< stop with -E2BIG past this many; 0: no limit */
+	/** Explore every interleaving: no partial-order reduction.  By
+	 * default (false) a state whose lowest eligible node has only
+	 * local, invisible steps is expanded with that node's steps alone
+	 * (an ample set); see dlmctl(8), "Partial-order reduction". */
+	bool no_por;
+	/** 0, or check every reduced expansion while exploring, along
+	 * sequences of up to this many other steps (1..4): each ample step
+	 * commutes with them, stays enabled, enables or disables no step of
+	 * its node and changes nothing the invariants read.  A failure
+	 * stops the search with -EPROTO.  Slow: for tests. */
+	unsigned int por_check;
+	dlmr_explore_state_fn quiescent; /**< NULL, or called per quiescent state */
+	void *quiescent_arg;   /**< passed to @ref quiescent */
 };
 
 /** Progress and result of an exploration. */
@@ -827,7 +853,9 @@ struct dlmr_explore_stats {
 	size_t peak_bytes;     /**< most memory held */
 	bool complete;         /**< the whole state space was explored */
 	bool violated;         /**< an invariant failed */
-	char violation[DLMR_DETAIL_MAX]; /**< which, and why */
+	char violation[DLMR_DETAIL_MAX]; /**< which, and why; or why the
+					      POR check failed (-EPROTO) */
+	uint64_t reduced;      /**< states expanded with a reduced (ample) set */
 };
 
 /**
@@ -853,6 +881,9 @@ typedef int (*dlmr_explore_progress_fn)(const struct dlmr_explore_stats *st,
  * @retval -ENOMEM out of memory.
  * @retval -E2BIG more than cfg->max_states states.
  * @retval -EINTR @p progress asked to stop.
+ * @retval -EPROTO cfg->por_check found a reduced expansion that is not
+ *         sound; st->violation names the level, the steps and why, and
+ *         @p cex holds the path to that state as a scenario.
  */
 int dlmr_explore(const struct dlmr_explore_config *cfg,
 		 dlmr_explore_progress_fn progress, void *arg,

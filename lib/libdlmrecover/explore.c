@@ -6,7 +6,7 @@
  *
  * A state is the simulator's state, encoded canonically (the fields that
  * matter, in a fixed order, for nodes 1..N, resources 0..J+1 and journals
- * 0..J-1 only; of a node that is down, only that it is down).  Transitions are every enabled scheduler step (callback
+ * 0..J-1 only).  Transitions are every enabled scheduler step (callback
  * deliveries, lock completions, timers, journal replays, recovery
  * progress) plus faults: a crash of any live node while fewer than F
  * crashes happened, and a reboot-and-mount of a crashed node while fewer
@@ -132,8 +132,10 @@ static void codec_node(struct codec *c, struct sim_node *n, unsigned int j)
 	codec_coord(c, &n->coord);
 }
 
-/* Encode (enc) or decode the state of @s; returns the length. */
-static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc)
+/* Encode (enc) or decode the state of @s; returns the length.  If @noff
+ * is not NULL, node id's bytes are noff[id - 1] .. noff[id] - 1. */
+static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
+		    size_t *noff)
 {
 	struct codec cc = { .buf = buf, .enc = enc }, *c = &cc;
 	unsigned int nn = s->sc->nodes, j = s->sc->journals;
@@ -154,8 +156,13 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc)
 	F(s->slots.disabled);
 	F(s->slots.num);
 	A(s->slots.slots, s->slots.num);
-	for (uint32_t id = 1; id <= nn; id++)
+	for (uint32_t id = 1; id <= nn; id++) {
+		if (noff)
+			noff[id - 1] = cc.pos;
 		codec_node(c, &s->n[id], j);
+	}
+	if (noff)
+		noff[nn] = cc.pos;
 	A(s->dlm.node, nn);
 	F(s->dlm.stopped);
 	for (unsigned int r = 0; r < RES_JOURNAL0 + j; r++) {
@@ -255,6 +262,16 @@ static int hset_add(struct hset *h, uint64_t v)
 	h->slot[k] = v;
 	h->len++;
 	return 1;
+}
+
+static bool hset_has(const struct hset *h, uint64_t v)
+{
+	if (!h->cap)
+		return false;
+	for (size_t k = v & (h->cap - 1); h->slot[k]; k = (k + 1) & (h->cap - 1))
+		if (h->slot[k] == v)
+			return true;
+	return false;
 }
 
 /* ---- frontier: one level of encoded states ------------------------------- */
@@ -363,6 +380,21 @@ struct ctx {
 	size_t nedges, capedges;
 	bool swarm;
 	struct dlmr_sim_result res;
+
+	/* dlmr_explore(): the state being expanded and its successors */
+	struct sim *s;
+	const struct hset *seen;
+	const struct hset *fresh; /* states found while expanding this level */
+	const uint8_t *penc;     /* its encoding */
+	struct xstate xs;
+	struct step *steps;      /* its transitions, protocol steps first */
+	unsigned int k, ksim;
+	size_t enc_max;
+	uint8_t *sbuf;           /* successor t at sbuf + t * enc_max */
+	size_t *slen;
+	uint8_t *sstate;         /* per successor: 0 not run, 1 run, 2 violated */
+	uint8_t *tmp;            /* enc_max */
+	size_t noff[NMAX + 1];   /* node offsets in the last encoding */
 };
 
 /* The violation's text: the simulator writes it into x->res (events are
@@ -439,6 +471,40 @@ static void sadd(char **out, size_t *len, size_t *cap, const char *fmt, ...)
 	*len += (size_t)n;
 }
 
+/* A step as a scenario line (without the newline). */
+static void step_text(const struct step *p, char *buf, size_t n)
+{
+	switch (p->kind) {
+	case SK_CB:
+		snprintf(buf, n, "step callback %u", p->node);
+		break;
+	case SK_AST:
+		if (p->arg >= RES_JOURNAL0)
+			snprintf(buf, n, "step ast %u journal %u", p->node,
+				 p->arg - RES_JOURNAL0);
+		else
+			snprintf(buf, n, "step ast %u %s", p->node,
+				 p->arg == RES_CONTROL ? "control" : "mounted");
+		break;
+	case SK_TIMER:
+		snprintf(buf, n, "step timer %u %s", p->node,
+			 p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
+		break;
+	case SK_REPLAY:
+		snprintf(buf, n, "step replay %u %u", p->node, p->arg);
+		break;
+	case SK_REC:
+		snprintf(buf, n, "step recovery");
+		break;
+	case SK_CRASH:
+		snprintf(buf, n, "crash %u", p->node);
+		break;
+	default:
+		snprintf(buf, n, "mount %u", p->node);
+		break;
+	}
+}
+
 /* The scenario text that replays @path (then "wait" if @terminal). */
 static char *write_scenario(struct ctx *x, const struct step *path,
 			    size_t n, bool terminal, size_t limit)
@@ -467,38 +533,10 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 		sadd(&out, &len, &cap, "step-limit %zu\n", limit);
 	sadd(&out, &len, &cap, "mount 1-%u\n", cfg->nodes);
 	for (size_t i = 0; i < n; i++) {
-		const struct step *p = &path[i];
+		char line[64];
 
-		switch (p->kind) {
-		case SK_CB:
-			sadd(&out, &len, &cap, "step callback %u\n", p->node);
-			break;
-		case SK_AST:
-			if (p->arg >= RES_JOURNAL0)
-				sadd(&out, &len, &cap, "step ast %u journal %u\n",
-				     p->node, p->arg - RES_JOURNAL0);
-			else
-				sadd(&out, &len, &cap, "step ast %u %s\n", p->node,
-				     p->arg == RES_CONTROL ? "control" : "mounted");
-			break;
-		case SK_TIMER:
-			sadd(&out, &len, &cap, "step timer %u %s\n", p->node,
-			     p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
-			break;
-		case SK_REPLAY:
-			sadd(&out, &len, &cap, "step replay %u %u\n", p->node,
-			     p->arg);
-			break;
-		case SK_REC:
-			sadd(&out, &len, &cap, "step recovery\n");
-			break;
-		case SK_CRASH:
-			sadd(&out, &len, &cap, "crash %u\n", p->node);
-			break;
-		case SK_MOUNT:
-			sadd(&out, &len, &cap, "mount %u\n", p->node);
-			break;
-		}
+		step_text(&path[i], line, sizeof(line));
+		sadd(&out, &len, &cap, "%s\n", line);
 	}
 	if (terminal)
 		sadd(&out, &len, &cap, "wait\n");
@@ -529,11 +567,320 @@ static char *counterexample(struct ctx *x, uint32_t last,
 	return out;
 }
 
+/* ---- partial-order reduction ------------------------------------------------
+ *
+ * At a state s, the lowest node i whose enabled protocol steps A (all of
+ * them: steps of one node never commute) pass the conditions below is
+ * expanded with A alone; otherwise s is expanded fully.  Faults are not
+ * in A: a crash or mount at s is explored after A's step, with which it
+ * commutes (a crash of i itself erases the step: a down node's fields
+ * are not encoded).
+ *
+ * For every a in A:
+ *  - local: a changes nothing but node i's own fields (struct sim_node),
+ *    and for an AST the completion it takes (compared byte for byte on
+ *    the encodings, everything outside node i);
+ *  - invisible: a changes nothing of node i that the invariants or other
+ *    nodes' steps read (struct sim_view: up, mounted, jid, first
+ *    mounter, journals it replays, ...); journal replays are never in A
+ *    (another node recovering the same journal reads the flag: S2).
+ *    blocked and known_failed are left out: only S1 of node i reads
+ *    them, and no step of another node or fault can make S1 of node i
+ *    true (a crash orphans a journal with a newer epoch than any join
+ *    and clears the crashed node from known_failed), so whether a's
+ *    state violates S1 is decided when a runs, wherever it runs;
+ *  - C1, nothing outside A touches node i before a step of A runs
+ *    (sim_por_candidate()): no lock request of i is queued or deferred
+ *    (no other node's unlock or crash grants it: no new AST of i);
+ *    recovery waits for i (a prep, slot or done queued to it; with an
+ *    empty queue only when no fault is left and no change pending), so
+ *    callbacks are queued to i only behind one that is already there,
+ *    s->slots does not change before i's done, and the lockspace is not
+ *    stopped or recovered under i's ASTs; while faults are left: i is
+ *    not running (no prep for it), has no AST (a fault stops the
+ *    lockspace), does not deliver a done (a crash of another node can
+ *    remove the other pending dones, and then a fault stops the
+ *    lockspace at once instead of waiting) nor a slot for a node that
+ *    can crash again (the crash clears known_failed);
+ *  - C3, the cycle proviso for a breadth-first search: no successor
+ *    through A was found at this level or before, only new or found
+ *    while expanding this level.  An edge of a cycle must go from a
+ *    level to the same or an earlier one, so every cycle of the reduced
+ *    graph has a fully expanded state.
+ * A step of node i depends only on node i's fields, its completions and
+ * (a done) s->slots, so being local and invisible at s, it is so at every
+ * state reached from s by other steps.  With C0 (A is not empty), C1, C2
+ * (invisible) and C3, every quiescent state (where S5 is checked) stays
+ * reachable and every path of the full graph has a stutter-equivalent
+ * one in the reduced graph, so a violation of S1-S4 is still found
+ * (Peled 1994; Clarke, Grumberg, Peled, "Model Checking", ch. 10).  The
+ * counterexample is the shortest in the reduced graph; no_por gives the
+ * shortest of all.  cfg->por_check tests the argument on every reduced
+ * expansion as the search runs (check_ample()).
+ */
+
+/* Run @st from the state encoded in @from into @out; 1 on a violation. */
+static int run_from(struct ctx *x, const uint8_t *from, const struct step *st,
+		    uint8_t *out, size_t *len, size_t *noff)
+{
+	struct xstate xs;
+
+	codec(x->s, &xs, (uint8_t *)from, false, NULL);
+	x->s->violated = 0;
+	if (st->kind == SK_CRASH)
+		xs.crashes++;
+	if (st->kind == SK_MOUNT)
+		xs.rejoins++;
+	sim_run_step(x->s, st);
+	if (x->s->violated)
+		return 1;
+	*len = codec(x->s, &xs, out, true, noff);
+	return 0;
+}
+
+/* The successor through transition @t of the current state, once;
+ * leaves x->s in it (when just run).  1 on a violation. */
+static int successor(struct ctx *x, unsigned int t)
+{
+	if (!x->sstate[t]) {
+		x->st->transitions++;
+		x->sstate[t] = run_from(x, x->penc, &x->steps[t],
+					x->sbuf + t * x->enc_max, &x->slen[t],
+					x->noff) ? 2 : 1;
+	}
+	return x->sstate[t] == 2;
+}
+
+/* Whether encodings @a and @b agree outside node @id. */
+static bool same_outside(const uint8_t *a, const size_t *aoff, size_t alen,
+			 const uint8_t *b, const size_t *boff, size_t blen,
+			 uint32_t id)
+{
+	size_t as = aoff[id - 1], bs = boff[id - 1], ae = aoff[id], be = boff[id];
+
+	return as == bs && alen - ae == blen - be && !memcmp(a, b, as) &&
+	       !memcmp(a + ae, b + be, alen - ae);
+}
+
+/* Node @id's protocol steps at the state decoded in x->s. */
+static unsigned int node_steps(const struct sim *s, uint32_t id,
+			       struct step *out)
+{
+	struct step all[STEPS_MAX];
+	unsigned int k = sim_enabled_steps(s, all), n = 0;
+
+	for (unsigned int i = 0; i < k; i++)
+		if (all[i].node == id && all[i].kind != SK_REC)
+			out[n++] = all[i];
+	return n;
+}
+
+static bool step_eq(const struct step *a, const struct step *b)
+{
+	return a->kind == b->kind && a->node == b->node && a->arg == b->arg;
+}
+
+static int por_fail(struct ctx *x, unsigned int level, const struct step *a,
+		    const struct step *b, const char *why)
+{
+	char sa[32], sb[32];
+	int n;
+
+	step_text(a, sa, sizeof(sa));
+	step_text(b, sb, sizeof(sb));
+	n = snprintf(x->st->violation, sizeof(x->st->violation), "POR check "
+		     "failed, level %u +%u: '%s' vs '%s': ", x->st->depth, level,
+		     sa, sb);
+	if (n > 0 && (size_t)n < sizeof(x->st->violation))
+		snprintf(x->st->violation + n, sizeof(x->st->violation) -
+			 (size_t)n, "%s", why);
+	return -EPROTO;
+}
+
+/*
+ * The POR check: with @v = @u·a, for every step b at @u that is not node
+ * @id's, b·a and a·b lead to the same state, node @id has the same steps
+ * A (@na of them) after b, and a changes no sim_view of the node; or, if
+ * b crashes node @id, b alone and a·b lead to the same state.  Then the
+ * same from u·b, down to @depth other steps.
+ */
+static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
+		       const struct step *A, unsigned int na, const uint8_t *u,
+		       const uint8_t *v, unsigned int level, unsigned int depth)
+{
+	size_t bsz = x->enc_max, ul, vl, al;
+	uint8_t *ub = malloc(3 * bsz), *vb = ub + bsz, *uba = vb + bsz;
+	struct step *U = calloc(2 * STEPS_MAX + 2 * NMAX, sizeof(*U));
+	struct step *V = U + STEPS_MAX + NMAX;
+	struct xstate xs;
+	unsigned int nu, nv;
+	int ret = 0;
+
+	if (!ub || !U) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	codec(x->s, &xs, (uint8_t *)u, false, NULL);
+	nu = transitions(x->s, &xs, x->cfg, U);
+	codec(x->s, &xs, (uint8_t *)v, false, NULL);
+	nv = transitions(x->s, &xs, x->cfg, V);
+	for (unsigned int i = 0; i < nu && !ret; i++) {
+		const struct step *b = &U[i];
+		struct sim_view w0, w1;
+		struct step B[STEPS_MAX];
+		bool found = false;
+		unsigned int nb;
+
+		if (b->node == id && b->kind != SK_CRASH && b->kind != SK_MOUNT)
+			continue;
+		if (run_from(x, u, b, ub, &ul, NULL))
+			continue; /* b violates: the search finds it */
+		for (unsigned int j = 0; j < nv; j++)
+			found |= step_eq(b, &V[j]);
+		if (!found) {
+			ret = por_fail(x, level, a, b, "the ample step disables it");
+			break;
+		}
+		if (run_from(x, v, b, vb, &vl, NULL)) {
+			ret = por_fail(x, level, a, b, "violation after the ample "
+				       "step only");
+			break;
+		}
+		if (b->kind == SK_CRASH && b->node == id) {
+			if (ul != vl || memcmp(ub, vb, ul))
+				ret = por_fail(x, level, a, b, "the crash does not "
+					       "erase the ample step");
+			continue;
+		}
+		codec(x->s, &xs, ub, false, NULL);
+		nb = node_steps(x->s, id, B);
+		sim_node_view(x->s, id, &w0);
+		if (nb != na) {
+			ret = por_fail(x, level, a, b, "it changes the node's "
+				       "enabled steps");
+			break;
+		}
+		for (unsigned int j = 0; j < nb; j++)
+			if (!step_eq(&B[j], &A[j]))
+				ret = por_fail(x, level, a, b, "it changes the "
+					       "node's enabled steps");
+		if (ret)
+			break;
+		if (run_from(x, ub, a, uba, &al, NULL)) {
+			ret = por_fail(x, level, a, b, "violation when the ample "
+				       "step comes second");
+			break;
+		}
+		sim_node_view(x->s, id, &w1);
+		if (memcmp(&w0, &w1, sizeof(w0))) {
+			ret = por_fail(x, level, a, b, "the ample step is visible "
+				       "after it");
+			break;
+		}
+		if (al != vl || memcmp(uba, vb, al)) {
+			ret = por_fail(x, level, a, b, "they do not commute");
+			break;
+		}
+		if (level + 1 < depth)
+			ret = check_ample(x, id, a, A, na, ub, vb, level + 1,
+					  depth);
+	}
+out:
+	free(U);
+	free(ub);
+	return ret;
+}
+
+/*
+ * Pick the transitions to expand the current state with: the indices
+ * into x->steps go to @sel.  Returns 1 if reduced, 0 if all, -errno.
+ */
+static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
+{
+	const struct dlmr_explore_config *cfg = x->cfg;
+	bool faults = x->xs.crashes < cfg->failures ||
+		      x->xs.rejoins < cfg->rejoins;
+	size_t boff[NMAX + 1], toff[NMAX + 1], blen;
+	struct xstate xs;
+
+	blen = codec(x->s, &xs, NULL, true, boff); /* x->s holds the state */
+	for (uint32_t id = 1; id <= x->s->sc->nodes; id++) {
+		unsigned int T[STEPS_MAX], nt = 0;
+		struct step A[STEPS_MAX];
+		bool ok = true;
+
+		codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
+		for (unsigned int t = 0; t < x->ksim; t++)
+			if (x->steps[t].node == id && x->steps[t].kind != SK_REC)
+				T[nt++] = t;
+		if (!nt || !sim_por_candidate(x->s, id, faults))
+			continue;
+		for (unsigned int i = 0; i < nt && ok; i++) {
+			const struct step *a = &x->steps[T[i]];
+			const uint8_t *base = x->penc;
+			const size_t *bo = boff;
+			struct sim_view v0, v1;
+			size_t tlen = blen;
+
+			A[i] = *a;
+			if (a->kind == SK_REPLAY) {
+				ok = false;
+				break;
+			}
+			codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
+			sim_node_view(x->s, id, &v0);
+			if (a->kind == SK_AST) {
+				/* the completion it takes is node i's */
+				struct simdlm_ast ast;
+
+				simdlm_take_ast(&x->s->dlm, a->arg, id, &ast);
+				tlen = codec(x->s, &xs, x->tmp, true, toff);
+				base = x->tmp;
+				bo = toff;
+			}
+			if (successor(x, T[i]))
+				return 0; /* expand fully: it is reported */
+			/* x->s and x->noff are the successor's now */
+			codec(x->s, &xs, x->sbuf + T[i] * x->enc_max, false,
+			      NULL);
+			codec(x->s, &xs, NULL, true, x->noff);
+			sim_node_view(x->s, id, &v1);
+			ok = !memcmp(&v0, &v1, sizeof(v0)) &&
+			     same_outside(base, bo, tlen,
+					  x->sbuf + T[i] * x->enc_max, x->noff,
+					  x->slen[T[i]], id);
+		}
+		if (!ok)
+			continue;
+		for (unsigned int i = 0; i < nt; i++) {
+			uint64_t h = hash_bytes(x->sbuf + T[i] * x->enc_max,
+						x->slen[T[i]]);
+
+			/* C3: found at this level or before */
+			if (hset_has(x->seen, h) && !hset_has(x->fresh, h))
+				return 0;
+		}
+		for (unsigned int i = 0; i < nt && cfg->por_check; i++) {
+			int r = check_ample(x, id, &A[i], A, nt, x->penc,
+					    x->sbuf + T[i] * x->enc_max, 0,
+					    cfg->por_check);
+
+			if (r)
+				return r;
+		}
+		memcpy(sel, T, nt * sizeof(T[0]));
+		*nsel = nt;
+		return 1;
+	}
+	return 0;
+}
+
 static bool bad_config(const struct dlmr_explore_config *cfg)
 {
 	if (!cfg->nodes || cfg->nodes > 8 || !cfg->journals ||
 	    cfg->journals > 8 || cfg->failures > cfg->nodes ||
-	    cfg->rejoins > 8 || (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
+	    cfg->rejoins > 8 || cfg->por_check > 4 ||
+	    (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
 		return true;
 	for (unsigned int f = 0; f < 32; f++)
 		if ((cfg->fixes & (1u << f)) && !dlmr_fix_name(f))
@@ -596,19 +943,19 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 		ret = -ENOMEM;
 		goto out;
 	}
-	root_len = codec(s, &root_xs, NULL, true);
+	root_len = codec(s, &root_xs, NULL, true, NULL);
 	root = malloc(root_len);
 	if (!root) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	codec(s, &root_xs, root, true);
+	codec(s, &root_xs, root, true, NULL);
 
 	for (uint64_t run = 0; run < runs && !st->violated; run++) {
 		uint64_t rng = seed ^ (run * 0xd1342543de82ef95ull);
 		size_t n = 0;
 
-		codec(s, &xs, root, false);
+		codec(s, &xs, root, false, NULL);
 		s->violated = 0;
 		x.detail[0] = '\0';
 		x.res.violation[0] = '\0';
@@ -683,12 +1030,14 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct dlmr_scenario *sc = NULL;
 	struct sim *s = NULL;
 	struct level cur = { 0 }, next = { 0 };
-	struct hset seen = { 0 };
+	struct hset seen = { 0 }, fresh = { 0 };
 	struct ctx x = { .cfg = cfg, .st = st };
 	uint8_t *enc = NULL, *dec = NULL, *sq = NULL;
 	size_t enc_max;
 	struct xstate xs = { 0 };
 	struct step *steps = NULL;
+	unsigned int *sel = NULL;
+	size_t nt;
 	int ret = 0;
 
 	if (!cfg || !st || !cex || bad_config(cfg))
@@ -701,17 +1050,29 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		ret = -ENOMEM;
 		goto out;
 	}
-	enc_max = codec(s, &xs, NULL, true) + (CBQ_MAX * 9 + 64) * cfg->nodes +
+	enc_max = codec(s, &xs, NULL, true, NULL) + (CBQ_MAX * 9 + 64) * cfg->nodes +
 		  DLMR_SLOTS_MAX * 8;
 	enc = malloc(enc_max);
 	dec = malloc(enc_max);
 	sq = malloc(2 * enc_max); /* worst case: every byte a lone zero */
-	if (!enc || !dec || !sq) {
+	nt = STEPS_MAX + DLMR_SIM_NODES_MAX;
+	x.s = s;
+	x.seen = &seen;
+	x.fresh = &fresh;
+	x.steps = steps;
+	x.enc_max = enc_max;
+	x.sbuf = malloc(nt * enc_max);
+	x.slen = calloc(nt, sizeof(*x.slen));
+	x.sstate = calloc(nt, 1);
+	x.tmp = malloc(enc_max);
+	sel = calloc(nt, sizeof(*sel));
+	if (!enc || !dec || !sq || !x.sbuf || !x.slen || !x.sstate || !x.tmp ||
+	    !sel) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	{
-		size_t len = codec(s, &xs, enc, true);
+		size_t len = codec(s, &xs, enc, true, NULL);
 		struct step none = { 0 };
 
 		if (hset_add(&seen, hash_bytes(enc, len)) < 0 ||
@@ -729,21 +1090,23 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		st->depth++;
 		for (size_t i = 0; i < cur.n && !st->violated; i++) {
 			uint32_t id, len;
-			const uint8_t *penc;
-			unsigned int k, any_sim;
+			size_t plen;
+			unsigned int k, any_sim, nsel;
 
 			memcpy(&id, cur.bytes + off, 4);
 			memcpy(&len, cur.bytes + off + 4, 4);
-			unsqueeze(cur.bytes + off + 8, len, dec);
-			penc = dec;
+			plen = unsqueeze(cur.bytes + off + 8, len, dec);
 			off += 8 + len;
 
-			codec(s, &xs, (uint8_t *)penc, false);
+			codec(s, &xs, dec, false, NULL);
 			s->violated = 0;
 			any_sim = sim_enabled_steps(s, steps);
 			k = transitions(s, &xs, cfg, steps);
 			if (!any_sim) {
 				/* terminal for the protocol: S5 */
+				if (cfg->quiescent)
+					cfg->quiescent(hash_bytes(dec, plen),
+						       cfg->quiescent_arg);
 				sim_check_quiescent(s, 0);
 				if (s->violated) {
 					st->violated = true;
@@ -751,29 +1114,42 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 					break;
 				}
 			}
-			for (unsigned int t = 0; t < k; t++) {
-				struct xstate nx;
-				size_t nlen;
+			x.penc = dec;
+			x.xs = xs;
+			x.k = k;
+			x.ksim = any_sim;
+			memset(x.sstate, 0, k);
+			nsel = k;
+			for (unsigned int t = 0; t < k; t++)
+				sel[t] = t;
+			if (!cfg->no_por && any_sim) {
+				int r = ample(&x, sel, &nsel);
+
+				if (r == -EPROTO) /* the path to this state */
+					*cex = counterexample(&x, id, NULL, false);
+				if (r < 0) {
+					ret = r;
+					goto out;
+				}
+				st->reduced += (unsigned int)r;
+			}
+			for (unsigned int n = 0; n < nsel; n++) {
+				unsigned int t = sel[n];
+				const uint8_t *nenc = x.sbuf + t * enc_max;
+				uint64_t h;
 				int r;
 
-				codec(s, &xs, (uint8_t *)penc, false);
-				s->violated = 0;
-				nx = xs;
-				if (steps[t].kind == SK_CRASH)
-					nx.crashes++;
-				if (steps[t].kind == SK_MOUNT)
-					nx.rejoins++;
-				sim_run_step(s, &steps[t]);
-				st->transitions++;
-				if (s->violated) {
+				if (successor(&x, t)) {
 					st->violated = true;
 					*cex = counterexample(&x, id, &steps[t],
 							      false);
 					break;
 				}
 				/* states are hashed whole, kept squeezed */
-				nlen = codec(s, &nx, enc, true);
-				r = hset_add(&seen, hash_bytes(enc, nlen));
+				h = hash_bytes(nenc, x.slen[t]);
+				r = hset_add(&seen, h);
+				if (r > 0 && !cfg->no_por && hset_add(&fresh, h) < 0)
+					r = -ENOMEM;
 				if (r < 0) {
 					ret = -ENOMEM;
 					goto out;
@@ -782,7 +1158,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 					continue;
 				if (x.nedges >= UINT32_MAX - 1 ||
 				    add_edge(&x, id, &steps[t]) ||
-				    level_push(&next, sq, squeeze(enc, nlen, sq),
+				    level_push(&next, sq, squeeze(nenc, x.slen[t], sq),
 					       (uint32_t)(x.nedges - 1))) {
 					ret = -ENOMEM;
 					goto out;
@@ -811,6 +1187,9 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		free(cur.bytes);
 		cur = next;
 		memset(&next, 0, sizeof(next));
+		if (fresh.cap)
+			memset(fresh.slot, 0, fresh.cap * sizeof(fresh.slot[0]));
+		fresh.len = 0;
 	}
 	if (st->violated) {
 		snprintf(st->violation, sizeof(st->violation), "%s", detail(&x));
@@ -829,10 +1208,16 @@ out:
 	free(cur.bytes);
 	free(next.bytes);
 	free(seen.slot);
+	free(fresh.slot);
 	free(x.edges);
 	free(enc);
 	free(dec);
 	free(sq);
+	free(sel);
+	free(x.sbuf);
+	free(x.slen);
+	free(x.sstate);
+	free(x.tmp);
 	free(steps);
 	free(s);
 	free(sc);

@@ -812,6 +812,91 @@ void sim_check_quiescent(struct sim *s, unsigned int line)
 	}
 }
 
+/* ---- partial-order reduction ----------------------------------------------- */
+
+void sim_node_view(const struct sim *s, uint32_t id, struct sim_view *v)
+{
+	const struct sim_node *n = &s->n[id];
+	struct dlmr_coord_status st;
+
+	memset(v, 0, sizeof(*v));
+	v->up = n->up;
+	if (!n->up)
+		return; /* nothing else of a down node is read */
+	dlmr_coord_status(&n->coord, &st);
+	v->join_epoch = n->join_epoch;
+	v->jid = st.jid;
+	v->in_ls = n->in_ls;
+	v->mounted = st.mounted;
+	v->first_mounting = first_mounting_now(&n->coord);
+	for (unsigned int j = 0; j < s->sc->journals && j < NMAX; j++)
+		v->replay[j] = n->replay[j];
+}
+
+bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
+{
+	const struct sim_node *n = &s->n[id];
+	bool prep = false, slot = false, done = false;
+	unsigned int nres = RES_JOURNAL0 + s->sc->journals;
+
+	if (!n->up)
+		return false;
+	/* a queued request is granted (a new AST) by other nodes' unlocks,
+	 * a deferred one by recovery; both change its queue rank */
+	for (unsigned int r = 0; r < nres; r++) {
+		uint8_t w = s->dlm.res[r].locks[id - 1].where;
+
+		if (w == SIMDLM_AT_WAIT || w == SIMDLM_AT_CONVERT ||
+		    w == SIMDLM_AT_DEFERRED)
+			return false;
+	}
+	for (unsigned int i = 0; i < n->cbq_len; i++) {
+		prep |= n->cbq[i].type == DLMR_EV_PREP;
+		slot |= n->cbq[i].type == DLMR_EV_SLOT;
+		done |= n->cbq[i].type == DLMR_EV_DONE;
+	}
+	/* Recovery (SK_REC) must wait for this node: while it holds a prep
+	 * (phase STOP), a slot (SLOTS; a fault restarts at STOP, which
+	 * comes back to SLOTS and waits again) or a done (NONE; faults are
+	 * deferred while dones are pending).  Only recovery and faults
+	 * queue callbacks, so with an empty queue nothing may restart it. */
+	if (prep) {
+		if (s->phase != RP_STOP)
+			return false;
+	} else if (slot) {
+		if (s->phase != RP_SLOTS)
+			return false;
+	} else if (done) {
+		if (s->phase != RP_NONE)
+			return false;
+	} else if (faults || s->phase != RP_NONE || s->change_pending) {
+		return false;
+	}
+	if (!faults)
+		return true;
+	/* A crash or mount of another node stops the lockspace (an AST is
+	 * disabled), queues a prep to a running node, and clears the
+	 * known_failed bit a slot callback sets; a fault waits for the
+	 * pending dones, but a crash may remove all the others (found by
+	 * the explorer's POR check at (2,2,1)). */
+	if (n->running)
+		return false;
+	if (!s->dlm.stopped)
+		for (unsigned int r = 0; r < nres; r++)
+			if (simdlm_ast_pending(&s->dlm, r, id))
+				return false;
+	if (n->cbq_len) {
+		const struct sim_cb *h = &n->cbq[0];
+
+		if (h->type == DLMR_EV_SLOT && h->nodeid >= 1 &&
+		    h->nodeid <= s->sc->nodes && s->n[h->nodeid].up)
+			return false;
+		if (h->type == DLMR_EV_DONE)
+			return false;
+	}
+	return true;
+}
+
 uint64_t sim_rng_next(uint64_t *x)
 {
 	/* splitmix64 */

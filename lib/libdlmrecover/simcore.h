@@ -118,4 +118,28 @@ uint64_t sim_rng_next(uint64_t *x);
  * journal of a failed node left dirty.  @line is for the message. */
 void sim_check_quiescent(struct sim *s, unsigned int line);
 
+/* ---- partial-order reduction (explore.c) ---- */
+
+/* What the invariants and the other nodes' steps read of node @id, but
+ * blocked and known_failed (read by S1 of this node only; explore.c says
+ * why that is enough): a step of that node that leaves this unchanged is
+ * invisible. */
+struct sim_view {
+	uint64_t join_epoch;
+	int32_t jid;
+	uint8_t up, in_ls, mounted, first_mounting;
+	uint8_t replay[NMAX];
+};
+
+void sim_node_view(const struct sim *s, uint32_t id, struct sim_view *v);
+/*
+ * Whether node @id's enabled steps may form an ample set on their own,
+ * as far as the state shows (the explorer checks the rest by running
+ * them): no other node's step, no recovery step and (with @faults) no
+ * crash or reboot of another node can enable a new step of @id, disable
+ * one or read what they change before one of them runs.  The argument
+ * is in explore.c.
+ */
+bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults);
+
 #endif

@@ -1,7 +1,8 @@
 #!/bin/sh
 # dlmctl explore end to end, at the bounds that need three nodes: the
 # exhaustive search catches ignore-lvb-bits with a counterexample that
-# dlmctl sim replays, and gfs2's protocol with first-done-serial is clean.
+# dlmctl sim replays, with partial-order reduction (the default) and
+# without, and gfs2's protocol with first-done-serial is clean.
 # Usage: test_explore.sh DLMCTL
 set -u
 DLMCTL=$1
@@ -20,8 +21,18 @@ check "mutant ignore-lvb-bits caught at (3,1,0)" 1 \
 	"$DLMCTL" explore --nodes 3 --failures 1 --fix first-done-serial \
 	--mutant ignore-lvb-bits --save "$T/cex.scn" -j
 grep -q '"result":"violation"' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: no violation in JSON"; }
+grep -q '"por":true' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: POR not on by default"; }
 check "counterexample replays" 1 "$DLMCTL" sim "$T/cex.scn"
 grep -q 'invariant violated: S1' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: replay is not S1"; }
+check "mutant caught without POR" 1 \
+	"$DLMCTL" explore --nodes 3 --failures 1 --fix first-done-serial \
+	--mutant ignore-lvb-bits --no-por --save "$T/cex-full.scn" -j
+grep -q '"por":false' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --no-por not in JSON"; }
+check "counterexample without POR replays" 1 "$DLMCTL" sim "$T/cex-full.scn"
+check "POR check at (2,2,1)" 0 "$DLMCTL" explore --nodes 2 --failures 2 \
+	--rejoins 1 --fix first-done-serial --por-check 1 -j
+grep -q '"result":"clean"' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: POR check"; }
+check "bad --por-check" 2 "$DLMCTL" explore --nodes 2 --por-check 5
 check "fixed protocol clean at (3,1,0)" 0 \
 	"$DLMCTL" explore --nodes 3 --failures 1 --fix first-done-serial -j
 grep -q '"result":"clean"' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: not clean"; }

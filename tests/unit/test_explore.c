@@ -167,6 +167,147 @@ static void test_finding_first_done_busy(void **state)
 	assert_non_null(strstr(st.violation, "blocked"));
 }
 
+/* ---- partial-order reduction ----------------------------------------- */
+
+struct hashes {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static void collect(uint64_t hash, void *arg)
+{
+	struct hashes *h = arg;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 1024;
+		h->v = realloc(h->v, h->cap * sizeof(*h->v));
+		assert_non_null(h->v);
+	}
+	h->v[h->n++] = hash;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort and drop duplicates (a state is reported once anyway). */
+static void normalise(struct hashes *h)
+{
+	size_t k = 0;
+
+	qsort(h->v, h->n, sizeof(*h->v), cmp_u64);
+	for (size_t i = 0; i < h->n; i++)
+		if (!k || h->v[k - 1] != h->v[i])
+			h->v[k++] = h->v[i];
+	h->n = k;
+}
+
+/*
+ * With and without POR: the same verdict, the same invariant, and on a
+ * clean run the same set of quiescent states (every deadlock preserved);
+ * the reduced run checks every reduced expansion (por_check) and
+ * replays its counterexample.  Returns the explore() result.
+ */
+static int por_same(unsigned int nodes, unsigned int failures,
+		    unsigned int rejoins, const char *mutant, unsigned int fixes,
+		    unsigned int check)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = nodes, .journals = nodes, .failures = failures,
+		.rejoins = rejoins, .fixes = fixes, .max_states = 5000000,
+	};
+	struct dlmr_explore_stats full, red;
+	struct hashes hf = { 0 }, hr = { 0 };
+	char *cex = NULL;
+	int rf, rr;
+
+	if (mutant)
+		cfg.mutant = (unsigned int)dlmr_mutant_from_name(mutant);
+	cfg.no_por = true;
+	cfg.quiescent = collect;
+	cfg.quiescent_arg = &hf;
+	rf = dlmr_explore(&cfg, NULL, NULL, &full, &cex);
+	free(cex);
+	cex = NULL;
+	cfg.no_por = false;
+	cfg.por_check = check;
+	cfg.quiescent_arg = &hr;
+	rr = dlmr_explore(&cfg, NULL, NULL, &red, &cex);
+	if (rr == -EPROTO)
+		fail_msg("(%u,%u,%u): %s", nodes, failures, rejoins, red.violation);
+	assert_int_equal(rf, rr);
+	assert_true(red.reduced > 0);
+	assert_true(red.states <= full.states);
+	if (rf == 1) {
+		struct dlmr_scenario *sc;
+		struct dlmr_sim_result *res = malloc(sizeof(*res));
+		char err[256];
+
+		/* the same invariant; the counterexample replays */
+		assert_memory_equal(full.violation, red.violation, 2);
+		assert_non_null(res);
+		assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err,
+						     sizeof(err)), 0);
+		assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
+		assert_memory_equal(res->violation, red.violation, 2);
+		dlmr_scenario_free(sc);
+		free(res);
+	} else {
+		assert_int_equal(rf, 0);
+		normalise(&hf);
+		normalise(&hr);
+		assert_true(hf.n > 0);
+		assert_int_equal(hf.n, hr.n);
+		assert_memory_equal(hf.v, hr.v, hf.n * sizeof(*hf.v));
+	}
+	free(cex);
+	free(hf.v);
+	free(hr.v);
+	return rf;
+}
+
+static void test_por_preserves_quiescent_states(void **state)
+{
+	unsigned int fds = fix_bit("first-done-serial");
+
+	(void)state;
+	assert_int_equal(por_same(2, 1, 0, NULL, fds, 3), 0);
+	assert_int_equal(por_same(2, 1, 1, NULL, fds, 1), 0);
+	/* gfs2's unmodified protocol: the same findings */
+	assert_int_equal(por_same(2, 1, 0, NULL, 0, 2), 1);
+	assert_int_equal(por_same(2, 1, 1, NULL, 0, 2), 1);
+	assert_int_equal(por_same(2, 1, 1, NULL, fix_bit("work-retry-busy"), 1), 1);
+}
+
+/* The same at larger bounds: EXPLORE_LARGE=1, in the 'explore' suite. */
+static void test_por_large(void **state)
+{
+	unsigned int fds = fix_bit("first-done-serial");
+
+	(void)state;
+	assert_int_equal(por_same(2, 2, 1, NULL, fds, 1), 0);
+	assert_int_equal(por_same(3, 1, 0, NULL, fds, 0), 0);
+	assert_int_equal(por_same(3, 1, 0, "ignore-lvb-bits", fds, 0), 1);
+}
+
+/* Every mutant is still caught with POR, and replays. */
+static void test_por_mutants(void **state)
+{
+	unsigned int fds = fix_bit("first-done-serial");
+
+	(void)state;
+	for (unsigned int m = 1; dlmr_mutant_name(m); m++) {
+		const char *name = dlmr_mutant_name(m);
+
+		if (!strcmp(name, "ignore-lvb-bits"))
+			continue; /* three nodes: the 'explore' suite */
+		assert_int_equal(por_same(2, 1, 1, name, fds, 1), 1);
+	}
+}
+
 static void test_bad_bounds(void **state)
 {
 	struct dlmr_explore_config cfg = { .nodes = 9, .journals = 1 };
@@ -188,6 +329,9 @@ static void test_bad_bounds(void **state)
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -E2BIG);
 	cfg.fixes = 1u << 30;
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
+	cfg.fixes = 0;
+	cfg.por_check = 5;
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
 	assert_null(cex);
 }
 
@@ -199,8 +343,16 @@ int main(void)
 		cmocka_unit_test(test_fixed_protocol_clean),
 		cmocka_unit_test(test_finding_work_retry_not_enough),
 		cmocka_unit_test(test_mutants_caught),
+		cmocka_unit_test(test_por_preserves_quiescent_states),
+		cmocka_unit_test(test_por_mutants),
 		cmocka_unit_test(test_swarm),
 	};
 
+	const struct CMUnitTest large[] = {
+		cmocka_unit_test(test_por_large),
+	};
+
+	if (getenv("EXPLORE_LARGE"))
+		return cmocka_run_group_tests(large, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,7 +29,7 @@ static int usage_explore(FILE *f)
 	fputs("Usage: dlmctl explore --nodes N [--failures F] [--rejoins R]\n"
 	      "                      [--journals J] [--mutant NAME|list]\n"
 	      "                      [--fix NAME|list]\n"
-	      "                      [--max-states K] [--save FILE] [-j]\n"
+	      "                      [--max-states K] [--no-por] [--save FILE] [-j]\n"
 	      "       dlmctl explore --random --nodes N [--runs K] [--seed S] ...\n"
 	      "\n"
 	      "Explore every reachable state of a simulated cluster of N nodes\n"
@@ -46,6 +46,8 @@ static int usage_explore(FILE *f)
 	      "  --mutant NAME    plant a protocol bug; 'list' lists them\n"
 	      "  --fix NAME       apply a proposed fix (repeatable); 'list'\n"
 	      "  --max-states K   give up past K states (exit 3)\n"
+	      "  --no-por         no partial-order reduction: every\n"
+	      "                   interleaving, the true shortest counterexample\n"
 	      "  --save FILE      counterexample file (default\n"
 	      "                   explore-counterexample.scn)\n"
 	      "  --random         swarm mode: random schedules and faults\n"
@@ -140,6 +142,8 @@ int dlmctl_explore(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'k' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-por", no_argument, NULL, 'P' },
+		{ "por-check", required_argument, NULL, 'C' }, /* tests */
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -216,6 +220,14 @@ int dlmctl_explore(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'P':
+			cfg.no_por = true;
+			break;
+		case 'C':
+			if (parse_uint("--por-check", optarg, 4, &v))
+				return DLMCTL_EXIT_USAGE;
+			cfg.por_check = (unsigned int)v;
+			break;
 		case 'h':
 			return usage_explore(stdout);
 		default:
@@ -263,14 +275,18 @@ int dlmctl_explore(int argc, char **argv)
 			json_object_object_add(o, "runs_per_second", json_object_new_double(secs > 0 ? (double)st.runs / secs : 0));
 			json_object_object_add(o, "seed", json_object_new_int64((int64_t)seed));
 		}
+		json_object_object_add(o, "por", json_object_new_boolean(!cfg.no_por && !random));
 		json_object_object_add(o, "states", json_object_new_int64((int64_t)st.states));
+		if (!random)
+			json_object_object_add(o, "reduced", json_object_new_int64((int64_t)st.reduced));
 		json_object_object_add(o, "transitions", json_object_new_int64((int64_t)st.transitions));
 		json_object_object_add(o, "max_depth", json_object_new_int((int)st.max_depth));
 		json_object_object_add(o, "seconds", json_object_new_double(secs));
 		json_object_object_add(o, "peak_bytes", json_object_new_int64((int64_t)st.peak_bytes));
 		json_object_object_add(o, "result", json_object_new_string(
 			r == 1 ? "violation" : r == 0 ? "clean" :
-			r == -EINTR ? "interrupted" : "incomplete"));
+			r == -EINTR ? "interrupted" : r == -EPROTO ?
+			"por-check-failed" : "incomplete"));
 		if (r == 1) {
 			json_object_object_add(o, "violation", json_object_new_string(st.violation));
 			json_object_object_add(o, "counterexample", json_object_new_string(save));
@@ -278,7 +294,7 @@ int dlmctl_explore(int argc, char **argv)
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	}
-	if (r == 1) {
+	if (r == 1 || (r == -EPROTO && cex)) {
 		FILE *f = fopen(save, "w");
 
 		if (!f || fputs(cex, f) < 0 || fclose(f)) {
@@ -287,7 +303,7 @@ int dlmctl_explore(int argc, char **argv)
 					    strerror(errno));
 		}
 		free(cex);
-		if (!json) {
+		if (!json && r == 1) {
 			char *sargv[] = { "sim", (char *)save, NULL };
 
 			printf("violation: %s\ncounterexample (%s):\n\n",
@@ -310,22 +326,28 @@ int dlmctl_explore(int argc, char **argv)
 		if (r == 1)
 			printf("  replay: dlmctl sim %s\n", save);
 	} else if (!json) {
-		printf("\nexplore: nodes %u, journals %u, failures %u, rejoins %u%s%s\n"
-		       "  states %" PRIu64 ", transitions %" PRIu64 ", max depth %u,"
+		printf("\nexplore: nodes %u, journals %u, failures %u, rejoins %u%s%s%s\n"
+		       "  states %" PRIu64 " (%" PRIu64 " expanded reduced), "
+		       "transitions %" PRIu64 ", max depth %u,"
 		       " %.2f s, peak memory %.1f MiB\n  result: %s\n",
 		       cfg.nodes, cfg.journals, cfg.failures, cfg.rejoins,
 		       cfg.mutant ? ", mutant " : "",
 		       cfg.mutant ? dlmr_mutant_name(cfg.mutant) : "",
-		       st.states, st.transitions, st.max_depth, secs,
+		       cfg.no_por ? ", no POR" : "",
+		       st.states, st.reduced, st.transitions, st.max_depth, secs,
 		       (double)st.peak_bytes / 1048576.0,
 		       r == 1 ? "violation" : r == 0 ? "clean (every state)" :
-		       r == -EINTR ? "interrupted" : r == -E2BIG ?
+		       r == -EINTR ? "interrupted" : r == -EPROTO ?
+		       "POR check failed" : r == -E2BIG ?
 		       "incomplete (--max-states)" : strerror(-r));
 		if (r == 1)
 			printf("  replay: dlmctl sim %s\n", save);
 	}
 	if (r == 1)
 		return DLMCTL_EXIT_VIOLATION;
+	if (r == -EPROTO)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "explore: %s (the path "
+				    "to that state: %s)", st.violation, save);
 	if (r < 0)
 		return r == -EINVAL ? DLMCTL_EXIT_USAGE : DLMCTL_EXIT_RUNTIME;
 	return 0;
