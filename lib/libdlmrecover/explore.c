@@ -569,9 +569,13 @@ static char *counterexample(struct ctx *x, uint32_t last,
 
 /* ---- partial-order reduction ------------------------------------------------
  *
- * At a state s, the lowest node i whose enabled protocol steps A (all of
- * them: steps of one node never commute) pass the conditions below is
- * expanded with A alone; otherwise s is expanded fully.  Faults are not
+ * At a state s, when no fault is left and the recovery step is enabled
+ * in STOP, SLOTS or MEMBERS, s is expanded with it alone (see
+ * sim_por_rec_candidate(): no protocol step reads what it changes or
+ * disables it, and it changes no sim_view).  Otherwise the lowest node i
+ * whose enabled protocol steps A (all of them: steps of one node never
+ * commute) pass the conditions below is expanded with A alone; otherwise
+ * s is expanded fully.  Faults are not
  * in A: a crash or mount at s is explored after A's step, with which it
  * commutes (a crash of i itself erases the step: a down node's fields
  * are not encoded).
@@ -662,7 +666,8 @@ static bool same_outside(const uint8_t *a, const size_t *aoff, size_t alen,
 	       !memcmp(a + ae, b + be, alen - ae);
 }
 
-/* Node @id's protocol steps at the state decoded in x->s. */
+/* Node @id's protocol steps at the state decoded in x->s; for id 0 the
+ * recovery step. */
 static unsigned int node_steps(const struct sim *s, uint32_t id,
 			       struct step *out)
 {
@@ -670,7 +675,8 @@ static unsigned int node_steps(const struct sim *s, uint32_t id,
 	unsigned int k = sim_enabled_steps(s, all), n = 0;
 
 	for (unsigned int i = 0; i < k; i++)
-		if (all[i].node == id && all[i].kind != SK_REC)
+		if (id ? all[i].node == id && all[i].kind != SK_REC :
+		    all[i].kind == SK_REC)
 			out[n++] = all[i];
 	return n;
 }
@@ -697,10 +703,19 @@ static int por_fail(struct ctx *x, unsigned int level, const struct step *a,
 	return -EPROTO;
 }
 
+/* Every node's sim_view. */
+static void views(const struct sim *s, struct sim_view *w)
+{
+	memset(w, 0, (NMAX + 1) * sizeof(*w));
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		sim_node_view(s, id, &w[id]);
+}
+
 /*
  * The POR check: with @v = @u·a, for every step b at @u that is not node
  * @id's, b·a and a·b lead to the same state, node @id has the same steps
- * A (@na of them) after b, and a changes no sim_view of the node; or, if
+ * A (@na of them) after b (@id 0: the recovery step), and a changes no
+ * node's sim_view; or, if
  * b crashes node @id, b alone and a·b lead to the same state.  Then the
  * same from u·b, down to @depth other steps.
  */
@@ -726,7 +741,7 @@ static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
 	nv = transitions(x->s, &xs, x->cfg, V);
 	for (unsigned int i = 0; i < nu && !ret; i++) {
 		const struct step *b = &U[i];
-		struct sim_view w0, w1;
+		struct sim_view w0[NMAX + 1], w1[NMAX + 1];
 		struct step B[STEPS_MAX];
 		bool found = false;
 		unsigned int nb;
@@ -754,7 +769,7 @@ static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
 		}
 		codec(x->s, &xs, ub, false, NULL);
 		nb = node_steps(x->s, id, B);
-		sim_node_view(x->s, id, &w0);
+		views(x->s, w0);
 		if (nb != na) {
 			ret = por_fail(x, level, a, b, "it changes the node's "
 				       "enabled steps");
@@ -771,8 +786,8 @@ static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
 				       "step comes second");
 			break;
 		}
-		sim_node_view(x->s, id, &w1);
-		if (memcmp(&w0, &w1, sizeof(w0))) {
+		views(x->s, w1);
+		if (memcmp(w0, w1, sizeof(w0))) {
 			ret = por_fail(x, level, a, b, "the ample step is visible "
 				       "after it");
 			break;
@@ -792,6 +807,38 @@ out:
 }
 
 /*
+ * Expand with the @nt transitions @T (of node @id; 0: recovery), already
+ * run, unless the cycle proviso C3 forbids it: 1 if so, 0 if not, or
+ * -EPROTO from the POR check.
+ */
+static int ample_set(struct ctx *x, uint32_t id, const unsigned int *T,
+		     unsigned int nt, unsigned int *sel, unsigned int *nsel)
+{
+	struct step A[STEPS_MAX];
+
+	for (unsigned int i = 0; i < nt; i++) {
+		uint64_t h = hash_bytes(x->sbuf + T[i] * x->enc_max,
+					x->slen[T[i]]);
+
+		/* C3: found at this level or before */
+		if (hset_has(x->seen, h) && !hset_has(x->fresh, h))
+			return 0;
+		A[i] = x->steps[T[i]];
+	}
+	for (unsigned int i = 0; i < nt && x->cfg->por_check; i++) {
+		int r = check_ample(x, id, &A[i], A, nt, x->penc,
+				    x->sbuf + T[i] * x->enc_max, 0,
+				    x->cfg->por_check);
+
+		if (r)
+			return r;
+	}
+	memcpy(sel, T, nt * sizeof(T[0]));
+	*nsel = nt;
+	return 1;
+}
+
+/*
  * Pick the transitions to expand the current state with: the indices
  * into x->steps go to @sel.  Returns 1 if reduced, 0 if all, -errno.
  */
@@ -804,9 +851,25 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 	struct xstate xs;
 
 	blen = codec(x->s, &xs, NULL, true, boff); /* x->s holds the state */
+	if (x->ksim && x->steps[x->ksim - 1].kind == SK_REC &&
+	    sim_por_rec_candidate(x->s, faults)) {
+		unsigned int t = x->ksim - 1;
+		struct sim_view v0[NMAX + 1], v1[NMAX + 1];
+		int r;
+
+		views(x->s, v0);
+		if (successor(x, t))
+			return 0;
+		codec(x->s, &xs, x->sbuf + t * x->enc_max, false, NULL);
+		views(x->s, v1);
+		if (!memcmp(v0, v1, sizeof(v0))) {
+			r = ample_set(x, 0, &t, 1, sel, nsel);
+			if (r)
+				return r;
+		}
+	}
 	for (uint32_t id = 1; id <= x->s->sc->nodes; id++) {
 		unsigned int T[STEPS_MAX], nt = 0;
-		struct step A[STEPS_MAX];
 		bool ok = true;
 
 		codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
@@ -822,7 +885,6 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 			struct sim_view v0, v1;
 			size_t tlen = blen;
 
-			A[i] = *a;
 			if (a->kind == SK_REPLAY) {
 				ok = false;
 				break;
@@ -852,25 +914,7 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 		}
 		if (!ok)
 			continue;
-		for (unsigned int i = 0; i < nt; i++) {
-			uint64_t h = hash_bytes(x->sbuf + T[i] * x->enc_max,
-						x->slen[T[i]]);
-
-			/* C3: found at this level or before */
-			if (hset_has(x->seen, h) && !hset_has(x->fresh, h))
-				return 0;
-		}
-		for (unsigned int i = 0; i < nt && cfg->por_check; i++) {
-			int r = check_ample(x, id, &A[i], A, nt, x->penc,
-					    x->sbuf + T[i] * x->enc_max, 0,
-					    cfg->por_check);
-
-			if (r)
-				return r;
-		}
-		memcpy(sel, T, nt * sizeof(T[0]));
-		*nsel = nt;
-		return 1;
+		return ample_set(x, id, T, nt, sel, nsel);
 	}
 	return 0;
 }

@@ -897,6 +897,24 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
 	return true;
 }
 
+bool sim_por_rec_candidate(const struct sim *s, bool faults)
+{
+	/* A fault restarts recovery at STOP; lock recovery (LOCKS) decides
+	 * requests nodes made meanwhile; a stop (NONE) disables ASTs. */
+	if (faults)
+		return false;
+	switch (s->phase) {
+	case RP_STOP:
+		return !cb_pending(s, DLMR_EV_PREP);
+	case RP_SLOTS:
+		return s->members && !cb_pending(s, DLMR_EV_SLOT);
+	case RP_MEMBERS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 uint64_t sim_rng_next(uint64_t *x)
 {
 	/* splitmix64 */

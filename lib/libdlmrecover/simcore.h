@@ -141,5 +141,14 @@ void sim_node_view(const struct sim *s, uint32_t id, struct sim_view *v);
  * is in explore.c.
  */
 bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults);
+/*
+ * Whether the recovery step alone is an ample set: it is enabled, and
+ * no fault is left.  In STOP, SLOTS and MEMBERS it reads and writes the
+ * membership, the slot table and the tails of the callback queues, and
+ * no protocol step reads those (a done reads the slot table, but no done
+ * is pending in these phases) or can disable it (none queues a prep or
+ * a slot).  It changes no sim_view.
+ */
+bool sim_por_rec_candidate(const struct sim *s, bool faults);
 
 #endif
