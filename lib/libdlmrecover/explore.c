@@ -850,17 +850,21 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 	size_t boff[NMAX + 1], toff[NMAX + 1], blen;
 	struct xstate xs;
 
-	blen = codec(x->s, &xs, NULL, true, boff); /* x->s holds the state */
+	/* x->s holds the state until a step runs (then "moved") */
+	bool moved = false;
+	struct sim_view v0[NMAX + 1];
+
+	blen = codec(x->s, &xs, NULL, true, boff);
+	views(x->s, v0);
 	if (x->ksim && x->steps[x->ksim - 1].kind == SK_REC &&
 	    sim_por_rec_candidate(x->s, faults)) {
 		unsigned int t = x->ksim - 1;
-		struct sim_view v0[NMAX + 1], v1[NMAX + 1];
+		struct sim_view v1[NMAX + 1];
 		int r;
 
-		views(x->s, v0);
+		moved = true;
 		if (successor(x, t))
 			return 0;
-		codec(x->s, &xs, x->sbuf + t * x->enc_max, false, NULL);
 		views(x->s, v1);
 		if (!memcmp(v0, v1, sizeof(v0))) {
 			r = ample_set(x, 0, &t, 1, sel, nsel);
@@ -872,42 +876,49 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 		unsigned int T[STEPS_MAX], nt = 0;
 		bool ok = true;
 
-		codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
 		for (unsigned int t = 0; t < x->ksim; t++)
 			if (x->steps[t].node == id && x->steps[t].kind != SK_REC)
 				T[nt++] = t;
-		if (!nt || !sim_por_candidate(x->s, id, faults))
+		if (!nt)
+			continue;
+		if (moved)
+			codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
+		moved = false;
+		if (!sim_por_candidate(x->s, id, faults))
 			continue;
 		for (unsigned int i = 0; i < nt && ok; i++) {
 			const struct step *a = &x->steps[T[i]];
 			const uint8_t *base = x->penc;
 			const size_t *bo = boff;
-			struct sim_view v0, v1;
+			struct sim_view v1;
 			size_t tlen = blen;
 
 			if (a->kind == SK_REPLAY) {
 				ok = false;
 				break;
 			}
-			codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
-			sim_node_view(x->s, id, &v0);
 			if (a->kind == SK_AST) {
 				/* the completion it takes is node i's */
 				struct simdlm_ast ast;
 
+				if (moved)
+					codec(x->s, &xs, (uint8_t *)x->penc,
+					      false, NULL);
 				simdlm_take_ast(&x->s->dlm, a->arg, id, &ast);
 				tlen = codec(x->s, &xs, x->tmp, true, toff);
 				base = x->tmp;
 				bo = toff;
 			}
-			if (successor(x, T[i]))
+			/* each node's steps are run here first: x->s and
+			 * x->noff are the successor's now */
+			moved = true;
+			if (x->sstate[T[i]] == 1) /* run before: decode it */
+				codec(x->s, &xs, x->sbuf + T[i] * x->enc_max,
+				      false, x->noff);
+			else if (successor(x, T[i]))
 				return 0; /* expand fully: it is reported */
-			/* x->s and x->noff are the successor's now */
-			codec(x->s, &xs, x->sbuf + T[i] * x->enc_max, false,
-			      NULL);
-			codec(x->s, &xs, NULL, true, x->noff);
 			sim_node_view(x->s, id, &v1);
-			ok = !memcmp(&v0, &v1, sizeof(v0)) &&
+			ok = !memcmp(&v0[id], &v1, sizeof(v1)) &&
 			     same_outside(base, bo, tlen,
 					  x->sbuf + T[i] * x->enc_max, x->noff,
 					  x->slen[T[i]], id);
