@@ -848,8 +848,7 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 	bool faults = x->xs.crashes < cfg->failures ||
 		      x->xs.rejoins < cfg->rejoins;
 	size_t boff[NMAX + 1], toff[NMAX + 1], blen;
-	struct xstate xs;
-
+	struct xstate xs = x->xs; /* the AST case encodes with it */
 	/* x->s holds the state until a step runs (then "moved") */
 	bool moved = false;
 	struct sim_view v0[NMAX + 1];
