@@ -1069,6 +1069,8 @@ bench() {
 	# where dlmctl's time goes: starting it at all, and exec alone
 	bench_time "20 lockspaces" 'dlmctl --version' 'dlmctl slots -j'
 	bench_time "exec baseline" '/bin/true' 'dlm_tool ls'
+	# both programs started and nothing else: the dynamic loader and libc
+	bench_time "start only" 'dlm_tool -h' 'dlmctl --version'
 	run $n 30 "dlmr-bench latency --count $((2 * cyc)) >/tmp/lat 2>/tmp/lat.err & wait_for 'grep -q subscribed /tmp/lat.err' 100"
 	run $n 600 "lab_flood lat $cyc && wait_for '[ \$(wc -l </tmp/lat) -ge $((2 * cyc)) ]' 100 && wait_for 'grep -q ^events /tmp/lat.err' 50 && grep ^events /tmp/lat.err"
 	echo "(b) $cyc joins and leaves (dlm_tool), time_ns to arrival in dlmr-bench latency: $OUT" >>"$out"
