@@ -75,23 +75,36 @@ lab_dlm_sysfs_wait() {
 }
 
 # lab_watch_start TAG [ARG...]: dlmctl recover watch ARG... (default
-# -j TAG: the events of lockspace TAG) in the background, its output in
-# /tmp/watch.TAG (stderr .err, pid .pid, exit status .rc once it ended);
-# returns once it has joined the events group (/proc/net/netlink; a
-# dlmctl that prints "dlmctl: recover watch: subscribed" on stderr once
-# it has could be waited for with lab_watch_wait on TAG.err instead).
+# -j TAG: the events of lockspace TAG; never -q) in the background, its
+# output in /tmp/watch.TAG (stderr .err, pid .pid, exit status .rc once it
+# ended); returns once it is subscribed: its stderr is exactly its
+# readiness line, "dlmctl: recover watch: subscribed (lockspace LS)" or
+# "(all lockspaces)", which dlmctl prints once its socket has joined the
+# events group.
 lab_watch_start() {
 	_t=$1
 	shift
 	[ $# -gt 0 ] || set -- -j "$_t"
-	rm -f "/tmp/watch.$_t" "/tmp/watch.$_t.err" "/tmp/watch.$_t.rc" "/tmp/watch.$_t.pid"
+	_ls='' _skip=0
+	for _a in "$@"; do
+		if [ "$_skip" = 1 ]; then _skip=0; continue; fi
+		case $_a in --rcvbuf | --count) _skip=1 ;; -*) ;; *) _ls=$_a ;; esac
+	done
+	if [ -n "$_ls" ]; then
+		_want="dlmctl: recover watch: subscribed (lockspace $_ls)"
+	else
+		_want="dlmctl: recover watch: subscribed (all lockspaces)"
+	fi
+	_e=/tmp/watch.$_t.err
+	rm -f "/tmp/watch.$_t" "$_e" "/tmp/watch.$_t.rc" "/tmp/watch.$_t.pid"
 	(
 		sh -c 'echo $$ >"/tmp/watch.$0.pid"; exec dlmctl recover watch "$@"' \
-			"$_t" "$@" >"/tmp/watch.$_t" 2>"/tmp/watch.$_t.err"
+			"$_t" "$@" >"/tmp/watch.$_t" 2>"$_e"
 		echo $? >"/tmp/watch.$_t.rc"
 	) </dev/null &
-	wait_for "[ -s /tmp/watch.$_t.pid ] && lab_subscribed \$(cat /tmp/watch.$_t.pid)" 100 ||
-		{ echo "dlmctl recover watch $* did not subscribe: $(cat "/tmp/watch.$_t.err")" >&2; return 1; }
+	wait_for "grep -qxF '$_want' $_e || [ -s /tmp/watch.$_t.rc ]" 100 &&
+		[ "$(cat "$_e")" = "$_want" ] ||
+		{ echo "dlmctl recover watch $*: stderr is not exactly '$_want' within 10 s: '$(cat "$_e")'$([ -s "/tmp/watch.$_t.rc" ] && echo ", exit $(cat "/tmp/watch.$_t.rc")")" >&2; return 1; }
 }
 
 # lab_netlink PID: "RMEM DROPS" of PID's netlink socket that joined a
@@ -106,11 +119,6 @@ lab_netlink() {
 	done
 	return 1
 }
-
-# lab_subscribed PID: PID holds a netlink socket that joined a multicast
-# group (the Groups column of /proc/net/netlink: the first 32 group ids;
-# the dlm_recover events group's id is below 32 on the lab's kernel).
-lab_subscribed() { lab_netlink "$1" >/dev/null; }
 
 # lab_watch_wait TAG ERE TENTHS: until a line of /tmp/watch.TAG matches ERE.
 lab_watch_wait() {

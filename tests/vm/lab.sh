@@ -719,6 +719,7 @@ watch_check() {
 		run "$n" 30 "lab_watch_upto dlmrex $gen"
 		watch_same "$name" "$n" "$OUT" "$NEW" "$TRACE"
 		run "$n" 30 "dlmctl recover check /tmp/watch.dlmrex"
+		watch_err "$name" "$n"
 		if [ "$mode" = stop ]; then
 			run "$n" 30 "lab_watch_stop dlmrex"
 			watch_same "$name" "$n" "$OUT" "$NEW" "$TRACE"
@@ -726,7 +727,7 @@ watch_check() {
 	done
 	local how=
 	[ "$mode" = stop ] && how="; stopped, exit 0"
-	log "$name: PASS: dlmctl recover watch -j dlmrex on node(s) $* saw the example's events up to generation $gen; recover check accepts them$how"
+	log "$name: PASS: dlmctl recover watch -j dlmrex on node(s) $* saw the example's events up to generation $gen; recover check accepts them; stderr: the readiness line only$how"
 }
 
 # watch_same NAME NODE WATCH EVENTS TRACE: the watch's JSON Lines WATCH
@@ -742,6 +743,14 @@ watch_same() {
 	# the kernel's per-lockspace seq numbers are the example's too
 	[ "$(seq_of "$3")" = "$(seq_of "$5")" ] ||
 		fail "$name: node$n: watch seq $(seq_of "$3"), the example's $(seq_of "$5")"
+}
+
+# watch_err NAME NODE: the dlmrex watch's stderr is its readiness line
+# and nothing else (no loss notice)
+watch_err() {
+	run "$2" 30 "cat /tmp/watch.dlmrex.err"
+	[ "$OUT" = "dlmctl: recover watch: subscribed (lockspace dlmrex)" ] ||
+		fail "$1: node$2: dlmctl recover watch -j dlmrex said on stderr '$OUT', expected only its readiness line"
 }
 
 seq_of() { echo "$1" | sed -nE 's/.*"seq":([0-9]+).*/\1/p' | paste -sd,; } # JSONL
@@ -855,6 +864,7 @@ leave() {
 	watch_same "$name" "$v" "$OUT" "$vnew prep" "$vtrace
 {\"seq\":$((vseq + 1))}"
 	run "$v" 30 "dlmctl recover check /tmp/watch.dlmrex"
+	watch_err "$name" "$v"
 	log "$name: PASS: node$v's dlmctl recover watch -j dlmrex saw its example's events, then the prep (seq $((vseq + 1))) of its leave; recover check accepts them; stopped, exit 0"
 	sysfs_check "$name" "$tl" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	# node v left both lockspaces: their sysfs directories are gone
@@ -944,11 +954,10 @@ flood() {
 	run $n 60 "dlm_tool join flw >/dev/null && dlm_tool leave flw >/dev/null && dlm_tool join flend >/dev/null && dlm_tool leave flend >/dev/null && lab_watch_wait fsmall '$(flood_ere flend)' 100 && lab_watch_wait fbig '$(flood_ere flend)' 100"
 	run $n 30 "lab_watch_stop fbig"
 	local big=$OUT
-	# stderr: nothing but a readiness line ("dlmctl: recover watch:
-	# subscribed ...", if this dlmctl prints one)
+	# stderr: its readiness line, nothing else
 	run $n 30 "cat /tmp/watch.fbig.err"
-	[ -z "$(echo "$OUT" | grep -v '^dlmctl: recover watch: subscribed')" ] ||
-		fail "$name: the control watch (big buffer) said on stderr: $OUT"
+	[ "$OUT" = "$READY_ALL" ] ||
+		fail "$name: the control watch (big buffer) said on stderr '$OUT', expected only '$READY_ALL'"
 	run $n 30 "lab_watch_stop fsmall"
 	local small=$OUT
 	run $n 30 "cat /tmp/watch.fsmall.err"
@@ -981,7 +990,11 @@ flood() {
 		fail "$name: the small watch did not get the 6 events of flw, flw again and flend"
 	# ...it reported the loss (lost lines, one stderr notice each)...
 	[ "$lost" -ge 1 ] || fail "$name: the small watch lost $((total - recvd)) events and reported no loss"
-	[ "$(echo "$notices" | grep -c ' lost ')" = "$lost" ] ||
+	# (stderr: its readiness line first, then only the notices)
+	[ "$(echo "$notices" | head -n 1)" = "$READY_ALL" ] ||
+		fail "$name: the small watch's stderr does not start with '$READY_ALL': $notices"
+	[ "$(echo "$notices" | tail -n +2 | grep -c ' lost ')" = "$lost" ] &&
+		[ "$(echo "$notices" | tail -n +2 | wc -l)" = "$lost" ] ||
 		fail "$name: $lost lost lines but stderr says: $notices"
 	# ...the kernel's drop counter accounts for every event it did not get
 	[ $((recvd + drops)) = "$total" ] ||
@@ -1005,6 +1018,9 @@ bench_time() {
 	echo "(a) $1, $k runs each, interleaved: A = $2, B = $3: $OUT" >>"$out"
 	log "$name: $1: A = $2, B = $3: $OUT"
 }
+
+# the readiness line of dlmctl recover watch (without a lockspace)
+READY_ALL="dlmctl: recover watch: subscribed (all lockspaces)"
 
 # the ERE of a lockspace's prep at its leave (seq 2) in a watch's output
 flood_ere() { echo "\"seq\":2,\"event\":\"prep\",\"node\":[0-9]+,\"ls\":\"$1\""; }
