@@ -505,9 +505,11 @@ gfs0 $GGEN $((GFS[jid] + 1)) $gtab ${GFS[jid]}"
 		[ "$(slots_compact "${SLOTS_JSON[$n]}")" = "$want" ] ||
 			fail "$name: node$n: dlmctl slots -j says '$(slots_compact "${SLOTS_JSON[$n]}" | paste -sd'|')', expected '$(echo "$want" | paste -sd'|')'"
 	done
+	GFS0_GEN=$ggen
 	log "$name: PASS: sysfs generation/our_slot and dlmctl slots of dlmrex and gfs0 on node(s) $* (gfs0 generation $ggen)"
 }
 declare -A SLOTS_JSON=()
+GFS0_GEN=
 
 sorted_table() { echo "$1" | tr , '\n' | sort -n | paste -sd,; } # TABLE
 
@@ -613,6 +615,9 @@ cold_start() { # NAME
 	sysfs_check "$name" 0 $(seq 1 "$CN")
 	[ "$name" = cold ] && unprivileged "$name" 1
 	watch_check "$name" "$EX_GEN" peek $(seq 1 "$CN")
+	# last recovery: the last join (node 1's own, its initial join, in
+	# dlmrex; node CN's in gfs0), no failed member
+	last_check "$name" - "${order##* }" - "$CN" $(seq 1 "$CN")
 	log "$name: PASS: example table gen $EX_GEN [$EX_TABLE], jid = slot - 1, one first mounter"
 	local scn=()
 	for n in $order; do scn+=("mount $n" wait); done
@@ -696,6 +701,7 @@ kill_one() {
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	sysfs_check "$name" "$tk" "${surv[@]}"
+	last_check "$name" "$v/$vslot" "" "$v/$((vjid + 1))" "" "${surv[@]}"
 	EX_TABLE=$(table_without "$EX_TABLE" "$v")
 	EX_GEN=$((base_gen + 1))
 	log "$name: PASS: survivors saw prep, slot $v:$vslot, done gen $EX_GEN [$EX_TABLE]"
@@ -703,6 +709,127 @@ kill_one() {
 	VICTIM=$v
 }
 declare -A PROBE_T=()
+
+# last_check NAME XFAILED XINIT GFAILED GINIT NODES...: patch 0004's last
+# completed recovery, as dlmctl recover -j (and its text "last recovery:"
+# line) reports it on each node, for dlmrex and gfs0.  dlmrex: exactly the
+# recovery of the node's last done in its dlmrex watch (traces/NAME/
+# nodeN.watch.jsonl, the same kernel clock): generation, done_ns = the
+# done's time_ns, start_ns = the time_ns of the first prep since the
+# previous done (0 without one: the initial join), duration_ns = done_ns -
+# start_ns (null without a prep), failed = its slot events in order,
+# failed_truncated 0; and the lockspace's time_ns (its last event) is that
+# done's.  gfs0 (not watched): generation = the kernel's slot line (G of
+# sysfs_check), time_ns = done_ns, the same prep/no-prep rule.  Expected
+# per scenario: XFAILED / GFAILED the failed members ("nodeid/slot,...";
+# "-" for none; gfs0's in any order), XINIT / GINIT the nodes whose last
+# recovery is their own initial join (no prep).  Saved in last.observed.
+last_check() {
+	local name=$1 xf=$2 xi=" $3 " gf=$4 gi=" $5 " n w got want l
+	local says="dlmrex = the watch's last (failed $2, initial join on: ${3:-none}), gfs0 generation $GFS0_GEN (failed $4, initial join on: ${5:-none})"
+	shift 5
+	for n in "$@"; do
+		run "$n" 30 "dlmctl recover -j dlmrex gfs0 && dlmctl recover dlmrex gfs0"
+		local json=${OUT%%$'\n'*} text=${OUT#*$'\n'}
+		echo "$name node$n dlmctl recover -j: $json" >>"$RES/last.observed"
+		echo "$text" | awk -v p="$name node$n dlmctl recover" \
+			'/^[^ ]/ { cur = $1 } /^  last recovery:/ { sub(/^  /, ""); print p, cur, $0 }' >>"$RES/last.observed"
+		got=$(recover_last "$json")
+		# dlmrex: the watch's last recovery
+		w=$(watch_last "$RES/traces/$name/node$n.watch.jsonl")
+		local tl st dn du ge fa
+		read -r tl st dn du ge fa <<<"$w"
+		[ "$tl" = "$dn" ] ||
+			fail "$name: node$n: the dlmrex watch does not end with a done: $w"
+		echo "$name node$n dlmrex from the watch: start_ns $st done_ns $dn duration_ns $du generation $ge failed $fa" >>"$RES/last.observed"
+		[ "$fa" = "$xf" ] ||
+			fail "$name: node$n: the dlmrex watch's last recovery failed '$fa', expected '$xf'"
+		case $xi in *" $n "*) [ "$st" = 0 ] ;; *) [ "$st" != 0 ] ;; esac ||
+			fail "$name: node$n: the dlmrex watch's last recovery has start $st (initial joins expected on:$xi)"
+		want="dlmrex $dn $st $dn $du $ge $fa 0"
+		l=$(echo "$got" | grep '^dlmrex ')
+		[ "$l" = "$want" ] ||
+			fail "$name: node$n: dlmctl recover -j dlmrex: 'ls time_ns start done duration generation failed truncated' = '$l', the watch says '$want'"
+		last_text "$name" "$n" dlmrex "$text" "$st" "$dn" "$ge" "$fa"
+		# gfs0: the kernel's slot line, the same prep/no-prep rule
+		l=$(echo "$got" | grep '^gfs0 ')
+		read -r _ tl st dn du ge fa _ <<<"$l"
+		case $gi in *" $n "*) w=0 ;; *) w=prep ;; esac
+		[ "$tl" = "$dn" ] && [ "$dn" -gt 0 ] && [ "$ge" = "$GFS0_GEN" ] &&
+			[ "$(sorted_table "$fa")" = "$(sorted_table "$gf")" ] &&
+			[ "$l" = "gfs0 $dn $st $dn $du $ge $fa 0" ] &&
+			if [ "$w" = 0 ]; then [ "$st" = 0 ] && [ "$du" = null ]
+			else [ "$st" -gt 0 ] && [ "$du" = $((dn - st)) ]; fi ||
+			fail "$name: node$n: dlmctl recover -j gfs0: 'ls time_ns start done duration generation failed truncated' = '$l', expected generation $GFS0_GEN, failed '$gf', time_ns = done, $([ "$w" = 0 ] && echo "the initial join (start 0, duration null)" || echo "a prep (duration = done - start)"), truncated 0"
+		last_text "$name" "$n" gfs0 "$text" "$st" "$dn" "$ge" "$fa"
+	done
+	log "$name: PASS: dlmctl recover's last recovery on node(s) $*: $says"
+}
+
+# recover_last JSON: dlmctl recover -j -> per lockspace "LS TIME_NS
+# START_NS DONE_NS DURATION_NS GENERATION FAILED TRUNCATED" (FAILED:
+# nodeid/slot,... or -), or "LS TIME_NS null" without a last.
+recover_last() {
+	local l
+	echo "$1" | sed 's/},{"ls"/}\n{"ls"/g' | while IFS= read -r l; do
+		printf '%s %s %s\n' \
+			"$(echo "$l" | sed -nE 's/^[[{]*"ls":"([^"]*)".*/\1/p')" \
+			"$(echo "$l" | sed -nE 's/.*"time_ns":([0-9]+),"last":.*/\1/p')" \
+			"$(echo "$l" | sed -E 's/.*"last":null[]}]*$/null/; s/.*"last":\{"start_ns":([0-9]+),"done_ns":([0-9]+),"duration_ns":([0-9]+|null),"generation":([0-9]+),"failed":\[([^]]*)\],"failed_truncated":([0-9]+)\}[]}]*$/\1 \2 \3 \4 [\5] \6/; s/\[\]/-/; s/\{"nodeid":([0-9]+),"slot":(-?[0-9]+)\}/\1\/\2/g; s/[][]//g')"
+	done
+}
+
+# watch_last FILE: the last recovery in a watch's JSON Lines: "LAST_TIME
+# START DONE DURATION GENERATION FAILED": LAST_TIME the time_ns of its
+# last line; START the first prep's time_ns since the done before (0:
+# none), DURATION DONE - START or null, FAILED its slot events
+# (nodeid/slot,... in order, or -).
+watch_last() {
+	awk '
+	function num(f,   m) {
+		if (!match($0, "\"" f "\":-?[0-9]+")) return ""
+		return substr($0, RSTART + length(f) + 3, RLENGTH - length(f) - 3)
+	}
+	{ t = num("time_ns") }
+	/"event":"prep"/ { if (start == "") start = t }
+	/"event":"slot"/ { failed = failed (failed == "" ? "" : ",") num("nodeid") "/" num("slot") }
+	/"event":"done"/ {
+		ls = (start == "" ? 0 : start); ld = t; lg = num("generation")
+		lf = (failed == "" ? "-" : failed); start = ""; failed = ""
+	}
+	END {
+		if (ld == "") { print t, "no-done"; exit }
+		print t, ls, ld, "DUR", lg, lf
+	}' "$1" | {
+		read -r tl st dn du ge fa
+		if [ "$dn" = no-done ] || [ -z "$dn" ]; then echo "$tl - - - - -"; return; fi
+		if [ "$st" = 0 ]; then du=null; else du=$((dn - st)); fi
+		echo "$tl $st $dn $du $ge $fa"
+	}
+}
+
+# last_text NAME NODE LS TEXT START DONE GEN FAILED: dlmctl recover's
+# "last recovery:" line of LS says the same as its -j.
+last_text() {
+	local name=$1 n=$2 ls=$3 st=$5 dn=$6 ge=$7 fa=$8 line want f
+	line=$(echo "$4" | awk -v ls="$ls" '/^[^ ]/ { cur = $1 } cur == ls ":" && /^  last recovery:/')
+	if [ "$fa" = - ]; then
+		f=" none"
+	else
+		f=$(echo "$fa" | tr , '\n' | awk -F/ '{ printf "%s nodeid %s slot %s", (NR > 1 ? "," : ""), $1, $2 }')
+	fi
+	if [ "$st" = 0 ]; then
+		want="  last recovery: generation $ge, initial join (no prep), done $(wall_ns "$dn"), failed:$f"
+	else
+		want="  last recovery: generation $ge, started $(wall_ns "$st"), took $(awk -v d=$((dn - st)) 'BEGIN { printf "%.3f", d / 1e9 }') s, failed:$f"
+	fi
+	[ "$line" = "$want" ] ||
+		fail "$name: node$n: dlmctl recover $ls says '$line', expected '$want'"
+}
+wall_ns() { # NS -> "2026-11-25 10:12:03.123 UTC", as dlmctl prints it
+	printf '%s.%03d UTC' "$(date -u -d "@$(($1 / 1000000000))" '+%Y-%m-%d %H:%M:%S')" \
+		$(($1 / 1000000 % 1000))
+}
 
 # watch_check NAME GEN peek|stop NODES...: the dlmctl recover watch -j
 # dlmrex that was started on each node before it joined (cold_start,
@@ -834,6 +961,8 @@ rejoin() {
 	log "$name: PASS: node$v example slot $LAST_OUR, gfs0 slot $GSLOT jid ${GFS[jid]} first 0; others saw prep, done"
 	sysfs_check "$name" "$tb" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	watch_check "$name" "$EX_GEN" peek $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
+	# the rejoiner's last recovery is its initial join, the others' its join
+	last_check "$name" - "$v" - "$v" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	save_traces "$name"
 }
 
@@ -867,6 +996,7 @@ leave() {
 	watch_err "$name" "$v"
 	log "$name: PASS: node$v's dlmctl recover watch -j dlmrex saw its example's events, then the prep (seq $((vseq + 1))) of its leave; recover check accepts them; stopped, exit 0"
 	sysfs_check "$name" "$tl" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
+	last_check "$name" - "" - "" $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	# node v left both lockspaces: their sysfs directories are gone
 	run "$v" 30 "wait_for '[ -z \"\$(ls /sys/kernel/dlm)\" ]' 100; ls /sys/kernel/dlm"
 	[ -z "$OUT" ] || fail "$name: node$v still has /sys/kernel/dlm/{$OUT}"
@@ -922,6 +1052,8 @@ double() {
 	replayed "$name" "$ta" "${JID[$b]}" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	sysfs_check "$name" "$ta" "${surv[@]}"
+	# one recovery (the first prep) that reported both
+	last_check "$name" "$a/$sa,$b/$sb" "" "$a/$((JID[$a] + 1)),$b/$((JID[$b] + 1))" "" "${surv[@]}"
 	EX_TABLE=$table
 	EX_GEN=$((base_gen + 1))
 	log "$name: PASS: survivors saw one prep, slots $a then $b, one done gen $EX_GEN [$EX_TABLE]"
