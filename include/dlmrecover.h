@@ -839,6 +839,12 @@ struct dlmr_explore_config {
 	unsigned int por_check;
 	dlmr_explore_state_fn quiescent; /**< NULL, or called per quiescent state */
 	void *quiescent_arg;   /**< passed to @ref quiescent */
+	/** Self-check, for tests: encode states whole, without leaving
+	 * out or normalising the history that cannot change the future
+	 * (explore.c, hist_reduce()).  Slower, more states; the same
+	 * verdicts, and @ref quiescent still reports the reduced
+	 * encoding's hashes, so both sets can be compared. */
+	bool full_encoding;
 };
 
 /** Progress and result of an exploration. */

@@ -99,7 +99,8 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 	F(k->cfg.fixes);
 }
 
-static void codec_node(struct codec *c, struct sim_node *n, unsigned int j)
+static void codec_node(struct codec *c, struct sim_node *n, unsigned int j,
+		       uint64_t *kf, uint64_t *je)
 {
 	F(n->up);
 	if (!n->up) {
@@ -127,9 +128,120 @@ static void codec_node(struct codec *c, struct sim_node *n, unsigned int j)
 		F(n->cbq[i].slot);
 	}
 	A(n->replay, j);
-	F(n->known_failed);
-	F(n->join_epoch);
+	io(c, kf, sizeof(*kf));  /* n->known_failed, see codec() */
+	io(c, je, sizeof(*je));  /* n->join_epoch, see codec() */
 	codec_coord(c, &n->coord);
+}
+
+/*
+ * History the encoding leaves out or normalises (hist_reduce()), unless
+ * codec_full (dlmr_explore_config.full_encoding: the self-check).  Each
+ * is future-equivalent: the state with the reduced value takes the same
+ * steps, reaches the same (reduced) states and fails the same invariants.
+ *
+ * - Epochs (s->epoch, join_epoch, orphan_epoch).  The only read is S1's
+ *   "join_epoch[n] > orphan_epoch[j]" for an up node n and an orphaned
+ *   journal j; s->epoch is only incremented, and every new join or
+ *   orphan epoch is ++s->epoch, greater than every epoch held.  So only
+ *   the order between the join epochs of up nodes and the orphan epochs
+ *   of orphaned journals matters: they are replaced by their rank in the
+ *   merged order, where a run of epochs of the same kind gets one rank
+ *   (two join epochs or two orphan epochs are never compared), and
+ *   s->epoch, not encoded, becomes the highest rank on decoding (new
+ *   epochs stay above every one held).  A down node's join_epoch is not
+ *   encoded (codec_node()), nor the orphan epoch of a journal that is not
+ *   orphaned: it is written (crash_node()) whenever the orphan bit is set.
+ * - jowner[j] of a journal neither dirty nor orphaned: crash_node() and
+ *   finish_replay() read it only if j is dirty, S1 and S5 only if j is
+ *   orphaned, do_unmounted() only to clear j's dirty bit (already clear),
+ *   and MOUNTED overwrites it when it sets the dirty bit.  Written as 0.
+ * - known_failed bit o of every node: only S1 reads it, for o = jowner[j]
+ *   of an orphaned journal j.  A journal gets orphaned with owner o only
+ *   when o crashes, which clears bit o in every node in the same step,
+ *   and an orphaned journal's owner changes only when the orphan bit is
+ *   cleared (MOUNTED).  So a bit o where no orphaned journal has owner o
+ *   is never read before being cleared: kept only for such owners.
+ */
+static _Thread_local bool codec_full;
+
+struct hist {
+	uint32_t jowner[NMAX];
+	uint64_t orphan_epoch[NMAX];
+	uint64_t join_epoch[NMAX + 1];
+	uint64_t known_failed[NMAX + 1];
+};
+
+static void hist_reduce(const struct sim *s, struct hist *h)
+{
+	unsigned int nn = s->sc->nodes, nj = s->sc->journals, ne = 0;
+	uint64_t live = 0;
+	struct ep { uint64_t v; uint64_t *to; bool join; } e[2 * NMAX + 1], t;
+
+	memset(h, 0, sizeof(*h));
+	for (unsigned int j = 0; j < nj; j++) {
+		h->jowner[j] = s->jowner[j];
+		h->orphan_epoch[j] = s->orphan_epoch[j];
+	}
+	for (uint32_t id = 1; id <= nn; id++) {
+		h->join_epoch[id] = s->n[id].join_epoch;
+		h->known_failed[id] = s->n[id].known_failed;
+	}
+	if (codec_full)
+		return;
+	for (unsigned int j = 0; j < nj; j++) {
+		if (!((s->dirty | s->orphan) & BIT(j)))
+			h->jowner[j] = 0;
+		if (s->orphan & BIT(j)) {
+			live |= BIT(s->jowner[j]);
+			e[ne++] = (struct ep){ s->orphan_epoch[j],
+					       &h->orphan_epoch[j], false };
+		} else {
+			h->orphan_epoch[j] = 0;
+		}
+	}
+	for (uint32_t id = 1; id <= nn; id++) {
+		h->known_failed[id] &= live;
+		if (s->n[id].up)
+			e[ne++] = (struct ep){ s->n[id].join_epoch,
+					       &h->join_epoch[id], true };
+	}
+	/* insertion sort by epoch, then ranks */
+	for (unsigned int a = 1; a < ne; a++) {
+		t = e[a];
+		unsigned int b = a;
+
+		for (; b > 0 && e[b - 1].v > t.v; b--)
+			e[b] = e[b - 1];
+		e[b] = t;
+	}
+	for (unsigned int a = 0, r = 0; a < ne; a++) {
+		if (a && e[a].join != e[a - 1].join)
+			r++;
+		*e[a].to = r;
+	}
+}
+
+static void hist_restore(struct sim *s, const struct hist *h)
+{
+	unsigned int nn = s->sc->nodes, nj = s->sc->journals;
+	uint64_t top = 0;
+
+	for (unsigned int j = 0; j < nj; j++) {
+		s->jowner[j] = h->jowner[j];
+		s->orphan_epoch[j] = h->orphan_epoch[j];
+		if (h->orphan_epoch[j] > top)
+			top = h->orphan_epoch[j];
+	}
+	for (uint32_t id = 1; id <= nn; id++) {
+		if (!s->n[id].up)
+			continue; /* cleared by codec_node() */
+		s->n[id].join_epoch = h->join_epoch[id];
+		s->n[id].known_failed = h->known_failed[id];
+		if (h->join_epoch[id] > top)
+			top = h->join_epoch[id];
+	}
+	if (!codec_full)
+		s->epoch = top;
 }
 
 /* Encode (enc) or decode the state of @s; returns the length.  If @noff
@@ -139,7 +251,10 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 {
 	struct codec cc = { .buf = buf, .enc = enc }, *c = &cc;
 	unsigned int nn = s->sc->nodes, j = s->sc->journals;
+	struct hist h;
 
+	if (enc)
+		hist_reduce(s, &h);
 	F(x->crashes);
 	F(x->rejoins);
 	F(s->phase);
@@ -149,9 +264,10 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 	F(s->crashed);
 	F(s->dirty);
 	F(s->orphan);
-	A(s->jowner, j);
-	A(s->orphan_epoch, j);
-	F(s->epoch);
+	A(h.jowner, j);
+	A(h.orphan_epoch, j);
+	if (codec_full)
+		F(s->epoch);
 	F(s->slots.generation);
 	F(s->slots.disabled);
 	F(s->slots.num);
@@ -159,7 +275,8 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 	for (uint32_t id = 1; id <= nn; id++) {
 		if (noff)
 			noff[id - 1] = cc.pos;
-		codec_node(c, &s->n[id], j);
+		codec_node(c, &s->n[id], j, &h.known_failed[id],
+			   &h.join_epoch[id]);
 	}
 	if (noff)
 		noff[nn] = cc.pos;
@@ -173,6 +290,8 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 		F(res->valnotvalid);
 		A(res->locks, nn);
 	}
+	if (buf && !enc)
+		hist_restore(s, &h);
 	return cc.pos;
 }
 
@@ -1098,6 +1217,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		return -EINVAL;
 	memset(st, 0, sizeof(*st));
 	*cex = NULL;
+	codec_full = cfg->full_encoding;
 	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
 	ret = setup_root(cfg, &x, &sc, &s);
 	if (ret || !steps) {
@@ -1158,9 +1278,17 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			k = transitions(s, &xs, cfg, steps);
 			if (!any_sim) {
 				/* terminal for the protocol: S5 */
-				if (cfg->quiescent)
+				if (cfg->quiescent && codec_full) {
+					/* the reduced encoding's hash */
+					codec_full = false;
+					plen = codec(s, &xs, x.tmp, true, NULL);
+					codec_full = true;
+					cfg->quiescent(hash_bytes(x.tmp, plen),
+						       cfg->quiescent_arg);
+				} else if (cfg->quiescent) {
 					cfg->quiescent(hash_bytes(dec, plen),
 						       cfg->quiescent_arg);
+				}
 				sim_check_quiescent(s, 0);
 				if (s->violated) {
 					st->violated = true;
@@ -1275,5 +1403,6 @@ out:
 	free(steps);
 	free(s);
 	free(sc);
+	codec_full = false;
 	return ret;
 }

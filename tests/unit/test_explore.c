@@ -205,6 +205,37 @@ static void normalise(struct hashes *h)
 	h->n = k;
 }
 
+/* Both runs gave @rf: on a violation the same invariant and a
+ * counterexample @cex that replays; on a clean run the same set of
+ * quiescent states. */
+static void same_outcome(int rf, const struct dlmr_explore_stats *full,
+			 const struct dlmr_explore_stats *red, const char *cex,
+			 struct hashes *hf, struct hashes *hr)
+{
+	if (rf == 1) {
+		struct dlmr_scenario *sc;
+		struct dlmr_sim_result *res = malloc(sizeof(*res));
+		char err[256];
+
+		/* the same invariant; the counterexample replays */
+		assert_memory_equal(full->violation, red->violation, 2);
+		assert_non_null(res);
+		assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err,
+						     sizeof(err)), 0);
+		assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
+		assert_memory_equal(res->violation, red->violation, 2);
+		dlmr_scenario_free(sc);
+		free(res);
+	} else {
+		assert_int_equal(rf, 0);
+		normalise(hf);
+		normalise(hr);
+		assert_true(hf->n > 0);
+		assert_int_equal(hf->n, hr->n);
+		assert_memory_equal(hf->v, hr->v, hf->n * sizeof(*hf->v));
+	}
+}
+
 /*
  * With and without POR: the same verdict, the same invariant, and on a
  * clean run the same set of quiescent states (every deadlock preserved);
@@ -241,28 +272,7 @@ static int por_same(unsigned int nodes, unsigned int failures,
 	assert_int_equal(rf, rr);
 	assert_true(red.reduced > 0);
 	assert_true(red.states <= full.states);
-	if (rf == 1) {
-		struct dlmr_scenario *sc;
-		struct dlmr_sim_result *res = malloc(sizeof(*res));
-		char err[256];
-
-		/* the same invariant; the counterexample replays */
-		assert_memory_equal(full.violation, red.violation, 2);
-		assert_non_null(res);
-		assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err,
-						     sizeof(err)), 0);
-		assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
-		assert_memory_equal(res->violation, red.violation, 2);
-		dlmr_scenario_free(sc);
-		free(res);
-	} else {
-		assert_int_equal(rf, 0);
-		normalise(&hf);
-		normalise(&hr);
-		assert_true(hf.n > 0);
-		assert_int_equal(hf.n, hr.n);
-		assert_memory_equal(hf.v, hr.v, hf.n * sizeof(*hf.v));
-	}
+	same_outcome(rf, &full, &red, cex, &hf, &hr);
 	free(cex);
 	free(hf.v);
 	free(hr.v);
@@ -308,6 +318,79 @@ static void test_por_mutants(void **state)
 	}
 }
 
+/* ---- history left out of the encoding ------------------------------- */
+
+/*
+ * With the whole state encoded (full_encoding) and with history left out
+ * (the default): the same verdict and invariant, a counterexample that
+ * replays, and on a clean run the same set of quiescent states projected
+ * onto the reduced encoding (the callback reports the reduced hash in
+ * both runs).  No POR in either, so only the encoding differs; no more
+ * states in the reduced run.  Returns the explore() result.
+ */
+static int reduce_same(unsigned int nodes, unsigned int failures,
+		       unsigned int rejoins, const char *mutant,
+		       unsigned int fixes)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = nodes, .journals = nodes, .failures = failures,
+		.rejoins = rejoins, .fixes = fixes, .max_states = 5000000,
+		.no_por = true, .quiescent = collect,
+	};
+	struct dlmr_explore_stats full, red;
+	struct hashes hf = { 0 }, hr = { 0 };
+	char *cex = NULL;
+	int rf, rr;
+
+	if (mutant)
+		cfg.mutant = (unsigned int)dlmr_mutant_from_name(mutant);
+	cfg.full_encoding = true;
+	cfg.quiescent_arg = &hf;
+	rf = dlmr_explore(&cfg, NULL, NULL, &full, &cex);
+	free(cex);
+	cex = NULL;
+	cfg.full_encoding = false;
+	cfg.quiescent_arg = &hr;
+	rr = dlmr_explore(&cfg, NULL, NULL, &red, &cex);
+	assert_int_equal(rf, rr);
+	assert_true(red.states <= full.states);
+	same_outcome(rf, &full, &red, cex, &hf, &hr);
+	free(cex);
+	free(hf.v);
+	free(hr.v);
+	return rf;
+}
+
+static void test_reduced_encoding(void **state)
+{
+	unsigned int fds = fix_bit("first-done-serial");
+
+	(void)state;
+	assert_int_equal(reduce_same(2, 1, 0, NULL, fds), 0);
+	assert_int_equal(reduce_same(2, 1, 1, NULL, fds), 0);
+	assert_int_equal(reduce_same(2, 2, 1, NULL, fds), 0);
+	assert_int_equal(reduce_same(2, 1, 0, NULL, 0), 1);
+	assert_int_equal(reduce_same(2, 1, 1, NULL, 0), 1);
+	assert_int_equal(reduce_same(2, 1, 1, NULL, fix_bit("work-retry-busy")), 1);
+	for (unsigned int m = 1; dlmr_mutant_name(m); m++) {
+		const char *name = dlmr_mutant_name(m);
+
+		if (!strcmp(name, "ignore-lvb-bits"))
+			continue; /* three nodes: test_reduced_large */
+		assert_int_equal(reduce_same(2, 1, 1, name, fds), 1);
+	}
+}
+
+/* The same at larger bounds: EXPLORE_LARGE=1, in the 'explore' suite. */
+static void test_reduced_large(void **state)
+{
+	unsigned int fds = fix_bit("first-done-serial");
+
+	(void)state;
+	assert_int_equal(reduce_same(3, 1, 0, NULL, fds), 0);
+	assert_int_equal(reduce_same(3, 1, 0, "ignore-lvb-bits", fds), 1);
+}
+
 static void test_bad_bounds(void **state)
 {
 	struct dlmr_explore_config cfg = { .nodes = 9, .journals = 1 };
@@ -345,11 +428,13 @@ int main(void)
 		cmocka_unit_test(test_mutants_caught),
 		cmocka_unit_test(test_por_preserves_quiescent_states),
 		cmocka_unit_test(test_por_mutants),
+		cmocka_unit_test(test_reduced_encoding),
 		cmocka_unit_test(test_swarm),
 	};
 
 	const struct CMUnitTest large[] = {
 		cmocka_unit_test(test_por_large),
+		cmocka_unit_test(test_reduced_large),
 	};
 
 	if (getenv("EXPLORE_LARGE"))
