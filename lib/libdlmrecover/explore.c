@@ -65,6 +65,9 @@ struct xstate {
 	uint8_t rejoins;
 };
 
+/* Encode everything, for the self-check: see hist_reduce(). */
+static _Thread_local bool codec_full;
+
 static void codec_coord(struct codec *c, struct dlmr_coord *k)
 {
 	F(k->flags);
@@ -77,7 +80,6 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 	A(k->recover_submit, ARR);
 	A(k->recover_result, ARR);
 	A(k->control_lvb, DLMR_LVB_SIZE);
-	A(k->lvb_bits, DLMR_LVB_SIZE);
 	F(k->control_mode);
 	F(k->mounted_mode);
 	A(k->journal_held, ARR);
@@ -85,13 +87,40 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 	F(k->mnt_busy);
 	F(k->mp);
 	F(k->mp_jid);
-	F(k->mp_error);
 	F(k->wp);
 	F(k->work_pending);
 	F(k->work_deferred);
-	F(k->work_write_lvb);
-	F(k->w_block_gen);
-	F(k->w_start_gen);
+	/*
+	 * Coordinator scratch, encoded only where it can still be read
+	 * (unless codec_full; decoded as zero elsewhere):
+	 * - mp_error and work_write_lvb are written, never read (coord.c).
+	 * - w_block_gen, w_start_gen: read only by work_ex_granted() and
+	 *   work_nl_done(), the completions of wp WP_EX and WP_NL; wp
+	 *   becomes WP_EX only in work_start(), right after both are
+	 *   written, and WP_NL only from WP_EX.
+	 * - lvb_bits: read by work_ex_granted() and mount_locks_done()
+	 *   only after copying control_lvb over it, and otherwise only by
+	 *   work_nl_done() (wp WP_NL, set in work_ex_granted() after the
+	 *   copy) and mount_check_lvb() (the completion of mp MP_CTRL_NL2,
+	 *   set in mount_locks_done() after the copy).
+	 */
+	if (codec_full) {
+		F(k->mp_error);
+		F(k->work_write_lvb);
+	} else if (c->buf && !c->enc) {
+		k->mp_error = 0;
+		k->work_write_lvb = false;
+	}
+	if (codec_full || k->wp == WP_EX || k->wp == WP_NL) {
+		F(k->w_block_gen);
+		F(k->w_start_gen);
+	} else if (c->buf && !c->enc) {
+		k->w_block_gen = k->w_start_gen = 0;
+	}
+	if (codec_full || k->wp == WP_NL || k->mp == MP_CTRL_NL2)
+		A(k->lvb_bits, DLMR_LVB_SIZE);
+	else if (c->buf && !c->enc)
+		memset(k->lvb_bits, 0, DLMR_LVB_SIZE);
 	A(k->jrec, ARR);
 	F(k->cfg.journals);
 	F(k->cfg.spectator);
@@ -162,7 +191,6 @@ static void codec_node(struct codec *c, struct sim_node *n, unsigned int j,
  *   cleared (MOUNTED).  So a bit o where no orphaned journal has owner o
  *   is never read before being cleared: kept only for such owners.
  */
-static _Thread_local bool codec_full;
 
 struct hist {
 	uint32_t jowner[NMAX];
