@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,9 @@ struct codec {
 	uint8_t *buf;  /* NULL: measure only */
 	size_t pos;
 	bool enc;
+	bool collect;  /* gather gmin */
+	uint32_t gmin; /* lowest generation held, see gen() */
+	uint32_t shift;/* subtracted from every generation held */
 };
 
 static void io(struct codec *c, void *field, size_t len)
@@ -60,6 +64,56 @@ static void io(struct codec *c, void *field, size_t len)
 #define F(x) io(c, &(x), sizeof(x))
 #define A(x, n) io(c, (x), (n) * sizeof((x)[0]))
 
+/*
+ * Generations (recover_block, recover_start, recover_mount,
+ * recover_submit[], w_block_gen, w_start_gen, the generation in the
+ * first 4 bytes of the control lock's value blocks, s->slots.generation)
+ * are encoded shifted down so that the lowest one held is 1.  0 means
+ * "none" (never assigned, no submit, an empty value block) and stays 0;
+ * 0xFFFFFFFF (a disabled lvb) stays too.  Every read of a generation is
+ * ==, != or < between two of them or against 0 or 0xFFFFFFFF (coord.c),
+ * and the only new ones are the slot table's generation + 1 (slots.c)
+ * and copies; when nobody is left the table starts again at generation
+ * 1, and then no node's coordinator is encoded and the control resource
+ * has been purged with its value block.  f(0) = 0, f(g) = g - shift
+ * keeps all of these, so the shifted state has the same future.
+ */
+#define GEN_DISABLED 0xFFFFFFFFu
+
+static uint32_t gen_map(struct codec *c, uint32_t g)
+{
+	if (!g || g == GEN_DISABLED)
+		return g;
+	if (c->collect && g < c->gmin)
+		c->gmin = g;
+	return g - c->shift;
+}
+
+static void gen(struct codec *c, uint32_t *g)
+{
+	uint32_t t = gen_map(c, *g);
+
+	io(c, c->enc ? &t : g, sizeof(*g));
+}
+
+/* a value block: generation (little endian), then jid bits */
+static void lvb_gen(struct codec *c, uint8_t *lvb)
+{
+	uint8_t t[DLMR_LVB_SIZE];
+	uint32_t g = (uint32_t)lvb[0] | (uint32_t)lvb[1] << 8 |
+		     (uint32_t)lvb[2] << 16 | (uint32_t)lvb[3] << 24;
+
+	if (!c->enc) {
+		io(c, lvb, DLMR_LVB_SIZE);
+		return;
+	}
+	memcpy(t, lvb, DLMR_LVB_SIZE);
+	g = gen_map(c, g);
+	for (unsigned int b = 0; b < 4; b++)
+		t[b] = (uint8_t)(g >> (8 * b));
+	io(c, t, DLMR_LVB_SIZE);
+}
+
 struct xstate {
 	uint8_t crashes;  /* faults used */
 	uint8_t rejoins;
@@ -71,15 +125,16 @@ static _Thread_local bool codec_full;
 static void codec_coord(struct codec *c, struct dlmr_coord *k)
 {
 	F(k->flags);
-	F(k->recover_block);
-	F(k->recover_start);
-	F(k->recover_mount);
+	gen(c, &k->recover_block);
+	gen(c, &k->recover_start);
+	gen(c, &k->recover_mount);
 	F(k->jid);
 	F(k->first);
 	F(k->recover_size);
-	A(k->recover_submit, ARR);
+	for (unsigned int i = 0; i < ARR; i++)
+		gen(c, &k->recover_submit[i]);
 	A(k->recover_result, ARR);
-	A(k->control_lvb, DLMR_LVB_SIZE);
+	lvb_gen(c, k->control_lvb);
 	F(k->control_mode);
 	F(k->mounted_mode);
 	A(k->journal_held, ARR);
@@ -112,13 +167,13 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 		k->work_write_lvb = false;
 	}
 	if (codec_full || k->wp == WP_EX || k->wp == WP_NL) {
-		F(k->w_block_gen);
-		F(k->w_start_gen);
+		gen(c, &k->w_block_gen);
+		gen(c, &k->w_start_gen);
 	} else if (c->buf && !c->enc) {
 		k->w_block_gen = k->w_start_gen = 0;
 	}
 	if (codec_full || k->wp == WP_NL || k->mp == MP_CTRL_NL2)
-		A(k->lvb_bits, DLMR_LVB_SIZE);
+		lvb_gen(c, k->lvb_bits);
 	else if (c->buf && !c->enc)
 		memset(k->lvb_bits, 0, DLMR_LVB_SIZE);
 	A(k->jrec, ARR);
@@ -272,17 +327,11 @@ static void hist_restore(struct sim *s, const struct hist *h)
 		s->epoch = top;
 }
 
-/* Encode (enc) or decode the state of @s; returns the length.  If @noff
- * is not NULL, node id's bytes are noff[id - 1] .. noff[id] - 1. */
-static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
-		    size_t *noff)
+static void codec_body(struct codec *c, struct sim *s, struct xstate *x,
+		       struct hist *h, size_t *noff)
 {
-	struct codec cc = { .buf = buf, .enc = enc }, *c = &cc;
 	unsigned int nn = s->sc->nodes, j = s->sc->journals;
-	struct hist h;
 
-	if (enc)
-		hist_reduce(s, &h);
 	F(x->crashes);
 	F(x->rejoins);
 	F(s->phase);
@@ -292,32 +341,70 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 	F(s->crashed);
 	F(s->dirty);
 	F(s->orphan);
-	A(h.jowner, j);
-	A(h.orphan_epoch, j);
+	A(h->jowner, j);
+	A(h->orphan_epoch, j);
 	if (codec_full)
 		F(s->epoch);
-	F(s->slots.generation);
+	gen(c, &s->slots.generation);
 	F(s->slots.disabled);
 	F(s->slots.num);
 	A(s->slots.slots, s->slots.num);
 	for (uint32_t id = 1; id <= nn; id++) {
 		if (noff)
-			noff[id - 1] = cc.pos;
-		codec_node(c, &s->n[id], j, &h.known_failed[id],
-			   &h.join_epoch[id]);
+			noff[id - 1] = c->pos;
+		codec_node(c, &s->n[id], j, &h->known_failed[id],
+			   &h->join_epoch[id]);
 	}
 	if (noff)
-		noff[nn] = cc.pos;
+		noff[nn] = c->pos;
 	A(s->dlm.node, nn);
 	F(s->dlm.stopped);
 	for (unsigned int r = 0; r < RES_JOURNAL0 + j; r++) {
 		struct simdlm_res *res = &s->dlm.res[r];
 
-		A(res->lvb, DLMR_LVB_SIZE);
+		if (r != RES_CONTROL) {
+			A(res->lvb, DLMR_LVB_SIZE);
+			F(res->lvb_exists);
+			F(res->valnotvalid);
+			A(res->locks, nn);
+			continue;
+		}
+		/* the control lock's value blocks hold generations */
+		lvb_gen(c, res->lvb);
 		F(res->lvb_exists);
 		F(res->valnotvalid);
-		A(res->locks, nn);
+		for (unsigned int i = 0; i < nn; i++) {
+			io(c, &res->locks[i], offsetof(struct simdlm_lock, lvb));
+			lvb_gen(c, res->locks[i].lvb);
+		}
 	}
+}
+
+_Static_assert(sizeof(struct simdlm_lock) ==
+	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE,
+	       "codec_body() encodes a lock as its fields then its lvb");
+
+/* Encode (enc) or decode the state of @s; returns the length.  If @noff
+ * is not NULL, node id's bytes are noff[id - 1] .. noff[id] - 1. */
+static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
+		    size_t *noff)
+{
+	struct codec cc = { .buf = buf, .enc = enc };
+	struct hist h;
+
+	if (enc) {
+		hist_reduce(s, &h);
+		if (buf && !codec_full) {
+			/* first pass: the lowest generation held */
+			struct codec m = { .enc = true, .collect = true,
+					   .gmin = UINT32_MAX };
+
+			codec_body(&m, s, x, &h, NULL);
+			if (m.gmin != UINT32_MAX)
+				cc.shift = m.gmin - 1;
+		}
+	}
+	codec_body(&cc, s, x, &h, noff);
 	if (buf && !enc)
 		hist_restore(s, &h);
 	return cc.pos;
