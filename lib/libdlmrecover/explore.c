@@ -327,6 +327,36 @@ static void hist_restore(struct sim *s, const struct hist *h)
 		s->epoch = top;
 }
 
+/*
+ * A lock of the simulated DLM.  Its exflags (lkb_exflags, the flags of
+ * the last decided request) are read by set_lvb_lock() at the grant of
+ * the request they were decided with (do_lock() writes them first), and
+ * otherwise only for a lock held in PW or EX: set_lvb_unlock() and
+ * purge_dead() return early below PW, and grmode reaches PW only through
+ * a grant, after a decision.  So with grmode below PW and no decided
+ * request queued (where NONE or DONE: its grant already ran) they are
+ * not encoded (unless codec_full; decoded as 0).
+ */
+static void codec_lock(struct codec *c, struct simdlm_lock *lk, bool gens)
+{
+	struct simdlm_lock t;
+	bool dead = !codec_full && lk->grmode < DLMR_MODE_PW &&
+		    (lk->where == SIMDLM_AT_NONE || lk->where == SIMDLM_AT_DONE);
+
+	if (c->enc) {
+		memcpy(&t, lk, offsetof(struct simdlm_lock, lvb));
+		if (dead)
+			t.exflags = 0;
+		io(c, &t, offsetof(struct simdlm_lock, lvb));
+	} else {
+		io(c, lk, offsetof(struct simdlm_lock, lvb));
+	}
+	if (gens)
+		lvb_gen(c, lk->lvb);
+	else
+		A(lk->lvb, DLMR_LVB_SIZE);
+}
+
 static void codec_body(struct codec *c, struct sim *s, struct xstate *x,
 		       struct hist *h, size_t *noff)
 {
@@ -362,21 +392,15 @@ static void codec_body(struct codec *c, struct sim *s, struct xstate *x,
 	for (unsigned int r = 0; r < RES_JOURNAL0 + j; r++) {
 		struct simdlm_res *res = &s->dlm.res[r];
 
-		if (r != RES_CONTROL) {
-			A(res->lvb, DLMR_LVB_SIZE);
-			F(res->lvb_exists);
-			F(res->valnotvalid);
-			A(res->locks, nn);
-			continue;
-		}
 		/* the control lock's value blocks hold generations */
-		lvb_gen(c, res->lvb);
+		if (r == RES_CONTROL)
+			lvb_gen(c, res->lvb);
+		else
+			A(res->lvb, DLMR_LVB_SIZE);
 		F(res->lvb_exists);
 		F(res->valnotvalid);
-		for (unsigned int i = 0; i < nn; i++) {
-			io(c, &res->locks[i], offsetof(struct simdlm_lock, lvb));
-			lvb_gen(c, res->locks[i].lvb);
-		}
+		for (unsigned int i = 0; i < nn; i++)
+			codec_lock(c, &res->locks[i], r == RES_CONTROL);
 	}
 }
 
