@@ -6,7 +6,10 @@
  *
  * A state is the simulator's state, encoded canonically (the fields that
  * matter, in a fixed order, for nodes 1..N, resources 0..J+1 and journals
- * 0..J-1 only).  Transitions are every enabled scheduler step (callback
+ * 0..J-1 only).  History no future step, invariant or replay reads is
+ * left out or normalised (hist_reduce(), gen_map(), codec_coord(),
+ * codec_lock(), each with its argument); dlmr_explore_config's
+ * full_encoding turns that off, for the self-check in the tests.  Transitions are every enabled scheduler step (callback
  * deliveries, lock completions, timers, journal replays, recovery
  * progress) plus faults: a crash of any live node while fewer than F
  * crashes happened, and a reboot-and-mount of a crashed node while fewer
