@@ -100,11 +100,16 @@ static void gen(struct codec *c, uint32_t *g)
 }
 
 /* a value block: generation (little endian), then jid bits */
+static uint32_t get_gen(const uint8_t *lvb)
+{
+	return (uint32_t)lvb[0] | (uint32_t)lvb[1] << 8 |
+	       (uint32_t)lvb[2] << 16 | (uint32_t)lvb[3] << 24;
+}
+
 static void lvb_gen(struct codec *c, uint8_t *lvb)
 {
 	uint8_t t[DLMR_LVB_SIZE];
-	uint32_t g = (uint32_t)lvb[0] | (uint32_t)lvb[1] << 8 |
-		     (uint32_t)lvb[2] << 16 | (uint32_t)lvb[3] << 24;
+	uint32_t g = get_gen(lvb);
 
 	if (!c->enc) {
 		io(c, lvb, DLMR_LVB_SIZE);
@@ -124,6 +129,17 @@ struct xstate {
 
 /* Encode everything, for the self-check: see hist_reduce(). */
 static _Thread_local bool codec_full;
+
+/* Whether w_block_gen and w_start_gen, lvb_bits are encoded: see below. */
+static bool w_gens_live(const struct dlmr_coord *k)
+{
+	return codec_full || k->wp == WP_EX || k->wp == WP_NL;
+}
+
+static bool lvb_bits_live(const struct dlmr_coord *k)
+{
+	return codec_full || k->wp == WP_NL || k->mp == MP_CTRL_NL2;
+}
 
 static void codec_coord(struct codec *c, struct dlmr_coord *k)
 {
@@ -169,13 +185,13 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 		k->mp_error = 0;
 		k->work_write_lvb = false;
 	}
-	if (codec_full || k->wp == WP_EX || k->wp == WP_NL) {
+	if (w_gens_live(k)) {
 		gen(c, &k->w_block_gen);
 		gen(c, &k->w_start_gen);
 	} else if (c->buf && !c->enc) {
 		k->w_block_gen = k->w_start_gen = 0;
 	}
-	if (codec_full || k->wp == WP_NL || k->mp == MP_CTRL_NL2)
+	if (lvb_bits_live(k))
 		lvb_gen(c, k->lvb_bits);
 	else if (c->buf && !c->enc)
 		memset(k->lvb_bits, 0, DLMR_LVB_SIZE);
@@ -411,6 +427,38 @@ _Static_assert(sizeof(struct simdlm_lock) ==
 	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE,
 	       "codec_body() encodes a lock as its fields then its lvb");
 
+/* The lowest generation codec_body() encodes (gen_map()), UINT32_MAX if
+ * none: the same fields under the same conditions. */
+static uint32_t gen_min(const struct sim *s)
+{
+	struct codec m = { .collect = true, .gmin = UINT32_MAX };
+	const struct simdlm_res *r = &s->dlm.res[RES_CONTROL];
+
+	gen_map(&m, s->slots.generation);
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		const struct dlmr_coord *k = &s->n[id].coord;
+
+		if (!s->n[id].up)
+			continue;
+		gen_map(&m, k->recover_block);
+		gen_map(&m, k->recover_start);
+		gen_map(&m, k->recover_mount);
+		for (unsigned int i = 0; i < ARR; i++)
+			gen_map(&m, k->recover_submit[i]);
+		gen_map(&m, get_gen(k->control_lvb));
+		if (w_gens_live(k)) {
+			gen_map(&m, k->w_block_gen);
+			gen_map(&m, k->w_start_gen);
+		}
+		if (lvb_bits_live(k))
+			gen_map(&m, get_gen(k->lvb_bits));
+	}
+	gen_map(&m, get_gen(r->lvb));
+	for (unsigned int i = 0; i < s->sc->nodes; i++)
+		gen_map(&m, get_gen(r->locks[i].lvb));
+	return m.gmin;
+}
+
 /* Encode (enc) or decode the state of @s; returns the length.  If @noff
  * is not NULL, node id's bytes are noff[id - 1] .. noff[id] - 1. */
 static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
@@ -422,13 +470,10 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 	if (enc) {
 		hist_reduce(s, &h);
 		if (buf && !codec_full) {
-			/* first pass: the lowest generation held */
-			struct codec m = { .enc = true, .collect = true,
-					   .gmin = UINT32_MAX };
+			uint32_t m = gen_min(s);
 
-			codec_body(&m, s, x, &h, NULL);
-			if (m.gmin != UINT32_MAX)
-				cc.shift = m.gmin - 1;
+			if (m != UINT32_MAX)
+				cc.shift = m - 1;
 		}
 	}
 	codec_body(&cc, s, x, &h, noff);
