@@ -236,6 +236,57 @@ static void same_outcome(int rf, const struct dlmr_explore_stats *full,
 	}
 }
 
+/* A configuration for the bounds, @mutant (or NULL) and @fixes, with no
+ * POR; the quiescent states go to collect(). */
+static struct dlmr_explore_config bounds(unsigned int nodes,
+					 unsigned int failures,
+					 unsigned int rejoins,
+					 const char *mutant, unsigned int fixes)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = nodes, .journals = nodes, .failures = failures,
+		.rejoins = rejoins, .fixes = fixes, .max_states = 5000000,
+		.no_por = true, .quiescent = collect,
+	};
+
+	if (mutant)
+		cfg.mutant = (unsigned int)dlmr_mutant_from_name(mutant);
+	return cfg;
+}
+
+/*
+ * Explores with @full, then with @red (a reduction of it): the same
+ * result, no more states in the reduced run, and same_outcome().  A
+ * failed por_check of the reduced run fails the test with its message.
+ * @red_stats gets the reduced run's figures.  Returns the result.
+ */
+static int same_as_full(struct dlmr_explore_config *full,
+			struct dlmr_explore_config *red,
+			struct dlmr_explore_stats *red_stats)
+{
+	struct dlmr_explore_stats fs;
+	struct hashes hf = { 0 }, hr = { 0 };
+	char *cex = NULL;
+	int rf, rr;
+
+	full->quiescent_arg = &hf;
+	rf = dlmr_explore(full, NULL, NULL, &fs, &cex);
+	free(cex);
+	cex = NULL;
+	red->quiescent_arg = &hr;
+	rr = dlmr_explore(red, NULL, NULL, red_stats, &cex);
+	if (rr == -EPROTO)
+		fail_msg("(%u,%u,%u): %s", red->nodes, red->failures,
+			 red->rejoins, red_stats->violation);
+	assert_int_equal(rf, rr);
+	assert_true(red_stats->states <= fs.states);
+	same_outcome(rf, &fs, red_stats, cex, &hf, &hr);
+	free(cex);
+	free(hf.v);
+	free(hr.v);
+	return rf;
+}
+
 /*
  * With and without POR: the same verdict, the same invariant, and on a
  * clean run the same set of quiescent states (every deadlock preserved);
@@ -246,37 +297,17 @@ static int por_same(unsigned int nodes, unsigned int failures,
 		    unsigned int rejoins, const char *mutant, unsigned int fixes,
 		    unsigned int check)
 {
-	struct dlmr_explore_config cfg = {
-		.nodes = nodes, .journals = nodes, .failures = failures,
-		.rejoins = rejoins, .fixes = fixes, .max_states = 5000000,
-	};
-	struct dlmr_explore_stats full, red;
-	struct hashes hf = { 0 }, hr = { 0 };
-	char *cex = NULL;
-	int rf, rr;
+	struct dlmr_explore_config full = bounds(nodes, failures, rejoins,
+						 mutant, fixes);
+	struct dlmr_explore_config red = full;
+	struct dlmr_explore_stats st;
+	int r;
 
-	if (mutant)
-		cfg.mutant = (unsigned int)dlmr_mutant_from_name(mutant);
-	cfg.no_por = true;
-	cfg.quiescent = collect;
-	cfg.quiescent_arg = &hf;
-	rf = dlmr_explore(&cfg, NULL, NULL, &full, &cex);
-	free(cex);
-	cex = NULL;
-	cfg.no_por = false;
-	cfg.por_check = check;
-	cfg.quiescent_arg = &hr;
-	rr = dlmr_explore(&cfg, NULL, NULL, &red, &cex);
-	if (rr == -EPROTO)
-		fail_msg("(%u,%u,%u): %s", nodes, failures, rejoins, red.violation);
-	assert_int_equal(rf, rr);
-	assert_true(red.reduced > 0);
-	assert_true(red.states <= full.states);
-	same_outcome(rf, &full, &red, cex, &hf, &hr);
-	free(cex);
-	free(hf.v);
-	free(hr.v);
-	return rf;
+	red.no_por = false;
+	red.por_check = check;
+	r = same_as_full(&full, &red, &st);
+	assert_true(st.reduced > 0);
+	return r;
 }
 
 static void test_por_preserves_quiescent_states(void **state)
@@ -332,33 +363,13 @@ static int reduce_same(unsigned int nodes, unsigned int failures,
 		       unsigned int rejoins, const char *mutant,
 		       unsigned int fixes)
 {
-	struct dlmr_explore_config cfg = {
-		.nodes = nodes, .journals = nodes, .failures = failures,
-		.rejoins = rejoins, .fixes = fixes, .max_states = 5000000,
-		.no_por = true, .quiescent = collect,
-	};
-	struct dlmr_explore_stats full, red;
-	struct hashes hf = { 0 }, hr = { 0 };
-	char *cex = NULL;
-	int rf, rr;
+	struct dlmr_explore_config full = bounds(nodes, failures, rejoins,
+						 mutant, fixes);
+	struct dlmr_explore_config red = full;
+	struct dlmr_explore_stats st;
 
-	if (mutant)
-		cfg.mutant = (unsigned int)dlmr_mutant_from_name(mutant);
-	cfg.full_encoding = true;
-	cfg.quiescent_arg = &hf;
-	rf = dlmr_explore(&cfg, NULL, NULL, &full, &cex);
-	free(cex);
-	cex = NULL;
-	cfg.full_encoding = false;
-	cfg.quiescent_arg = &hr;
-	rr = dlmr_explore(&cfg, NULL, NULL, &red, &cex);
-	assert_int_equal(rf, rr);
-	assert_true(red.states <= full.states);
-	same_outcome(rf, &full, &red, cex, &hf, &hr);
-	free(cex);
-	free(hf.v);
-	free(hr.v);
-	return rf;
+	full.full_encoding = true;
+	return same_as_full(&full, &red, &st);
 }
 
 static void test_reduced_encoding(void **state)
