@@ -269,12 +269,6 @@ DLMR_EXPORT uint32_t dlmr_kernel_our_nodeid(const struct dlmr_kernel *k)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-struct slot_ctx {
-	struct dlmr_slot *slots;
-	unsigned int *num;
-	unsigned int max;
-};
-
 static int slot_attr_cb(const struct nlattr *a, void *data)
 {
 	struct dlmr_slot *s = data;
@@ -311,14 +305,33 @@ static unsigned int parse_slots(const struct nlattr *nest,
 	return over;
 }
 
-static int last_attr_cb(const struct nlattr *a, void *data)
+/* mnl_attr_parse*() callback: an attribute table of types 1..max */
+struct attr_table {
+	const struct nlattr **tb;
+	int max;
+};
+
+static int table_cb(const struct nlattr *a, void *data)
 {
-	const struct nlattr **tb = data;
+	const struct attr_table *t = data;
 	int type = mnl_attr_get_type(a);
 
-	if (type > 0 && type <= DLM_RECOVER_A_LAST_MAX)
-		tb[type] = a;
+	if (type > 0 && type <= t->max)
+		t->tb[type] = a;
 	return MNL_CB_OK;
+}
+
+/* @a's value into @v if @a is there with the size of @type */
+static void get_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (a && !mnl_attr_validate(a, MNL_TYPE_U32))
+		*v = mnl_attr_get_u32(a);
+}
+
+static void get_u64(const struct nlattr *a, uint64_t *v)
+{
+	if (a && !mnl_attr_validate(a, MNL_TYPE_U64))
+		*v = mnl_attr_get_u64(a);
 }
 
 /* DLM_RECOVER_A_LAST (patch 0004); attributes of a wrong size are
@@ -326,36 +339,18 @@ static int last_attr_cb(const struct nlattr *a, void *data)
 static void parse_last(const struct nlattr *nest, struct dlmr_ls_last *l)
 {
 	const struct nlattr *tb[DLM_RECOVER_A_LAST_MAX + 1] = { 0 };
+	struct attr_table t = { tb, DLM_RECOVER_A_LAST_MAX };
 
 	l->known = true;
-	mnl_attr_parse_nested(nest, last_attr_cb, tb);
-	if (tb[DLM_RECOVER_A_LAST_START_NS] &&
-	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_START_NS], MNL_TYPE_U64))
-		l->start_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_LAST_START_NS]);
-	if (tb[DLM_RECOVER_A_LAST_DONE_NS] &&
-	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_DONE_NS], MNL_TYPE_U64))
-		l->done_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_LAST_DONE_NS]);
-	if (tb[DLM_RECOVER_A_LAST_GENERATION] &&
-	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_GENERATION], MNL_TYPE_U32))
-		l->generation = mnl_attr_get_u32(tb[DLM_RECOVER_A_LAST_GENERATION]);
-	if (tb[DLM_RECOVER_A_LAST_TRUNCATED] &&
-	    !mnl_attr_validate(tb[DLM_RECOVER_A_LAST_TRUNCATED], MNL_TYPE_U32))
-		l->failed_truncated =
-			mnl_attr_get_u32(tb[DLM_RECOVER_A_LAST_TRUNCATED]);
+	mnl_attr_parse_nested(nest, table_cb, &t);
+	get_u64(tb[DLM_RECOVER_A_LAST_START_NS], &l->start_ns);
+	get_u64(tb[DLM_RECOVER_A_LAST_DONE_NS], &l->done_ns);
+	get_u32(tb[DLM_RECOVER_A_LAST_GENERATION], &l->generation);
+	get_u32(tb[DLM_RECOVER_A_LAST_TRUNCATED], &l->failed_truncated);
 	if (tb[DLM_RECOVER_A_LAST_FAILED])
 		l->failed_truncated += parse_slots(tb[DLM_RECOVER_A_LAST_FAILED],
 						   l->failed, &l->num_failed,
 						   DLMR_SLOTS_MAX);
-}
-
-static int attr_cb(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(a);
-
-	if (type > 0 && type <= DLM_RECOVER_A_MAX)
-		tb[type] = a;
-	return MNL_CB_OK;
 }
 
 static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
@@ -387,12 +382,21 @@ static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
 		parse_last(tb[DLM_RECOVER_A_LAST], &in->last);
 }
 
+/* A dlm_recover message's top-level attributes into @tb */
+static int parse_top(const struct nlmsghdr *nlh,
+		     const struct nlattr *tb[DLM_RECOVER_A_MAX + 1])
+{
+	struct attr_table t = { tb, DLM_RECOVER_A_MAX };
+
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), table_cb, &t);
+}
+
 int dlmr_kernel_parse_info(const struct nlmsghdr *nlh,
 			   struct dlmr_ls_info *in)
 {
 	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1] = { 0 };
 
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, tb) < 0)
+	if (parse_top(nlh, tb) < 0)
 		return -EINVAL;
 	parse_info(tb, in);
 	return 0;
@@ -639,7 +643,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	if (g->cmd != DLM_RECOVER_CMD_PREP && g->cmd != DLM_RECOVER_CMD_SLOT &&
 	    g->cmd != DLM_RECOVER_CMD_DONE)
 		return MNL_CB_OK; /* not an event */
-	mnl_attr_parse(nlh, sizeof(*g), attr_cb, tb);
+	parse_top(nlh, tb);
 	parse_info(tb, &info);
 	ls = ls_find(k, info.name);
 	if (!ls) {
