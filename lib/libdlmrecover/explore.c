@@ -51,6 +51,7 @@ struct codec {
 	bool collect;  /* gather gmin */
 	uint32_t gmin; /* lowest generation held, see gen() */
 	uint32_t shift;/* subtracted from every generation held */
+	bool full;     /* dlmr_explore_config.full_encoding: encode everything */
 };
 
 static void io(struct codec *c, void *field, size_t len)
@@ -127,18 +128,15 @@ struct xstate {
 	uint8_t rejoins;
 };
 
-/* Encode everything, for the self-check: see hist_reduce(). */
-static _Thread_local bool codec_full;
-
 /* Whether w_block_gen and w_start_gen, lvb_bits are encoded: see below. */
-static bool w_gens_live(const struct dlmr_coord *k)
+static bool w_gens_live(const struct dlmr_coord *k, bool full)
 {
-	return codec_full || k->wp == WP_EX || k->wp == WP_NL;
+	return full || k->wp == WP_EX || k->wp == WP_NL;
 }
 
-static bool lvb_bits_live(const struct dlmr_coord *k)
+static bool lvb_bits_live(const struct dlmr_coord *k, bool full)
 {
-	return codec_full || k->wp == WP_NL || k->mp == MP_CTRL_NL2;
+	return full || k->wp == WP_NL || k->mp == MP_CTRL_NL2;
 }
 
 static void codec_coord(struct codec *c, struct dlmr_coord *k)
@@ -166,7 +164,7 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 	F(k->work_deferred);
 	/*
 	 * Coordinator scratch, encoded only where it can still be read
-	 * (unless codec_full; decoded as zero elsewhere):
+	 * (unless c->full; decoded as zero elsewhere):
 	 * - mp_error and work_write_lvb are written, never read (coord.c).
 	 * - w_block_gen, w_start_gen: read only by work_ex_granted() and
 	 *   work_nl_done(), the completions of wp WP_EX and WP_NL; wp
@@ -178,20 +176,20 @@ static void codec_coord(struct codec *c, struct dlmr_coord *k)
 	 *   copy) and mount_check_lvb() (the completion of mp MP_CTRL_NL2,
 	 *   set in mount_locks_done() after the copy).
 	 */
-	if (codec_full) {
+	if (c->full) {
 		F(k->mp_error);
 		F(k->work_write_lvb);
 	} else if (c->buf && !c->enc) {
 		k->mp_error = 0;
 		k->work_write_lvb = false;
 	}
-	if (w_gens_live(k)) {
+	if (w_gens_live(k, c->full)) {
 		gen(c, &k->w_block_gen);
 		gen(c, &k->w_start_gen);
 	} else if (c->buf && !c->enc) {
 		k->w_block_gen = k->w_start_gen = 0;
 	}
-	if (lvb_bits_live(k))
+	if (lvb_bits_live(k, c->full))
 		lvb_gen(c, k->lvb_bits);
 	else if (c->buf && !c->enc)
 		memset(k->lvb_bits, 0, DLMR_LVB_SIZE);
@@ -238,7 +236,7 @@ static void codec_node(struct codec *c, struct sim_node *n, unsigned int j,
 
 /*
  * History the encoding leaves out or normalises (hist_reduce()), unless
- * codec_full (dlmr_explore_config.full_encoding: the self-check).  Each
+ * @full (dlmr_explore_config.full_encoding: the self-check).  Each
  * is future-equivalent: the state with the reduced value takes the same
  * steps, reaches the same (reduced) states and fails the same invariants.
  *
@@ -273,7 +271,7 @@ struct hist {
 	uint64_t known_failed[NMAX + 1];
 };
 
-static void hist_reduce(const struct sim *s, struct hist *h)
+static void hist_reduce(const struct sim *s, struct hist *h, bool full)
 {
 	unsigned int nn = s->sc->nodes, nj = s->sc->journals, ne = 0;
 	uint64_t live = 0;
@@ -288,7 +286,7 @@ static void hist_reduce(const struct sim *s, struct hist *h)
 		h->join_epoch[id] = s->n[id].join_epoch;
 		h->known_failed[id] = s->n[id].known_failed;
 	}
-	if (codec_full)
+	if (full)
 		return;
 	for (unsigned int j = 0; j < nj; j++) {
 		if (!((s->dirty | s->orphan) & BIT(j)))
@@ -323,7 +321,7 @@ static void hist_reduce(const struct sim *s, struct hist *h)
 	}
 }
 
-static void hist_restore(struct sim *s, const struct hist *h)
+static void hist_restore(struct sim *s, const struct hist *h, bool full)
 {
 	unsigned int nn = s->sc->nodes, nj = s->sc->journals;
 	uint64_t top = 0;
@@ -342,7 +340,7 @@ static void hist_restore(struct sim *s, const struct hist *h)
 		if (h->join_epoch[id] > top)
 			top = h->join_epoch[id];
 	}
-	if (!codec_full)
+	if (!full)
 		s->epoch = top;
 }
 
@@ -354,12 +352,12 @@ static void hist_restore(struct sim *s, const struct hist *h)
  * purge_dead() return early below PW, and grmode reaches PW only through
  * a grant, after a decision.  So with grmode below PW and no decided
  * request queued (where NONE or DONE: its grant already ran) they are
- * not encoded (unless codec_full; decoded as 0).
+ * not encoded (unless c->full; decoded as 0).
  */
 static void codec_lock(struct codec *c, struct simdlm_lock *lk, bool gens)
 {
 	struct simdlm_lock t;
-	bool dead = !codec_full && lk->grmode < DLMR_MODE_PW &&
+	bool dead = !c->full && lk->grmode < DLMR_MODE_PW &&
 		    (lk->where == SIMDLM_AT_NONE || lk->where == SIMDLM_AT_DONE);
 
 	if (c->enc) {
@@ -392,7 +390,7 @@ static void codec_body(struct codec *c, struct sim *s, struct xstate *x,
 	F(s->orphan);
 	A(h->jowner, j);
 	A(h->orphan_epoch, j);
-	if (codec_full)
+	if (c->full)
 		F(s->epoch);
 	gen(c, &s->slots.generation);
 	F(s->slots.disabled);
@@ -428,7 +426,8 @@ _Static_assert(sizeof(struct simdlm_lock) ==
 	       "codec_body() encodes a lock as its fields then its lvb");
 
 /* The lowest generation codec_body() encodes (gen_map()), UINT32_MAX if
- * none: the same fields under the same conditions. */
+ * none: the same fields under the same conditions, for the reduced
+ * encoding (the only one that shifts generations). */
 static uint32_t gen_min(const struct sim *s)
 {
 	struct codec m = { .collect = true, .gmin = UINT32_MAX };
@@ -446,11 +445,11 @@ static uint32_t gen_min(const struct sim *s)
 		for (unsigned int i = 0; i < ARR; i++)
 			gen_map(&m, k->recover_submit[i]);
 		gen_map(&m, get_gen(k->control_lvb));
-		if (w_gens_live(k)) {
+		if (w_gens_live(k, false)) {
 			gen_map(&m, k->w_block_gen);
 			gen_map(&m, k->w_start_gen);
 		}
-		if (lvb_bits_live(k))
+		if (lvb_bits_live(k, false))
 			gen_map(&m, get_gen(k->lvb_bits));
 	}
 	gen_map(&m, get_gen(r->lvb));
@@ -460,16 +459,18 @@ static uint32_t gen_min(const struct sim *s)
 }
 
 /* Encode (enc) or decode the state of @s; returns the length.  If @noff
- * is not NULL, node id's bytes are noff[id - 1] .. noff[id] - 1. */
+ * is not NULL, node id's bytes are noff[id - 1] .. noff[id] - 1.  @full:
+ * encode everything (dlmr_explore_config.full_encoding, the self-check);
+ * a state must be decoded with the @full it was encoded with. */
 static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
-		    size_t *noff)
+		    size_t *noff, bool full)
 {
-	struct codec cc = { .buf = buf, .enc = enc };
+	struct codec cc = { .buf = buf, .enc = enc, .full = full };
 	struct hist h;
 
 	if (enc) {
-		hist_reduce(s, &h);
-		if (buf && !codec_full) {
+		hist_reduce(s, &h, full);
+		if (buf && !full) {
 			uint32_t m = gen_min(s);
 
 			if (m != UINT32_MAX)
@@ -478,7 +479,7 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 	}
 	codec_body(&cc, s, x, &h, noff);
 	if (buf && !enc)
-		hist_restore(s, &h);
+		hist_restore(s, &h, full);
 	return cc.pos;
 }
 
@@ -935,7 +936,7 @@ static int run_from(struct ctx *x, const uint8_t *from, const struct step *st,
 {
 	struct xstate xs;
 
-	codec(x->s, &xs, (uint8_t *)from, false, NULL);
+	codec(x->s, &xs, (uint8_t *)from, false, NULL, x->cfg->full_encoding);
 	x->s->violated = 0;
 	if (st->kind == SK_CRASH)
 		xs.crashes++;
@@ -944,7 +945,7 @@ static int run_from(struct ctx *x, const uint8_t *from, const struct step *st,
 	sim_run_step(x->s, st);
 	if (x->s->violated)
 		return 1;
-	*len = codec(x->s, &xs, out, true, noff);
+	*len = codec(x->s, &xs, out, true, noff, x->cfg->full_encoding);
 	return 0;
 }
 
@@ -1041,9 +1042,9 @@ static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
 		ret = -ENOMEM;
 		goto out;
 	}
-	codec(x->s, &xs, (uint8_t *)u, false, NULL);
+	codec(x->s, &xs, (uint8_t *)u, false, NULL, x->cfg->full_encoding);
 	nu = transitions(x->s, &xs, x->cfg, U);
-	codec(x->s, &xs, (uint8_t *)v, false, NULL);
+	codec(x->s, &xs, (uint8_t *)v, false, NULL, x->cfg->full_encoding);
 	nv = transitions(x->s, &xs, x->cfg, V);
 	for (unsigned int i = 0; i < nu && !ret; i++) {
 		const struct step *b = &U[i];
@@ -1073,7 +1074,7 @@ static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
 					       "erase the ample step");
 			continue;
 		}
-		codec(x->s, &xs, ub, false, NULL);
+		codec(x->s, &xs, ub, false, NULL, x->cfg->full_encoding);
 		nb = node_steps(x->s, id, B);
 		views(x->s, w0);
 		if (nb != na) {
@@ -1159,7 +1160,7 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 	bool moved = false;
 	struct sim_view v0[NMAX + 1];
 
-	blen = codec(x->s, &xs, NULL, true, boff);
+	blen = codec(x->s, &xs, NULL, true, boff, x->cfg->full_encoding);
 	views(x->s, v0);
 	if (x->ksim && x->steps[x->ksim - 1].kind == SK_REC &&
 	    sim_por_rec_candidate(x->s, faults)) {
@@ -1187,7 +1188,7 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 		if (!nt)
 			continue;
 		if (moved)
-			codec(x->s, &xs, (uint8_t *)x->penc, false, NULL);
+			codec(x->s, &xs, (uint8_t *)x->penc, false, NULL, x->cfg->full_encoding);
 		moved = false;
 		if (!sim_por_candidate(x->s, id, faults))
 			continue;
@@ -1208,9 +1209,9 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 
 				if (moved)
 					codec(x->s, &xs, (uint8_t *)x->penc,
-					      false, NULL);
+					      false, NULL, x->cfg->full_encoding);
 				simdlm_take_ast(&x->s->dlm, a->arg, id, &ast);
-				tlen = codec(x->s, &xs, x->tmp, true, toff);
+				tlen = codec(x->s, &xs, x->tmp, true, toff, x->cfg->full_encoding);
 				base = x->tmp;
 				bo = toff;
 			}
@@ -1219,7 +1220,7 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 			moved = true;
 			if (x->sstate[T[i]] == 1) /* run before: decode it */
 				codec(x->s, &xs, x->sbuf + T[i] * x->enc_max,
-				      false, x->noff);
+				      false, x->noff, x->cfg->full_encoding);
 			else if (successor(x, T[i]))
 				return 0; /* expand fully: it is reported */
 			sim_node_view(x->s, id, &v1);
@@ -1303,19 +1304,19 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 		ret = -ENOMEM;
 		goto out;
 	}
-	root_len = codec(s, &root_xs, NULL, true, NULL);
+	root_len = codec(s, &root_xs, NULL, true, NULL, false);
 	root = malloc(root_len);
 	if (!root) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	codec(s, &root_xs, root, true, NULL);
+	codec(s, &root_xs, root, true, NULL, false);
 
 	for (uint64_t run = 0; run < runs && !st->violated; run++) {
 		uint64_t rng = seed ^ (run * 0xd1342543de82ef95ull);
 		size_t n = 0;
 
-		codec(s, &xs, root, false, NULL);
+		codec(s, &xs, root, false, NULL, false);
 		s->violated = 0;
 		x.detail[0] = '\0';
 		x.res.violation[0] = '\0';
@@ -1404,14 +1405,13 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		return -EINVAL;
 	memset(st, 0, sizeof(*st));
 	*cex = NULL;
-	codec_full = cfg->full_encoding;
 	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
 	ret = setup_root(cfg, &x, &sc, &s);
 	if (ret || !steps) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	enc_max = codec(s, &xs, NULL, true, NULL) + (CBQ_MAX * 9 + 64) * cfg->nodes +
+	enc_max = codec(s, &xs, NULL, true, NULL, cfg->full_encoding) + (CBQ_MAX * 9 + 64) * cfg->nodes +
 		  DLMR_SLOTS_MAX * 8;
 	enc = malloc(enc_max);
 	dec = malloc(enc_max);
@@ -1433,7 +1433,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		goto out;
 	}
 	{
-		size_t len = codec(s, &xs, enc, true, NULL);
+		size_t len = codec(s, &xs, enc, true, NULL,
+				   cfg->full_encoding);
 		struct step none = { 0 };
 
 		if (hset_add(&seen, hash_bytes(enc, len)) < 0 ||
@@ -1459,17 +1460,16 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			plen = unsqueeze(cur.bytes + off + 8, len, dec);
 			off += 8 + len;
 
-			codec(s, &xs, dec, false, NULL);
+			codec(s, &xs, dec, false, NULL, cfg->full_encoding);
 			s->violated = 0;
 			any_sim = sim_enabled_steps(s, steps);
 			k = transitions(s, &xs, cfg, steps);
 			if (!any_sim) {
 				/* terminal for the protocol: S5 */
-				if (cfg->quiescent && codec_full) {
+				if (cfg->quiescent && cfg->full_encoding) {
 					/* the reduced encoding's hash */
-					codec_full = false;
-					plen = codec(s, &xs, x.tmp, true, NULL);
-					codec_full = true;
+					plen = codec(s, &xs, x.tmp, true, NULL,
+						     false);
 					cfg->quiescent(hash_bytes(x.tmp, plen),
 						       cfg->quiescent_arg);
 				} else if (cfg->quiescent) {
@@ -1590,6 +1590,5 @@ out:
 	free(steps);
 	free(s);
 	free(sc);
-	codec_full = false;
 	return ret;
 }
