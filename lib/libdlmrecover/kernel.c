@@ -321,7 +321,8 @@ static int table_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/* @a's value into @v if @a is there with the size of @type */
+/* @a's value into @v if @a is there with its type's size; an attribute
+ * of the wrong size is ignored like a missing one */
 static void get_u32(const struct nlattr *a, uint32_t *v)
 {
 	if (a && !mnl_attr_validate(a, MNL_TYPE_U32))
@@ -332,6 +333,12 @@ static void get_u64(const struct nlattr *a, uint64_t *v)
 {
 	if (a && !mnl_attr_validate(a, MNL_TYPE_U64))
 		*v = mnl_attr_get_u64(a);
+}
+
+static void get_u8(const struct nlattr *a, uint8_t *v)
+{
+	if (a && !mnl_attr_validate(a, MNL_TYPE_U8))
+		*v = mnl_attr_get_u8(a);
 }
 
 /* DLM_RECOVER_A_LAST (patch 0004); attributes of a wrong size are
@@ -355,29 +362,28 @@ static void parse_last(const struct nlattr *nest, struct dlmr_ls_last *l)
 
 static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
 {
+	uint32_t our_slot = 0;
+	uint8_t state = 0, ops = 0;
+
 	memset(in, 0, sizeof(*in));
-	if (tb[DLM_RECOVER_A_LS_NAME])
+	if (tb[DLM_RECOVER_A_LS_NAME] &&
+	    !mnl_attr_validate(tb[DLM_RECOVER_A_LS_NAME], MNL_TYPE_NUL_STRING))
 		snprintf(in->name, sizeof(in->name), "%s",
 			 mnl_attr_get_str(tb[DLM_RECOVER_A_LS_NAME]));
-	if (tb[DLM_RECOVER_A_LS_ID])
-		in->id = mnl_attr_get_u32(tb[DLM_RECOVER_A_LS_ID]);
-	if (tb[DLM_RECOVER_A_GENERATION])
-		in->generation = mnl_attr_get_u32(tb[DLM_RECOVER_A_GENERATION]);
-	if (tb[DLM_RECOVER_A_OUR_SLOT])
-		in->our_slot = (int)mnl_attr_get_u32(tb[DLM_RECOVER_A_OUR_SLOT]);
+	get_u32(tb[DLM_RECOVER_A_LS_ID], &in->id);
+	get_u32(tb[DLM_RECOVER_A_GENERATION], &in->generation);
+	get_u32(tb[DLM_RECOVER_A_OUR_SLOT], &our_slot);
+	in->our_slot = (int)our_slot;
 	if (tb[DLM_RECOVER_A_SLOTS])
 		parse_slots(tb[DLM_RECOVER_A_SLOTS], in->slots, &in->num_slots,
 			    DLMR_SLOTS_MAX);
-	if (tb[DLM_RECOVER_A_STATE])
-		in->state = mnl_attr_get_u8(tb[DLM_RECOVER_A_STATE]);
-	if (tb[DLM_RECOVER_A_MEMBERS])
-		in->members = mnl_attr_get_u32(tb[DLM_RECOVER_A_MEMBERS]);
-	if (tb[DLM_RECOVER_A_OPS])
-		in->ops = mnl_attr_get_u8(tb[DLM_RECOVER_A_OPS]);
-	if (tb[DLM_RECOVER_A_SEQ])
-		in->seq = mnl_attr_get_u64(tb[DLM_RECOVER_A_SEQ]);
-	if (tb[DLM_RECOVER_A_TIME_NS])
-		in->time_ns = mnl_attr_get_u64(tb[DLM_RECOVER_A_TIME_NS]);
+	get_u8(tb[DLM_RECOVER_A_STATE], &state);
+	in->state = state;
+	get_u32(tb[DLM_RECOVER_A_MEMBERS], &in->members);
+	get_u8(tb[DLM_RECOVER_A_OPS], &ops);
+	in->ops = ops;
+	get_u64(tb[DLM_RECOVER_A_SEQ], &in->seq);
+	get_u64(tb[DLM_RECOVER_A_TIME_NS], &in->time_ns);
 	if (tb[DLM_RECOVER_A_LAST])
 		parse_last(tb[DLM_RECOVER_A_LAST], &in->last);
 }
@@ -636,6 +642,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct dlmr_ls_seq *ls;
 	char why[64];
 	uint64_t count;
+	uint32_t slot;
 	int r = 0;
 
 	if (nlh->nlmsg_type != k->family)
@@ -685,10 +692,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		break;
 	case DLM_RECOVER_CMD_SLOT:
 		e->type = DLMR_EV_SLOT;
-		if (tb[DLM_RECOVER_A_NODEID])
-			e->nodeid = mnl_attr_get_u32(tb[DLM_RECOVER_A_NODEID]);
-		if (tb[DLM_RECOVER_A_SLOT])
-			e->slot = (int)mnl_attr_get_u32(tb[DLM_RECOVER_A_SLOT]);
+		get_u32(tb[DLM_RECOVER_A_NODEID], &e->nodeid);
+		slot = (uint32_t)e->slot;
+		get_u32(tb[DLM_RECOVER_A_SLOT], &slot);
+		e->slot = (int)slot;
 		break;
 	default:
 		e->type = DLMR_EV_DONE;

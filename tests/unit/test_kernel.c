@@ -150,6 +150,16 @@ static void test_parse_reply(void **state)
 	assert_int_equal(dlmr_kernel_parse_info(nlh, in), 0);
 	assert_true(in->last.known);
 	assert_int_equal(in->last.done_ns, 0);
+
+	/* so is a mis-sized top-level one (read as far as it goes before) */
+	nlh = msg(buf, DLM_RECOVER_CMD_GET, "gfs3", 0, 0);
+	mnl_attr_put_u16(nlh, DLM_RECOVER_A_GENERATION, 7);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_STATE, DLM_RECOVER_STATE_RUNNING);
+	assert_int_equal(dlmr_kernel_parse_info(nlh, in), 0);
+	assert_string_equal(in->name, "gfs3");
+	assert_int_equal(in->generation, 0);
+	assert_int_equal(in->state, 0);
+	assert_int_equal(in->id, 0x1234);
 	free(in);
 }
 
