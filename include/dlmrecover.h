@@ -547,8 +547,13 @@ struct dlmr_action {
 	int lock;            /**< LOCK/UNLOCK: a @ref dlmr_lock_id */
 	int mode;            /**< LOCK: a @ref dlmr_mode */
 	unsigned int flags;  /**< LOCK: @ref dlmr_lkf set */
-	bool write_lvb;      /**< LOCK: with VALBLK on a down-conversion, write lvb */
-	uint8_t lvb[DLMR_LVB_SIZE]; /**< LOCK: the value block to write */
+	/** LOCK: put @ref lvb in the lock's value buffer before dlm_lock().
+	 * Set for every control lock request with VALBLK: gfs2's control
+	 * lksb points at ls_control_lvb itself, so the DLM writes what that
+	 * buffer holds whenever the lock converts from PW or EX (EX to EX
+	 * included) and reads into it otherwise. */
+	bool write_lvb;
+	uint8_t lvb[DLMR_LVB_SIZE]; /**< LOCK: the value buffer's content */
 	int jid;             /**< RECOVER, MOUNTED, journal LOCK/UNLOCK */
 	bool first;          /**< MOUNTED: first mounter */
 	int timer;           /**< TIMER: a @ref dlmr_timer_id */

@@ -151,6 +151,16 @@ static void act_lock(struct dlmr_coord *c, int lock, int jid, int mode,
 	a->jid = jid;
 	a->mode = mode;
 	a->flags = flags;
+	/*
+	 * gfs2's control lksb points at ls_control_lvb itself, so with
+	 * VALBLK the DLM writes whatever that buffer holds when the lock
+	 * converts from PW or EX (dlm_lvb_operations[EX][EX] is a write, as
+	 * when the control work converts EX to EX in the first mounter's
+	 * control_first_done() window): the buffer goes with every such
+	 * request, not only where gfs2 has just filled it.
+	 */
+	if (!lvb && lock == DLMR_LOCK_CONTROL && (flags & DLMR_LKF_VALBLK))
+		lvb = c->control_lvb;
 	if (lvb) {
 		a->write_lvb = true;
 		memcpy(a->lvb, lvb, DLMR_LVB_SIZE);
