@@ -867,6 +867,12 @@ struct dlmr_explore_stats {
 	char violation[DLMR_DETAIL_MAX]; /**< which, and why; or why the
 					      POR check failed (-EPROTO) */
 	uint64_t reduced;      /**< states expanded with a reduced (ample) set */
+	/** dlmr_explore(): the search was complete and the livelock check
+	 * ran: every state reaches a quiescent state by protocol steps
+	 * alone, or @ref violation says "S5: livelock" and @ref trapped
+	 * counts the states that reach none. */
+	bool livelock_checked;
+	uint64_t trapped;      /**< states that reach no quiescent state */
 };
 
 /**
@@ -886,8 +892,11 @@ typedef int (*dlmr_explore_progress_fn)(const struct dlmr_explore_stats *st,
  * @param st receives the statistics (also on errors and interruption).
  * @param cex on a violation, receives a scenario text (free() it) that
  *        dlmr_sim_run() and `dlmctl sim` replay to the same violation.
- * @retval 0 no state violates S1-S5.
- * @retval 1 a violation; @p cex holds the shortest path found.
+ * @retval 0 no state violates S1-S5, and every state reaches a quiescent
+ *         state by protocol steps (st->livelock_checked).
+ * @retval 1 a violation; @p cex holds the shortest path found (for a
+ *         livelock, "S5: livelock", the path to the shallowest state that
+ *         reaches no quiescent state, with a step limit past its end).
  * @retval -EINVAL bad bounds.
  * @retval -ENOMEM out of memory.
  * @retval -E2BIG more than cfg->max_states states.

@@ -919,8 +919,9 @@ static int in_timer(struct dlmr_coord *c, int timer)
 			return -EPROTO;
 		c->mp = MP_CTRL_EX;
 		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
-			 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE | DLMR_LKF_VALBLK,
-			 NULL);
+			 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE |
+			 (c->cfg.mutant == MUT_RETRY_STALE_LVB ?
+			  0 : DLMR_LKF_VALBLK), NULL);
 		return 0;
 	}
 	if (timer != DLMR_TIMER_WORK)
@@ -1049,6 +1050,10 @@ static const struct variant mutants[MUT_MAX] = {
 	[MUT_IGNORE_LVB_BITS] = { "ignore-lvb-bits",
 		"control_mount() finishes although jid bits are set in the "
 		"control lvb" },
+	[MUT_RETRY_STALE_LVB] = { "retry-stale-lvb",
+		"control_mount() retries after its sleep without "
+		"DLM_LKF_VALBLK, so it rereads the value block of its first "
+		"try" },
 };
 
 static const struct variant fixes[FIX_MAX] = {

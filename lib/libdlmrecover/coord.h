@@ -19,6 +19,7 @@ enum coord_mutant {
 	MUT_MOUNTED_QUEUE,     /* mounted_lock EX without NOQUEUE */
 	MUT_SKIP_FIRST_RECOVERY, /* first mounter skips other journals */
 	MUT_IGNORE_LVB_BITS,   /* mounting node ignores set jid bits */
+	MUT_RETRY_STALE_LVB,   /* mount retries without VALBLK */
 	MUT_MAX
 };
 

@@ -530,6 +530,8 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
 
 struct hset {
 	uint64_t *slot;
+	uint32_t *ids;  /* the state id of each slot, if kept (see graph) */
+	bool keep_ids;
 	size_t cap, len;
 };
 
@@ -537,9 +539,12 @@ static int hset_grow(struct hset *h)
 {
 	size_t ncap = h->cap ? h->cap * 2 : 1u << 16;
 	uint64_t *n = calloc(ncap, sizeof(*n));
+	uint32_t *ni = h->keep_ids ? malloc(ncap * sizeof(*ni)) : NULL;
 
-	if (!n)
+	if (!n || (h->keep_ids && !ni)) {
+		free(n);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < h->cap; i++) {
 		uint64_t v = h->slot[i];
 		size_t k;
@@ -549,26 +554,46 @@ static int hset_grow(struct hset *h)
 		for (k = v & (ncap - 1); n[k]; k = (k + 1) & (ncap - 1))
 			;
 		n[k] = v;
+		if (ni)
+			ni[k] = h->ids[i];
 	}
 	free(h->slot);
+	free(h->ids);
 	h->slot = n;
+	h->ids = ni;
 	h->cap = ncap;
 	return 0;
 }
 
-/* 1 if added, 0 if present, -ENOMEM */
-static int hset_add(struct hset *h, uint64_t v)
+/* 1 if added (with state id @id), 0 if present (its id to *@old if ids
+ * are kept), -ENOMEM */
+static int hset_add_id(struct hset *h, uint64_t v, uint32_t id, uint32_t *old)
 {
 	size_t k;
 
 	if ((h->len + 1) * 2 > h->cap && hset_grow(h))
 		return -ENOMEM;
 	for (k = v & (h->cap - 1); h->slot[k]; k = (k + 1) & (h->cap - 1))
-		if (h->slot[k] == v)
+		if (h->slot[k] == v) {
+			if (h->ids && old)
+				*old = h->ids[k];
 			return 0;
+		}
 	h->slot[k] = v;
+	if (h->ids)
+		h->ids[k] = id;
 	h->len++;
 	return 1;
+}
+
+static int hset_add(struct hset *h, uint64_t v)
+{
+	return hset_add_id(h, v, 0, NULL);
+}
+
+static size_t hset_bytes(const struct hset *h)
+{
+	return h->cap * (sizeof(*h->slot) + (h->keep_ids ? sizeof(*h->ids) : 0));
 }
 
 static bool hset_has(const struct hset *h, uint64_t v)
@@ -579,6 +604,148 @@ static bool hset_has(const struct hset *h, uint64_t v)
 		if (h->slot[k] == v)
 			return true;
 	return false;
+}
+
+/* ---- the graph, for the livelock check ------------------------------------
+ *
+ * S5 is checked where no protocol step is enabled.  A livelock has no
+ * such state: nodes retry (a mount sleeping and trying again, a work
+ * queued again) forever and nothing ends it but another fault.  So when
+ * a search is complete, every state must reach a quiescent state by
+ * protocol steps alone (faults excluded: the cluster must settle
+ * without another failure).  The explored graph is kept for that: the
+ * successor ids of every state through its expanded protocol steps (in
+ * the order states are expanded, which is their id order), and the
+ * quiescent states.  Then a backward search from the quiescent states
+ * marks every state that reaches one; the first state not marked (the
+ * lowest id: the shallowest) is reported with its path.
+ *
+ * With partial-order reduction the graph is the reduced one, and the
+ * verdict is the same (the tests compare them): an ample set keeps
+ * every quiescent state reachable from each state it is used at
+ * (persistent sets preserve deadlocks; Godefroid 1996, ch. 4), so a
+ * state of the reduced graph that reaches none in it reaches none in
+ * the full graph; and if a state of the full graph reaches none, then
+ * moving its path's steps behind the ample steps taken instead (C1;
+ * C3 makes every step of the path taken at a fully expanded state in
+ * the end) reaches a state of the reduced graph that is a successor of
+ * it by protocol steps, which reaches none either.
+ */
+struct graph {
+	uint64_t *first;  /* state id -> its first successor in succ */
+	uint32_t *succ;
+	uint32_t *quiet;  /* quiescent state ids */
+	size_t nfirst, capfirst, nsucc, capsucc, nquiet, capquiet;
+};
+
+static int grow(void *pp, size_t *cap, size_t need, size_t size)
+{
+	void **p = pp;
+	size_t ncap = *cap ? *cap : 1u << 12;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(*p, ncap * size);
+	if (!n)
+		return -ENOMEM;
+	*p = n;
+	*cap = ncap;
+	return 0;
+}
+
+/* State @id is expanded next; its successors follow. */
+static int graph_state(struct graph *g, uint32_t id, bool quiet)
+{
+	if (id != g->nfirst ||
+	    grow(&g->first, &g->capfirst, g->nfirst + 2, sizeof(*g->first)))
+		return -ENOMEM;
+	g->first[g->nfirst++] = g->nsucc;
+	g->first[g->nfirst] = g->nsucc;
+	if (quiet) {
+		if (grow(&g->quiet, &g->capquiet, g->nquiet + 1,
+			 sizeof(*g->quiet)))
+			return -ENOMEM;
+		g->quiet[g->nquiet++] = id;
+	}
+	return 0;
+}
+
+static int graph_succ(struct graph *g, uint32_t to)
+{
+	if (grow(&g->succ, &g->capsucc, g->nsucc + 1, sizeof(*g->succ)))
+		return -ENOMEM;
+	g->succ[g->nsucc++] = to;
+	g->first[g->nfirst] = g->nsucc;
+	return 0;
+}
+
+static size_t graph_bytes(const struct graph *g)
+{
+	return g->capfirst * sizeof(*g->first) +
+	       g->capsucc * sizeof(*g->succ) + g->capquiet * sizeof(*g->quiet);
+}
+
+/*
+ * After a complete search of @n states: how many cannot reach a
+ * quiescent state (to *@trapped) and the lowest id of them (to *@first).
+ * -ENOMEM.
+ */
+static int graph_livelock(const struct graph *g, size_t n, uint64_t *trapped,
+			  uint32_t *first, size_t *bytes)
+{
+	uint64_t *rfirst = calloc(n + 1, sizeof(*rfirst));
+	uint32_t *rsucc = malloc((g->nsucc ? g->nsucc : 1) * sizeof(*rsucc));
+	uint32_t *queue = malloc((n ? n : 1) * sizeof(*queue));
+	uint8_t *good = calloc(n ? n : 1, 1);
+	size_t head = 0, tail = 0;
+	int ret = 0;
+
+	*bytes = (n + 1) * sizeof(*rfirst) + g->nsucc * sizeof(*rsucc) +
+		 n * (sizeof(*queue) + 1);
+	if (!rfirst || !rsucc || !queue || !good || g->nfirst != n) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* predecessors, by counting */
+	for (size_t e = 0; e < g->nsucc; e++)
+		rfirst[g->succ[e] + 1]++;
+	for (size_t v = 0; v < n; v++)
+		rfirst[v + 1] += rfirst[v];
+	for (size_t u = 0; u < n; u++)
+		for (uint64_t e = g->first[u]; e < g->first[u + 1]; e++)
+			rsucc[rfirst[g->succ[e]]++] = (uint32_t)u;
+	for (size_t v = n; v > 0; v--)
+		rfirst[v] = rfirst[v - 1];
+	rfirst[0] = 0;
+	for (size_t q = 0; q < g->nquiet; q++) {
+		good[g->quiet[q]] = 1;
+		queue[tail++] = g->quiet[q];
+	}
+	while (head < tail) {
+		uint32_t v = queue[head++];
+
+		for (uint64_t e = rfirst[v]; e < rfirst[v + 1]; e++)
+			if (!good[rsucc[e]]) {
+				good[rsucc[e]] = 1;
+				queue[tail++] = rsucc[e];
+			}
+	}
+	*trapped = n - tail;
+	*first = 0;
+	for (size_t v = 0; v < n; v++)
+		if (!good[v]) {
+			*first = (uint32_t)v;
+			break;
+		}
+out:
+	free(rfirst);
+	free(rsucc);
+	free(queue);
+	free(good);
+	return ret;
 }
 
 /* ---- frontier: one level of encoded states ------------------------------- */
@@ -850,9 +1017,11 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 	return out;
 }
 
-/* The path to state @last (then @final), from the parent links. */
+/* The path to state @last (then @final), from the parent links; with
+ * @wait_steps, a step limit that many steps past its end (a livelock). */
 static char *counterexample(struct ctx *x, uint32_t last,
-			    const struct step *final, bool terminal)
+			    const struct step *final, bool terminal,
+			    size_t wait_steps)
 {
 	size_t depth = 0, k;
 	struct step *path;
@@ -869,7 +1038,8 @@ static char *counterexample(struct ctx *x, uint32_t last,
 		path[k] = *final;
 	for (id = last; id; id = x->edges[id].parent)
 		path[--k] = x->edges[id].how;
-	out = write_scenario(x, path, depth + (final ? 1 : 0), terminal, 0);
+	out = write_scenario(x, path, depth + (final ? 1 : 0), terminal,
+			     wait_steps ? depth + wait_steps : 0);
 	free(path);
 	return out;
 }
@@ -1278,6 +1448,10 @@ static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
 }
 
 #define SWARM_STEPS_MAX 4000
+/* A livelock's scenario: `dlmctl sim` runs this many steps past its
+ * path without reaching quiescence (S5 at the step limit): it never
+ * can, so a few rounds of the loop are enough to show it. */
+#define LIVELOCK_WAIT 200
 
 DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 			   uint64_t runs, uint64_t seed,
@@ -1391,7 +1565,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct dlmr_scenario *sc = NULL;
 	struct sim *s = NULL;
 	struct level cur = { 0 }, next = { 0 };
-	struct hset seen = { 0 }, fresh = { 0 };
+	struct hset seen = { .keep_ids = true }, fresh = { 0 };
+	struct graph g = { 0 };
 	struct ctx x = { .cfg = cfg, .st = st };
 	uint8_t *enc = NULL, *dec = NULL, *sq = NULL;
 	size_t enc_max;
@@ -1437,7 +1612,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				   cfg->full_encoding);
 		struct step none = { 0 };
 
-		if (hset_add(&seen, hash_bytes(enc, len)) < 0 ||
+		if (hset_add_id(&seen, hash_bytes(enc, len), 0, NULL) < 0 ||
 		    add_edge(&x, 0, &none) ||
 		    level_push(&cur, sq, squeeze(enc, len, sq), 0)) {
 			ret = -ENOMEM;
@@ -1464,6 +1639,10 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			s->violated = 0;
 			any_sim = sim_enabled_steps(s, steps);
 			k = transitions(s, &xs, cfg, steps);
+			if (graph_state(&g, id, !any_sim)) {
+				ret = -ENOMEM;
+				goto out;
+			}
 			if (!any_sim) {
 				/* terminal for the protocol: S5 */
 				if (cfg->quiescent && cfg->full_encoding) {
@@ -1479,7 +1658,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				sim_check_quiescent(s, 0);
 				if (s->violated) {
 					st->violated = true;
-					*cex = counterexample(&x, id, NULL, true);
+					*cex = counterexample(&x, id, NULL, true, 0);
 					break;
 				}
 			}
@@ -1495,7 +1674,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				int r = ample(&x, sel, &nsel);
 
 				if (r == -EPROTO) /* the path to this state */
-					*cex = counterexample(&x, id, NULL, false);
+					*cex = counterexample(&x, id, NULL, false, 0);
 				if (r < 0) {
 					ret = r;
 					goto out;
@@ -1506,18 +1685,23 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				unsigned int t = sel[n];
 				const uint8_t *nenc = x.sbuf + t * enc_max;
 				uint64_t h;
+				uint32_t to = (uint32_t)x.nedges;
 				int r;
 
 				if (successor(&x, t)) {
 					st->violated = true;
 					*cex = counterexample(&x, id, &steps[t],
-							      false);
+							      false, 0);
 					break;
 				}
 				/* states are hashed whole, kept squeezed */
 				h = hash_bytes(nenc, x.slen[t]);
-				r = hset_add(&seen, h);
+				r = hset_add_id(&seen, h, to, &to);
 				if (r > 0 && !cfg->no_por && hset_add(&fresh, h) < 0)
+					r = -ENOMEM;
+				/* protocol steps only: see the graph */
+				if (r >= 0 && steps[t].kind != SK_CRASH &&
+				    steps[t].kind != SK_MOUNT && graph_succ(&g, to))
 					r = -ENOMEM;
 				if (r < 0) {
 					ret = -ENOMEM;
@@ -1539,7 +1723,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				}
 			}
 			st->frontier = cur.n - i - 1 + next.n;
-			st->bytes = seen.cap * 8 + x.capedges * sizeof(struct edge) +
+			st->bytes = hset_bytes(&seen) + graph_bytes(&g) +
+				    x.capedges * sizeof(struct edge) +
 				    cur.cap + next.cap;
 			if (st->bytes > st->peak_bytes)
 				st->peak_bytes = st->bytes;
@@ -1560,24 +1745,49 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			memset(fresh.slot, 0, fresh.cap * sizeof(fresh.slot[0]));
 		fresh.len = 0;
 	}
+	if (!st->violated) {
+		uint64_t trapped;
+		uint32_t first;
+		size_t lb;
+
+		st->complete = true;
+		ret = graph_livelock(&g, x.nedges, &trapped, &first, &lb);
+		if (hset_bytes(&seen) + graph_bytes(&g) + lb > st->peak_bytes)
+			st->peak_bytes = hset_bytes(&seen) + graph_bytes(&g) + lb;
+		if (ret)
+			goto out;
+		st->livelock_checked = true;
+		st->trapped = trapped;
+		if (trapped) {
+			st->violated = true;
+			snprintf(x.detail, sizeof(x.detail), "S5: livelock: no "
+				 "quiescent state is reachable from here by "
+				 "protocol steps (%" PRIu64 " of %" PRIu64
+				 " states are so)", trapped, st->states);
+			*cex = counterexample(&x, first, NULL, true,
+					      LIVELOCK_WAIT);
+		}
+	}
 	if (st->violated) {
 		snprintf(st->violation, sizeof(st->violation), "%s", detail(&x));
 		if (!*cex)
 			ret = -ENOMEM;
 		else
 			ret = 1;
-	} else {
-		st->complete = true;
 	}
 out:
-	st->bytes = seen.cap * 8 + x.capedges * sizeof(struct edge) +
-		    cur.cap + next.cap;
+	st->bytes = hset_bytes(&seen) + graph_bytes(&g) +
+		    x.capedges * sizeof(struct edge) + cur.cap + next.cap;
 	if (st->bytes > st->peak_bytes)
 		st->peak_bytes = st->bytes;
 	free(cur.bytes);
 	free(next.bytes);
 	free(seen.slot);
+	free(seen.ids);
 	free(fresh.slot);
+	free(g.first);
+	free(g.succ);
+	free(g.quiet);
 	free(x.edges);
 	free(enc);
 	free(dec);

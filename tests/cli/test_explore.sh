@@ -39,6 +39,18 @@ grep -q '"result":"clean"' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)
 check "unmodified protocol: finding at (2,1,0)" 1 \
 	"$DLMCTL" explore --nodes 2 --failures 1 --save "$T/f1.scn"
 check "finding replays" 1 "$DLMCTL" sim "$T/f1.scn"
+check "livelock caught at (2,1,1)" 1 \
+	"$DLMCTL" explore --nodes 2 --failures 1 --rejoins 1 \
+	--fix first-done-serial --mutant retry-stale-lvb --save "$T/ll.scn" -j
+grep -q '"violation":"S5: livelock' "$T/out" && grep -q '"trapped":[1-9]' "$T/out" &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: no livelock in JSON"; cat "$T/out"; }
+check "livelock replays" 1 "$DLMCTL" sim "$T/ll.scn"
+grep -q 'S5: line [0-9]*: no quiescence within the step limit' "$T/err" &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: livelock replay is not S5"; cat "$T/err"; }
+check "livelock check on a clean run" 0 "$DLMCTL" explore --nodes 2 \
+	--failures 1 --rejoins 1 --fix first-done-serial -j
+grep -q '"livelock_checked":true' "$T/out" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: livelock_checked"; cat "$T/out"; }
 check "bad bounds" 2 "$DLMCTL" explore --nodes 2 --failures 3
 check "missing --nodes" 2 "$DLMCTL" explore
 check "unknown mutant" 2 "$DLMCTL" explore --nodes 2 --mutant nope

@@ -277,8 +277,10 @@ int dlmctl_explore(int argc, char **argv)
 		}
 		json_object_object_add(o, "por", json_object_new_boolean(!cfg.no_por && !random));
 		json_object_object_add(o, "states", json_object_new_int64((int64_t)st.states));
-		if (!random)
+		if (!random) {
 			json_object_object_add(o, "reduced", json_object_new_int64((int64_t)st.reduced));
+			json_object_object_add(o, "livelock_checked", json_object_new_boolean(st.livelock_checked));
+		}
 		json_object_object_add(o, "transitions", json_object_new_int64((int64_t)st.transitions));
 		json_object_object_add(o, "max_depth", json_object_new_int((int)st.max_depth));
 		json_object_object_add(o, "seconds", json_object_new_double(secs));
@@ -290,6 +292,8 @@ int dlmctl_explore(int argc, char **argv)
 		if (r == 1) {
 			json_object_object_add(o, "violation", json_object_new_string(st.violation));
 			json_object_object_add(o, "counterexample", json_object_new_string(save));
+			if (st.trapped)
+				json_object_object_add(o, "trapped", json_object_new_int64((int64_t)st.trapped));
 		}
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
@@ -336,7 +340,8 @@ int dlmctl_explore(int argc, char **argv)
 		       cfg.no_por ? ", no POR" : "",
 		       st.states, st.reduced, st.transitions, st.max_depth, secs,
 		       (double)st.peak_bytes / 1048576.0,
-		       r == 1 ? "violation" : r == 0 ? "clean (every state)" :
+		       r == 1 ? "violation" : r == 0 ?
+		       "clean (every state; every state reaches quiescence)" :
 		       r == -EINTR ? "interrupted" : r == -EPROTO ?
 		       "POR check failed" : r == -E2BIG ?
 		       "incomplete (--max-states)" : strerror(-r));
