@@ -913,7 +913,8 @@ int dlmr_explore(const struct dlmr_explore_config *cfg,
  * @brief Swarm testing: random schedules with random fault injection.
  *
  * Each run starts from the same cold start as dlmr_explore(), takes
- * protocol steps at random and, now and then, a crash or reboot within
+ * protocol steps at random and, now and then (at a rate drawn per run:
+ * about one fault in 16, 64, 256 or 1024 steps), a crash or reboot within
  * the bounds, until the protocol has nothing left to do (then S5 is
  * checked) or 4000 steps pass (an S5 violation).  Run i uses a generator
  * seeded from @p seed and i, so the same call finds the same first failure.

@@ -166,6 +166,18 @@ static void test_swarm(void **state)
 	assert_int_equal(dlmr_swarm(&cfg, 20000, 1, NULL, NULL, &st, &cex), 1);
 	free(cex);
 	cex = NULL;
+	/* a livelock at a cold start: found only by runs with few faults */
+	cfg.nodes = cfg.journals = 2;
+	cfg.failures = 1;
+	cfg.rejoins = 0;
+	cfg.mutant = (unsigned int)dlmr_mutant_from_name("retry-stale-lvb");
+	assert_int_equal(dlmr_swarm(&cfg, 5000, 1, NULL, NULL, &st, &cex), 1);
+	assert_non_null(strstr(st.violation, "no quiescence"));
+	free(cex);
+	cex = NULL;
+	cfg.nodes = cfg.journals = 3;
+	cfg.failures = 2;
+	cfg.rejoins = 1;
 	cfg.mutant = 0;
 	assert_int_equal(dlmr_swarm(&cfg, 3000, 1, NULL, NULL, &st, &cex), 0);
 	assert_true(st.runs == 3000);
