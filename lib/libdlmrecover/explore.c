@@ -384,6 +384,7 @@ static void codec_body(struct codec *c, struct sim *s, struct xstate *x,
 	F(s->phase);
 	F(s->change_pending);
 	F(s->slots_assigned);
+	F(s->cb_suspended);
 	F(s->members);
 	F(s->crashed);
 	F(s->dirty);

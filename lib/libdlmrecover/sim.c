@@ -381,6 +381,7 @@ static void rec_start(struct sim *s)
 	 * from the slot table happens at the assignment below */
 	s->members = t;
 	s->phase = RP_SLOTS;
+	s->cb_suspended = true; /* ls_recover(): dlm_callback_suspend() */
 }
 
 /* dlm_recover_members_wait(): the low nodeid assigns slots */
@@ -405,6 +406,7 @@ static void rec_members(struct sim *s)
 static void rec_locks(struct sim *s)
 {
 	simdlm_recover(&s->dlm);
+	s->cb_suspended = false; /* dlm_callback_resume() */
 	for (uint32_t id = 1; id <= s->sc->nodes; id++)
 		if (s->members & BIT(id))
 			queue_cb(s, id, DLMR_EV_DONE, 0, 0);
@@ -482,6 +484,24 @@ static int mount_node(struct sim *s, uint32_t id)
 
 /* ---- steps ---------------------------------------------------------------- */
 
+/*
+ * Lock completions reach the coordinator through the DLM's callback
+ * workqueue.  dlm_ls_stop() (recover_prep) stops locking but not that
+ * workqueue: a completion already decided is still delivered, before or
+ * after recover_prep, until ls_recover() calls dlm_callback_suspend(),
+ * which flushes it, before recover_slot (Linux 6.1 fs/dlm/member.c,
+ * recoverd.c).  From then on completions wait for dlm_callback_resume()
+ * at the end of a recovery that completes; a recovery restarted by a new
+ * failure stays suspended.  A completion can also come after recovery
+ * (its reply was still in flight to the stopped node: dlm_recv saves it
+ * on the requestqueue), so a pending one may wait either way: STOP with
+ * callbacks not suspended, or after lock recovery.
+ */
+bool sim_asts_deliverable(const struct sim *s)
+{
+	return !s->dlm.stopped || (s->phase == RP_STOP && !s->cb_suspended);
+}
+
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 {
 	unsigned int k = 0;
@@ -493,7 +513,7 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			continue;
 		if (n->cbq_len)
 			st[k++] = (struct step){ SK_CB, id, 0 };
-		if (!s->dlm.stopped)
+		if (sim_asts_deliverable(s))
 			for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
 				if (simdlm_ast_pending(&s->dlm, r, id))
 					st[k++] = (struct step){ SK_AST, id, r };
@@ -677,6 +697,7 @@ void sim_run_step(struct sim *s, const struct step *st)
 				 * again at generation 1 */
 				simdlm_recover(&s->dlm);
 				dlmr_slots_init(&s->slots);
+				s->cb_suspended = false;
 				s->phase = RP_NONE;
 				break;
 			}
@@ -875,13 +896,15 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
 	if (!faults)
 		return true;
 	/* A crash or mount of another node stops the lockspace (an AST is
-	 * disabled), queues a prep to a running node, and clears the
+	 * disabled, at once or when recovery leaves STOP, or restarted
+	 * with callbacks suspended), queues a prep to a running node, and
+	 * clears the
 	 * known_failed bit a slot callback sets; a fault waits for the
 	 * pending dones, but a crash may remove all the others (found by
 	 * the explorer's POR check at (2,2,1)). */
 	if (n->running)
 		return false;
-	if (!s->dlm.stopped)
+	if (sim_asts_deliverable(s))
 		for (unsigned int r = 0; r < nres; r++)
 			if (simdlm_ast_pending(&s->dlm, r, id))
 				return false;
@@ -900,11 +923,19 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
 bool sim_por_rec_candidate(const struct sim *s, bool faults)
 {
 	/* A fault restarts recovery at STOP; lock recovery (LOCKS) decides
-	 * requests nodes made meanwhile; a stop (NONE) disables ASTs. */
+	 * requests nodes made meanwhile; a stop (NONE) disables ASTs, and
+	 * so does leaving STOP (the callbacks are suspended). */
 	if (faults)
 		return false;
 	switch (s->phase) {
 	case RP_STOP:
+		if (sim_asts_deliverable(s))
+			for (uint32_t id = 1; id <= s->sc->nodes; id++)
+				for (unsigned int r = 0;
+				     r < RES_JOURNAL0 + s->sc->journals; r++)
+					if (s->n[id].up &&
+					    simdlm_ast_pending(&s->dlm, r, id))
+						return false;
 		return !cb_pending(s, DLMR_EV_PREP);
 	case RP_SLOTS:
 		return s->members && !cb_pending(s, DLMR_EV_SLOT);

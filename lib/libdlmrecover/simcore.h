@@ -72,6 +72,7 @@ struct sim {
 	enum rec_phase phase;
 	bool change_pending;
 	bool slots_assigned;    /* in this (possibly restarted) recovery */
+	bool cb_suspended;      /* dlm_callback_suspend() .. _resume() */
 	uint64_t members;       /* the lockspace's members (ls_nodes) */
 	uint64_t crashed;       /* removed by failure, not yet reported */
 
@@ -108,6 +109,8 @@ struct step {
 /* Set up an empty cluster for @sc (not owned). */
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 	       dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);
+/* Whether lock completions (ASTs) can be delivered now: see sim.c. */
+bool sim_asts_deliverable(const struct sim *s);
 /* The enabled scheduler steps, in a fixed order; returns the count. */
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
 /* Run one step (faults included), then check S1-S4. */

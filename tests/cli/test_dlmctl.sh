@@ -129,6 +129,12 @@ for f in "$SCEN"/bad/*.scn; do
 	has "$T/err" "^dlmctl: $f:[0-9]+: " "$(basename "$f") error names file:line"
 	oneline "$T/err" "$(basename "$f")"
 done
+# ast-after-prep.scn (above) delivers a completion after recover_prep;
+# once recovery has left STOP (ls_recover suspends callbacks) it waits
+sed -n '1,13p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
+printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
+expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
+has "$T/err" "flush.scn:16: step: that step is not enabled here" "completion held after the flush"
 expect 2 "missing scenario" -- "$DLMCTL" sim "$T/nope.scn"
 has "$T/err" "nope.scn: No such file" "missing scenario message"
 expect 2 "binary scenario" -- "$DLMCTL" sim "$T/garbage"
