@@ -54,7 +54,8 @@ struct codec {
 	bool full;     /* dlmr_explore_config.full_encoding: encode everything */
 };
 
-static void io(struct codec *c, void *field, size_t len)
+static inline __attribute__((always_inline)) void
+io(struct codec *c, void *field, size_t len)
 {
 	if (c->buf) {
 		if (c->enc)
@@ -84,7 +85,8 @@ static void io(struct codec *c, void *field, size_t len)
  */
 #define GEN_DISABLED 0xFFFFFFFFu
 
-static uint32_t gen_map(struct codec *c, uint32_t g)
+static inline __attribute__((always_inline)) uint32_t
+gen_map(struct codec *c, uint32_t g)
 {
 	if (!g || g == GEN_DISABLED)
 		return g;
@@ -93,7 +95,8 @@ static uint32_t gen_map(struct codec *c, uint32_t g)
 	return g - c->shift;
 }
 
-static void gen(struct codec *c, uint32_t *g)
+static inline __attribute__((always_inline)) void
+gen(struct codec *c, uint32_t *g)
 {
 	uint32_t t = gen_map(c, *g);
 
@@ -209,7 +212,11 @@ static void codec_node(struct codec *c, struct sim_node *n, unsigned int j,
 		 * them): leave them out, so that what a node did before it
 		 * crashed does not tell states apart. */
 		if (c->buf && !c->enc) {
-			memset(n, 0, sizeof(*n));
+			/* all of it but the coordinator's action queue
+			 * (16 KiB, read only below aq_len, now 0): this
+			 * runs on every decoding */
+			memset(n, 0, offsetof(struct sim_node, coord) +
+			       offsetof(struct dlmr_coord, aq));
 			n->up = false;
 		}
 		return;
@@ -421,6 +428,15 @@ static void codec_body(struct codec *c, struct sim *s, struct xstate *x,
 			codec_lock(c, &res->locks[i], r == RES_CONTROL);
 	}
 }
+
+/* nothing but padding after sim_node.coord and after dlmr_coord.aq */
+_Static_assert(offsetof(struct sim_node, coord) + sizeof(struct dlmr_coord) +
+	       _Alignof(struct sim_node) > sizeof(struct sim_node) &&
+	       offsetof(struct dlmr_coord, aq) +
+	       COORD_ACTQ_MAX * sizeof(struct dlmr_action) +
+	       _Alignof(struct dlmr_coord) > sizeof(struct dlmr_coord),
+	       "codec_node() zeroes a down node up to the coordinator's "
+	       "action queue, which must come last");
 
 _Static_assert(sizeof(struct simdlm_lock) ==
 	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE,

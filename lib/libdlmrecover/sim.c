@@ -1046,6 +1046,8 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 		res->nodes = sc->nodes;
 	}
 	simdlm_init(&s->dlm);
+	s->dlm.nres = (uint8_t)(RES_JOURNAL0 + sc->journals);
+	s->dlm.nnodes = (uint8_t)sc->nodes;
 	dlmr_slots_init(&s->slots);
 }
 

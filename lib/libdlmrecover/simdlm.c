@@ -109,20 +109,36 @@ static unsigned int queue_len(const struct simdlm_res *r, uint8_t where)
 	return n;
 }
 
-/* Renumber the ranks of @where's entries 1..n keeping their order. */
+/* Renumber the ranks of @where's entries 1..n keeping their order (one
+ * pass and a sort of the few entries: it runs on every dequeue). */
 static void queue_compact(struct simdlm_res *r, uint8_t where)
 {
-	unsigned int i, next = 1, rank;
+	struct simdlm_lock *q[SIMDLM_NODES_MAX], *t;
+	unsigned int i, n = 0, next = 1;
+	uint8_t prev;
 
-	for (rank = 1; rank <= SIMDLM_NODES_MAX; rank++) {
-		for (i = 0; i < SIMDLM_NODES_MAX; i++) {
-			struct simdlm_lock *lk = &r->locks[i];
+	for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+		struct simdlm_lock *lk = &r->locks[i];
 
-			if (lk->where == where && lk->rank == rank) {
-				lk->rank = (uint8_t)next++;
-				break;
-			}
-		}
+		if (lk->where == where && lk->rank >= 1 &&
+		    lk->rank <= SIMDLM_NODES_MAX)
+			q[n++] = lk;
+	}
+	/* stable insertion sort by rank */
+	for (i = 1; i < n; i++) {
+		unsigned int j = i;
+
+		t = q[i];
+		for (; j > 0 && q[j - 1]->rank > t->rank; j--)
+			q[j] = q[j - 1];
+		q[j] = t;
+	}
+	for (i = 0, prev = 0; i < n; i++) {
+		/* ranks are distinct; a duplicate keeps its rank */
+		if (q[i]->rank == prev)
+			continue;
+		prev = q[i]->rank;
+		q[i]->rank = (uint8_t)next++;
 	}
 }
 
@@ -461,13 +477,14 @@ void simdlm_stop(struct simdlm *d)
  * with VALBLK sets RSB_RECOVER_LVB_INVAL.  Returns the number purged;
  * *inval tells whether the value block must be invalidated.
  */
-static int purge_dead(struct simdlm *d, struct simdlm_res *r, bool *inval)
+static int purge_dead(struct simdlm *d, struct simdlm_res *r, unsigned int nn,
+		      bool *inval)
 {
 	unsigned int i;
 	int count = 0;
 
 	*inval = false;
-	for (i = 0; i < SIMDLM_NODES_MAX; i++) {
+	for (i = 0; i < nn; i++) {
 		struct simdlm_lock *lk = &r->locks[i];
 
 		if (d->node[i] != SIMDLM_NODE_FAILED &&
@@ -487,11 +504,11 @@ static int purge_dead(struct simdlm *d, struct simdlm_res *r, bool *inval)
 }
 
 /* Nothing to recover: no lock, no operation, no value block. */
-static bool res_idle(const struct simdlm_res *r)
+static bool res_idle(const struct simdlm_res *r, unsigned int nn)
 {
 	if (r->lvb_exists || r->valnotvalid)
 		return false;
-	for (unsigned int i = 0; i < SIMDLM_NODES_MAX; i++)
+	for (unsigned int i = 0; i < nn; i++)
 		if (r->locks[i].grmode != DLMR_MODE_IV ||
 		    r->locks[i].where != SIMDLM_AT_NONE)
 			return false;
@@ -501,20 +518,23 @@ static bool res_idle(const struct simdlm_res *r)
 int simdlm_recover(struct simdlm *d)
 {
 	bool purged[SIMDLM_RES_MAX];
-	unsigned int ri, i;
+	unsigned int ri, i, nr, nn;
 	int total = 0;
 
 	if (!d)
 		return -EINVAL;
+	nr = d->nres && d->nres <= SIMDLM_RES_MAX ? d->nres : SIMDLM_RES_MAX;
+	nn = d->nnodes && d->nnodes <= SIMDLM_NODES_MAX ? d->nnodes :
+	     SIMDLM_NODES_MAX;
 	d->stopped = 1;
 
-	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+	for (ri = 0; ri < nr; ri++) {
 		struct simdlm_res *r = &d->res[ri];
 		bool used = false, inval;
 		int n;
 
 		purged[ri] = false;
-		if (res_idle(r))
+		if (res_idle(r, nn))
 			continue;	/* the explorer's hot path */
 
 		/*
@@ -523,7 +543,7 @@ int simdlm_recover(struct simdlm *d)
 		 * and RSB_VALNOTVALID.  Deferred operations have not reached
 		 * the master, so they do not count.
 		 */
-		for (i = 0; i < SIMDLM_NODES_MAX; i++)
+		for (i = 0; i < nn; i++)
 			used |= lock_on_master(&r->locks[i]);
 		if (!used) {
 			memset(r->lvb, 0, sizeof(r->lvb));
@@ -532,7 +552,7 @@ int simdlm_recover(struct simdlm *d)
 		}
 
 		/* dlm_recover_purge() (only when nodes were removed) */
-		n = purge_dead(d, r, &inval);
+		n = purge_dead(d, r, nn, &inval);
 		total += n;
 		/* RSB_RECOVER_GRANT, set by purge_dead_list() */
 		purged[ri] = n > 0;
@@ -546,7 +566,7 @@ int simdlm_recover(struct simdlm *d)
 	}
 
 	/* dlm_clear_members_gone() */
-	for (i = 0; i < SIMDLM_NODES_MAX; i++)
+	for (i = 0; i < nn; i++)
 		if (d->node[i] == SIMDLM_NODE_FAILED ||
 		    d->node[i] == SIMDLM_NODE_LEFT)
 			d->node[i] = SIMDLM_NODE_OUT;
@@ -558,14 +578,14 @@ int simdlm_recover(struct simdlm *d)
 	 * of each resource in submission order.
 	 */
 	d->stopped = 0;
-	for (ri = 0; ri < SIMDLM_RES_MAX; ri++)
+	for (ri = 0; ri < nr; ri++)
 		if (purged[ri])
 			grant_pending_locks(d, &d->res[ri], true);
-	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
+	for (ri = 0; ri < nr; ri++) {
 		struct simdlm_res *r = &d->res[ri];
 		int idx;
 
-		if (res_idle(r))
+		if (res_idle(r, nn))
 			continue;
 		while ((idx = queue_at(r, SIMDLM_AT_DEFERRED, 1)) >= 0) {
 			queue_del(r, &r->locks[idx]);

@@ -138,7 +138,10 @@ struct simdlm_res {
 struct simdlm {
 	uint8_t node[SIMDLM_NODES_MAX]; /* enum simdlm_node_state, index nodeid-1 */
 	uint8_t stopped;     /* lockspace stopped for recovery */
-	uint8_t pad[3];      /* zero */
+	/* resources 0..nres-1 and nodes 1..nnodes are the only ones the
+	 * caller uses (0: all): simdlm_recover() looks at no others */
+	uint8_t nres, nnodes;
+	uint8_t pad;         /* zero */
 	struct simdlm_res res[SIMDLM_RES_MAX];
 };
 
