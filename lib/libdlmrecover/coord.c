@@ -671,6 +671,11 @@ static void in_slot(struct dlmr_coord *c, int slot)
 	if (c->recover_size < (unsigned int)jid + 1)
 		return; /* "recover_slot jid %d gen %u short size %d" */
 	c->recover_submit[jid] = c->recover_block;
+	/* slot-clears-result: a result of an earlier recovery of this jid
+	 * that no control work consumed must not clear the new failure's
+	 * lvb bit (docs/findings.md, finding 6) */
+	if (c->cfg.fixes & (1u << FIX_SLOT_CLEARS_RESULT))
+		c->recover_result[jid] = 0;
 }
 
 /* set_recover_size() */
@@ -1064,6 +1069,10 @@ static const struct variant fixes[FIX_MAX] = {
 		"control_first_done() keeps DFL_FIRST_MOUNT until its two "
 		"conversions are done, then queues the control work, so the "
 		"two never share the control lksb" },
+	[FIX_SLOT_CLEARS_RESULT] = { "slot-clears-result",
+		"gdlm_recover_slot() clears ls_recover_result[jid] with the new "
+		"failure, so an unconsumed result of an earlier recovery of that "
+		"journal cannot clear the new failure's lvb bit" },
 };
 
 /* Entry @id (1..n-1) of a table, NULL out of range. */

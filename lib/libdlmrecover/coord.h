@@ -28,6 +28,7 @@ enum coord_fix {
 	FIX_NONE = 0,
 	FIX_WORK_RETRY_BUSY,   /* control work requeues itself on -EBUSY */
 	FIX_FIRST_DONE_SERIAL, /* FIRST_MOUNT kept until first_done's locks */
+	FIX_SLOT_CLEARS_RESULT, /* recover_slot forgets an old result */
 	FIX_MAX
 };
 

@@ -135,6 +135,13 @@ sed -n '1,13p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
 printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
 expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
 has "$T/err" "flush.scn:16: step: that step is not enabled here" "completion held after the flush"
+# docs/findings.md, finding 6, and its fix on the very same steps
+F6=$SCEN/../findings/stale-result.scn
+expect 1 "finding 6 replays" -- "$DLMCTL" sim "$F6"
+has "$T/err" "S1: node 2 unblocked while journal 2 of failed node 3 is unrecovered" "finding 6 is S1"
+sed 's/^fix first-done-serial$/&\nfix slot-clears-result/' "$F6" >"$T/f6fix.scn"
+expect 0 "finding 6 with slot-clears-result" -- "$DLMCTL" sim "$T/f6fix.scn"
+has "$T/out" "journal 2 replayed by node 4" "finding 6 fixed: journal 2 replayed"
 expect 2 "missing scenario" -- "$DLMCTL" sim "$T/nope.scn"
 has "$T/err" "nope.scn: No such file" "missing scenario message"
 expect 2 "binary scenario" -- "$DLMCTL" sim "$T/garbage"
