@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -655,36 +656,44 @@ struct graph {
 	size_t nfirst, capfirst, nsucc, capsucc, nquiet, capquiet;
 };
 
-static int grow(void *pp, size_t *cap, size_t need, size_t size)
+/* Room for @need elements of @size in @p, whose capacity is *@cap: the
+ * array (moved or not), or NULL with @p left as it was. */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
-	void **p = pp;
 	size_t ncap = *cap ? *cap : 1u << 12;
 	void *n;
 
 	if (need <= *cap)
-		return 0;
+		return p;
 	while (ncap < need)
 		ncap *= 2;
-	n = realloc(*p, ncap * size);
-	if (!n)
-		return -ENOMEM;
-	*p = n;
-	*cap = ncap;
-	return 0;
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	n = realloc(p, ncap * size);
+	if (n)
+		*cap = ncap;
+	return n;
 }
 
 /* State @id is expanded next; its successors follow. */
 static int graph_state(struct graph *g, uint32_t id, bool quiet)
 {
-	if (id != g->nfirst ||
-	    grow(&g->first, &g->capfirst, g->nfirst + 2, sizeof(*g->first)))
+	uint64_t *first;
+	uint32_t *q;
+
+	if (id != g->nfirst)
+		return -EINVAL; /* not expanded in id order: cannot happen */
+	first = grow(g->first, &g->capfirst, g->nfirst + 2, sizeof(*first));
+	if (!first)
 		return -ENOMEM;
+	g->first = first;
 	g->first[g->nfirst++] = g->nsucc;
 	g->first[g->nfirst] = g->nsucc;
 	if (quiet) {
-		if (grow(&g->quiet, &g->capquiet, g->nquiet + 1,
-			 sizeof(*g->quiet)))
+		q = grow(g->quiet, &g->capquiet, g->nquiet + 1, sizeof(*q));
+		if (!q)
 			return -ENOMEM;
+		g->quiet = q;
 		g->quiet[g->nquiet++] = id;
 	}
 	return 0;
@@ -692,8 +701,12 @@ static int graph_state(struct graph *g, uint32_t id, bool quiet)
 
 static int graph_succ(struct graph *g, uint32_t to)
 {
-	if (grow(&g->succ, &g->capsucc, g->nsucc + 1, sizeof(*g->succ)))
+	uint32_t *succ = grow(g->succ, &g->capsucc, g->nsucc + 1,
+			      sizeof(*succ));
+
+	if (!succ)
 		return -ENOMEM;
+	g->succ = succ;
 	g->succ[g->nsucc++] = to;
 	g->first[g->nfirst] = g->nsucc;
 	return 0;
@@ -1662,10 +1675,9 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			s->violated = 0;
 			any_sim = sim_enabled_steps(s, steps);
 			k = transitions(s, &xs, cfg, steps);
-			if (graph_state(&g, id, !any_sim)) {
-				ret = -ENOMEM;
+			ret = graph_state(&g, id, !any_sim);
+			if (ret)
 				goto out;
-			}
 			if (!any_sim) {
 				/* terminal for the protocol: S5 */
 				if (cfg->quiescent && cfg->full_encoding) {
