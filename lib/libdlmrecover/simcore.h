@@ -150,7 +150,9 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults);
  * membership, the slot table and the tails of the callback queues, and
  * no protocol step reads those (a done reads the slot table, but no done
  * is pending in these phases) or can disable it (none queues a prep or
- * a slot).  It changes no sim_view.
+ * a slot).  Leaving STOP suspends the callbacks, which disables a
+ * deliverable lock completion: then it is not an ample set.  It changes
+ * no sim_view.
  */
 bool sim_por_rec_candidate(const struct sim *s, bool faults);
 
