@@ -720,8 +720,9 @@ static size_t graph_bytes(const struct graph *g)
 
 /*
  * After a complete search of @n states: how many cannot reach a
- * quiescent state (to *@trapped) and the lowest id of them (to *@first).
- * -ENOMEM.
+ * quiescent state (to *@trapped) and the lowest id of them (to *@first);
+ * *@bytes gets the memory it took.  -ENOMEM, or -EINVAL if a state was
+ * never expanded (cannot happen).
  */
 static int graph_livelock(const struct graph *g, size_t n, uint64_t *trapped,
 			  uint32_t *first, size_t *bytes)
@@ -735,8 +736,12 @@ static int graph_livelock(const struct graph *g, size_t n, uint64_t *trapped,
 
 	*bytes = (n + 1) * sizeof(*rfirst) + g->nsucc * sizeof(*rsucc) +
 		 n * (sizeof(*queue) + 1);
-	if (!rfirst || !rsucc || !queue || !good || g->nfirst != n) {
+	if (!rfirst || !rsucc || !queue || !good) {
 		ret = -ENOMEM;
+		goto out;
+	}
+	if (g->nfirst != n) {
+		ret = -EINVAL; /* a state never expanded: cannot happen */
 		goto out;
 	}
 	/* predecessors, by counting */

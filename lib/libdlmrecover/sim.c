@@ -502,6 +502,17 @@ bool sim_asts_deliverable(const struct sim *s)
 	return !s->dlm.stopped || (s->phase == RP_STOP && !s->cb_suspended);
 }
 
+/* Whether node @id has a lock completion it may take now. */
+static bool ast_deliverable_to(const struct sim *s, uint32_t id)
+{
+	if (!s->n[id].up || !sim_asts_deliverable(s))
+		return false;
+	for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
+		if (simdlm_ast_pending(&s->dlm, r, id))
+			return true;
+	return false;
+}
+
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 {
 	unsigned int k = 0;
@@ -904,10 +915,8 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
 	 * the explorer's POR check at (2,2,1)). */
 	if (n->running)
 		return false;
-	if (sim_asts_deliverable(s))
-		for (unsigned int r = 0; r < nres; r++)
-			if (simdlm_ast_pending(&s->dlm, r, id))
-				return false;
+	if (ast_deliverable_to(s, id))
+		return false;
 	if (n->cbq_len) {
 		const struct sim_cb *h = &n->cbq[0];
 
@@ -929,13 +938,9 @@ bool sim_por_rec_candidate(const struct sim *s, bool faults)
 		return false;
 	switch (s->phase) {
 	case RP_STOP:
-		if (sim_asts_deliverable(s))
-			for (uint32_t id = 1; id <= s->sc->nodes; id++)
-				for (unsigned int r = 0;
-				     r < RES_JOURNAL0 + s->sc->journals; r++)
-					if (s->n[id].up &&
-					    simdlm_ast_pending(&s->dlm, r, id))
-						return false;
+		for (uint32_t id = 1; id <= s->sc->nodes; id++)
+			if (ast_deliverable_to(s, id))
+				return false;
 		return !cb_pending(s, DLMR_EV_PREP);
 	case RP_SLOTS:
 		return s->members && !cb_pending(s, DLMR_EV_SLOT);
