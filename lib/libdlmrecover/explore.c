@@ -728,6 +728,15 @@ static int hset_add_id(struct hset *h, uint64_t v, uint32_t id, uint32_t *old)
 	return 1;
 }
 
+static inline void hset_prefetch(const struct hset *h, uint64_t v)
+{
+	if (h->cap) {
+		__builtin_prefetch(&h->slot[v & (h->cap - 1)], 0);
+		if (h->ids)
+			__builtin_prefetch(&h->ids[v & (h->cap - 1)], 1);
+	}
+}
+
 static int hset_add(struct hset *h, uint64_t v)
 {
 	return hset_add_id(h, v, 0, NULL);
@@ -916,61 +925,65 @@ struct level {
 };
 
 /*
- * Frontier states are stored with runs of zero bytes squeezed (most of an
- * encoding is zero): a zero byte is followed by the run length - 1.
+ * Frontier states are stored with their zero bytes squeezed out (most of
+ * an encoding is zero): the length (2 bytes, little endian), then for
+ * each 8-byte word of the encoding a mask of its non-zero bytes (bit i:
+ * byte lane i of the word's value), then those bytes; a word with no
+ * zero byte as its 8 bytes.  Word by word, with no branch per byte run.
  */
+static inline __attribute__((always_inline)) unsigned int nz_mask(uint64_t v)
+{
+	const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full;
+	/* the top bit of each non-zero byte, then gathered into one byte */
+	uint64_t t = (((v & lo7) + lo7) | v) & ~lo7;
+
+	return (unsigned int)((((t >> 7) & 0x0101010101010101ull) *
+			       0x0102040810204080ull) >> 56);
+}
+
 static size_t squeeze(const uint8_t *in, size_t n, uint8_t *out)
 {
-	size_t o = 0;
+	size_t o = 2;
 
-	for (size_t i = 0; i < n;) {
-		/* non-zero bytes, copied eight at a time where none is zero */
-		if (in[i]) {
-			uint64_t v;
+	out[0] = (uint8_t)n;
+	out[1] = (uint8_t)(n >> 8);
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t v = 0;
+		unsigned int m;
 
-			while (i + 8 <= n && (memcpy(&v, in + i, 8),
-					      ((v - 0x0101010101010101ull) & ~v &
-					       0x8080808080808080ull) == 0)) {
-				memcpy(out + o, &v, 8);
-				o += 8;
-				i += 8;
-			}
-			while (i < n && in[i])
-				out[o++] = in[i++];
+		memcpy(&v, in + i, n - i < 8 ? n - i : 8);
+		m = nz_mask(v);
+		out[o++] = (uint8_t)m;
+		if (m == 0xFF) {
+			memcpy(out + o, &v, 8);
+			o += 8;
 			continue;
 		}
-		size_t run = 1;
-		uint64_t w;
-
-		/* zeros eight at a time, then one at a time */
-		while (i + run + 8 <= n && run + 8 <= 256 &&
-		       (memcpy(&w, in + i + run, 8), !w))
-			run += 8;
-		while (i + run < n && !in[i + run] && run < 256)
-			run++;
-		out[o++] = 0;
-		out[o++] = (uint8_t)(run - 1);
-		i += run;
+		for (; m; m &= m - 1)
+			out[o++] = (uint8_t)(v >> (8 * __builtin_ctz(m)));
 	}
 	return o;
 }
 
-static size_t unsqueeze(const uint8_t *in, size_t n, uint8_t *out)
+static size_t unsqueeze(const uint8_t *in, size_t len, uint8_t *out)
 {
-	size_t o = 0;
+	size_t n = (size_t)in[0] | (size_t)in[1] << 8, o = 2;
 
-	for (size_t i = 0; i < n;) {
-		if (in[i]) {
-			out[o++] = in[i++];
-			continue;
+	(void)len;
+	for (size_t i = 0; i < n; i += 8) {
+		unsigned int m = in[o++];
+		uint64_t v = 0;
+
+		if (m == 0xFF) {
+			memcpy(&v, in + o, 8);
+			o += 8;
+		} else {
+			for (; m; m &= m - 1)
+				v |= (uint64_t)in[o++] << (8 * __builtin_ctz(m));
 		}
-		size_t run = (size_t)in[i + 1] + 1;
-
-		memset(out + o, 0, run);
-		o += run;
-		i += 2;
+		memcpy(out + i, &v, n - i < 8 ? n - i : 8);
 	}
-	return o;
+	return n;
 }
 
 static int level_push(struct level *l, const uint8_t *enc, size_t len,
@@ -1737,7 +1750,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	size_t enc_max;
 	struct xstate xs = { 0 };
 	struct step *steps = NULL;
-	unsigned int *sel = NULL;
+	unsigned int *sel = NULL, nok;
+	uint64_t hs[STEPS_MAX + DLMR_SIM_NODES_MAX];
 	size_t nt;
 	int ret = 0;
 
@@ -1753,9 +1767,13 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	}
 	enc_max = codec(s, &xs, NULL, true, NULL, cfg->full_encoding) + (CBQ_MAX * 9 + 64 + ARR * 7) * cfg->nodes +
 		  DLMR_SLOTS_MAX * 8;
+	if (enc_max > UINT16_MAX) { /* squeeze() stores it in 2 bytes */
+		ret = -EINVAL;
+		goto out;
+	}
 	enc = malloc(enc_max);
 	dec = malloc(enc_max);
-	sq = malloc(2 * enc_max); /* worst case: every byte a lone zero */
+	sq = malloc(2 * enc_max); /* worst case 9 bytes for every 8, + 2 */
 	nt = STEPS_MAX + DLMR_SIM_NODES_MAX;
 	x.s = s;
 	x.seen = &seen;
@@ -1845,21 +1863,36 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				}
 				st->reduced += (unsigned int)r;
 			}
+			/* Every successor first, up to the first violation,
+			 * each hashed whole and its slot in the visited set
+			 * fetched ahead: the lookups below then overlap their
+			 * cache misses instead of waiting for each in turn. */
+			nok = nsel;
+			for (unsigned int n = 0; n < nsel; n++) {
+				unsigned int t = sel[n];
+
+				if (successor(&x, t)) {
+					nok = n;
+					break;
+				}
+				hs[n] = hash_bytes(x.sbuf + t * enc_max,
+						   x.slen[t]);
+				hset_prefetch(&seen, hs[n]);
+			}
 			for (unsigned int n = 0; n < nsel; n++) {
 				unsigned int t = sel[n];
 				const uint8_t *nenc = x.sbuf + t * enc_max;
-				uint64_t h;
+				uint64_t h = hs[n];
 				uint32_t to = (uint32_t)x.nedges;
 				int r;
 
-				if (successor(&x, t)) {
+				if (n == nok) {
 					st->violated = true;
 					*cex = counterexample(&x, id, &steps[t],
 							      false, 0);
 					break;
 				}
-				/* states are hashed whole, kept squeezed */
-				h = hash_bytes(nenc, x.slen[t]);
+				/* states are kept squeezed */
 				r = hset_add_id(&seen, h, to, &to);
 				if (r > 0 && !cfg->no_por && hset_add(&fresh, h) < 0)
 					r = -ENOMEM;
