@@ -1499,13 +1499,25 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 	size_t boff[NMAX + 1], toff[NMAX + 1], blen;
 	struct xstate xs = x->xs; /* the AST case encodes with it */
 	/* x->s holds the state until a step runs (then "moved") */
-	bool moved = false;
+	bool moved = false, rec, any;
 	struct sim_view v0[NMAX + 1];
+	uint64_t cand = 0;
 
+	/* the cheap conditions first, at this state: most states have no
+	 * candidate (a fault is left), and then nothing is encoded */
+	rec = x->ksim && x->steps[x->ksim - 1].kind == SK_REC &&
+	      sim_por_rec_candidate(x->s, faults);
+	any = rec;
+	for (uint32_t id = 1; id <= x->s->sc->nodes; id++)
+		if (sim_por_candidate(x->s, id, faults)) {
+			cand |= BIT(id);
+			any = true;
+		}
+	if (!any)
+		return 0;
 	blen = codec(x->s, &xs, NULL, true, boff, x->cfg->full_encoding);
 	views(x->s, v0);
-	if (x->ksim && x->steps[x->ksim - 1].kind == SK_REC &&
-	    sim_por_rec_candidate(x->s, faults)) {
+	if (rec) {
 		unsigned int t = x->ksim - 1;
 		struct sim_view v1[NMAX + 1];
 		int r;
@@ -1527,12 +1539,7 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 		for (unsigned int t = 0; t < x->ksim; t++)
 			if (x->steps[t].node == id && x->steps[t].kind != SK_REC)
 				T[nt++] = t;
-		if (!nt)
-			continue;
-		if (moved)
-			codec(x->s, &xs, (uint8_t *)x->penc, false, NULL, x->cfg->full_encoding);
-		moved = false;
-		if (!sim_por_candidate(x->s, id, faults))
+		if (!nt || !(cand & BIT(id)))
 			continue;
 		for (unsigned int i = 0; i < nt && ok; i++) {
 			const struct step *a = &x->steps[T[i]];
