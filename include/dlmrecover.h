@@ -850,6 +850,13 @@ struct dlmr_explore_config {
 	 * verdicts, and @ref quiescent still reports the reduced
 	 * encoding's hashes, so both sets can be compared. */
 	bool full_encoding;
+	/** Leave out the livelock check: the explored graph is not kept
+	 * (4 bytes per transition and per visited-set slot), and a
+	 * complete search checks S1-S5 in every state but not that every
+	 * state reaches a quiescent one (dlmr_explore_stats.livelock_checked
+	 * stays false).  For searches that would not fit in memory
+	 * otherwise. */
+	bool no_livelock;
 };
 
 /** Progress and result of an exploration. */

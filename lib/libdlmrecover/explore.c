@@ -1750,7 +1750,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct dlmr_scenario *sc = NULL;
 	struct sim *s = NULL;
 	struct level cur = { 0 }, next = { 0 };
-	struct hset seen = { .keep_ids = true }, fresh = { 0 };
+	struct hset seen = { 0 }, fresh = { 0 };
 	struct graph g = { 0 };
 	struct ctx x = { .cfg = cfg, .st = st };
 	uint8_t *enc = NULL, *dec = NULL, *sq = NULL;
@@ -1764,6 +1764,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 
 	if (!cfg || !st || !cex || bad_config(cfg))
 		return -EINVAL;
+	seen.keep_ids = !cfg->no_livelock; /* the graph's successor ids */
 	memset(st, 0, sizeof(*st));
 	*cex = NULL;
 	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
@@ -1829,7 +1830,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			s->violated = 0;
 			any_sim = sim_enabled_steps(s, steps);
 			k = transitions(s, &xs, cfg, steps);
-			ret = graph_state(&g, id, !any_sim);
+			ret = cfg->no_livelock ? 0 :
+			      graph_state(&g, id, !any_sim);
 			if (ret)
 				goto out;
 			if (!any_sim) {
@@ -1904,7 +1906,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				if (r > 0 && !cfg->no_por && hset_add(&fresh, h) < 0)
 					r = -ENOMEM;
 				/* protocol steps only: see the graph */
-				if (r >= 0 && steps[t].kind != SK_CRASH &&
+				if (r >= 0 && !cfg->no_livelock &&
+				    steps[t].kind != SK_CRASH &&
 				    steps[t].kind != SK_MOUNT && graph_succ(&g, to))
 					r = -ENOMEM;
 				if (r < 0) {
@@ -1949,7 +1952,9 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			memset(fresh.slot, 0, fresh.cap * sizeof(fresh.slot[0]));
 		fresh.len = 0;
 	}
-	if (!st->violated) {
+	if (!st->violated && cfg->no_livelock) {
+		st->complete = true;
+	} else if (!st->violated) {
 		uint64_t trapped;
 		uint32_t first;
 		size_t lb;

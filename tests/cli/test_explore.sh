@@ -51,6 +51,15 @@ check "livelock check on a clean run" 0 "$DLMCTL" explore --nodes 2 \
 	--failures 1 --rejoins 1 --fix first-done-serial -j
 grep -q '"livelock_checked":true' "$T/out" && pass=$((pass + 1)) ||
 	{ fail=$((fail + 1)); echo "FAIL: livelock_checked"; cat "$T/out"; }
+check "--no-livelock: the same livelock goes unseen" 0 "$DLMCTL" explore \
+	--nodes 2 --failures 1 --rejoins 1 --fix first-done-serial \
+	--mutant retry-stale-lvb --no-livelock -j
+grep -q '"livelock_checked":false' "$T/out" && grep -q '"result":"clean"' "$T/out" &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --no-livelock JSON"; cat "$T/out"; }
+check "--no-livelock text" 0 "$DLMCTL" explore --nodes 2 --failures 1 \
+	--fix first-done-serial --no-livelock
+grep -q 'result: clean (every state; livelock not checked)' "$T/out" &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --no-livelock text"; cat "$T/out"; }
 check "bad bounds" 2 "$DLMCTL" explore --nodes 2 --failures 3
 check "missing --nodes" 2 "$DLMCTL" explore
 check "unknown mutant" 2 "$DLMCTL" explore --nodes 2 --mutant nope

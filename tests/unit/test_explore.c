@@ -135,6 +135,27 @@ static void test_livelock(void **state)
 		assert_false(st.livelock_checked);
 		assert_null(cex);
 	}
+	/* no_livelock: the same search keeps no graph, so it holds less
+	 * memory and does not see the livelock */
+	{
+		struct dlmr_explore_stats with;
+		struct dlmr_explore_config cfg = {
+			.nodes = 2, .journals = 2, .failures = 1,
+			.mutant = (unsigned int)dlmr_mutant_from_name(
+				"retry-stale-lvb"),
+			.fixes = fds, .no_livelock = true,
+		};
+		char *cex = NULL;
+
+		assert_int_equal(explore(2, 1, 0, "retry-stale-lvb", fds,
+					 &with), 1);
+		assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 0);
+		assert_null(cex);
+		assert_true(st.complete);
+		assert_false(st.livelock_checked);
+		assert_int_equal(st.states, with.states);
+		assert_true(st.peak_bytes < with.peak_bytes);
+	}
 }
 
 /* The swarm fails @what within @runs runs from @seed, with a
