@@ -857,6 +857,11 @@ struct dlmr_explore_config {
 	 * stays false).  For searches that would not fit in memory
 	 * otherwise. */
 	bool no_livelock;
+	/** dlmr_explore(): expand each level's states on this many
+	 * threads (0 or 1: the calling thread alone; at most 256).  The
+	 * result is the same whatever the count: states, transitions,
+	 * verdict and counterexample. */
+	unsigned int threads;
 };
 
 /** Progress and result of an exploration. */

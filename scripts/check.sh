@@ -1,7 +1,8 @@
 #!/bin/sh
 # Quick start 2: install what is missing, build, and run the whole test
 # suite: unit and simulator tests, the same under ASan+UBSan and under
-# valgrind, and the documentation checks.  .ci/run calls this.
+# valgrind, the explorer's threads under ThreadSanitizer, and the
+# documentation checks.  .ci/run calls this.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh --lab
@@ -38,6 +39,14 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
 mtest -C build-asan --print-errorlogs --no-suite vm --no-suite docs --no-suite explore \
 	--no-suite kernel
+
+# 2b. ThreadSanitizer on the explorer's threads (dlmctl explore
+# --threads): test_threads runs the same searches on 1 and 3 threads
+[ -f build-tsan/build.ninja ] || run meson setup build-tsan \
+	-Db_sanitize=thread -Ddocs=false
+run meson compile -C build-tsan tests/test-explore
+run env EXPLORE_FILTER=test_threads TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	build-tsan/tests/test-explore
 
 # 3. valgrind (memcheck) on the same tests; the CLI test is a shell
 # script, so valgrind wraps each dlmctl it runs instead

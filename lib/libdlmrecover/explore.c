@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -986,23 +987,31 @@ static size_t unsqueeze(const uint8_t *in, size_t len, uint8_t *out)
 	return n;
 }
 
+/* Room for @need bytes in the buffer @p of @cap (doubled, from 1 MiB). */
+static int reserve(uint8_t **p, size_t *cap, size_t need)
+{
+	size_t ncap = *cap ? *cap : 1u << 20;
+	uint8_t *nb;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	nb = realloc(*p, ncap);
+	if (!nb)
+		return -ENOMEM;
+	*p = nb;
+	*cap = ncap;
+	return 0;
+}
+
 static int level_push(struct level *l, const uint8_t *enc, size_t len,
 		      uint32_t id)
 {
 	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + len;
 
-	if (l->used + need > l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 1u << 20;
-		uint8_t *nb;
-
-		while (ncap < l->used + need)
-			ncap *= 2;
-		nb = realloc(l->bytes, ncap);
-		if (!nb)
-			return -ENOMEM;
-		l->bytes = nb;
-		l->cap = ncap;
-	}
+	if (reserve(&l->bytes, &l->cap, l->used + need))
+		return -ENOMEM;
 	memcpy(l->bytes + l->used, &id, sizeof(id));
 	memcpy(l->bytes + l->used + 4, &(uint32_t){ (uint32_t)len }, 4);
 	memcpy(l->bytes + l->used + 8, enc, len);
@@ -1589,7 +1598,7 @@ static bool bad_config(const struct dlmr_explore_config *cfg)
 {
 	if (!cfg->nodes || cfg->nodes > 8 || !cfg->journals ||
 	    cfg->journals > 8 || cfg->failures > cfg->nodes ||
-	    cfg->rejoins > 8 || cfg->por_check > 4 ||
+	    cfg->rejoins > 8 || cfg->por_check > 4 || cfg->threads > 256 ||
 	    (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
 		return true;
 	for (unsigned int f = 0; f < 32; f++)
@@ -1743,6 +1752,239 @@ out:
 	return ret;
 }
 
+/* ---- the search: expansion (phase A) and merge (phase B) -----------------
+ *
+ * The states of a level are taken in batches.  Phase A expands each
+ * state of the batch: decodes it, checks S5 where the protocol is idle,
+ * picks the transitions (ample()) and computes every successor with its
+ * hash, up to the first violation; it only reads the visited sets.
+ * Phase B then takes the expanded states in frontier order and does
+ * what changes anything shared: the visited sets, the graph, parent
+ * links, the next level, the statistics, and the first violation.
+ *
+ * With cfg->threads > 1, phase A runs on that many threads, each on a
+ * contiguous part of the batch with its own simulator.  The result is
+ * the same as with one thread, state ids and counterexample included:
+ * phase B runs in the same order either way, and what phase A reads
+ * of the visited sets (C3 in ample_set(): whether a successor was found
+ * at an earlier level) does not depend on which states of this level
+ * were merged before.
+ */
+
+/* One expanded state. */
+struct xres {
+	uint32_t id;
+	bool quiet;          /* no protocol step: S5 checked */
+	bool qviol;          /* ... and violated */
+	bool reduced;        /* expanded with an ample set */
+	int err;             /* from ample(): -EPROTO or -ENOMEM */
+	uint64_t qhash;      /* for cfg->quiescent */
+	uint64_t ntrans;     /* transitions it took */
+	unsigned int nsel;   /* transitions selected */
+	unsigned int nok;    /* the first one that violates, or nsel */
+	size_t first;        /* its first successor in worker.succ */
+};
+
+/* One successor: its encoding is worker.arena + off. */
+struct xsucc {
+	uint64_t h;
+	struct step how;
+	size_t off;
+	size_t len;
+};
+
+struct worker {
+	struct ctx x;
+	struct dlmr_explore_stats st; /* transitions; por_fail() text */
+	struct dlmr_scenario *sc;
+	struct sim *s;
+	uint8_t *dec;
+	unsigned int *sel;
+	/* this batch: its entries in the level, and what they gave */
+	const uint8_t *const *in;
+	size_t nin;
+	struct xres *res;
+	size_t nres;
+	struct xsucc *succ;
+	size_t nsucc, capsucc;
+	uint8_t *arena;
+	size_t used, cap;
+	int err;             /* -ENOMEM */
+	pthread_t thr;
+};
+
+/* States per thread and batch: one thread takes few, so that the
+ * successors it keeps for phase B stay in its cache (1024 costs 10%);
+ * threads take more, to spread the cost of starting them (128 left
+ * little gain on 2 cores). */
+#define BATCH_ONE 128
+#define BATCH 1024
+
+static int worker_init(struct worker *w, const struct dlmr_explore_config *cfg,
+		       const struct hset *seen, const struct hset *fresh,
+		       size_t enc_max)
+{
+	size_t nt = STEPS_MAX + DLMR_SIM_NODES_MAX;
+
+	w->x = (struct ctx){ .cfg = cfg, .st = &w->st };
+	if (setup_root(cfg, &w->x, &w->sc, &w->s))
+		return -ENOMEM;
+	w->x.s = w->s;
+	w->x.seen = seen;
+	w->x.fresh = fresh;
+	w->x.enc_max = enc_max;
+	w->x.steps = calloc(nt, sizeof(*w->x.steps));
+	w->x.sbuf = malloc(nt * enc_max);
+	w->x.slen = calloc(nt, sizeof(*w->x.slen));
+	w->x.sstate = calloc(nt, 1);
+	w->x.tmp = malloc(enc_max);
+	w->dec = malloc(enc_max);
+	w->sel = calloc(nt, sizeof(*w->sel));
+	w->res = calloc(BATCH, sizeof(*w->res));
+	if (!w->x.steps || !w->x.sbuf || !w->x.slen || !w->x.sstate ||
+	    !w->x.tmp || !w->dec || !w->sel || !w->res)
+		return -ENOMEM;
+	return 0;
+}
+
+static void worker_free(struct worker *w)
+{
+	free(w->x.steps);
+	free(w->x.sbuf);
+	free(w->x.slen);
+	free(w->x.sstate);
+	free(w->x.tmp);
+	free(w->dec);
+	free(w->sel);
+	free(w->res);
+	free(w->succ);
+	free(w->arena);
+	free(w->s);
+	free(w->sc);
+}
+
+static int add_succ(struct worker *w, const struct step *how,
+		    const uint8_t *enc, size_t len)
+{
+	struct xsucc *sc;
+
+	if (w->nsucc == w->capsucc) {
+		size_t ncap = w->capsucc ? w->capsucc * 2 : 4 * BATCH;
+		struct xsucc *n = realloc(w->succ, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		w->succ = n;
+		w->capsucc = ncap;
+	}
+	if (reserve(&w->arena, &w->cap, w->used + len))
+		return -ENOMEM;
+	sc = &w->succ[w->nsucc++];
+	sc->h = len ? hash_bytes(enc, len) : 0;
+	sc->how = *how;
+	sc->off = w->used;
+	sc->len = len;
+	memcpy(w->arena + w->used, enc, len);
+	w->used += len;
+	return 0;
+}
+
+/* Phase A for one frontier entry; 1 if it ends the search (a violation
+ * or an error: the states after it are not needed), -ENOMEM. */
+static int expand_one(struct worker *w, const uint8_t *e)
+{
+	struct ctx *x = &w->x;
+	const struct dlmr_explore_config *cfg = x->cfg;
+	struct sim *s = w->s;
+	struct xres *r = &w->res[w->nres++];
+	struct xstate xs = { 0 };
+	uint64_t before = w->st.transitions;
+	uint32_t id, len;
+	unsigned int k, any_sim, nsel;
+	size_t plen;
+
+	memcpy(&id, e, 4);
+	memcpy(&len, e + 4, 4);
+	plen = unsqueeze(e + 8, len, w->dec);
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	r->first = w->nsucc;
+	codec(s, &xs, w->dec, false, NULL, cfg->full_encoding);
+	s->violated = 0;
+	any_sim = sim_enabled_steps(s, x->steps);
+	k = transitions(s, &xs, cfg, x->steps);
+	if (!any_sim) {
+		/* terminal for the protocol: S5 */
+		r->quiet = true;
+		if (cfg->quiescent && cfg->full_encoding) {
+			/* the reduced encoding's hash */
+			plen = codec(s, &xs, x->tmp, true, NULL, false);
+			r->qhash = hash_bytes(x->tmp, plen);
+		} else if (cfg->quiescent) {
+			r->qhash = hash_bytes(w->dec, plen);
+		}
+		sim_check_quiescent(s, 0);
+		if (s->violated) {
+			r->qviol = true;
+			return 1;
+		}
+	}
+	x->penc = w->dec;
+	x->xs = xs;
+	x->k = k;
+	x->ksim = any_sim;
+	memset(x->sstate, 0, k);
+	nsel = k;
+	for (unsigned int t = 0; t < k; t++)
+		w->sel[t] = t;
+	if (!cfg->no_por && any_sim) {
+		int a = ample(x, w->sel, &nsel);
+
+		if (a < 0) {
+			r->err = a;
+			r->ntrans = w->st.transitions - before;
+			return 1;
+		}
+		r->reduced = a;
+	}
+	r->nsel = nsel;
+	r->nok = nsel;
+	for (unsigned int n = 0; n < nsel; n++) {
+		unsigned int t = w->sel[n];
+		int v = successor(x, t);
+
+		if (add_succ(w, &x->steps[t], x->sbuf + t * x->enc_max,
+			     v ? 0 : x->slen[t])) {
+			r->err = -ENOMEM;
+			return -ENOMEM;
+		}
+		if (v) {
+			r->nok = n;
+			break;
+		}
+	}
+	r->ntrans = w->st.transitions - before;
+	return r->nok < r->nsel;
+}
+
+/* Phase A for a worker's part of the batch. */
+static void *expand_part(void *arg)
+{
+	struct worker *w = arg;
+
+	w->nres = w->nsucc = w->used = 0;
+	w->err = 0;
+	for (size_t i = 0; i < w->nin; i++) {
+		int r = expand_one(w, w->in[i]);
+
+		if (r < 0)
+			w->err = r;
+		if (r)
+			break;
+	}
+	return NULL;
+}
+
 DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			     dlmr_explore_progress_fn progress, void *arg,
 			     struct dlmr_explore_stats *st, char **cex)
@@ -1753,13 +1995,12 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	struct hset seen = { 0 }, fresh = { 0 };
 	struct graph g = { 0 };
 	struct ctx x = { .cfg = cfg, .st = st };
-	uint8_t *enc = NULL, *dec = NULL, *sq = NULL;
+	uint8_t *enc = NULL, *sq = NULL;
+	const uint8_t **in = NULL;
+	struct worker *w = NULL;
+	unsigned int nw = 0;
 	size_t enc_max;
 	struct xstate xs = { 0 };
-	struct step *steps = NULL;
-	unsigned int *sel = NULL, nok;
-	uint64_t hs[STEPS_MAX + DLMR_SIM_NODES_MAX];
-	size_t nt;
 	int ret = 0;
 
 	if (!cfg || !st || !cex || bad_config(cfg))
@@ -1767,9 +2008,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	seen.keep_ids = !cfg->no_livelock; /* the graph's successor ids */
 	memset(st, 0, sizeof(*st));
 	*cex = NULL;
-	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
 	ret = setup_root(cfg, &x, &sc, &s);
-	if (ret || !steps) {
+	if (ret) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -1779,24 +2019,21 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		ret = -EINVAL;
 		goto out;
 	}
+	nw = cfg->threads > 1 ? cfg->threads : 1;
 	enc = malloc(enc_max);
-	dec = malloc(enc_max);
 	sq = malloc(2 * enc_max); /* worst case 9 bytes for every 8, + 2 */
-	nt = STEPS_MAX + DLMR_SIM_NODES_MAX;
-	x.s = s;
-	x.seen = &seen;
-	x.fresh = &fresh;
-	x.steps = steps;
-	x.enc_max = enc_max;
-	x.sbuf = malloc(nt * enc_max);
-	x.slen = calloc(nt, sizeof(*x.slen));
-	x.sstate = calloc(nt, 1);
-	x.tmp = malloc(enc_max);
-	sel = calloc(nt, sizeof(*sel));
-	if (!enc || !dec || !sq || !x.sbuf || !x.slen || !x.sstate || !x.tmp ||
-	    !sel) {
+	in = calloc((size_t)nw * BATCH, sizeof(*in));
+	w = calloc(nw, sizeof(*w));
+	if (!enc || !sq || !in || !w) {
 		ret = -ENOMEM;
 		goto out;
+	}
+	for (unsigned int i = 0; i < nw; i++) {
+		if (worker_init(&w[i], cfg, &seen, &fresh, enc_max)) {
+			nw = i + 1;
+			ret = -ENOMEM;
+			goto out;
+		}
 	}
 	{
 		size_t len = codec(s, &xs, enc, true, NULL,
@@ -1813,132 +2050,155 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	}
 
 	while (cur.n && !st->violated) {
-		size_t off = 0;
+		size_t off = 0, done = 0;
 
 		st->depth++;
-		for (size_t i = 0; i < cur.n && !st->violated; i++) {
-			uint32_t id, len;
-			size_t plen;
-			unsigned int k, any_sim, nsel;
+		while (done < cur.n && !st->violated) {
+			size_t nb = cur.n - done, per, at = 0;
+			unsigned int used = nw;
 
-			memcpy(&id, cur.bytes + off, 4);
-			memcpy(&len, cur.bytes + off + 4, 4);
-			plen = unsqueeze(cur.bytes + off + 8, len, dec);
-			off += 8 + len;
+			/* the batch: up to BATCH states per worker */
+			if (nb > (size_t)nw * (nw > 1 ? BATCH : BATCH_ONE))
+				nb = (size_t)nw * (nw > 1 ? BATCH : BATCH_ONE);
+			for (size_t i = 0; i < nb; i++) {
+				uint32_t len;
 
-			codec(s, &xs, dec, false, NULL, cfg->full_encoding);
-			s->violated = 0;
-			any_sim = sim_enabled_steps(s, steps);
-			k = transitions(s, &xs, cfg, steps);
-			ret = cfg->no_livelock ? 0 :
-			      graph_state(&g, id, !any_sim);
-			if (ret)
-				goto out;
-			if (!any_sim) {
-				/* terminal for the protocol: S5 */
-				if (cfg->quiescent && cfg->full_encoding) {
-					/* the reduced encoding's hash */
-					plen = codec(s, &xs, x.tmp, true, NULL,
-						     false);
-					cfg->quiescent(hash_bytes(x.tmp, plen),
-						       cfg->quiescent_arg);
-				} else if (cfg->quiescent) {
-					cfg->quiescent(hash_bytes(dec, plen),
-						       cfg->quiescent_arg);
-				}
-				sim_check_quiescent(s, 0);
-				if (s->violated) {
-					st->violated = true;
-					*cex = counterexample(&x, id, NULL, true, 0);
+				in[i] = cur.bytes + off;
+				memcpy(&len, cur.bytes + off + 4, 4);
+				off += 8 + len;
+			}
+			per = (nb + nw - 1) / nw;
+			for (unsigned int i = 0; i < nw; i++) {
+				w[i].in = in + at;
+				w[i].nin = at < nb ? (nb - at < per ? nb - at : per) : 0;
+				at += w[i].nin;
+			}
+			/* phase A */
+			for (unsigned int i = 1; i < nw; i++)
+				if (pthread_create(&w[i].thr, NULL, expand_part,
+						   &w[i])) {
+					used = i;
 					break;
 				}
-			}
-			x.penc = dec;
-			x.xs = xs;
-			x.k = k;
-			x.ksim = any_sim;
-			memset(x.sstate, 0, k);
-			nsel = k;
-			for (unsigned int t = 0; t < k; t++)
-				sel[t] = t;
-			if (!cfg->no_por && any_sim) {
-				int r = ample(&x, sel, &nsel);
+			expand_part(&w[0]);
+			for (unsigned int i = 1; i < used; i++)
+				pthread_join(w[i].thr, NULL);
+			for (unsigned int i = used; i < nw; i++)
+				expand_part(&w[i]); /* no thread: here */
+			/* phase B, in frontier order */
+			for (unsigned int i = 0; i < nw && !st->violated; i++) {
+				struct worker *wk = &w[i];
 
-				if (r == -EPROTO) /* the path to this state */
-					*cex = counterexample(&x, id, NULL, false, 0);
-				if (r < 0) {
-					ret = r;
-					goto out;
-				}
-				st->reduced += (unsigned int)r;
-			}
-			/* Every successor first, up to the first violation,
-			 * each hashed whole and its slot in the visited set
-			 * fetched ahead: the lookups below then overlap their
-			 * cache misses instead of waiting for each in turn. */
-			nok = nsel;
-			for (unsigned int n = 0; n < nsel; n++) {
-				unsigned int t = sel[n];
+				for (size_t j = 0; j < wk->nres; j++) {
+					struct xres *r = &wk->res[j];
+					uint64_t t0 = st->transitions;
 
-				if (successor(&x, t)) {
-					nok = n;
-					break;
-				}
-				hs[n] = hash_bytes(x.sbuf + t * enc_max,
-						   x.slen[t]);
-				hset_prefetch(&seen, hs[n]);
-			}
-			for (unsigned int n = 0; n < nsel; n++) {
-				unsigned int t = sel[n];
-				const uint8_t *nenc = x.sbuf + t * enc_max;
-				uint64_t h = hs[n];
-				uint32_t to = (uint32_t)x.nedges;
-				int r;
+					done++;
+					if (!cfg->no_livelock &&
+					    graph_state(&g, r->id, r->quiet)) {
+						ret = -ENOMEM;
+						goto out;
+					}
+					if (r->quiet && cfg->quiescent)
+						cfg->quiescent(r->qhash,
+							       cfg->quiescent_arg);
+					if (r->qviol) {
+						st->violated = true;
+						snprintf(x.detail, sizeof(x.detail),
+							 "%s", detail(&wk->x));
+						*cex = counterexample(&x, r->id,
+								      NULL, true, 0);
+						break;
+					}
+					st->transitions += r->ntrans;
+					if (r->err) {
+						if (r->err == -EPROTO) {
+							memcpy(st->violation,
+							       wk->st.violation,
+							       sizeof(st->violation));
+							*cex = counterexample(
+								&x, r->id, NULL,
+								false, 0);
+						}
+						ret = r->err;
+						goto out;
+					}
+					st->reduced += r->reduced;
+					for (unsigned int n = 0;
+					     n < r->nsel && n < r->nok; n++)
+						hset_prefetch(&seen,
+							      wk->succ[r->first + n].h);
+					for (unsigned int n = 0; n < r->nsel; n++) {
+						const struct xsucc *su =
+							&wk->succ[r->first + n];
+						uint32_t to = (uint32_t)x.nedges;
+						int a;
 
-				if (n == nok) {
-					st->violated = true;
-					*cex = counterexample(&x, id, &steps[t],
-							      false, 0);
-					break;
+						if (n == r->nok) {
+							st->violated = true;
+							snprintf(x.detail,
+								 sizeof(x.detail),
+								 "%s",
+								 detail(&wk->x));
+							*cex = counterexample(
+								&x, r->id,
+								&su->how, false, 0);
+							break;
+						}
+						/* states are kept squeezed */
+						a = hset_add_id(&seen, su->h, to, &to);
+						if (a > 0 && !cfg->no_por &&
+						    hset_add(&fresh, su->h) < 0)
+							a = -ENOMEM;
+						/* protocol steps only: see the
+						 * graph */
+						if (a >= 0 && !cfg->no_livelock &&
+						    su->how.kind != SK_CRASH &&
+						    su->how.kind != SK_MOUNT &&
+						    graph_succ(&g, to))
+							a = -ENOMEM;
+						if (a < 0) {
+							ret = -ENOMEM;
+							goto out;
+						}
+						if (!a)
+							continue;
+						if (x.nedges >= UINT32_MAX - 1 ||
+						    add_edge(&x, r->id, &su->how) ||
+						    level_push(&next, sq,
+							       squeeze(wk->arena + su->off,
+								       su->len, sq),
+							       (uint32_t)(x.nedges - 1))) {
+							ret = -ENOMEM;
+							goto out;
+						}
+						st->states++;
+						if (cfg->max_states &&
+						    st->states >= cfg->max_states) {
+							ret = -E2BIG;
+							goto out;
+						}
+					}
+					if (st->violated)
+						break;
+					st->frontier = cur.n - done + next.n;
+					st->bytes = hset_bytes(&seen) +
+						    graph_bytes(&g) +
+						    x.capedges * sizeof(struct edge) +
+						    cur.cap + next.cap;
+					if (st->bytes > st->peak_bytes)
+						st->peak_bytes = st->bytes;
+					if (progress &&
+					    (st->transitions >> 14) != (t0 >> 14) &&
+					    progress(st, arg)) {
+						ret = -EINTR;
+						goto out;
+					}
 				}
-				/* states are kept squeezed */
-				r = hset_add_id(&seen, h, to, &to);
-				if (r > 0 && !cfg->no_por && hset_add(&fresh, h) < 0)
-					r = -ENOMEM;
-				/* protocol steps only: see the graph */
-				if (r >= 0 && !cfg->no_livelock &&
-				    steps[t].kind != SK_CRASH &&
-				    steps[t].kind != SK_MOUNT && graph_succ(&g, to))
-					r = -ENOMEM;
-				if (r < 0) {
-					ret = -ENOMEM;
+				if (wk->err && !st->violated) {
+					ret = wk->err;
 					goto out;
 				}
-				if (!r)
-					continue;
-				if (x.nedges >= UINT32_MAX - 1 ||
-				    add_edge(&x, id, &steps[t]) ||
-				    level_push(&next, sq, squeeze(nenc, x.slen[t], sq),
-					       (uint32_t)(x.nedges - 1))) {
-					ret = -ENOMEM;
-					goto out;
-				}
-				st->states++;
-				if (cfg->max_states && st->states >= cfg->max_states) {
-					ret = -E2BIG;
-					goto out;
-				}
-			}
-			st->frontier = cur.n - i - 1 + next.n;
-			st->bytes = hset_bytes(&seen) + graph_bytes(&g) +
-				    x.capedges * sizeof(struct edge) +
-				    cur.cap + next.cap;
-			if (st->bytes > st->peak_bytes)
-				st->peak_bytes = st->bytes;
-			if (progress && (st->transitions & 0x3fff) == 0 &&
-			    progress(st, arg)) {
-				ret = -EINTR;
-				goto out;
 			}
 		}
 		if (st->violated)
@@ -1999,14 +2259,11 @@ out:
 	free(g.quiet);
 	free(x.edges);
 	free(enc);
-	free(dec);
 	free(sq);
-	free(sel);
-	free(x.sbuf);
-	free(x.slen);
-	free(x.sstate);
-	free(x.tmp);
-	free(steps);
+	free(in);
+	for (unsigned int i = 0; w && i < nw; i++)
+		worker_free(&w[i]);
+	free(w);
 	free(s);
 	free(sc);
 	return ret;

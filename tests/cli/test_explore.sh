@@ -60,6 +60,20 @@ check "--no-livelock text" 0 "$DLMCTL" explore --nodes 2 --failures 1 \
 	--fix first-done-serial --no-livelock
 grep -q 'result: clean (every state; livelock not checked)' "$T/out" &&
 	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: --no-livelock text"; cat "$T/out"; }
+check "--threads 2" 0 "$DLMCTL" explore --nodes 2 --failures 1 --rejoins 1 \
+	--fix first-done-serial --threads 2 -j
+grep -q '"threads":2' "$T/out" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: threads not in JSON"; cat "$T/out"; }
+sed 's/"threads":2,//; s/"seconds":[0-9.e-]*,//; s/"peak_bytes":[0-9]*,//' "$T/out" >"$T/t2"
+check "--threads 1" 0 "$DLMCTL" explore --nodes 2 --failures 1 --rejoins 1 \
+	--fix first-done-serial --threads 1 -j
+sed 's/"threads":1,//; s/"seconds":[0-9.e-]*,//; s/"peak_bytes":[0-9]*,//' "$T/out" >"$T/t1"
+cmp -s "$T/t1" "$T/t2" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: --threads 2 differs"; cat "$T/t1" "$T/t2"; }
+check "--threads 0" 2 "$DLMCTL" explore --nodes 2 --threads 0
+grep -q "threads.*1..256" "$T/err" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: --threads 0 message"; cat "$T/err"; }
+check "--threads 257" 2 "$DLMCTL" explore --nodes 2 --threads 257
 check "bad bounds" 2 "$DLMCTL" explore --nodes 2 --failures 3
 check "missing --nodes" 2 "$DLMCTL" explore
 check "unknown mutant" 2 "$DLMCTL" explore --nodes 2 --mutant nope

@@ -516,6 +516,102 @@ static void test_swarm_finding6(void **state)
 	assert_null(cex);
 }
 
+/*
+ * Threads: the same search on 1 and on 3 threads gives the same result,
+ * exactly: return value, statistics, violation text, counterexample and
+ * the quiescent states in the order they were reported.
+ */
+static void same_with_threads(struct dlmr_explore_config cfg)
+{
+	struct dlmr_explore_stats a, b;
+	struct hashes ha = { 0 }, hb = { 0 };
+	char *ca = NULL, *cb = NULL;
+	int ra, rb;
+
+	cfg.quiescent = collect;
+	cfg.threads = 1;
+	cfg.quiescent_arg = &ha;
+	ra = dlmr_explore(&cfg, NULL, NULL, &a, &ca);
+	cfg.threads = 3;
+	cfg.quiescent_arg = &hb;
+	rb = dlmr_explore(&cfg, NULL, NULL, &b, &cb);
+	assert_int_equal(ra, rb);
+	assert_int_equal(a.states, b.states);
+	assert_int_equal(a.transitions, b.transitions);
+	assert_int_equal(a.reduced, b.reduced);
+	assert_int_equal(a.max_depth, b.max_depth);
+	assert_int_equal(a.violated, b.violated);
+	assert_int_equal(a.complete, b.complete);
+	assert_int_equal(a.livelock_checked, b.livelock_checked);
+	assert_int_equal(a.trapped, b.trapped);
+	assert_string_equal(a.violation, b.violation);
+	assert_int_equal(ca == NULL, cb == NULL);
+	if (ca)
+		assert_string_equal(ca, cb);
+	assert_int_equal(ha.n, hb.n);
+	if (ha.n)
+		assert_memory_equal(ha.v, hb.v, ha.n * sizeof(*ha.v));
+	free(ca);
+	free(cb);
+	free(ha.v);
+	free(hb.v);
+}
+
+static void test_threads(void **state)
+{
+	unsigned int fds = fix_bit("first-done-serial");
+	struct dlmr_explore_config c;
+	const char *m;
+
+	(void)state;
+	/* clean, with the livelock check; and without POR */
+	c = bounds(2, 1, 1, NULL, fds);
+	c.no_por = false;
+	same_with_threads(c);
+	c.no_por = true;
+	same_with_threads(c);
+	/* findings of the unmodified protocol, with and without POR */
+	c = bounds(2, 1, 0, NULL, 0);
+	same_with_threads(c);
+	c.no_por = false;
+	same_with_threads(c);
+	/* every mutant: a violation on a transition, at quiescence or a
+	 * livelock */
+	for (unsigned int i = 1; (m = dlmr_mutant_name(i)); i++) {
+		c = bounds(2, 1, 1, m, fds);
+		c.no_por = false;
+		same_with_threads(c);
+	}
+	/* stopped at --max-states, and the POR check on every expansion */
+	c = bounds(2, 1, 1, NULL, fds);
+	c.no_por = false;
+	c.max_states = 5000;
+	same_with_threads(c);
+	c = bounds(2, 1, 0, NULL, fds);
+	c.no_por = false;
+	c.por_check = 2;
+	same_with_threads(c);
+	/* more threads than the machine or the first levels have states */
+	c = bounds(2, 0, 0, NULL, fds);
+	c.threads = 64;
+	{
+		struct dlmr_explore_stats st;
+		char *cex = NULL;
+
+		c.quiescent = NULL;
+		assert_int_equal(dlmr_explore(&c, NULL, NULL, &st, &cex), 0);
+		assert_true(st.complete && st.states > 0);
+	}
+	c.threads = 257;
+	{
+		struct dlmr_explore_stats st;
+		char *cex = NULL;
+
+		assert_int_equal(dlmr_explore(&c, NULL, NULL, &st, &cex),
+				 -EINVAL);
+	}
+}
+
 static void test_bad_bounds(void **state)
 {
 	struct dlmr_explore_config cfg = { .nodes = 9, .journals = 1 };
@@ -556,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_por_mutants),
 		cmocka_unit_test(test_reduced_encoding),
 		cmocka_unit_test(test_swarm),
+		cmocka_unit_test(test_threads),
 	};
 
 	const struct CMUnitTest large[] = {
@@ -564,6 +661,10 @@ int main(void)
 		cmocka_unit_test(test_swarm_finding6),
 	};
 
+	/* EXPLORE_FILTER: only the tests matching it (scripts/check.sh
+	 * runs test_threads under ThreadSanitizer) */
+	if (getenv("EXPLORE_FILTER"))
+		cmocka_set_test_filter(getenv("EXPLORE_FILTER"));
 	if (getenv("EXPLORE_LARGE"))
 		return cmocka_run_group_tests(large, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,7 +30,7 @@ static int usage_explore(FILE *f)
 	      "                      [--journals J] [--mutant NAME|list]\n"
 	      "                      [--fix NAME|list]\n"
 	      "                      [--max-states K] [--no-por] [--no-livelock]\n"
-	      "                      [--save FILE] [-j]\n"
+	      "                      [--threads T] [--save FILE] [-j]\n"
 	      "       dlmctl explore --random --nodes N [--runs K] [--seed S] ...\n"
 	      "\n"
 	      "Explore every reachable state of a simulated cluster of N nodes\n"
@@ -53,6 +53,8 @@ static int usage_explore(FILE *f)
 	      "                   interleaving, the true shortest counterexample\n"
 	      "  --no-livelock    skip the livelock check: the explored graph\n"
 	      "                   is not kept (less memory)\n"
+	      "  --threads T      expand states on T threads (1..256, default\n"
+	      "                   1); the same result whatever T\n"
 	      "  --save FILE      counterexample file (default\n"
 	      "                   explore-counterexample.scn)\n"
 	      "  --random         swarm mode: random schedules and faults\n"
@@ -149,6 +151,7 @@ int dlmctl_explore(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-por", no_argument, NULL, 'P' },
 		{ "no-livelock", no_argument, NULL, 'L' },
+		{ "threads", required_argument, NULL, 'T' },
 		{ "por-check", required_argument, NULL, 'C' }, /* tests */
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -232,6 +235,21 @@ int dlmctl_explore(int argc, char **argv)
 		case 'L':
 			cfg.no_livelock = true;
 			break;
+		case 'T':
+		{
+			char *end;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    !v || v > 256)
+				return dlmctl_error(DLMCTL_EXIT_USAGE,
+						    "explore: --threads: '%s' "
+						    "is not a number in 1..256",
+						    optarg);
+		}
+			cfg.threads = (unsigned int)v;
+			break;
 		case 'C':
 			if (parse_uint("--por-check", optarg, 4, &v))
 				return DLMCTL_EXIT_USAGE;
@@ -285,6 +303,8 @@ int dlmctl_explore(int argc, char **argv)
 			json_object_object_add(o, "seed", json_object_new_int64((int64_t)seed));
 		}
 		json_object_object_add(o, "por", json_object_new_boolean(!cfg.no_por && !random));
+		if (!random)
+			json_object_object_add(o, "threads", json_object_new_int(cfg.threads ? (int)cfg.threads : 1));
 		json_object_object_add(o, "states", json_object_new_int64((int64_t)st.states));
 		if (!random) {
 			json_object_object_add(o, "reduced", json_object_new_int64((int64_t)st.reduced));
