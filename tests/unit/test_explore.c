@@ -578,7 +578,7 @@ static void test_threads(void **state)
 	/* every mutant: a violation on a transition, at quiescence or a
 	 * livelock */
 	for (unsigned int i = 1; (m = dlmr_mutant_name(i)); i++) {
-		c = bounds(2, 1, 1, m, fds);
+		c = bounds(2, 1, 0, m, fds);
 		c.no_por = false;
 		same_with_threads(c);
 	}
