@@ -97,17 +97,24 @@ static int on_progress(const struct dlmr_explore_stats *st, void *arg)
 	return interrupted;
 }
 
-static int parse_uint(const char *opt, const char *s, unsigned long max,
-		      unsigned long *out)
+static int parse_range(const char *opt, const char *s, unsigned long min,
+		       unsigned long max, unsigned long *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || *out > max)
+	if (errno || end == s || *end || s[0] == '-' || *out < min ||
+	    *out > max)
 		return dlmctl_error(DLMCTL_EXIT_USAGE, "explore: %s: '%s' is not "
-				    "a number in 0..%lu", opt, s, max);
+				    "a number in %lu..%lu", opt, s, min, max);
 	return 0;
+}
+
+static int parse_uint(const char *opt, const char *s, unsigned long max,
+		      unsigned long *out)
+{
+	return parse_range(opt, s, 0, max, out);
 }
 
 /*
@@ -236,18 +243,8 @@ int dlmctl_explore(int argc, char **argv)
 			cfg.no_livelock = true;
 			break;
 		case 'T':
-		{
-			char *end;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    !v || v > 256)
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-						    "explore: --threads: '%s' "
-						    "is not a number in 1..256",
-						    optarg);
-		}
+			if (parse_range("--threads", optarg, 1, 256, &v))
+				return DLMCTL_EXIT_USAGE;
 			cfg.threads = (unsigned int)v;
 			break;
 		case 'C':
