@@ -987,31 +987,20 @@ static size_t unsqueeze(const uint8_t *in, size_t len, uint8_t *out)
 	return n;
 }
 
-/* Room for @need bytes in the buffer @p of @cap (doubled, from 1 MiB). */
-static int reserve(uint8_t **p, size_t *cap, size_t need)
-{
-	size_t ncap = *cap ? *cap : 1u << 20;
-	uint8_t *nb;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	nb = realloc(*p, ncap);
-	if (!nb)
-		return -ENOMEM;
-	*p = nb;
-	*cap = ncap;
-	return 0;
-}
+/* Byte buffers (levels, successors) grow() from 1 MiB. */
+#define BYTES_MIN ((size_t)1 << 20)
 
 static int level_push(struct level *l, const uint8_t *enc, size_t len,
 		      uint32_t id)
 {
 	size_t need = sizeof(uint32_t) + sizeof(uint32_t) + len;
 
-	if (reserve(&l->bytes, &l->cap, l->used + need))
+	uint8_t *nb = grow(l->bytes, &l->cap, l->used + need < BYTES_MIN ?
+			   BYTES_MIN : l->used + need, 1);
+
+	if (!nb)
 		return -ENOMEM;
+	l->bytes = nb;
 	memcpy(l->bytes + l->used, &id, sizeof(id));
 	memcpy(l->bytes + l->used + 4, &(uint32_t){ (uint32_t)len }, 4);
 	memcpy(l->bytes + l->used + 8, enc, len);
@@ -1063,15 +1052,13 @@ static const char *detail(struct ctx *x)
 
 static int add_edge(struct ctx *x, uint32_t parent, const struct step *how)
 {
-	if (x->nedges == x->capedges) {
-		size_t ncap = x->capedges ? x->capedges * 2 : 1u << 16;
-		struct edge *ne = realloc(x->edges, ncap * sizeof(*ne));
+	/* from 65,536 edges */
+	struct edge *ne = grow(x->edges, &x->capedges, x->nedges < 1u << 16 ?
+			       1u << 16 : x->nedges + 1, sizeof(*ne));
 
-		if (!ne)
-			return -ENOMEM;
-		x->edges = ne;
-		x->capedges = ncap;
-	}
+	if (!ne)
+		return -ENOMEM;
+	x->edges = ne;
 	x->edges[x->nedges].parent = parent;
 	x->edges[x->nedges].how = *how;
 	x->nedges++;
@@ -1866,19 +1853,18 @@ static void worker_free(struct worker *w)
 static int add_succ(struct worker *w, const struct step *how,
 		    const uint8_t *enc, size_t len)
 {
-	struct xsucc *sc;
+	struct xsucc *sc = grow(w->succ, &w->capsucc, w->nsucc + 1,
+				sizeof(*sc));
+	uint8_t *ar;
 
-	if (w->nsucc == w->capsucc) {
-		size_t ncap = w->capsucc ? w->capsucc * 2 : 4 * BATCH;
-		struct xsucc *n = realloc(w->succ, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		w->succ = n;
-		w->capsucc = ncap;
-	}
-	if (reserve(&w->arena, &w->cap, w->used + len))
+	if (!sc)
 		return -ENOMEM;
+	w->succ = sc;
+	ar = grow(w->arena, &w->cap, w->used + len < BYTES_MIN ? BYTES_MIN :
+		  w->used + len, 1);
+	if (!ar)
+		return -ENOMEM;
+	w->arena = ar;
 	sc = &w->succ[w->nsucc++];
 	sc->h = len ? hash_bytes(enc, len) : 0;
 	sc->how = *how;
