@@ -966,11 +966,11 @@ static size_t squeeze(const uint8_t *in, size_t n, uint8_t *out)
 	return o;
 }
 
-static size_t unsqueeze(const uint8_t *in, size_t len, uint8_t *out)
+/* The squeezed encoding at @in into @out; returns its length. */
+static size_t unsqueeze(const uint8_t *in, uint8_t *out)
 {
 	size_t n = (size_t)in[0] | (size_t)in[1] << 8, o = 2;
 
-	(void)len;
 	for (size_t i = 0; i < n; i += 8) {
 		unsigned int m = in[o++];
 		uint64_t v = 0;
@@ -1885,13 +1885,12 @@ static int expand_one(struct worker *w, const uint8_t *e)
 	struct xres *r = &w->res[w->nres++];
 	struct xstate xs = { 0 };
 	uint64_t before = w->st.transitions;
-	uint32_t id, len;
+	uint32_t id;
 	unsigned int k, any_sim, nsel;
 	size_t plen;
 
 	memcpy(&id, e, 4);
-	memcpy(&len, e + 4, 4);
-	plen = unsqueeze(e + 8, len, w->dec);
+	plen = unsqueeze(e + 8, w->dec);
 	memset(r, 0, sizeof(*r));
 	r->id = id;
 	r->first = w->nsucc;
@@ -1971,6 +1970,102 @@ static void *expand_part(void *arg)
 	return NULL;
 }
 
+/* What phase B changes: the search's shared state. */
+struct merge {
+	const struct dlmr_explore_config *cfg;
+	struct dlmr_explore_stats *st;
+	struct ctx *x;           /* parent links, the violation's text */
+	struct hset *seen, *fresh;
+	struct graph *g;
+	struct level *next;
+	uint8_t *sq;             /* squeeze() buffer */
+	char **cex;
+};
+
+/* Memory the search holds, with @cur the level being expanded. */
+static size_t held_bytes(const struct merge *m, const struct level *cur)
+{
+	return hset_bytes(m->seen) + graph_bytes(m->g) +
+	       m->x->capedges * sizeof(struct edge) + cur->cap + m->next->cap;
+}
+
+/* Phase B for successor @su of state @id: 1 if new, 0 if found before,
+ * -ENOMEM, -E2BIG past cfg->max_states. */
+static int merge_succ(struct merge *m, uint32_t id, const struct xsucc *su,
+		      const uint8_t *arena)
+{
+	uint32_t to = (uint32_t)m->x->nedges;
+	int a = hset_add_id(m->seen, su->h, to, &to);
+
+	if (a > 0 && !m->cfg->no_por && hset_add(m->fresh, su->h) < 0)
+		return -ENOMEM;
+	/* protocol steps only: see the graph */
+	if (a >= 0 && !m->cfg->no_livelock && su->how.kind != SK_CRASH &&
+	    su->how.kind != SK_MOUNT && graph_succ(m->g, to))
+		return -ENOMEM;
+	if (a <= 0)
+		return a;
+	/* states are kept squeezed */
+	if (m->x->nedges >= UINT32_MAX - 1 || add_edge(m->x, id, &su->how) ||
+	    level_push(m->next, m->sq, squeeze(arena + su->off, su->len, m->sq),
+		       (uint32_t)(m->x->nedges - 1)))
+		return -ENOMEM;
+	m->st->states++;
+	if (m->cfg->max_states && m->st->states >= m->cfg->max_states)
+		return -E2BIG;
+	return 1;
+}
+
+/* Phase B for state @r of worker @wk: 0, 1 on a violation (the search
+ * stops; *m->cex is its counterexample), -errno. */
+static int merge_state(struct merge *m, struct worker *wk,
+		       const struct xres *r)
+{
+	const struct dlmr_explore_config *cfg = m->cfg;
+	struct dlmr_explore_stats *st = m->st;
+
+	if (!cfg->no_livelock && graph_state(m->g, r->id, r->quiet))
+		return -ENOMEM;
+	if (r->quiet && cfg->quiescent)
+		cfg->quiescent(r->qhash, cfg->quiescent_arg);
+	if (r->qviol) {
+		st->violated = true;
+		snprintf(m->x->detail, sizeof(m->x->detail), "%s",
+			 detail(&wk->x));
+		*m->cex = counterexample(m->x, r->id, NULL, true, 0);
+		return 1;
+	}
+	st->transitions += r->ntrans;
+	if (r->err) {
+		if (r->err == -EPROTO) {
+			memcpy(st->violation, wk->st.violation,
+			       sizeof(st->violation));
+			*m->cex = counterexample(m->x, r->id, NULL, false, 0);
+		}
+		return r->err;
+	}
+	st->reduced += r->reduced;
+	for (unsigned int n = 0; n < r->nsel && n < r->nok; n++)
+		hset_prefetch(m->seen, wk->succ[r->first + n].h);
+	for (unsigned int n = 0; n < r->nsel; n++) {
+		const struct xsucc *su = &wk->succ[r->first + n];
+		int a;
+
+		if (n == r->nok) {
+			st->violated = true;
+			snprintf(m->x->detail, sizeof(m->x->detail), "%s",
+				 detail(&wk->x));
+			*m->cex = counterexample(m->x, r->id, &su->how, false,
+						 0);
+			return 1;
+		}
+		a = merge_succ(m, r->id, su, wk->arena);
+		if (a < 0)
+			return a;
+	}
+	return 0;
+}
+
 DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			     dlmr_explore_progress_fn progress, void *arg,
 			     struct dlmr_explore_stats *st, char **cex)
@@ -1985,8 +2080,10 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 	const uint8_t **in = NULL;
 	struct worker *w = NULL;
 	unsigned int nw = 0;
-	size_t enc_max;
+	size_t enc_max, batch;
 	struct xstate xs = { 0 };
+	struct merge m = { .cfg = cfg, .st = st, .x = &x, .seen = &seen,
+			   .fresh = &fresh, .g = &g, .next = &next, .cex = cex };
 	int ret = 0;
 
 	if (!cfg || !st || !cex || bad_config(cfg))
@@ -2006,8 +2103,10 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		goto out;
 	}
 	nw = cfg->threads > 1 ? cfg->threads : 1;
+	batch = (size_t)nw * (nw > 1 ? BATCH : BATCH_ONE); /* states */
 	enc = malloc(enc_max);
 	sq = malloc(2 * enc_max); /* worst case 9 bytes for every 8, + 2 */
+	m.sq = sq;
 	in = calloc((size_t)nw * BATCH, sizeof(*in));
 	w = calloc(nw, sizeof(*w));
 	if (!enc || !sq || !in || !w) {
@@ -2043,9 +2142,8 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			size_t nb = cur.n - done, per, at = 0;
 			unsigned int used = nw;
 
-			/* the batch: up to BATCH states per worker */
-			if (nb > (size_t)nw * (nw > 1 ? BATCH : BATCH_ONE))
-				nb = (size_t)nw * (nw > 1 ? BATCH : BATCH_ONE);
+			if (nb > batch)
+				nb = batch;
 			for (size_t i = 0; i < nb; i++) {
 				uint32_t len;
 
@@ -2076,102 +2174,18 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				struct worker *wk = &w[i];
 
 				for (size_t j = 0; j < wk->nres; j++) {
-					struct xres *r = &wk->res[j];
 					uint64_t t0 = st->transitions;
 
 					done++;
-					if (!cfg->no_livelock &&
-					    graph_state(&g, r->id, r->quiet)) {
-						ret = -ENOMEM;
+					ret = merge_state(&m, wk, &wk->res[j]);
+					if (ret < 0)
 						goto out;
-					}
-					if (r->quiet && cfg->quiescent)
-						cfg->quiescent(r->qhash,
-							       cfg->quiescent_arg);
-					if (r->qviol) {
-						st->violated = true;
-						snprintf(x.detail, sizeof(x.detail),
-							 "%s", detail(&wk->x));
-						*cex = counterexample(&x, r->id,
-								      NULL, true, 0);
+					if (ret) { /* st->violated */
+						ret = 0;
 						break;
 					}
-					st->transitions += r->ntrans;
-					if (r->err) {
-						if (r->err == -EPROTO) {
-							memcpy(st->violation,
-							       wk->st.violation,
-							       sizeof(st->violation));
-							*cex = counterexample(
-								&x, r->id, NULL,
-								false, 0);
-						}
-						ret = r->err;
-						goto out;
-					}
-					st->reduced += r->reduced;
-					for (unsigned int n = 0;
-					     n < r->nsel && n < r->nok; n++)
-						hset_prefetch(&seen,
-							      wk->succ[r->first + n].h);
-					for (unsigned int n = 0; n < r->nsel; n++) {
-						const struct xsucc *su =
-							&wk->succ[r->first + n];
-						uint32_t to = (uint32_t)x.nedges;
-						int a;
-
-						if (n == r->nok) {
-							st->violated = true;
-							snprintf(x.detail,
-								 sizeof(x.detail),
-								 "%s",
-								 detail(&wk->x));
-							*cex = counterexample(
-								&x, r->id,
-								&su->how, false, 0);
-							break;
-						}
-						/* states are kept squeezed */
-						a = hset_add_id(&seen, su->h, to, &to);
-						if (a > 0 && !cfg->no_por &&
-						    hset_add(&fresh, su->h) < 0)
-							a = -ENOMEM;
-						/* protocol steps only: see the
-						 * graph */
-						if (a >= 0 && !cfg->no_livelock &&
-						    su->how.kind != SK_CRASH &&
-						    su->how.kind != SK_MOUNT &&
-						    graph_succ(&g, to))
-							a = -ENOMEM;
-						if (a < 0) {
-							ret = -ENOMEM;
-							goto out;
-						}
-						if (!a)
-							continue;
-						if (x.nedges >= UINT32_MAX - 1 ||
-						    add_edge(&x, r->id, &su->how) ||
-						    level_push(&next, sq,
-							       squeeze(wk->arena + su->off,
-								       su->len, sq),
-							       (uint32_t)(x.nedges - 1))) {
-							ret = -ENOMEM;
-							goto out;
-						}
-						st->states++;
-						if (cfg->max_states &&
-						    st->states >= cfg->max_states) {
-							ret = -E2BIG;
-							goto out;
-						}
-					}
-					if (st->violated)
-						break;
 					st->frontier = cur.n - done + next.n;
-					st->bytes = hset_bytes(&seen) +
-						    graph_bytes(&g) +
-						    x.capedges * sizeof(struct edge) +
-						    cur.cap + next.cap;
+					st->bytes = held_bytes(&m, &cur);
 					if (st->bytes > st->peak_bytes)
 						st->peak_bytes = st->bytes;
 					if (progress &&
@@ -2231,8 +2245,7 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 			ret = 1;
 	}
 out:
-	st->bytes = hset_bytes(&seen) + graph_bytes(&g) +
-		    x.capedges * sizeof(struct edge) + cur.cap + next.cap;
+	st->bytes = held_bytes(&m, &cur);
 	if (st->bytes > st->peak_bytes)
 		st->peak_bytes = st->bytes;
 	free(cur.bytes);
