@@ -1,12 +1,13 @@
 #!/bin/sh
-# The kernel patch series (kernel/patches/) against Linux 6.1 fs/dlm:
-# check it, apply it, build the patched dlm.ko out of tree.
+# The kernel patch series (kernel/patches/) against Linux fs/dlm of the
+# kernel under test (scripts/kernel.sh): check it, apply it, build the
+# patched dlm.ko out of tree.
 #
 #   kernel/build.sh checkpatch OUTDIR  scripts/checkpatch.pl --strict on
 #                                      every patch; any error, warning or
 #                                      check fails
 #   kernel/build.sh apply OUTDIR       the series applies cleanly (no fuzz)
-#                                      to a pristine 6.1 fs/dlm
+#                                      to the pristine fs/dlm of the line
 #   kernel/build.sh module OUTDIR      apply, build OUTDIR/dlm.ko against
 #                                      /lib/modules/$KVER/build, install the
 #                                      uapi header as
@@ -15,9 +16,10 @@
 #                                      vermagic and the export CRCs
 #   kernel/build.sh verify OUTDIR      only the checks of 'module'
 #
-# Environment: KVER (default 6.1.0-56-amd64, the kernel the VM lab boots,
-# NOT the running one), LINUX_SOURCE (default
-# /usr/src/linux-source-6.1.tar.xz).  Needs scripts/deps.sh --lab.
+# The kernel (its ABI for the headers, vermagic and CRCs, its line for the
+# linux-source tarball) is the one scripts/kernel.sh chooses: the current
+# Debian 6.1 kernel unless DLMR_KVER says otherwise; NOT the running one.
+# Needs scripts/deps.sh --lab.
 #
 # Out of tree, fs/dlm/ and include/trace/events/dlm.h sit side by side in
 # OUTDIR/tree (the trace header includes ../../../fs/dlm/dlm_internal.h)
@@ -26,15 +28,21 @@
 set -eu
 export LC_ALL=C
 
-KVER=${KVER:-6.1.0-56-amd64}
-LINUX_SOURCE=${LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
-KDIR=/lib/modules/$KVER/build
 PATCHES=$(cd "$(dirname "$0")" && pwd)/patches
-TOP=linux-source-6.1
+KERNEL_SH=$(cd "$(dirname "$0")/.." && pwd)/scripts/kernel.sh
+LINE=$("$KERNEL_SH" line)
+LINUX_SOURCE=$("$KERNEL_SH" source)
+TOP=linux-source-$LINE
 
 die() {
 	echo "kernel/build.sh: $*" >&2
 	exit 1
+}
+
+# the ABI to build for, checked installed (headers, modules, source)
+kernel() {
+	KVER=$("$KERNEL_SH" require) || exit 1
+	KDIR=/lib/modules/$KVER/build
 }
 
 [ $# -eq 2 ] || die "usage: build.sh checkpatch|apply|module|verify OUTDIR"
@@ -52,7 +60,7 @@ series() {
 pristine() {
 	[ -f "$OUT/pristine/.done" ] && return 0
 	[ -f "$LINUX_SOURCE" ] ||
-		die "$LINUX_SOURCE missing (apt-get install linux-source-6.1; scripts/deps.sh --lab)"
+		die "$LINUX_SOURCE missing (apt-get install linux-source-$LINE; scripts/deps.sh --lab)"
 	rm -rf "$OUT/pristine"
 	mkdir -p "$OUT/pristine"
 	tar -xJf "$LINUX_SOURCE" -C "$OUT/pristine" --strip-components=1 \
@@ -76,7 +84,7 @@ apply_to() {
 				-r - <"$p" 2>&1) ||
 		   echo "$out" | grep -Eq 'offset|fuzz|FAILED|reversed'; then
 			echo "$out" >&2
-			die "$(basename "$p") does not apply cleanly to 6.1 fs/dlm"
+			die "$(basename "$p") does not apply cleanly to $LINE fs/dlm"
 		fi
 	done
 }
@@ -101,10 +109,11 @@ do_checkpatch() {
 do_apply() {
 	pristine
 	apply_to "$OUT/apply-check"
-	echo "apply: $(series | wc -l) patches apply cleanly to 6.1 fs/dlm"
+	echo "apply: $(series | wc -l) patches apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE"))"
 }
 
 do_verify() {
+	kernel
 	ko=$OUT/dlm.ko
 	[ -f "$ko" ] || die "$ko missing: run build.sh module first"
 
@@ -142,8 +151,7 @@ do_verify() {
 }
 
 do_module() {
-	[ -f "$KDIR/Makefile" ] ||
-		die "$KDIR missing (linux-headers-$KVER; scripts/deps.sh --lab)"
+	kernel
 	pristine
 	apply_to "$OUT/tree"
 	T=$OUT/tree

@@ -4,19 +4,25 @@
 # nothing is missing.
 #
 #   scripts/deps.sh          build + unit/simulator test dependencies
-#   scripts/deps.sh --lab    also the VM lab (qemu, Debian kernel, corosync,
-#                            dlm_controld, gfs2-utils, kernel source/headers)
+#   scripts/deps.sh --lab    also the VM lab (qemu, corosync, dlm_controld,
+#                            gfs2-utils, ...) and the kernel under test:
+#                            its image, headers and source, as
+#                            scripts/kernel.sh chooses them (DLMR_KVER)
+#
+# apt waits for a dpkg/apt lock held by someone else (a fresh machine's
+# unattended upgrades) for up to DEPS_LOCK_WAIT seconds (default 600).
 set -eu
+cd "$(dirname "$0")/.."
 
 BUILD="build-essential meson ninja-build pkg-config libjson-c-dev
 libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
 libdlm-dev python3 spin"
-LAB="qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1
-busybox-static corosync dlm-controld gfs2-utils iproute2 kmod cpio xz-utils
-zstd bc flex bison libelf-dev libssl-dev rsync patch perl"
+LAB="qemu-system-x86 busybox-static corosync dlm-controld gfs2-utils
+iproute2 kmod cpio xz-utils zstd bc flex bison libelf-dev libssl-dev rsync
+patch perl"
 
 pkgs=$BUILD
-[ "${1:-}" = "--lab" ] && pkgs="$pkgs $LAB"
+[ "${1:-}" = "--lab" ] && pkgs="$pkgs $LAB $(scripts/kernel.sh packages)"
 
 missing=""
 for p in $pkgs; do
@@ -32,6 +38,31 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps.sh: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
+WAIT=${DEPS_LOCK_WAIT:-600}
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+
+# apt ARGS...: apt-get, retried while another process holds its lock
+apt() {
+	start=$(date +%s)
+	while :; do
+		if apt-get -o DPkg::Lock::Timeout=60 "$@" >"$LOG" 2>&1; then
+			return 0
+		fi
+		if ! grep -q 'Could not get lock\|Unable to lock\|Unable to acquire' "$LOG"; then
+			cat "$LOG" >&2
+			echo "deps.sh: apt-get $* failed" >&2
+			exit 1
+		fi
+		if [ $(($(date +%s) - start)) -ge "$WAIT" ]; then
+			grep -m1 'lock' "$LOG" >&2
+			echo "deps.sh: apt's lock still held after ${WAIT} s (DEPS_LOCK_WAIT)" >&2
+			exit 1
+		fi
+		echo "deps.sh: waiting for apt's lock: $(grep -m1 'lock' "$LOG")" >&2
+		sleep 5
+	done
+}
+apt update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt install -y -qq --no-install-recommends $missing
