@@ -1,67 +1,126 @@
-#!/bin/sh
+#!/bin/bash
 # Quick start 2: install what is missing, build, and run the whole test
 # suite: unit and simulator tests, the same under ASan+UBSan and under
-# valgrind, the explorer's threads under ThreadSanitizer, and the
-# documentation checks.  .ci/run calls this.
-set -eu
+# valgrind, the explorer's threads under ThreadSanitizer, the
+# documentation checks, the kernel series and the VM lab.  .ci/run calls
+# this.
+#
+# Every stage runs, whatever the earlier ones did (a stage whose build
+# failed reports that); the end is always the stage table and the line
+# "N passed, M failed" (meson tests, plus one per stage that is not a
+# meson test run).  Exit status: 0 if every stage passed, 1 otherwise.
+set -u
 cd "$(dirname "$0")/.."
-scripts/deps.sh --lab
 
 LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
+TABLE=$(mktemp)
+trap 'rm -f "$LOG" "$LOG.1" "$TABLE"' EXIT
+T0=$SECONDS
+PASSED=0
+FAILED=0
 
-run() {
-	echo "== $*"
-	"$@"
+# stage NAME COMMAND...: run one stage, record its result and time.  A
+# stage that runs meson test counts its tests; any other counts as one.
+stage() {
+	local name=$1 t=$SECONDS rc ok fail
+	shift
+	echo "== stage $name: $*"
+	: >"$LOG.1"
+	"$@" && rc=0 || rc=$?
+	ok=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$LOG.1")
+	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $2 } END { print n + 0 }' "$LOG.1")
+	if [ $((ok + fail)) -eq 0 ]; then
+		[ "$rc" = 0 ] && ok=1 || fail=1
+	elif [ "$rc" != 0 ] && [ "$fail" = 0 ]; then
+		fail=1 # meson itself failed (a build error) after some tests
+	fi
+	PASSED=$((PASSED + ok))
+	FAILED=$((FAILED + fail))
+	printf '%-12s %-6s %5d s  %4d passed %4d failed\n' "$name" \
+		"$([ "$rc" = 0 ] && echo ok || echo FAIL)" $((SECONDS - t)) \
+		"$ok" "$fail" >>"$TABLE"
+	[ "$rc" = 0 ] || echo "== stage $name FAILED (exit $rc)"
+	return 0
 }
 
-# meson test, its output kept to count the results at the end
+# meson test, its output kept (in $LOG.1) to count the results
 mtest() {
-	echo "== meson test $*"
+	local rc
 	meson test "$@" >"$LOG.1" 2>&1 && rc=0 || rc=$?
 	cat "$LOG.1"
 	cat "$LOG.1" >>"$LOG"
-	rm -f "$LOG.1"
 	return "$rc"
 }
 
+# setup DIR ARGS...: meson setup once, then compile
+build() {
+	local dir=$1
+	shift
+	{ [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"; } &&
+		meson compile -C "$dir"
+}
+
+# 0. the packages (the kernel under test: scripts/kernel.sh)
+stage deps scripts/deps.sh --lab
+echo "kernel under test: $(scripts/kernel.sh kver 2>&1)"
+
 # 1. normal build, every suite but the VM lab (the kernel suite builds
 # the patched dlm.ko; the explore suite runs the 3-node explorer)
-[ -f build/build.ninja ] || run meson setup build
-run meson compile -C build
-mtest -C build --print-errorlogs --no-suite vm
+normal() {
+	build build && mtest -C build --print-errorlogs --no-suite vm
+}
+stage unit normal
 
 # 2. AddressSanitizer + UndefinedBehaviorSanitizer
-[ -f build-asan/build.ninja ] || run meson setup build-asan \
-	-Db_sanitize=address,undefined -Db_lundef=false -Ddocs=false
-run meson compile -C build-asan
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
-mtest -C build-asan --print-errorlogs --no-suite vm --no-suite docs --no-suite explore \
-	--no-suite kernel
+asan() {
+	build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+		-Ddocs=false &&
+		mtest -C build-asan --print-errorlogs --no-suite vm \
+			--no-suite docs --no-suite explore --no-suite kernel
+}
+stage asan asan
 
 # 2b. ThreadSanitizer on the explorer's threads (dlmctl explore
 # --threads): test_threads runs the same searches on 1 and 3 threads
-[ -f build-tsan/build.ninja ] || run meson setup build-tsan \
-	-Db_sanitize=thread -Ddocs=false
-run meson compile -C build-tsan tests/test-explore
-run env EXPLORE_FILTER=test_threads TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
-	build-tsan/tests/test-explore
+tsan() {
+	{ [ -f build-tsan/build.ninja ] ||
+		meson setup build-tsan -Db_sanitize=thread -Ddocs=false; } &&
+		meson compile -C build-tsan tests/test-explore &&
+		env EXPLORE_FILTER=test_threads \
+			TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+			build-tsan/tests/test-explore
+}
+stage tsan tsan
 
 # 3. valgrind (memcheck) on the same tests; the CLI test is a shell
 # script, so valgrind wraps each dlmctl it runs instead
 VG='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet'
-mtest -C build --print-errorlogs --no-suite vm --no-suite docs --no-suite explore \
-	--no-suite kernel \
-	--no-suite cli --wrap="$VG" --timeout-multiplier=10
-export DLMCTL_WRAP="$VG"
-mtest -C build --print-errorlogs --suite cli --timeout-multiplier=10
-unset DLMCTL_WRAP
+stage valgrind mtest -C build --print-errorlogs --no-suite vm --no-suite docs \
+	--no-suite explore --no-suite kernel --no-suite cli --wrap="$VG" \
+	--timeout-multiplier=10
+vgcli() {
+	local rc
+	export DLMCTL_WRAP="$VG"
+	mtest -C build --print-errorlogs --suite cli --timeout-multiplier=10 &&
+		rc=0 || rc=$?
+	unset DLMCTL_WRAP
+	return "$rc"
+}
+stage valgrind-cli vgcli
 
 # 4. the VM lab (real kernel DLM with the patched module, corosync,
 # dlm_controld, gfs2, dlmctl)
-mtest -C build --print-errorlogs --suite vm
-passed=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$LOG")
-failed=$(awk '/^Fail:/ { n += $2 } END { print n + 0 }' "$LOG")
-echo "check.sh: all suites passed"
-echo "$passed passed, $failed failed"
+stage vm mtest -C build --print-errorlogs --suite vm
+
+echo
+echo "check.sh: stages (kernel $(scripts/kernel.sh kver 2>/dev/null || echo unknown), $((SECONDS - T0)) s in all)"
+cat "$TABLE"
+if [ "$FAILED" = 0 ]; then
+	echo "check.sh: all stages passed"
+else
+	echo "check.sh: FAILED"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
