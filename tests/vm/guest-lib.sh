@@ -208,3 +208,56 @@ lab_drop_tcp() {
 		u32 match ip protocol 6 0xff action drop &&
 	echo "LAB: node$NODE drops TCP" >/dev/console
 }
+
+# lab_durable_start: in the background, create /mnt/d$NODE/f1, f2, ...
+# (4-32 KiB of random data each), each fsynced (dd conv=fsync: gfs2
+# flushes its log), and only then announce it on the console as
+# "LAB: nodeN durable fI MD5": what the host saw announced must survive
+# this node's death.
+lab_durable_start() {
+	mkdir -p "/mnt/d$NODE" || return 1
+	(
+		i=0
+		while :; do
+			i=$((i + 1))
+			_f=/mnt/d$NODE/f$i
+			dd if=/dev/urandom of="$_f" bs=4k count=$((1 + i % 8)) \
+				conv=fsync 2>/dev/null || exit 1
+			echo "LAB: node$NODE durable f$i $(md5sum <"$_f" | cut -d' ' -f1)" >/dev/console
+			usleep 20000
+		done
+	) </dev/null >/dev/null 2>&1 &
+	echo $! >/tmp/durable.pid
+}
+
+# lab_durable_check NODE MD5FILE: every "fI MD5" line of MD5FILE is
+# /mnt/dNODE/fI with that md5; prints "N intact" or the bad ones.
+lab_durable_check() {
+	_ok=0 _bad=0
+	while read -r _f _m; do
+		_g=$(md5sum <"/mnt/d$1/$_f" 2>/dev/null | cut -d' ' -f1)
+		if [ "$_g" = "$_m" ]; then
+			_ok=$((_ok + 1))
+		else
+			_bad=$((_bad + 1))
+			echo "d$1/$_f: md5 ${_g:-unreadable}, expected $_m" >&2
+		fi
+	done <"$2"
+	echo "$_ok intact, $_bad bad"
+	[ "$_bad" = 0 ]
+}
+
+# lab_churn: what a survivor does after a failure, allocating and freeing
+# blocks: 40 files created, 20 of them unlinked, a 2 MiB file written,
+# everything fsynced, then every directory read.
+lab_churn() {
+	mkdir -p "/mnt/c$NODE" || return 1
+	for _i in $(seq 1 40); do
+		dd if=/dev/urandom of="/mnt/c$NODE/c$_i" bs=4k count=4 2>/dev/null || return 1
+	done
+	sync || return 1
+	for _i in $(seq 1 2 40); do rm "/mnt/c$NODE/c$_i" || return 1; done
+	dd if=/dev/urandom of="/mnt/c$NODE/big" bs=64k count=32 conv=fsync 2>/dev/null || return 1
+	sync && ls -lR /mnt >/dev/null || return 1
+	echo "LAB: node$NODE churned" >/dev/console
+}

@@ -40,11 +40,16 @@ export NODE
 hostname "node$NODE"
 mark "init started"
 
+# every kernel message on the console from here on (the boot is quiet);
+# what the boot itself warned about is replayed there, for the lab's
+# kernel-log scan (tests/vm/klog-scan.sh)
+echo 7 >/proc/sys/kernel/printk
+dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|panic|blocked for more than|stall' |
+	sed 's/^/LAB: boot kernel log: /' >/dev/console
 while read -r m; do
 	insmod "/lab/modules/$m.ko" || mark "insmod $m failed"
 done </lab/modules/load.order
 mount -t configfs configfs /sys/kernel/config
-echo 7 >/proc/sys/kernel/printk
 mark "modules loaded"
 
 ip link set lo up
