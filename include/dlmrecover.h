@@ -1001,14 +1001,14 @@ enum dlmr_ls_state {
 };
 
 /**
- * The last completed recovery of a lockspace (kernel patch 0004): when its
+ * The last completed recovery of a lockspace (kernel patch 0005): when its
  * `recover_prep` and `recover_done` points were, the generation it set and
  * the members its `recover_slot` points reported failed.
  */
 struct dlmr_ls_last {
 	/**
-	 * The kernel reports it.  False on a kernel with patches 0001-0003
-	 * only: everything below is then zero.
+	 * The kernel reports it.  False on a kernel without patch 0005:
+	 * everything below is then zero.
 	 */
 	bool known;
 	uint64_t start_ns;     /**< CLOCK_REALTIME ns of its prep (for a recovery

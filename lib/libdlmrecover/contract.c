@@ -30,7 +30,9 @@
  * - a member of the last table that fails after dlm_recover_members_wait()
  *   set every memb->slot to -1 and before dlm_slots_copy_in() filled them
  *   again is reported by the restarted recovery with slot -1 (gfs2's
- *   gdlm_recover_slot would then index its jid arrays with -2);
+ *   gdlm_recover_slot would then index its jid arrays with -2); the
+ *   series' kernel patch 0001 fixes it (issue 19): the slot of the last
+ *   slot table, and no recover_slot for a member that was in none;
  * - a member that is removed and re-added twice within one window gets two
  *   recover_slot calls; a member that leaves cleanly and rejoins within one
  *   window may come back with a different slot and no recover_slot.

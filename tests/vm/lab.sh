@@ -783,7 +783,7 @@ kill_one() {
 }
 declare -A PROBE_T=()
 
-# last_check NAME XFAILED XINIT GFAILED GINIT NODES...: patch 0004's last
+# last_check NAME XFAILED XINIT GFAILED GINIT NODES...: patch 0005's last
 # completed recovery, as dlmctl recover -j (and its text "last recovery:"
 # line) reports it on each node, for dlmrex and gfs0.  dlmrex: exactly the
 # recovery of the node's last done in its dlmrex watch (traces/NAME/

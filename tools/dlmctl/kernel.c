@@ -104,7 +104,7 @@ static void print_last(const struct dlmr_ls_last *l)
 	printf("  last recovery: ");
 	if (!l->known) {
 		printf("not reported (the kernel lacks the dlmrecover patch "
-		       "0004)\n");
+		       "0005)\n");
 		return;
 	}
 	if (!l->done_ns) {
