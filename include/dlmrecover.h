@@ -309,6 +309,28 @@ const char *dlmr_event_name(enum dlmr_event_type type);
  */
 enum dlmr_event_type dlmr_event_from_name(const char *name);
 
+/**
+ * @brief Whether an event is something the kernel does that lockspace
+ *        users mishandle (a hazard), with a one-line explanation.
+ *
+ * Today one kind: a `slot` event with a slot below 1, which a kernel
+ * without the slot fix passes to `recover_slot` for a member that failed
+ * while `dlm_recover_members_wait()` had reset the slots (-1), or that
+ * was added by a recovery that did not complete (0) (docs/findings.md,
+ * finding 7).  gfs2 then skips the failed node's journal or writes
+ * before its arrays, and md-cluster faults.  The text has the form
+ * `nodeid N reported with slot S: a kernel without the slot fix
+ * (docs/findings.md, finding 7); gfs2 would ...`.
+ * @param ev the event.
+ * @param buf receives the explanation, NUL-terminated when @p len > 0
+ *        (may be NULL when @p len is 0).
+ * @param len size of @p buf.
+ * @retval 1 a hazard.
+ * @retval 0 no hazard (@p buf is then "").
+ * @retval -EINVAL @p ev is NULL, or @p buf is NULL with @p len > 0.
+ */
+int dlmr_event_hazard(const struct dlmr_event *ev, char *buf, size_t len);
+
 /** @} */
 
 /**
@@ -388,7 +410,11 @@ int dlmr_trace_parse(const char *line, struct dlmr_event *ev,
  * - `slot` only between `prep` and `done`, once per node per window (a
  *   restarted recovery does not report members already removed), never
  *   for the observing node, with the slot the node had in the last table
- *   (a node absent from it is not checked: its slot may be 0 or -1);
+ *   (a node absent from it is not checked);
+ * - a `slot` with slot -1 or 0 is a **hazard** (dlmr_event_hazard()):
+ *   a kernel without the slot fix passes it (docs/findings.md, finding
+ *   7), and gfs2 then skips the failed node's journal; it is reported,
+ *   and validation goes on as if it had come with the node's slot;
  * - `done` generations strictly increase; `our_slot` never changes once
  *   set; the table is in nodeid order with unique nodeids, unique slots
  *   >= 1, contains the observing node with `our_slot`, and keeps every
@@ -436,6 +462,10 @@ void dlmr_contract_free(struct dlmr_contract *c);
  * @retval 1 a violation; dlmr_contract_reason() says which rule.  Later
  *         calls keep validating from the state after the event (a `done`
  *         is taken as the new table, a `prep` opens the window).
+ * @retval 2 a hazard: the event is what a kernel without the slot fix
+ *         does, but lockspace users mishandle it (a `slot` below 1);
+ *         dlmr_contract_reason() says what, in the form of
+ *         dlmr_event_hazard().  The event is otherwise taken as valid.
  * @retval -EINVAL NULL arguments, an unterminated lockspace name, or a
  *         `done` with more than @ref DLMR_SLOTS_MAX slots.
  * @retval -ENOMEM.
@@ -501,7 +531,9 @@ enum dlmr_journal_result {
 enum dlmr_input_type {
 	DLMR_IN_MOUNT = 1,   /**< start mounting (after the lockspace join's first done) */
 	DLMR_IN_PREP,        /**< recover_prep callback */
-	DLMR_IN_SLOT,        /**< recover_slot callback (nodeid, slot) */
+	DLMR_IN_SLOT,        /**< recover_slot callback (nodeid, slot); slot
+			      *   -1 or 0 from a kernel without the slot fix
+			      *   is accepted, see dlmr_coord_slot_stats() */
 	DLMR_IN_DONE,        /**< recover_done callback (slots, our_slot, generation) */
 	DLMR_IN_LOCK_DONE,   /**< completion of the outstanding lock operation */
 	DLMR_IN_JOURNAL_DONE,/**< a journal recovery finished (jid, result) */
@@ -667,6 +699,37 @@ struct dlmr_coord_status {
 	uint32_t recover_start; /**< generation at the last done */
 	uint32_t recover_mount; /**< generation of our first done */
 };
+
+/**
+ * `recover_slot` callbacks with a slot below 1, as a kernel without the
+ * slot fix passes them (docs/findings.md, finding 7): -1 for a member
+ * that failed while `dlm_recover_members_wait()` had reset the slots
+ * (Linux `fs/dlm/recover.c`), 0 for a member added by a recovery that
+ * did not complete (`dlm_add_member()`).  gfs2 computes jid = slot - 1
+ * and so skips the failed node's journal (jid -2) or writes before its
+ * arrays (jid -1); the coordinator ignores such a callback, unless the
+ * fix `slot-from-table` is on (dlmr_fix_name()): then the slot is taken
+ * from the last `recover_done` table by nodeid, and a member absent from
+ * that table, which never mounted, is ignored.
+ */
+struct dlmr_coord_slot_stats {
+	unsigned int resolved; /**< callbacks resolved from the last table */
+	unsigned int ignored;  /**< callbacks ignored (journal not recovered
+				*   on their account) */
+	uint32_t last_nodeid;  /**< nodeid of the last such callback, 0 if none */
+	int last_slot;         /**< the slot it came with (-1 or 0) */
+	int last_jid;          /**< the jid it was resolved to, -1 if ignored */
+};
+
+/**
+ * @brief Count the `recover_slot` callbacks that came with a slot < 1.
+ * @param c the coordinator.
+ * @param st receives the counts since dlmr_coord_new().
+ * @retval 0 success.
+ * @retval -EINVAL a NULL argument.
+ */
+int dlmr_coord_slot_stats(const struct dlmr_coord *c,
+			  struct dlmr_coord_slot_stats *st);
 
 /**
  * @brief Read the coordinator's state.

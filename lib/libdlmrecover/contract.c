@@ -27,12 +27,20 @@
  * - a stop after enable_locking() of a recovery that then fails with -EINTR
  *   in dlm_process_requestqueue() or dlm_recover_waiters_post() calls
  *   recover_prep a second time with no recover_done in between;
- * - a member of the last table that fails after dlm_recover_members_wait()
- *   set every memb->slot to -1 and before dlm_slots_copy_in() filled them
- *   again is reported by the restarted recovery with slot -1 (gfs2's
- *   gdlm_recover_slot would then index its jid arrays with -2); the
- *   series' kernel patch 0001 fixes it (issue 19): the slot of the last
- *   slot table, and no recover_slot for a member that was in none;
+ *
+ * Hazards (dlmr_contract_feed() returns 2, and validation goes on as if
+ * the event were fine): what the kernel does, but lockspace users get
+ * wrong.  A member of the last table that fails after
+ * dlm_recover_members_wait() (fs/dlm/recover.c) set every memb->slot to
+ * -1 and before dlm_slots_copy_in() filled them again is reported by the
+ * restarted recovery with slot -1, and a member added by a recovery that
+ * did not complete with slot 0 (dlm_add_member): gfs2's gdlm_recover_slot
+ * skips the journal (jid -2) or writes before its arrays (jid -1), and
+ * md-cluster faults (docs/findings.md, finding 7; dlmr_event_hazard()).
+ * The series' kernel patch 0001 fixes both: the slot of the last slot
+ * table, and no recover_slot for a member that was in none.
+ *
+ * Other corner cases reported as violations, by design:
  * - a member that is removed and re-added twice within one window gets two
  *   recover_slot calls; a member that leaves cleanly and rejoins within one
  *   window may come back with a different slot and no recover_slot.
@@ -328,6 +336,24 @@ static int check_slot(struct dlmr_contract *c, struct stream *s,
 	s->gone[s->num_gone].nodeid = ev->nodeid;
 	s->gone[s->num_gone].slot = ev->slot;
 	s->num_gone++;
+
+	/*
+	 * dlm_lsop_recover_slot passes memb->slot as it is: -1 after an
+	 * interrupted dlm_recover_members_wait(), 0 for a member added by a
+	 * recovery that did not complete (dlm_add_member).  No other value
+	 * below 1 exists.
+	 */
+	if (ev->slot < -1)
+		return violation(c, s, "slot %d for nodeid %u (the kernel "
+				 "passes -1, 0 or a slot)", ev->slot,
+				 ev->nodeid);
+	if (ev->slot < 1) {
+		char why[200];
+
+		dlmr_event_hazard(ev, why, sizeof(why));
+		violation(c, s, "%s", why);
+		return 2;
+	}
 
 	/*
 	 * dlm_lsop_recover_slot passes memb->slot, which dlm_slots_copy_in /

@@ -663,10 +663,60 @@ static void in_prep(struct dlmr_coord *c)
 	set_block(c, true);
 }
 
-/* gdlm_recover_slot() */
-static void in_slot(struct dlmr_coord *c, int slot)
+/* The slot of @nodeid in the last recover_done's table, 0 if absent. */
+static int last_table_slot(const struct dlmr_coord *c, uint32_t nodeid)
 {
-	int jid = slot - 1;
+	for (unsigned int i = 0; i < c->last_num; i++)
+		if (c->last_slots[i].nodeid == nodeid)
+			return c->last_slots[i].slot;
+	return 0;
+}
+
+/*
+ * A recover_slot with slot -1 or 0 (docs/findings.md, finding 7): the
+ * kernel passes memb->slot, which dlm_recover_members_wait() reset to -1
+ * in a recovery that was interrupted, or which is 0 for a member added by
+ * a recovery that has not completed.  gfs2 computes jid = slot - 1: -2 is
+ * rejected by its size check ("recover_slot jid -2 ... short size") and
+ * -1 passes it and writes ls_recover_submit[-1], before the array (not
+ * modelled: the coordinator ignores both), so the failed node's journal
+ * is not recovered.  slot-from-table takes the slot the member had in the
+ * last recover_done's table instead (slots never change while a member
+ * stays); a member absent from it never had a slot we completed a
+ * recovery with, so it never mounted (a node mounts after its first
+ * done, which every survivor processes before the next recovery): it is
+ * ignored.  With no table at all we are joining: not mounted, and the
+ * mounted nodes recover the journal.  Returns the slot to use, or 0 to
+ * ignore the callback.
+ */
+static int bad_slot(struct dlmr_coord *c, uint32_t nodeid, int slot)
+{
+	struct dlmr_coord_slot_stats *st = &c->bad_slots;
+	int resolved = 0;
+
+	if (c->cfg.fixes & (1u << FIX_SLOT_FROM_TABLE))
+		resolved = last_table_slot(c, nodeid);
+	st->last_nodeid = nodeid;
+	st->last_slot = slot;
+	st->last_jid = resolved - 1;
+	if (resolved < 1)
+		st->ignored++;
+	else
+		st->resolved++;
+	return resolved;
+}
+
+/* gdlm_recover_slot() */
+static void in_slot(struct dlmr_coord *c, uint32_t nodeid, int slot)
+{
+	int jid;
+
+	if (slot < 1) {
+		slot = bad_slot(c, nodeid, slot);
+		if (slot < 1)
+			return;
+	}
+	jid = slot - 1;
 
 	if (c->recover_size < (unsigned int)jid + 1)
 		return; /* "recover_slot jid %d gen %u short size %d" */
@@ -696,6 +746,12 @@ static void set_recover_size(struct dlmr_coord *c, const struct dlmr_slot *s,
 static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 {
 	set_recover_size(c, in->slots, in->num_slots);
+	if (c->cfg.fixes & (1u << FIX_SLOT_FROM_TABLE)) {
+		c->last_num = in->num_slots;
+		if (in->num_slots)
+			memcpy(c->last_slots, in->slots,
+			       in->num_slots * sizeof(in->slots[0]));
+	}
 	c->recover_start = in->generation;
 	if (!c->recover_mount) {
 		c->recover_mount = in->generation;
@@ -1000,9 +1056,10 @@ DLMR_EXPORT int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *i
 		in_prep(c);
 		return 0;
 	case DLMR_IN_SLOT:
-		if (in->slot < 1 || in->slot > DLMR_SLOTS_MAX)
+		/* -1 and 0 are what unfixed kernels pass: see bad_slot() */
+		if (in->slot < -1 || in->slot > DLMR_SLOTS_MAX)
 			return -EINVAL;
-		in_slot(c, in->slot);
+		in_slot(c, in->nodeid, in->slot);
 		return 0;
 	case DLMR_IN_DONE:
 		if (in->num_slots > DLMR_SLOTS_MAX || (in->num_slots && !in->slots))
@@ -1073,6 +1130,10 @@ static const struct variant fixes[FIX_MAX] = {
 		"gdlm_recover_slot() clears ls_recover_result[jid] with the new "
 		"failure, so an unconsumed result of an earlier recovery of that "
 		"journal cannot clear the new failure's lvb bit" },
+	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
+		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
+		"-1 or 0) from the last recover_done's table by nodeid, and "
+		"ignores a member absent from it (it never mounted)" },
 };
 
 /* Entry @id (1..n-1) of a table, NULL out of range. */
@@ -1167,6 +1228,15 @@ DLMR_EXPORT int dlmr_coord_new(const struct dlmr_coord_config *cfg,
 DLMR_EXPORT void dlmr_coord_free(struct dlmr_coord *c)
 {
 	free(c);
+}
+
+DLMR_EXPORT int dlmr_coord_slot_stats(const struct dlmr_coord *c,
+				      struct dlmr_coord_slot_stats *st)
+{
+	if (!c || !st)
+		return -EINVAL;
+	*st = c->bad_slots;
+	return 0;
 }
 
 DLMR_EXPORT int dlmr_coord_status(const struct dlmr_coord *c,

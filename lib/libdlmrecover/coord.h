@@ -29,6 +29,7 @@ enum coord_fix {
 	FIX_WORK_RETRY_BUSY,   /* control work requeues itself on -EBUSY */
 	FIX_FIRST_DONE_SERIAL, /* FIRST_MOUNT kept until first_done's locks */
 	FIX_SLOT_CLEARS_RESULT, /* recover_slot forgets an old result */
+	FIX_SLOT_FROM_TABLE,   /* slot < 1 resolved from the last done */
 	FIX_MAX
 };
 
@@ -110,6 +111,13 @@ struct dlmr_coord {
 	uint32_t w_block_gen, w_start_gen;
 	/* journal recoveries */
 	uint8_t jrec[DLMR_JOURNALS_MAX]; /* enum coord_jrec */
+	/* slot-from-table: the table of the last recover_done (kept only
+	 * with that fix) */
+	unsigned int last_num;
+	struct dlmr_slot last_slots[DLMR_SLOTS_MAX];
+	/* recover_slot with slot < 1 (statistics, never read by the
+	 * protocol: the explorer does not encode them) */
+	struct dlmr_coord_slot_stats bad_slots;
 	/* action queue */
 	unsigned int aq_head, aq_len;
 	struct dlmr_action aq[COORD_ACTQ_MAX];

@@ -234,6 +234,11 @@ static inline __attribute__((always_inline)) void codec_coord(struct codec *c, s
 		       (ARR - hi) * sizeof(k->journal_held[0]));
 		memset(k->jrec + hi, 0, ARR - hi);
 	}
+	/* slot-from-table's copy of the last done's table (empty without
+	 * that fix); bad_slots is statistics, never read: not encoded */
+	F(k->last_num);
+	if (k->last_num <= DLMR_SLOTS_MAX)
+		A(k->last_slots, k->last_num);
 	F(k->cfg.journals);
 	F(k->cfg.spectator);
 	F(k->cfg.mutant);
@@ -295,6 +300,7 @@ codec_up_node(struct codec *c, struct sim_node *n, unsigned int j,
 		F(n->cbq[i].slot);
 	}
 	A(n->replay, j);
+	F(n->slot_reset);
 	io(c, kf, sizeof(*kf));  /* n->known_failed, see codec() */
 	io(c, je, sizeof(*je));  /* n->join_epoch, see codec() */
 	codec_coord(c, &n->coord);
@@ -497,6 +503,11 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 	F(s->crashed);
 	F(s->dirty);
 	F(s->orphan);
+	/* read only by slot-from-table's check (sim.c check_slot_ignored) */
+	if (s->sc->fixes & (1u << FIX_SLOT_FROM_TABLE))
+		F(s->mounted_inc);
+	else if (c->buf && !c->enc)
+		s->mounted_inc = 0;
 	A(h->jowner, j);
 	A(h->orphan_epoch, j);
 	if (c->full)
@@ -1071,10 +1082,17 @@ static unsigned int transitions(const struct sim *s, const struct xstate *xs,
 {
 	unsigned int k = sim_enabled_steps(s, st);
 
+	bool in_wait = sim_in_wait_possible(s);
+
 	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
-		if (s->n[id].up && xs->crashes < cfg->failures)
+		if (s->n[id].up && xs->crashes < cfg->failures) {
 			st[k++] = (struct step){ SK_CRASH, id, 0 };
-		else if (!s->n[id].up && xs->rejoins < cfg->rejoins &&
+			/* the recovery enters dlm_recover_members_wait() and
+			 * the node fails inside it (simcore.h) */
+			if (in_wait && (s->members & BIT(id)))
+				st[k++] = (struct step){ SK_CRASH, id,
+							 SK_CRASH_IN_WAIT };
+		} else if (!s->n[id].up && xs->rejoins < cfg->rejoins &&
 			 simdlm_node(&s->dlm, id) == SIMDLM_NODE_OUT)
 			/* a rebooted node joins once its failure is
 			 * processed (dlm_controld) */
@@ -1139,7 +1157,11 @@ static void step_text(const struct step *p, char *buf, size_t n)
 		snprintf(buf, n, "step recovery");
 		break;
 	case SK_CRASH:
-		snprintf(buf, n, "crash %u", p->node);
+		if (p->arg == SK_CRASH_IN_WAIT)
+			snprintf(buf, n, "crash %u in members-wait\nstep "
+				 "recovery", p->node);
+		else
+			snprintf(buf, n, "crash %u", p->node);
 		break;
 	default:
 		snprintf(buf, n, "mount %u", p->node);
@@ -1370,8 +1392,8 @@ static int check_ample(struct ctx *x, uint32_t id, const struct step *a,
 {
 	size_t bsz = x->enc_max, ul, vl, al;
 	uint8_t *ub = malloc(3 * bsz), *vb = ub + bsz, *uba = vb + bsz;
-	struct step *U = calloc(2 * STEPS_MAX + 2 * NMAX, sizeof(*U));
-	struct step *V = U + STEPS_MAX + NMAX;
+	struct step *U = calloc(2 * STEPS_MAX + 4 * NMAX, sizeof(*U));
+	struct step *V = U + STEPS_MAX + 2 * NMAX;
 	struct xstate xs;
 	unsigned int nu, nv;
 	int ret = 0;
@@ -1647,7 +1669,7 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 	memset(st, 0, sizeof(*st));
 	*cex = NULL;
 	ret = setup_root(cfg, &x, &sc, &s);
-	steps = calloc(STEPS_MAX + DLMR_SIM_NODES_MAX, sizeof(*steps));
+	steps = calloc(STEPS_MAX + 2 * DLMR_SIM_NODES_MAX, sizeof(*steps));
 	path = calloc(SWARM_STEPS_MAX + 1, sizeof(*path));
 	if (ret || !steps || !path) {
 		ret = -ENOMEM;
@@ -1811,7 +1833,7 @@ static int worker_init(struct worker *w, const struct dlmr_explore_config *cfg,
 		       const struct hset *seen, const struct hset *fresh,
 		       size_t enc_max)
 {
-	size_t nt = STEPS_MAX + DLMR_SIM_NODES_MAX;
+	size_t nt = STEPS_MAX + 2 * DLMR_SIM_NODES_MAX;
 
 	w->x = (struct ctx){ .cfg = cfg, .st = &w->st };
 	if (setup_root(cfg, &w->x, &w->sc, &w->s))
@@ -2097,7 +2119,9 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 		goto out;
 	}
 	enc_max = codec(s, &xs, NULL, true, NULL, cfg->full_encoding) + (CBQ_MAX * 9 + 64 + ARR * 7) * cfg->nodes +
-		  DLMR_SLOTS_MAX * 8;
+		  DLMR_SLOTS_MAX * 8 +
+		  /* slot-from-table: each node's copy of the table */
+		  (size_t)cfg->nodes * cfg->nodes * sizeof(struct dlmr_slot);
 	if (enc_max > UINT16_MAX) { /* squeeze() stores it in 2 bytes */
 		ret = -EINVAL;
 		goto out;

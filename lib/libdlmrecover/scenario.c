@@ -340,7 +340,7 @@ static int scen_node_elem(struct scen_parser *p, const char *kw,
 	return 0;
 }
 
-/* NODES from token *i on; for crash, stops at "at" or "on". */
+/* NODES from token *i on; for crash, stops at "at", "on" or "in". */
 static int scen_nodes(struct scen_parser *p, unsigned int *i,
 		      struct dlmr_scen_cmd *cmd)
 {
@@ -351,7 +351,8 @@ static int scen_nodes(struct scen_parser *p, unsigned int *i,
 	for (; *i < p->ntok; (*i)++) {
 		const char *tok = p->tok[*i];
 
-		if (!strcmp(tok, "at") || !strcmp(tok, "on")) {
+		if (!strcmp(tok, "at") || !strcmp(tok, "on") ||
+		    !strcmp(tok, "in")) {
 			if (cmd->op == DLMR_SCEN_CRASH)
 				break;
 			return scen_error(p, "%s: '%s' is only allowed with crash",
@@ -381,6 +382,17 @@ static int scen_trigger(struct scen_parser *p, unsigned int *i,
 	size_t k;
 	int rc;
 
+	if (!strcmp(p->tok[*i], "in")) {
+		/* "in members-wait": inside dlm_recover_members_wait() */
+		if (++(*i) >= p->ntok)
+			return scen_error(p, "crash: 'in' needs a window");
+		if (strcmp(p->tok[*i], "members-wait"))
+			return scen_error(p, "crash: unknown window '%s' (expected members-wait)",
+					  scen_q(p, 0, p->tok[*i]));
+		cmd->in_wait = true;
+		(*i)++;
+		return 0;
+	}
 	if (strcmp(p->tok[*i], "at"))
 		return scen_error(p, "crash: 'on NODE' needs 'at EVENT' before it");
 	if (++(*i) >= p->ntok)

@@ -14,7 +14,7 @@
 enum dlmr_scen_op {
 	DLMR_SCEN_MOUNT = 1, /* "mount NODES": join + mount, concurrently */
 	DLMR_SCEN_WAIT,      /* "wait": run until quiescent */
-	DLMR_SCEN_CRASH,     /* "crash NODES [at EVENT[:RESOURCE] [on NODE]]" */
+	DLMR_SCEN_CRASH,     /* "crash NODES [at EVENT[:RESOURCE] [on NODE] | in members-wait]" */
 	DLMR_SCEN_LEAVE,     /* "leave NODES": clean unmount, leave lockspace */
 	DLMR_SCEN_STEP,      /* "step KIND ...": one exact scheduler step */
 };
@@ -43,6 +43,9 @@ struct dlmr_scen_cmd {
 	enum dlmr_event_type at;   /* DLMR_EV_NONE: crash at once */
 	enum dlmr_scen_res at_res; /* resource qualifier for lock events */
 	uint32_t on;               /* 0: each crashed node itself */
+	/* CRASH "in members-wait": fire when the recovery enters
+	 * dlm_recover_members_wait (slots reset to -1), before it assigns */
+	bool in_wait;
 	/* STEP: which step; the node is the one bit of `nodes` */
 	enum dlmr_scen_step step;
 	unsigned int step_arg;     /* AST: resource (0 control, 1 mounted,

@@ -21,10 +21,13 @@
  *  - once every prep is delivered (dlm_controld waits for all stops),
  *    recovery starts: each surviving member gets recover_slot for every
  *    member that failed since its last recovery (not for one that left
- *    cleanly: the comm_seq check in dlm_lsop_recover_slot), with the slot
- *    it had (0 if it never got one);
+ *    cleanly: the comm_seq check in dlm_lsop_recover_slot), with the
+ *    slot the survivor's memb->slot holds (see below);
  *  - once those are delivered, the low node assigns slots
  *    (dlm_recover_members_wait -> dlm_slots_assign: generation + 1);
+ *    a failure inside dlm_recover_members_wait() interrupts it after it
+ *    reset every member's slot to -1 (the fault SK_CRASH_IN_WAIT,
+ *    members_wait());
  *  - then lock recovery (simdlm_recover) and recover_done on every member,
  *    joiners included (their first callback);
  *  - a change before recover_done restarts recovery from the stop, without
@@ -32,6 +35,23 @@
  *    them again (generation + 2 in all).
  *  A change that happens while done callbacks are still being delivered is
  *  processed once they are (dlm_controld handles one change at a time).
+ *
+ * The slot recover_slot reports (Linux 6.1 and 6.12 fs/dlm/member.c
+ * dlm_lsop_recover_slot() passes memb->slot as it is), per survivor:
+ *  - -1 if the survivor's dlm_recover_members_wait() (fs/dlm/recover.c)
+ *    set it to -1 ("memb->slot = -1" for every member of ls_nodes, before
+ *    the low node polls everybody's status) and was interrupted before
+ *    dlm_slots_assign()/dlm_slots_copy_in() filled it again: the next
+ *    dlm_recover_members() reports the departed member with -1;
+ *  - 0 if the member was added to the survivor's ls_nodes by a recovery
+ *    that has not completed (dlm_add_member() allocates it zeroed), or if
+ *    the survivor itself is joining (every member is new to it);
+ *  - else its slot in the last assignment.
+ * The low node restores the slot of each member whose status it has read
+ * (dlm_slot_save() in wait_status_all()); the model takes the case where
+ * it had not read the failed member's, so that every survivor reports
+ * -1 (the case measured in the VM lab, where the low node is the one that
+ * fails: issue 19).  docs/findings.md, finding 7, is what gfs2 does then.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -63,7 +83,7 @@ static void check_triggers(struct sim *s, const struct dlmr_event *ev)
 	for (unsigned int t = 0; t < s->ntrig; t++) {
 		struct sim_trigger *tr = &s->trig[t];
 
-		if (!tr->armed || tr->at != ev->type)
+		if (!tr->armed || tr->in_wait || tr->at != ev->type)
 			continue;
 		if (tr->res != DLMR_SCEN_RES_ANY && ev->resource &&
 		    strcmp(ev->resource, tr->res == DLMR_SCEN_RES_CONTROL ?
@@ -239,6 +259,7 @@ static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 			s->res->cold_starts++;
 		}
 		/* from now on it writes: its journal is dirty */
+		s->mounted_inc |= BIT(id);
 		s->dirty |= BIT(a->jid);
 		s->orphan &= ~BIT(a->jid);
 		s->jowner[a->jid] = id;
@@ -357,6 +378,24 @@ static void membership_changed(struct sim *s)
 	start_stop(s);
 }
 
+/*
+ * memb->slot of member @r on node @id, as dlm_lsop_recover_slot() passes
+ * it (the header comment says when it is -1 and 0).  Every completed
+ * assignment (rec_members()) copies the slots in on every member, and
+ * the table holds exactly the members of the last one.
+ */
+static int memb_slot(const struct sim *s, uint32_t id, uint32_t r)
+{
+	int slot;
+
+	if (s->n[id].slot_reset & BIT(r))
+		return -1;	/* dlm_recover_members_wait(): memb->slot = -1 */
+	if (dlmr_slots_slot(&s->slots, id) < 0)
+		return 0;	/* we are joining: every member is new to us */
+	slot = dlmr_slots_slot(&s->slots, r);
+	return slot < 0 ? 0 : slot; /* dlm_add_member(): kzalloc */
+}
+
 /* dlm_recover_members(): members removed get recover_slot if they failed */
 static void rec_start(struct sim *s)
 {
@@ -367,15 +406,15 @@ static void rec_start(struct sim *s)
 		if (!(removed & BIT(r)))
 			continue;
 		if (s->crashed & BIT(r)) {
-			int slot = dlmr_slots_slot(&s->slots, r);
-
-			if (slot < 0)
-				slot = 0;
 			for (uint32_t id = 1; id <= s->sc->nodes; id++)
 				if ((s->members & t) & BIT(id))
-					queue_cb(s, id, DLMR_EV_SLOT, r, slot);
+					queue_cb(s, id, DLMR_EV_SLOT, r,
+						 memb_slot(s, id, r));
 		}
 		s->crashed &= ~BIT(r);
+		/* its struct dlm_member is gone (ls_nodes_gone) */
+		for (uint32_t id = 1; id <= s->sc->nodes; id++)
+			s->n[id].slot_reset &= ~BIT(r);
 	}
 	/* members removed before they got a slot lose it; dropping them
 	 * from the slot table happens at the assignment below */
@@ -398,8 +437,72 @@ static void rec_members(struct sim *s)
 	if (r)
 		violation(s, 0, "simulator: slot assignment failed: %s",
 			  strerror(-r));
+	/* dlm_slots_assign() / dlm_slots_copy_in(): every memb->slot set */
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		s->n[id].slot_reset = 0;
 	s->slots_assigned = true;
 	s->phase = RP_LOCKS;
+}
+
+bool sim_in_wait_possible(const struct sim *s)
+{
+	return s->phase == RP_SLOTS && s->members &&
+	       !cb_pending(s, DLMR_EV_SLOT);
+}
+
+/*
+ * The recovery enters dlm_recover_members_wait() (Linux 6.1 and 6.12
+ * fs/dlm/recover.c) on every member: each resets memb->slot to -1 for
+ * every member of its ls_nodes; the low node polls every member's status
+ * (wait_status_all(), sleeps of 20, 40, ... ms) and the others wait for
+ * it (wait_status_low()).  If the nodes in @crash fail meanwhile, the
+ * recovery is interrupted (dlm_recovery_stopped(): "error -4") before
+ * any slot is assigned or copied in, and the survivors keep -1 until a
+ * later dlm_recover_members_wait() completes: the next
+ * dlm_recover_members() (fs/dlm/member.c) reports a departed member with
+ * slot -1 (dlm_lsop_recover_slot()).  The VM lab hit this window 24
+ * times of 24 (issue 19).  With no failure the slots are assigned at
+ * once (the window is not a state of its own: no protocol step reads
+ * memb->slot, so a failure right after the reset stands for a failure
+ * at any point of the window).
+ */
+static void members_wait(struct sim *s, uint64_t crash)
+{
+	uint64_t reset = 0;
+
+	s->phase = RP_MEMBERS;
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (s->members & BIT(id) & ~crash)
+			reset |= BIT(id);
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (reset & BIT(id))
+			s->n[id].slot_reset = s->members;
+	if (!crash) {
+		rec_members(s);
+		return;
+	}
+	for (uint32_t id = 1; id <= s->sc->nodes; id++)
+		if (crash & BIT(id))
+			crash_node(s, id);
+}
+
+/* Nodes of armed "crash NODES in members-wait" triggers, which fire now. */
+static uint64_t in_wait_triggers(struct sim *s)
+{
+	uint64_t crash = 0;
+
+	for (unsigned int t = 0; t < s->ntrig; t++) {
+		struct sim_trigger *tr = &s->trig[t];
+
+		if (!tr->armed || !tr->in_wait)
+			continue;
+		tr->armed = false;
+		for (uint32_t id = 1; id <= s->sc->nodes; id++)
+			if ((tr->nodes & BIT(id)) && s->n[id].up)
+				crash |= BIT(id);
+		tr->nodes = 0;
+	}
+	return crash;
 }
 
 /* lock recovery, then recover_done on every member */
@@ -475,6 +578,7 @@ static int mount_node(struct sim *s, uint32_t id)
 	n->in_ls = true;
 	n->mount_wanted = true;
 	n->join_epoch = ++s->epoch;
+	s->mounted_inc &= ~BIT(id);
 	emit_simple(s, DLMR_EV_JOIN, id, -1);
 	if (simdlm_join(&s->dlm, id))
 		violation(s, id, "simulator: node %u cannot join the DLM", id);
@@ -556,6 +660,34 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 	return k;
 }
 
+/*
+ * slot-from-table ignores a failed member that is not in its last done
+ * table, on the grounds that such a member never mounted: it gets its
+ * jid from its own first done, and every survivor processes that done
+ * before the next recovery (a change waits for pending dones).  Checked
+ * here: the member must not have mounted since it last joined (a journal
+ * it left dirty in an earlier life was reported then, with its slot).
+ * A node that has no
+ * table yet (it is joining: no done) ignores every such member; that is
+ * not checked here, as the node is not mounted and the mounted ones
+ * recover the journal (S1-S5 check that).
+ */
+static void check_slot_ignored(struct sim *s, uint32_t id, uint32_t r,
+			       unsigned int ignored_before)
+{
+	struct dlmr_coord_slot_stats st;
+
+	if (!s->n[id].up || !(s->sc->fixes & (1u << FIX_SLOT_FROM_TABLE)) ||
+	    !s->n[id].coord.last_num ||
+	    dlmr_coord_slot_stats(&s->n[id].coord, &st) ||
+	    st.ignored == ignored_before)
+		return;
+	if (s->mounted_inc & BIT(r))
+		violation(s, id, "slot-from-table: node %u ignored failed node "
+			  "%u (no slot in its last done table), which had "
+			  "mounted", id, r);
+}
+
 static void deliver_cb(struct sim *s, uint32_t id)
 {
 	struct sim_node *n = &s->n[id];
@@ -594,9 +726,16 @@ static void deliver_cb(struct sim *s, uint32_t id)
 	emit(s, &ev);
 	if (!n->up)
 		return; /* a trigger crashed it at this very callback */
-	if (cb.type == DLMR_EV_SLOT && cb.slot < 1)
-		return; /* see docs/findings.md: gfs2 would index jid -1 */
-	feed(s, id, &in);
+	if (cb.type == DLMR_EV_SLOT && cb.slot < 1) {
+		/* gfs2 would compute jid -2 or -1: coord.c in_slot() */
+		struct dlmr_coord_slot_stats before;
+
+		dlmr_coord_slot_stats(&n->coord, &before);
+		feed(s, id, &in);
+		check_slot_ignored(s, id, cb.nodeid, before.ignored);
+	} else {
+		feed(s, id, &in);
+	}
 	if (cb.type == DLMR_EV_DONE && !n->joined) {
 		n->joined = true;
 		if (n->mount_wanted && !n->mount_fed && n->up) {
@@ -687,7 +826,10 @@ void sim_run_step(struct sim *s, const struct step *st)
 		finish_replay(s, st->node, st->arg);
 		break;
 	case SK_CRASH:
-		crash_node(s, st->node);
+		if (st->arg == SK_CRASH_IN_WAIT)
+			members_wait(s, BIT(st->node));
+		else
+			crash_node(s, st->node);
 		break;
 	case SK_MOUNT:
 		mount_node(s, st->node);
@@ -712,7 +854,7 @@ void sim_run_step(struct sim *s, const struct step *st)
 				s->phase = RP_NONE;
 				break;
 			}
-			rec_members(s);
+			members_wait(s, in_wait_triggers(s));
 			break;
 		case RP_MEMBERS:
 			rec_members(s);
@@ -1090,7 +1232,7 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 			run_wait(s, cmd->line);
 			break;
 		case DLMR_SCEN_CRASH:
-			if (cmd->at == DLMR_EV_NONE) {
+			if (cmd->at == DLMR_EV_NONE && !cmd->in_wait) {
 				for (uint32_t id = 1; id <= sc->nodes; id++)
 					if (cmd->nodes & BIT(id))
 						crash_node(s, id);
@@ -1099,7 +1241,8 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 			s->trig[s->ntrig++] = (struct sim_trigger){
 				.at = cmd->at, .res = cmd->at_res,
 				.on = cmd->on, .nodes = cmd->nodes,
-				.line = cmd->line, .armed = true };
+				.line = cmd->line, .armed = true,
+				.in_wait = cmd->in_wait };
 			break;
 		case DLMR_SCEN_STEP:
 			if (run_scripted(s, cmd))

@@ -20,7 +20,7 @@ enum rec_phase {
 	RP_NONE = 0, /* no recovery */
 	RP_STOP,     /* waiting for preps to be delivered */
 	RP_SLOTS,    /* recover_slot callbacks being delivered */
-	RP_MEMBERS,  /* slots to be assigned */
+	RP_MEMBERS,  /* slots to be assigned (transient: see members_wait()) */
 	RP_LOCKS,    /* lock recovery, then done */
 };
 
@@ -44,6 +44,10 @@ struct sim_node {
 	struct sim_cb cbq[CBQ_MAX];
 	bool replay[NMAX];      /* journal replay asked for, not finished */
 	uint64_t known_failed;  /* bit o: told (recover_slot) node o failed */
+	/* bit o: this node's memb->slot of member o is -1: its
+	 * dlm_recover_members_wait() reset it and was interrupted before
+	 * the slots were assigned or copied in (sim.c members_wait()) */
+	uint64_t slot_reset;
 	uint64_t join_epoch;    /* sim epoch when it joined */
 	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
 	struct dlmr_coord coord;
@@ -56,6 +60,7 @@ struct sim_trigger {
 	uint64_t nodes;       /* nodes still to crash */
 	unsigned int line;
 	bool armed;
+	bool in_wait;         /* "in members-wait": see members_wait() */
 };
 
 struct sim {
@@ -78,6 +83,7 @@ struct sim {
 
 	/* filesystem */
 	uint64_t dirty;         /* journal j dirty */
+	uint64_t mounted_inc;   /* node n mounted since it last joined */
 	uint64_t orphan;        /* dirty and its writer is gone */
 	uint32_t jowner[NMAX];  /* node that last wrote journal j */
 	uint64_t orphan_epoch[NMAX]; /* sim epoch when it was orphaned */
@@ -93,7 +99,13 @@ struct sim {
 #define BIT(n) (1ull << (n))
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
- * scripted scenarios inject them; the scheduler never picks them. */
+ * scripted scenarios inject them; the scheduler never picks them.
+ * SK_CRASH with arg SK_CRASH_IN_WAIT is the recovery step that enters
+ * dlm_recover_members_wait() (every member's slot reset to -1) with the
+ * node failing inside it, before the slots are assigned: the step is
+ * enabled where the recovery step would assign the slots (sim.c
+ * members_wait()). */
+#define SK_CRASH_IN_WAIT 1
 enum step_kind { SK_CB, SK_AST, SK_TIMER, SK_REPLAY, SK_REC, SK_CRASH,
 		 SK_MOUNT };
 
@@ -113,6 +125,9 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 bool sim_asts_deliverable(const struct sim *s);
 /* The enabled scheduler steps, in a fixed order; returns the count. */
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
+/* Whether the recovery's next step enters dlm_recover_members_wait()
+ * (where SK_CRASH_IN_WAIT may be injected). */
+bool sim_in_wait_possible(const struct sim *s);
 /* Run one step (faults included), then check S1-S4. */
 void sim_run_step(struct sim *s, const struct step *st);
 /* The scheduler's generator (splitmix64), shared with the swarm. */

@@ -4,6 +4,7 @@
 # DLMCTL_WRAP, if set, runs every dlmctl under it (e.g. valgrind).
 set -u
 SCEN=$2
+FINDINGS=$SCEN/../findings
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${DLMCTL_WRAP:-}" "$1" >"$T/dlmctl"
@@ -81,6 +82,30 @@ head -c 3000 /dev/urandom >"$T/garbage"
 expect 2 "binary garbage trace" -- "$DLMCTL" recover check "$T/garbage"
 : >"$T/empty"
 expect 0 "empty trace" -- "$DLMCTL" recover check "$T/empty"
+
+# slot -1 and 0 (docs/findings.md, finding 7): hazards, each reported
+# with its line, the check goes on, exit 1
+cat >"$T/hazard.jsonl" <<'EOT'
+{"seq":1,"event":"done","node":2,"ls":"gfs0","generation":1,"our_slot":1,"slots":[{"nodeid":1,"slot":2},{"nodeid":2,"slot":1},{"nodeid":3,"slot":3}]}
+{"seq":2,"event":"prep","node":2,"ls":"gfs0"}
+{"seq":3,"event":"slot","node":2,"ls":"gfs0","nodeid":3,"slot":3}
+{"seq":4,"event":"slot","node":2,"ls":"gfs0","nodeid":1,"slot":-1,"detail":"hazard: slot -1 from a kernel without the slot fix (docs/findings.md, finding 7)"}
+{"seq":5,"event":"slot","node":2,"ls":"gfs0","nodeid":4,"slot":0}
+{"seq":6,"event":"done","node":2,"ls":"gfs0","generation":2,"our_slot":1,"slots":[{"nodeid":2,"slot":1}]}
+EOT
+expect 1 "recover check: slot -1 and 0 are hazards" -- "$DLMCTL" recover check "$T/hazard.jsonl"
+has "$T/out" "^$T/hazard.jsonl:4: node 2 ls gfs0: nodeid 1 reported with slot -1: a kernel without the slot fix \(docs/findings.md, finding 7\); gfs2 would skip its journal" "slot -1 hazard named"
+has "$T/out" "^$T/hazard.jsonl:5: node 2 ls gfs0: nodeid 4 reported with slot 0: .*jid -1" "slot 0 hazard named"
+has "$T/out" "6 events, contract kept but 2 hazards" "hazard summary"
+grep -v '"slot":-1\|"slot":0' "$T/hazard.jsonl" >"$T/nohazard.jsonl"
+expect 0 "recover check: the same without them" -- "$DLMCTL" recover check "$T/nohazard.jsonl"
+# the simulator reproduces it: finding 7's counterexample, as a trace
+expect 1 "sim -j of finding 7" -- "$DLMCTL" sim -j "$FINDINGS/slot-reset.scn"
+cp "$T/out" "$T/f7.jsonl"
+expect 1 "recover check of finding 7's trace" -- "$DLMCTL" recover check "$T/f7.jsonl"
+has "$T/out" "node 2 ls gfs0: nodeid 1 reported with slot -1" "finding 7 hazard in the sim trace"
+expect 0 "recover check --help mentions hazards" -- "$DLMCTL" recover check --help
+has "$T/out" "hazard" "help: hazard"
 
 # a watch that lost events: the lost event's snapshot resets node 1's
 # state for gfs0 (without it, the prep of seq 9 repeats the one of seq 5)

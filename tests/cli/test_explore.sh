@@ -3,9 +3,12 @@
 # exhaustive search catches ignore-lvb-bits with a counterexample that
 # dlmctl sim replays, with partial-order reduction (the default) and
 # without, and gfs2's protocol with first-done-serial is clean.
-# Usage: test_explore.sh DLMCTL
+# Finding 7 (docs/findings.md): the kernel's slot -1 makes gfs2 skip a
+# journal at (3,2,0), and slot-from-table is clean there.
+# Usage: test_explore.sh DLMCTL [FINDINGS_DIR]
 set -u
 DLMCTL=$1
+FINDINGS=${2:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0
@@ -80,7 +83,25 @@ check "unknown mutant" 2 "$DLMCTL" explore --nodes 2 --mutant nope
 check "unknown fix" 2 "$DLMCTL" explore --nodes 2 --fix nope
 check "mutant list" 0 "$DLMCTL" explore --mutant list
 check "swarm" 0 "$DLMCTL" explore --random --runs 2000 --nodes 3 \
-	--failures 2 --rejoins 1 --fix first-done-serial
+	--failures 2 --rejoins 1 --fix first-done-serial --fix slot-from-table
+check "finding 7 at (3,2,0)" 1 "$DLMCTL" explore --nodes 3 --failures 2 \
+	--fix first-done-serial --save "$T/f7.scn" -j
+grep -q '"violation":"S1: node 2 unblocked while journal 0 of failed node 1' "$T/out" &&
+	grep -q '^crash 1 in members-wait$' "$T/f7.scn" &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: finding 7"; cat "$T/out"; }
+check "finding 7 replays" 1 "$DLMCTL" sim "$T/f7.scn"
+grep -q 'slot node1 s-1' "$T/out" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: finding 7 replay has no slot -1"; }
+if [ -n "$FINDINGS" ]; then
+	cmp -s "$T/f7.scn" "$FINDINGS/slot-reset.scn" ||
+		sed '/^#/d' "$FINDINGS/slot-reset.scn" | diff - "$T/f7.scn" | grep -q '^[<>] [^#]' &&
+		{ fail=$((fail + 1)); echo "FAIL: tests/findings/slot-reset.scn is not the explorer's counterexample"; } ||
+		pass=$((pass + 1))
+fi
+check "slot-from-table clean at (3,2,0)" 0 "$DLMCTL" explore --nodes 3 \
+	--failures 2 --fix first-done-serial --fix slot-from-table -j
+grep -q '"result":"clean"' "$T/out" && pass=$((pass + 1)) ||
+	{ fail=$((fail + 1)); echo "FAIL: slot-from-table not clean"; cat "$T/out"; }
 # Ctrl-C: partial summary, exit 3
 "$DLMCTL" explore --nodes 3 --failures 2 --rejoins 1 --fix first-done-serial \
 	--save /dev/null >"$T/int" 2>&1 &

@@ -949,6 +949,69 @@ static void test_fresh_status_and_nulls(void **state)
 	dlmr_coord_free(c);
 }
 
+/* Feed a recover_slot; the stats after it. */
+static struct dlmr_coord_slot_stats slot_in(struct dlmr_coord *c,
+					    uint32_t nodeid, int slot)
+{
+	struct dlmr_input in = { .type = DLMR_IN_SLOT, .nodeid = nodeid,
+				 .slot = slot };
+	struct dlmr_coord_slot_stats st;
+
+	assert_int_equal(dlmr_coord_feed(c, &in), 0);
+	assert_int_equal(dlmr_coord_slot_stats(c, &st), 0);
+	return st;
+}
+
+/*
+ * recover_slot with slot -1 or 0 (docs/findings.md, finding 7): gfs2's
+ * protocol ignores it; slot-from-table takes the slot of the last done's
+ * table, and ignores a member absent from it.
+ */
+static void test_slot_below_one(void **state)
+{
+	const struct dlmr_slot table[] = { { 1, 1 }, { 2, 2 } };
+	struct dlmr_input done = { .type = DLMR_IN_DONE, .slots = table,
+				   .num_slots = 2, .our_slot = 1,
+				   .generation = 1 };
+	struct dlmr_input prep = { .type = DLMR_IN_PREP };
+	struct dlmr_coord_slot_stats st;
+	int fix = dlmr_fix_from_name("slot-from-table");
+
+	(void)state;
+	assert_true(fix > 0);
+	assert_non_null(strstr(dlmr_fix_description((unsigned int)fix),
+			       "last recover_done"));
+	for (int with = 0; with < 2; with++) {
+		struct dlmr_coord_config cfg = { .journals = 3,
+			.fixes = with ? 1u << fix : 0 };
+		struct dlmr_coord *c;
+
+		assert_int_equal(dlmr_coord_new(&cfg, &c), 0);
+		assert_int_equal(dlmr_coord_slot_stats(c, &st), 0);
+		assert_int_equal(st.resolved + st.ignored + st.last_nodeid, 0);
+		assert_int_equal(dlmr_coord_feed(c, &done), 0);
+		assert_int_equal(dlmr_coord_feed(c, &prep), 0);
+		st = slot_in(c, 2, -1);
+		assert_int_equal(st.last_nodeid, 2);
+		assert_int_equal(st.last_slot, -1);
+		assert_int_equal(st.resolved, with ? 1 : 0);
+		assert_int_equal(st.ignored, with ? 0 : 1);
+		assert_int_equal(st.last_jid, with ? 1 : -1);
+		/* never in a completed table: ignored either way */
+		st = slot_in(c, 3, 0);
+		assert_int_equal(st.last_nodeid, 3);
+		assert_int_equal(st.last_slot, 0);
+		assert_int_equal(st.last_jid, -1);
+		assert_int_equal(st.ignored, with ? 1 : 2);
+		/* a valid slot is not counted */
+		st = slot_in(c, 2, 2);
+		assert_int_equal(st.resolved + st.ignored, 2);
+		assert_int_equal(dlmr_coord_slot_stats(NULL, &st), -EINVAL);
+		assert_int_equal(dlmr_coord_slot_stats(c, NULL), -EINVAL);
+		dlmr_coord_free(c);
+	}
+}
+
 static void test_feed_errors(void **state)
 {
 	struct dlmr_coord *c = coord_new(3);
@@ -996,7 +1059,7 @@ static void test_feed_errors(void **state)
 	in = (struct dlmr_input){ .type = DLMR_IN_UNMOUNT };
 	assert_int_equal(dlmr_coord_feed(c, &in), -EPROTO);
 	/* malformed callbacks */
-	in = (struct dlmr_input){ .type = DLMR_IN_SLOT, .nodeid = 2, .slot = 0 };
+	in = (struct dlmr_input){ .type = DLMR_IN_SLOT, .nodeid = 2, .slot = -2 };
 	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
 	in.slot = DLMR_SLOTS_MAX + 1;
 	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
@@ -1237,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(test_new_errors),
 		cmocka_unit_test(test_fresh_status_and_nulls),
 		cmocka_unit_test(test_feed_errors),
+		cmocka_unit_test(test_slot_below_one),
 		cmocka_unit_test(test_mount_without_jid),
 		cmocka_unit_test(test_unmount),
 		cmocka_unit_test(test_unmount_flushes_work),

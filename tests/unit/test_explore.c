@@ -209,6 +209,7 @@ static void test_swarm(void **state)
 	cfg.failures = 2;
 	cfg.rejoins = 1;
 	cfg.mutant = 0;
+	cfg.fixes |= fix_bit("slot-from-table"); /* finding 7 */
 	assert_int_equal(dlmr_swarm(&cfg, 3000, 1, NULL, NULL, &st, &cex), 0);
 	assert_true(st.runs == 3000);
 	assert_null(cex);
@@ -503,7 +504,9 @@ static void test_swarm_finding6(void **state)
 {
 	struct dlmr_explore_config cfg = {
 		.nodes = 4, .journals = 4, .failures = 2, .rejoins = 1,
-		.fixes = fix_bit("first-done-serial"),
+		/* slot-from-table: else finding 7 comes first */
+		.fixes = fix_bit("first-done-serial") |
+			 fix_bit("slot-from-table"),
 	};
 	struct dlmr_explore_stats st;
 	char *cex = NULL;
@@ -513,6 +516,33 @@ static void test_swarm_finding6(void **state)
 		      "of failed node 3");
 	cfg.fixes |= fix_bit("slot-clears-result");
 	assert_int_equal(dlmr_swarm(&cfg, 15000, 2, NULL, NULL, &st, &cex), 0);
+	assert_null(cex);
+}
+
+/*
+ * docs/findings.md, finding 7: the kernel reports a node that failed
+ * inside dlm_recover_members_wait() with slot -1, and gfs2 skips its
+ * journal (S1).  The swarm finds it at (3,2,1) within 200 runs (the
+ * exhaustive search at (3,2,0) is in tests/cli/test_explore.sh), its
+ * counterexample has the fault, and slot-from-table removes it.
+ */
+static void test_swarm_finding7(void **state)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = 3, .journals = 3, .failures = 2, .rejoins = 1,
+		.fixes = fix_bit("first-done-serial"),
+	};
+	struct dlmr_explore_stats st;
+	char *cex = NULL;
+
+	(void)state;
+	swarm_replays(&cfg, 200, 1, "S1");
+	assert_int_equal(dlmr_swarm(&cfg, 200, 1, NULL, NULL, &st, &cex), 1);
+	assert_non_null(strstr(cex, "in members-wait\nstep recovery\n"));
+	free(cex);
+	cex = NULL;
+	cfg.fixes |= fix_bit("slot-from-table");
+	assert_int_equal(dlmr_swarm(&cfg, 5000, 1, NULL, NULL, &st, &cex), 0);
 	assert_null(cex);
 }
 
@@ -659,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_por_large),
 		cmocka_unit_test(test_reduced_large),
 		cmocka_unit_test(test_swarm_finding6),
+		cmocka_unit_test(test_swarm_finding7),
 	};
 
 	/* EXPLORE_FILTER: only the tests matching it (scripts/check.sh

@@ -633,10 +633,35 @@ static void test_errors(void **state)
 	expect_err("nodes 1\n\x01\xff" "a\n", "t.scn:2: unknown command '\\x01\\xffa'");
 	expect_err("nodes 1\nwait\x0b\n", "t.scn:2: unknown command 'wait\\x0b'");
 	expect_err("nodes 1\nmount 1 at\n", "t.scn:2: mount: 'at' is only allowed with crash");
+	/* crash NODES in members-wait (docs/findings.md, finding 7) */
+	expect_err("nodes 2\ncrash 1 in\n", "t.scn:2: crash: 'in' needs a window");
+	expect_err("nodes 2\ncrash 1 in slots\n",
+		   "t.scn:2: crash: unknown window 'slots' (expected members-wait)");
+	expect_err("nodes 2\ncrash 1 in members-wait on 2\n",
+		   "t.scn:2: crash: unexpected argument 'on'");
+	expect_err("nodes 2\nleave 1 in members-wait\n",
+		   "t.scn:2: leave: 'in' is only allowed with crash");
 	expect_err("nodes 1\n0123456789012345678901234567890123456789X\n",
 		   "t.scn:2: unknown command '0123456789012345678901234567890123456789...'");
 	expect_err("nodes 1\n0123456789012345678901234567890123456789\n",
 		   "t.scn:2: unknown command '0123456789012345678901234567890123456789'");
+}
+
+/* "crash NODES in members-wait" arms a trigger of its own kind. */
+static void test_in_members_wait(void **state)
+{
+	struct dlmr_scenario *s;
+
+	(void)state;
+	s = parse_ok("nodes 3\nmount all\ncrash 1 3 in members-wait\n"
+		     "crash 2\n", "t.scn");
+	assert_int_equal(s->ncmds, 3);
+	assert_int_equal(s->cmds[1].op, DLMR_SCEN_CRASH);
+	assert_true(s->cmds[1].in_wait);
+	assert_int_equal(s->cmds[1].nodes, (1u << 1) | (1u << 3));
+	assert_int_equal(s->cmds[1].at, DLMR_EV_NONE);
+	assert_false(s->cmds[2].in_wait);
+	dlmr_scenario_free(s);
 }
 
 static void test_arguments(void **state)
@@ -848,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_accepts),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_in_members_wait),
 		cmocka_unit_test(test_fuzz),
 	};
 

@@ -15,6 +15,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +54,7 @@ struct run {
 	size_t tlen, tcap;
 	struct dlmr_contract *contract;
 	char contract_err[320]; /* first contract violation, "" if none */
+	unsigned int hazards;   /* contract hazards (a slot < 1) */
 	char fmt_err[64];       /* first trace-format failure, "" if none */
 	struct dlmr_sim_result res;
 	int rc;
@@ -127,7 +129,9 @@ static void on_event(const struct dlmr_event *ev, void *arg)
 	}
 
 	c = dlmr_contract_feed(r->contract, ev);
-	if (c != 0 && !r->contract_err[0])
+	if (c == 2)
+		r->hazards++;
+	else if (c != 0 && !r->contract_err[0])
 		snprintf(r->contract_err, sizeof(r->contract_err),
 			 "event %zu (node %u %s): %d %s", r->n - 1, ev->node,
 			 dlmr_event_name(ev->type), c,
@@ -183,6 +187,77 @@ static void assert_clean(const struct run *r, uint64_t seed)
 		fail_msg("seed %llu: %s", (unsigned long long)seed, r->fmt_err);
 	assert_true(r->n > 0);
 	assert_true(r->res.steps > 0);
+}
+
+/* The slot node @node was told for failed node @nodeid, INT_MIN if none. */
+static int slot_seen(const struct run *r, uint32_t node, uint32_t nodeid)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i].type == DLMR_EV_SLOT && r->ev[i].node == node &&
+		    r->ev[i].nodeid == nodeid)
+			return r->ev[i].slot;
+	return INT_MIN;
+}
+
+/*
+ * The kernel's slot -1 (docs/findings.md, finding 7): node 1, the low
+ * node, fails inside dlm_recover_members_wait() of the recovery for node
+ * 3's failure, after every member's slot was reset to -1; the restarted
+ * recovery reports it to node 2 with slot -1.  gfs2 skips the journal
+ * (S1 or S5); slot-from-table recovers it.
+ */
+static void test_slot_minus_one(void **state)
+{
+	static const char *const fixes[] = { "", "fix slot-from-table\n" };
+	char text[512];
+	struct run r;
+
+	(void)state;
+	for (unsigned int f = 0; f < 2; f++) {
+		snprintf(text, sizeof(text), "nodes 3\n%s"
+			 "mount 1-3\nwait\ncrash 1 in members-wait\n"
+			 "crash 3\nwait\n", fixes[f]);
+		run_text(text, 1, &r);
+		assert_int_equal(slot_seen(&r, 2, 3), 3);
+		assert_int_equal(slot_seen(&r, 2, 1), -1);
+		assert_int_equal(r.hazards, 1);
+		if (f) {
+			assert_clean(&r, 1);
+			assert_int_equal(r.res.recoveries, 2);
+		} else {
+			assert_int_equal(r.rc, 1);
+			assert_non_null(strstr(r.res.violation, "journal 0 of "
+					       "failed node 1"));
+		}
+		run_free(&r);
+	}
+	/* the trigger needs a recovery that assigns slots */
+	run_text("nodes 2\nmount 1-2\nwait\ncrash 2 in members-wait\n", 1, &r);
+	assert_int_equal(r.rc, -ENOEXEC);
+	assert_non_null(strstr(r.res.violation, "never fired"));
+	run_free(&r);
+}
+
+/*
+ * The kernel's slot 0: node 3 joins, and fails after the recovery added
+ * it (dlm_recover_members) and before it assigned it a slot; the
+ * restarted recovery reports it with slot 0 (dlm_add_member).  It never
+ * mounted: no journal to recover, and the survivors carry on.
+ */
+static void test_slot_zero(void **state)
+{
+	struct run r;
+
+	(void)state;
+	run_text("nodes 3\nfix first-done-serial\nmount 1-2\nwait\n"
+		 "mount 3\nstep callback 1\nstep callback 2\n"
+		 "step recovery\ncrash 3\nwait\n", 1, &r);
+	assert_int_equal(slot_seen(&r, 1, 3), 0);
+	assert_int_equal(slot_seen(&r, 2, 3), 0);
+	assert_int_equal(r.hazards, 2);
+	assert_int_equal(r.rc, 0);
+	assert_false(r.res.violated);
+	run_free(&r);
 }
 
 static bool is_cb(enum dlmr_event_type t)
@@ -750,6 +825,8 @@ int main(void)
 		cmocka_unit_test(test_double_failure),
 		cmocka_unit_test(test_crash_during_first_mount),
 		cmocka_unit_test(test_run_errors),
+		cmocka_unit_test(test_slot_minus_one),
+		cmocka_unit_test(test_slot_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

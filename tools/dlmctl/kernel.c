@@ -295,6 +295,25 @@ static void print_lost(const struct dlmr_event *ev)
 	fputc('\n', stderr);
 }
 
+/*
+ * A slot event with slot < 1 (docs/findings.md, finding 7): a warning
+ * line on stderr; with -j the explanation also goes into the event's
+ * detail (docs/trace-format.md), unless it carries one already.
+ */
+static void print_hazard(struct dlmr_event *ev, bool json)
+{
+	char why[256];
+
+	if (dlmr_event_hazard(ev, why, sizeof(why)) != 1)
+		return;
+	fprintf(stderr, "dlmctl: recover watch: warning: %s #%" PRIu64
+		": node %u: %s\n", ev->ls, ev->seq, ev->node, why);
+	if (json && !ev->detail[0])
+		snprintf(ev->detail, sizeof(ev->detail), "hazard: slot %d from "
+			 "a kernel without the slot fix (docs/findings.md, "
+			 "finding 7)", ev->slot);
+}
+
 /* dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] */
 int dlmctl_recover_watch(int argc, char **argv)
 {
@@ -387,6 +406,7 @@ int dlmctl_recover_watch(int argc, char **argv)
 				continue;
 			if (ev->type == DLMR_EV_LOST)
 				print_lost(ev);
+			print_hazard(ev, json);
 			if (json) {
 				if (dlmr_trace_format(ev, line, sizeof(line)) > 0)
 					puts(line);
