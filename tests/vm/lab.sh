@@ -8,7 +8,7 @@
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
 # (f), bench (g), stock (h), slotbug (i), slotbug-stock (j); default all
-# but bench and slotbug.  cold/kill/rejoin/leave/flood share one boot of N
+# but bench.  cold/kill/rejoin/leave/flood share one boot of N
 # (default 3) nodes; double boots its own 4-node cluster; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
@@ -85,7 +85,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double stock slotbug-stock)
+[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double stock slotbug-stock slotbug)
 [[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
 want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
@@ -471,7 +471,7 @@ get_trace() {
 compact_events() { # JSON Lines (trace schema) -> one compact event a line
 	echo "$1" | sed -E \
 		-e 's/.*"event":"prep".*/prep/' \
-		-e 's/.*"event":"slot".*"nodeid":([0-9]+),"slot":([0-9]+).*/slot:\1:\2/' \
+		-e 's/.*"event":"slot".*"nodeid":([0-9]+),"slot":(-?[0-9]+).*/slot:\1:\2/' \
 		-e 's/.*"event":"done".*"generation":([0-9]+),"our_slot":([0-9]+),"slots":\[([^]]*)\].*/done:\1:\2:\3/' \
 		-e 's/\{"nodeid":([0-9]+),"slot":([0-9]+)\}/\1\/\2/g'
 }
@@ -1312,7 +1312,7 @@ stock() {
 	for n in $(seq 1 $((CN - 1))); do surv+=("$n"); done
 	local vjid
 	for n in $(seq "$CN" -1 1); do run "$n" 120 lab_example_join; UP[$n]=1; done
-	# the stock module: the lockspace is in sysfs, patch 0003's
+	# the stock module: the lockspace is in sysfs, patch 0004's
 	# generation is not
 	run 1 10 "[ -d /sys/kernel/dlm/dlmrex ] && ! [ -e /sys/kernel/dlm/dlmrex/generation ]" ||
 		fail "$name: not the stock dlm.ko"
@@ -1369,58 +1369,131 @@ put_lines() {
 # patch 0001) fails on any of it; slotbug-stock (EXPECT bug, Debian's own
 # dlm.ko) is the expected failure: it fails if the journal IS replayed
 # (a kernel that fixed it: time to say so).
+# freeze_in_window WHAT LS VICTIM WATCHED TRIGGERER CMD1 CMD2 [KEY]: run
+# CMD1 on TRIGGERER, which starts a recovery of LS on the others, and
+# freeze VICTIM (SIGSTOP of its qemu) the moment WATCHED's console shows
+# "dlm: LS: dlm_recover_members" (or the ERE KEY, e.g. a joiner's "add
+# member" line, before its ping_members); 0.4 s later (less than the
+# token timeout),
+# if WATCHED has logged no new slot table, the window was hit: VICTIM
+# stays frozen, FZ_TRIG is the trigger's command id, FZ_CMD the command.
+# Otherwise VICTIM is thawed, the trigger completes and the other
+# command (CMD2, then CMD1 again) is tried, 3 times in all.  Each attempt
+# is one line of slotbug.hits.
+freeze_in_window() {
+	local what=$1 ls=$2 v=$3 s=$4 t=$5 cmd=$6 other=$7 attempt tr tm tf
+	local key=${8:-"dlm: $ls: dlm_recover_members [0-9]+ nodes"}
+	local f=$RES/$CL/node$s.console.log fifo=$RES/run/freeze.fifo
+	for attempt in 1 2 3; do
+		tr=$(now)
+		rm -f "$RES/$CL/freeze.t" "$fifo"
+		mkfifo "$fifo"
+		# (not a pipeline: that would wait for tail, and pipefail)
+		(
+			tail -n 0 -F "$f" >"$fifo" 2>/dev/null &
+			tp=$!
+			grep -m1 -qE "$key" <"$fifo"
+			kill -STOP "${QPID[$v]}"
+			now >"$RES/$CL/freeze.t"
+			kill "$tp" 2>/dev/null
+		) &
+		send "$t" "$cmd"
+		FZ_TRIG=$SENT FZ_CMD=$cmd
+		for _ in $(seq 600); do [ -s "$RES/$CL/freeze.t" ] && break; sleep 0.05; done
+		[ -s "$RES/$CL/freeze.t" ] || fail "$what: node$s never logged /$key/"
+		tf=$(cat "$RES/$CL/freeze.t")
+		sleep 0.4
+		console_wait "$s" "$key" "$tr" 5
+		tm=$CW_T
+		if [ -z "$(console_first "dlm: $ls: generation [0-9]+ slots" "$tm" "$s")" ]; then
+			echo "$what attempt=$attempt trigger=$cmd freeze_ms=$(ms "$tm" "$tf") hit" >>"$RES/slotbug.hits"
+			log "$what: attempt $attempt ($cmd on node$t): node$v frozen $(ms "$tm" "$tf") ms after node$s's /$key/ line; no new slot table on node$s: in the window"
+			return 0
+		fi
+		echo "$what attempt=$attempt trigger=$cmd freeze_ms=$(ms "$tm" "$tf") missed" >>"$RES/slotbug.hits"
+		log "$what: attempt $attempt ($cmd on node$t): node$v frozen $(ms "$tm" "$tf") ms after node$s's /$key/ line, but node$s already had the new table: missed, thawed"
+		kill -CONT "${QPID[$v]}"
+		collect "$t" "$FZ_TRIG" 180
+		cmd=$other other=$FZ_CMD
+		sleep 2
+	done
+	fail "$what: the freeze missed the window 3 times: nothing shown"
+}
+
+# slotbug's second part, the example module (lockspace dlmrex, its
+# callbacks traced), on the same cluster, twice.  Nodes 1-3 load it, node
+# 1 first (the low nodeid), node 3 leaves, then joins again, and node 1
+# is frozen in the window of that join's recovery and killed:
+#  -1: frozen when node 2 logs dlm_recover_members (slots reset to -1);
+#   0: (node 1 rebooted and back) frozen when node 3, joining, logs "add
+#      member 1", before its ping_members: node 1 was never given a slot
+#      in node 3's lockspace.
+# Node 2 must report node 1 with the slot of its last table (the kernel
+# without the fix: -1), node 3, joining, must not report it at all (it
+# never had a table with it; without the fix: slot -1 or 0).  Adds to
+# slotbug's bad[].
+slotbug_example() {
+	local n vslot tk ev phase key
+	for n in 1 2 3; do
+		try "$n" 120 lab_example_join || { bad+=("node$n: example join: $WHY"); return; }
+	done
+	for phase in -1 0; do
+		if [ "$phase" = 0 ]; then
+			start_node "$v"
+			wait_ready "$v"
+			try "$v" 120 lab_example_join || { bad+=("node$v: example join after reboot: $WHY"); return; }
+			key="dlm: dlmrex: add member $v\$"
+			n=$t
+		else
+			key="dlm: dlmrex: dlm_recover_members [0-9]+ nodes"
+			n=$s
+		fi
+		try "$t" 60 lab_example_leave || { bad+=("node$t: example leave: $WHY"); return; }
+		get_trace "$s"
+		vslot=$(echo "$EVENTS" | grep '^done:' | tail -n 1 | tr ':,' '\n\n' | sed -n "s|^$v/||p")
+		freeze_in_window "$name dlmrex $phase" dlmrex "$v" "$n" "$t" \
+			lab_example_join lab_example_leave "$key"
+		tk=$(now)
+		kill_node "$v"
+		unset "UP[$v]"
+		SOFT=1 collect "$t" "$FZ_TRIG" 240 || bad+=("node$t's ${FZ_CMD}: $WHY")
+		console_wait "$s" "dlmr_example: dlmrex: recover_done" "$tk" 90
+		# node 2: exactly one slot event for node 1, with its slot
+		get_trace "$s"
+		ev=$(echo "$EVENTS" | { grep "^slot:$v:" || true; } | tail -n 1)
+		echo "$name example $phase: node$s had node$v at slot $vslot; its recover_slot: ${ev:-none}" >>"$RES/$name.summary"
+		[ "$ev" = "slot:$v:$vslot" ] ||
+			bad+=("window $phase: node$s's example: node$v reported as '${ev:-nothing}', its slot was $vslot ($(kernel_said "$s"))")
+		# node 3, joining when node 1 failed
+		if [ "$FZ_CMD" = lab_example_join ]; then
+			get_trace "$t"
+			ev=$(echo "$EVENTS" | { grep "^slot:$v:" || true; } | paste -sd' ')
+			echo "$name example $phase: node$t (joining) reported node$v as: ${ev:-nothing}" >>"$RES/$name.summary"
+			[ -z "$ev" ] || bad+=("window $phase: node$t's example (joining): node$v reported as '$ev', a slot it was never given ($(kernel_said "$t"))")
+		fi
+		log "$name: example, window $phase: $(grep "$name example $phase:" "$RES/$name.summary" | sed "s/^$name example $phase: //" | paste -sd';')"
+	done
+}
+kernel_said() { # NODE: its last recover_slot line for node $v, and the dlm's
+	grep -ohE "dlmr_example: dlmrex: recover_slot nodeid $v slot -?[0-9]+|dlm: dlmrex: recover_slot nodeid $v .*" \
+		"$RES/$CL/node$1.console.log" | tail -n 2 | paste -sd';' || true
+}
+
 slotbug() { # NAME EXPECT(safe|bug)
-	local name=$1 expect=$2 v=1 s=2 t=3 n attempt vjid tm tf tk tr hit=0
-	local f=$RES/$CL/node$s.console.log watcher mounted3=1 dur=$RES/$name.durable
+	local name=$1 expect=$2 v=1 s=2 t=3 n vjid tk
+	local dur=$RES/$name.durable
 	local -a bad=()
 	for n in 1 2 3; do run "$n" 180 lab_mount; UP[$n]=1; done
 	run "$v" 10 "cat /sys/fs/gfs2/lab:gfs0/lock_module/jid"
 	vjid=$OUT
 	run "$v" 10 lab_durable_start
 	console_wait "$v" "LAB: node$v durable f20 " "${BOOTED[$v]}" 120
-	for attempt in 1 2 3; do
-		tr=$(now)
-		rm -f "$RES/$CL/freeze.t"
-		# (not a pipeline: that would wait for tail, and pipefail)
-		rm -f "$RES/run/freeze.fifo"
-		mkfifo "$RES/run/freeze.fifo"
-		(
-			tail -n 0 -F "$f" >"$RES/run/freeze.fifo" 2>/dev/null &
-			tp=$!
-			grep -m1 -qE "dlm: gfs0: dlm_recover_members [0-9]+ nodes" \
-				<"$RES/run/freeze.fifo"
-			kill -STOP "${QPID[$v]}"
-			now >"$RES/$CL/freeze.t"
-			kill "$tp" 2>/dev/null
-		) &
-		watcher=$!
-		if [ "$mounted3" = 1 ]; then send "$t" lab_umount; else send "$t" lab_mount; fi
-		local trig=$SENT
-		for _ in $(seq 600); do [ -s "$RES/$CL/freeze.t" ] && break; sleep 0.05; done
-		[ -s "$RES/$CL/freeze.t" ] || fail "$name: node$s never logged dlm_recover_members for gfs0"
-		tf=$(cat "$RES/$CL/freeze.t")
-		sleep 0.4
-		console_wait "$s" "dlm: gfs0: dlm_recover_members [0-9]+ nodes" "$tr" 5
-		tm=$CW_T
-		if [ -z "$(console_first "dlm: gfs0: generation [0-9]+ slots" "$tm" "$s")" ]; then
-			hit=1
-			log "$name: attempt $attempt: node$v frozen $(ms "$tm" "$tf") ms after node$s's dlm_recover_members line; no new slot table on node$s: in the window"
-			break
-		fi
-		log "$name: attempt $attempt: node$v frozen $(ms "$tm" "$tf") ms after node$s's dlm_recover_members line, but node$s already had the new table: missed, thawed"
-		kill -CONT "${QPID[$v]}"
-		collect "$t" "$trig" 180
-		mounted3=$((1 - mounted3))
-		sleep 2
-	done
-	echo "$name attempts=$attempt hit=$hit freeze_ms=$(ms "$tm" "$tf")" >>"$RES/slotbug.hits"
-	[ "$hit" = 1 ] || fail "$name: the freeze missed the window 3 times: nothing shown"
+	freeze_in_window "$name gfs0" gfs0 "$v" "$s" "$t" lab_umount lab_mount
 	tk=$(now)
 	kill_node "$v"
 	unset "UP[$v]"
-	kill "$watcher" 2>/dev/null || true
-	SOFT=1 collect "$t" "$trig" 240 || bad+=("node$t's trigger: $WHY")
-	[ "$mounted3" = 1 ] && unset "UP[$t]"
+	SOFT=1 collect "$t" "$FZ_TRIG" 240 || bad+=("node$t's ${FZ_CMD}: $WHY")
+	[ "$FZ_CMD" = lab_umount ] && unset "UP[$t]"
 	sed -nE "s/^[0-9.]+ LAB: node$v durable (f[0-9]+) ([0-9a-f]+)\r?$/\1 \2/p" \
 		"$RES/$CL/node$v.console.log" >"$dur"
 	log "$name: killed node$v (gfs2 jid $vjid) after $(wc -l <"$dur") durable files"
@@ -1467,14 +1540,16 @@ slotbug() { # NAME EXPECT(safe|bug)
 	for n in $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n); do
 		try "$n" 120 lab_umount || bad+=("node$n: umount: $WHY")
 	done
-	# the kernel logs: what the scan finds is part of the verdict
-	klog_scan || bad+=("kernel log: $(echo "$KLOG_OUT" | grep '^/' | head -n 3 | sed "s|$RES/||")")
-	for n in $(seq 1 "$CN"); do stop_node "$n"; done
-	UP=()
+	# unmounted everywhere: the disk as gfs2's own checker sees it
 	local fsck rc
 	fsck=$(fsck.gfs2 -n "$DISK" 2>&1) && rc=0 || rc=$?
 	echo "$fsck" >"$RES/$name.fsck.log"
-	[ "$rc" = 0 ] || bad+=("fsck.gfs2 -n: rc $rc: $(echo "$fsck" | grep -iE 'error|bad|invalid|mismatch|fix' | head -n 2 | tr '\n' ' ')")
+	[ "$rc" = 0 ] || bad+=("fsck.gfs2 -n: rc $rc: $(echo "$fsck" | { grep -iE 'error|bad|invalid|inconsistent|not fixed' || true; } | head -n 2 | tr '\n' ' ')")
+	slotbug_example
+	# the kernel logs: what the scan finds is part of the verdict
+	klog_scan || bad+=("kernel log: $(echo "$KLOG_OUT" | { grep '^/' || true; } | head -n 3 | sed "s|$RES/||")")
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
 	printf '%s\n' "${bad[@]}" >"$RES/$name.bad"
 	if [ "$expect" = safe ]; then
 		[ ${#bad[@]} = 0 ] || fail "$name: with the fix:"$'\n'"$(printf '  %s\n' "${bad[@]}")"
