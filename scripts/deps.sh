@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 BUILD="build-essential meson ninja-build pkg-config libjson-c-dev
 libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
 libdlm-dev python3 spin"
-LAB="qemu-system-x86 busybox-static corosync dlm-controld gfs2-utils
+LAB="qemu-system-x86 busybox-static corosync dlm-controld gfs2-utils mdadm
 iproute2 kmod cpio xz-utils zstd bc flex bison libelf-dev libssl-dev rsync
 patch perl"
 

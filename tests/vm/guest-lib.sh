@@ -261,3 +261,26 @@ lab_churn() {
 	sync && ls -lR /mnt >/dev/null || return 1
 	echo "LAB: node$NODE churned" >/dev/console
 }
+
+# Clustered RAID1 (md-cluster) on /dev/vdb + /dev/vdc, as /dev/md0.
+# lab_md_create UUID: create it (this node first); lab_md_assemble: join
+# it; lab_md_stop: leave it.  mdadm reads the cluster name from corosync.
+lab_md_create() {
+	mkdir -p /run/mdadm
+	mdadm --create /dev/md0 --run --assume-clean --bitmap=clustered \
+		--nodes=3 --metadata=1.2 --raid-devices=2 --level=mirror \
+		--bitmap-chunk=1M --uuid="$1" /dev/vdb /dev/vdc 2>&1 || return 1
+	echo "LAB: node$NODE md created" >/dev/console
+}
+lab_md_assemble() {
+	mkdir -p /run/mdadm
+	mdadm -A /dev/md0 /dev/vdb /dev/vdc 2>&1 || return 1
+	echo "LAB: node$NODE md assembled" >/dev/console
+}
+lab_md_stop() {
+	mdadm --stop /dev/md0 2>&1 && echo "LAB: node$NODE md stopped" >/dev/console
+}
+# md's lockspace: named after the array's UUID (%pU)
+lab_md_ls() {
+	ls /sys/kernel/dlm | grep -E '^[0-9a-f]{8}-[0-9a-f]{4}-' | head -n 1
+}

@@ -300,6 +300,10 @@ start_node() { # NODE: launch (or relaunch) one VM
 		-device "virtio-net-pci,netdev=n0,mac=52:54:00:77:00:$(printf %02x "$n")" \
 		-drive "file=$DISK,format=raw,if=none,id=d0,cache=none,file.locking=off" \
 		-device virtio-blk-pci,drive=d0,share-rw=on \
+		-drive "file=$DISK.md1,format=raw,if=none,id=d1,cache=none,file.locking=off" \
+		-device virtio-blk-pci,drive=d1,share-rw=on \
+		-drive "file=$DISK.md2,format=raw,if=none,id=d2,cache=none,file.locking=off" \
+		-device virtio-blk-pci,drive=d2,share-rw=on \
 		>"$RES/$CL/node$n.qemu.log" 2>&1 &
 	QPID[$n]=$!
 	reader "$r.con.out" "$RES/$CL/node$n.console.log" &
@@ -396,6 +400,9 @@ boot_cluster() { # N VOTES NAME: fresh disk, N VMs, wait until dlm is ready
 	DISK=$RES/$3.img
 	rm -f "$DISK"
 	truncate -s 256M "$DISK"
+	# /dev/vdb and /dev/vdc: the clustered RAID1 of slotbug (unused elsewhere)
+	rm -f "$DISK".md[12]
+	truncate -s 64M "$DISK.md1" "$DISK.md2"
 	mkfs.gfs2 -O -p lock_dlm -t lab:gfs0 -j "$j" -J 16 "$DISK" \
 		>"$RES/$3.mkfs.log" 2>&1 || fail "mkfs.gfs2 failed: $RES/$3.mkfs.log"
 	log "$3: booting $CN VMs (token $TOKEN ms, votes $CVOTES, $j journals)"
@@ -1474,6 +1481,54 @@ slotbug_example() {
 		log "$name: example, window $phase: $(grep "$name example $phase:" "$RES/$name.summary" | sed "s/^$name example $phase: //" | paste -sd';')"
 	done
 }
+# slotbug's third part, md-cluster (clustered RAID1 on two more shared
+# disks; its lockspace is named after the array's UUID): node 1 (rebooted)
+# creates the array, nodes 2 and 3 assemble it, node 3 stops it and
+# assembles it again, and node 1 is frozen when node 2 logs
+# dlm_recover_members for md's lockspace, then killed.  md-cluster takes
+# bitmap slot = dlm slot - 1 (__recover_slot: set_bit(slot - 1,
+# &cinfo->recovery_map)).  Node 2 must log "Node 1/S down" with S node
+# 1's slot ("md-cluster: Joined cluster ... slot S" on node 1), fault
+# nowhere (the kernel-log scan) and write to the array afterwards.  Adds
+# to slotbug's bad[].
+slotbug_md() {
+	local n vslot tk line mdls uuid=5eed0001:5eed0002:5eed0003:5eed0004 tb
+	tb=$(now)
+	start_node "$v"
+	wait_ready "$v"
+	try "$v" 120 "lab_md_create $uuid" || { bad+=("node$v: md create: $WHY"); return; }
+	for n in "$s" "$t"; do
+		try "$n" 120 lab_md_assemble || { bad+=("node$n: md assemble: $WHY"); return; }
+	done
+	try "$v" 10 lab_md_ls && mdls=$OUT
+	[ -n "$mdls" ] || { bad+=("node$v: no md lockspace in /sys/kernel/dlm"); return; }
+	console_wait "$v" "md-cluster: Joined cluster .* slot [0-9]+" "$tb" 30
+	vslot=$(echo "$CW_LINE" | sed -nE 's/.* slot ([0-9]+).*/\1/p')
+	try "$t" 60 lab_md_stop || { bad+=("node$t: md stop: $WHY"); return; }
+	freeze_in_window "$name md" "$mdls" "$v" "$s" "$t" lab_md_assemble lab_md_stop
+	tk=$(now)
+	kill_node "$v"
+	unset "UP[$v]"
+	# (short waits: without the fix node 2 faults and md hangs)
+	SOFT=1 collect "$t" "$FZ_TRIG" 60 || bad+=("md: node$t's ${FZ_CMD}: $WHY")
+	line=
+	for _ in $(seq 300); do
+		line=$(awk -v s="$tk" -v re="md-cluster: .*Node $v/-?[0-9]+ down" \
+			'$1 + 0 >= s + 0 && $0 ~ re { print; exit }' "$RES/$CL/node$s.console.log")
+		[ -n "$line" ] && break
+		sleep 0.1
+	done
+	echo "$name md: node$v had slot $vslot; node$s: ${line#* }" >>"$RES/$name.summary"
+	log "$name: md: node$v had slot $vslot; node$s logged: ${line#* }"
+	case $line in
+	*"Node $v/$vslot down"*) ;;
+	"") bad+=("md: node$s never logged node$v down") ;;
+	*) bad+=("md: node$s: ${line#* } (node$v's slot was $vslot)") ;;
+	esac
+	try "$s" 30 "dd if=/dev/zero of=/dev/md0 bs=64k count=16 oflag=direct 2>&1" ||
+		bad+=("md: node$s cannot write to the array after node$v's death: $WHY")
+}
+
 kernel_said() { # NODE: its last recover_slot line for node $v, and the dlm's
 	grep -ohE "dlmr_example: dlmrex: recover_slot nodeid $v slot -?[0-9]+|dlm: dlmrex: recover_slot nodeid $v .*" \
 		"$RES/$CL/node$1.console.log" | tail -n 2 | paste -sd';' || true
@@ -1546,6 +1601,7 @@ slotbug() { # NAME EXPECT(safe|bug)
 	echo "$fsck" >"$RES/$name.fsck.log"
 	[ "$rc" = 0 ] || bad+=("fsck.gfs2 -n: rc $rc: $(echo "$fsck" | { grep -iE 'error|bad|invalid|inconsistent|not fixed' || true; } | head -n 2 | tr '\n' ' ')")
 	slotbug_example
+	slotbug_md
 	# the kernel logs: what the scan finds is part of the verdict
 	klog_scan || bad+=("kernel log: $(echo "$KLOG_OUT" | { grep '^/' || true; } | head -n 3 | sed "s|$RES/||")")
 	for n in $(seq 1 "$CN"); do stop_node "$n"; done

@@ -42,12 +42,16 @@ MODDIR=/lib/modules/$KVER
 # Modules loaded at boot; their dependencies are added and ordered below.
 # crc32c_generic first: libcrc32c only soft-depends on it.
 # sch_prio..act_gact: tc drops a node's DLM traffic (scenario double).
+# md-mod..md-cluster: clustered RAID1 (scenario slotbug).
 WANT="crc32c_generic virtio_pci virtio_net virtio_blk configfs dlm gfs2
-sch_prio sch_ingress cls_u32 act_gact"
+sch_prio sch_ingress cls_u32 act_gact md-mod raid1 md-cluster"
 BINS="/bin/busybox /usr/sbin/corosync /usr/sbin/corosync-cfgtool
 /usr/sbin/corosync-cmapctl /usr/sbin/corosync-quorumtool
 /usr/sbin/corosync-cpgtool /usr/sbin/dlm_controld /usr/sbin/dlm_tool
-/usr/sbin/tunegfs2 /usr/sbin/gfs2_edit /usr/sbin/tc"
+/usr/sbin/tunegfs2 /usr/sbin/gfs2_edit /usr/sbin/tc /usr/sbin/mdadm"
+# mdadm dlopen()s these (cluster name from corosync's cmap, a userspace
+# lockspace for the clustered bitmap): ldd does not list them
+DLOPEN="libcmap.so.4 libdlm_lt.so.3"
 
 for b in $BINS; do [ -x "$b" ] || die "$b missing (run scripts/deps.sh --lab)"; done
 [ -d "$MODDIR/kernel" ] || die "$MODDIR missing (linux-image for $KVER)"
@@ -79,6 +83,11 @@ copy_with_libs() {
 	done
 }
 for b in $BINS; do copy_with_libs "$b"; done
+for l in $DLOPEN; do
+	f=$(ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ { print $NF; exit }')
+	[ -n "$f" ] || die "$l missing (run scripts/deps.sh --lab)"
+	copy_with_libs "$f"
+done
 for b in "${OWNBINS[@]}"; do
 	cp -L "$b" "$ROOT/usr/bin/"
 	for lib in $(ldd "$b" | awk '/=> \//{print $3} /^\t\//{print $1}'); do
