@@ -19,6 +19,9 @@
 # The kernel (its ABI for the headers, vermagic and CRCs, its line for the
 # linux-source tarball) is the one scripts/kernel.sh chooses: the current
 # Debian 6.1 kernel unless DLMR_KVER says otherwise; NOT the running one.
+# A line takes the patches scripts/kernel.sh names: 6.1 the whole series,
+# exactly; 6.12 only patch 0001 (the slot fix, which stands alone), with
+# line offsets allowed (the series is made against 6.1).
 # Needs scripts/deps.sh --lab.
 #
 # Out of tree, fs/dlm/ and include/trace/events/dlm.h sit side by side in
@@ -31,6 +34,8 @@ export LC_ALL=C
 PATCHES=$(cd "$(dirname "$0")" && pwd)/patches
 KERNEL_SH=$(cd "$(dirname "$0")/.." && pwd)/scripts/kernel.sh
 LINE=$("$KERNEL_SH" line)
+NPATCHES=$("$KERNEL_SH" patches)
+OFFSETS=$("$KERNEL_SH" offsets)
 LINUX_SOURCE=$("$KERNEL_SH" source)
 TOP=linux-source-$LINE
 
@@ -50,9 +55,17 @@ cmd=$1
 mkdir -p "$2"
 OUT=$(cd "$2" && pwd)
 
+# the patches of the series this line takes (scripts/kernel.sh patches:
+# all, or the first N)
 series() {
-	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null ||
+	local all
+	all=$(ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null) ||
 		die "no patches in $PATCHES"
+	if [ "$NPATCHES" = all ]; then
+		echo "$all"
+	else
+		echo "$all" | head -n "$NPATCHES"
+	fi
 }
 
 # OUTDIR/pristine: the files the series touches and the checkpatch script,
@@ -79,10 +92,12 @@ apply_to() {
 	(cd "$OUT/pristine" && tar -cf - fs include MAINTAINERS) |
 		(cd "$1" && tar -xf -)
 	for p in $(series); do
-		# -F0: no fuzz; a rejected or offset hunk is a failure
+		# -F0: no fuzz; a rejected hunk is a failure, and so is an
+		# offset one on the line the series is made against (6.1)
+		if [ "$OFFSETS" = yes ]; then bad='fuzz|FAILED|reversed'; else bad='offset|fuzz|FAILED|reversed'; fi
 		if ! out=$(patch -d "$1" -p1 -F0 -N --no-backup-if-mismatch \
 				-r - <"$p" 2>&1) ||
-		   echo "$out" | grep -Eq 'offset|fuzz|FAILED|reversed'; then
+		   echo "$out" | grep -Eq "$bad"; then
 			echo "$out" >&2
 			die "$(basename "$p") does not apply cleanly to $LINE fs/dlm"
 		fi
@@ -109,7 +124,7 @@ do_checkpatch() {
 do_apply() {
 	pristine
 	apply_to "$OUT/apply-check"
-	echo "apply: $(series | wc -l) patches apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE"))"
+	echo "apply: $(series | wc -l) patches apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE")$([ "$OFFSETS" = yes ] && echo ", line offsets allowed"))"
 }
 
 do_verify() {
@@ -160,9 +175,12 @@ do_module() {
 		-j"$(nproc)" modules 2>&1 | grep -v '^Skipping BTF generation' || true
 	[ -f "$T/fs/dlm/dlm.ko" ] || die "dlm.ko did not build"
 	cp "$T/fs/dlm/dlm.ko" "$OUT/dlm.ko"
-	mkdir -p "$OUT/include/linux"
-	cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/include/linux/"
-	cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/dlm_recover.h"
+	# the uapi header, from the netlink patch on (not in a fix-only series)
+	if [ -f "$T/include/uapi/linux/dlm_recover.h" ]; then
+		mkdir -p "$OUT/include/linux"
+		cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/include/linux/"
+		cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/dlm_recover.h"
+	fi
 	echo "module: $OUT/dlm.ko"
 	do_verify
 }

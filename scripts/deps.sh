@@ -5,9 +5,10 @@
 #
 #   scripts/deps.sh          build + unit/simulator test dependencies
 #   scripts/deps.sh --lab    also the VM lab (qemu, corosync, dlm_controld,
-#                            gfs2-utils, ...) and the kernel under test:
-#                            its image, headers and source, as
-#                            scripts/kernel.sh chooses them (DLMR_KVER)
+#                            gfs2-utils, mdadm, ...) and the kernels under
+#                            test: image, headers and source of every line
+#                            of scripts/kernel.sh (6.1, 6.12), or of the
+#                            one DLMR_KVER names
 #
 # apt waits for a dpkg/apt lock held by someone else (a fresh machine's
 # unattended upgrades) for up to DEPS_LOCK_WAIT seconds (default 600).
@@ -22,7 +23,13 @@ iproute2 kmod cpio xz-utils zstd bc flex bison libelf-dev libssl-dev rsync
 patch perl"
 
 pkgs=$BUILD
-[ "${1:-}" = "--lab" ] && pkgs="$pkgs $LAB $(scripts/kernel.sh packages)"
+if [ "${1:-}" = "--lab" ]; then
+	if [ -n "${DLMR_KVER:-}" ]; then
+		pkgs="$pkgs $LAB $(scripts/kernel.sh packages)"
+	else
+		pkgs="$pkgs $LAB $(scripts/kernel.sh packages --all)"
+	fi
+fi
 
 missing=""
 for p in $pkgs; do

@@ -8,6 +8,13 @@
 #   scripts/kernel.sh line       the kernel line, e.g. 6.1
 #   scripts/kernel.sh source     the linux-source tarball of the line
 #   scripts/kernel.sh packages   what scripts/deps.sh --lab installs for it
+#                 packages --all  the same for every line of the table
+#   scripts/kernel.sh patches    how many of kernel/patches/ the line
+#                                takes ("all", or the first N: patch 0001,
+#                                the slot fix, stands alone)
+#   scripts/kernel.sh offsets    "yes" if they may apply with line
+#                                offsets (a line the series was not made
+#                                against), "no" if exactly
 #   scripts/kernel.sh require    check that the ABI's image, modules,
 #                                headers and the line's source are
 #                                installed; else one line naming the
@@ -21,10 +28,10 @@
 # into a file, derive it here.
 set -eu
 
-# line  image meta-package     headers meta-package     source package    ABI pattern
+# line  image meta-package     headers meta-package     source package    ABI pattern    patches offsets
 LINES='
-6.1   linux-image-amd64       linux-headers-amd64       linux-source-6.1  6.1.0-*-amd64
-6.12  linux-image-6.12-amd64  linux-headers-6.12-amd64  linux-source-6.12 6.12.*-amd64
+6.1   linux-image-amd64       linux-headers-amd64       linux-source-6.1  6.1.0-*-amd64  all     no
+6.12  linux-image-6.12-amd64  linux-headers-6.12-amd64  linux-source-6.12 6.12.*-amd64   1       yes
 '
 
 die() {
@@ -35,13 +42,14 @@ die() {
 want=${DLMR_KVER:-6.1}
 
 # the table row of the chosen line: LINE IMAGE HEADERS SOURCE PATTERN
+# PATCHES OFFSETS
 row() {
-	echo "$LINES" | while read -r l img hdr src pat; do
+	echo "$LINES" | while read -r l img hdr src pat rest; do
 		[ -n "$l" ] || continue
 		# shellcheck disable=SC2254
 		case $want in
-		"$l") echo "$l $img $hdr $src $pat" ;;
-		$pat) echo "$l $img $hdr $src $pat" ;;
+		"$l") echo "$l $img $hdr $src $pat $rest" ;;
+		$pat) echo "$l $img $hdr $src $pat $rest" ;;
 		esac
 	done | head -n 1
 }
@@ -49,8 +57,8 @@ ROW=$(row)
 [ -n "$ROW" ] || die "DLMR_KVER='$want' is neither a known line nor an ABI of one ($(echo "$LINES" | awk 'NF { printf "%s%s", s, $1; s = ", " }'))"
 # shellcheck disable=SC2086
 set -- $ROW "$@"
-LINE=$1 IMG=$2 HDR=$3 SRC=$4
-shift 5
+LINE=$1 IMG=$2 HDR=$3 SRC=$4 PATCHES=$6 OFFSETS=$7
+shift 7
 
 # the ABI: given, or the one the line's image meta-package depends on
 kver() {
@@ -80,7 +88,15 @@ case $cmd in
 kver) kver ;;
 line) echo "$LINE" ;;
 source) echo "/usr/src/$SRC.tar.xz" ;;
-packages) packages ;;
+packages)
+	if [ "${2:-}" = --all ]; then
+		echo "$LINES" | awk 'NF { print $2, $3, $4 }' | paste -sd' '
+	else
+		packages
+	fi
+	;;
+patches) echo "$PATCHES" ;;
+offsets) echo "$OFFSETS" ;;
 require)
 	k=$(kver)
 	missing=
@@ -94,5 +110,5 @@ require)
 		die "kernel $k is not installed: missing $missing (install: apt-get install $missing)"
 	echo "$k"
 	;;
-*) die "usage: kernel.sh kver|line|source|packages|require" ;;
+*) die "usage: kernel.sh kver|line|source|packages [--all]|patches|offsets|require" ;;
 esac

@@ -116,6 +116,8 @@ visit() {
 	local m=$1 d
 	[ -n "${seen[$m]:-}" ] && return
 	seen[$m]=1
+	# built into this kernel (6.12: virtio_pci): nothing to load
+	[ "$(modinfo -k "$KVER" -F filename "$m" 2>/dev/null)" = "(builtin)" ] && return
 	for d in $(modinfo -k "$KVER" -F depends "${REPLACE[$m]:-$m}" | tr , ' '); do visit "$d"; done
 	ORDER+=("$m")
 }
