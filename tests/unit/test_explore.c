@@ -159,9 +159,10 @@ static void test_livelock(void **state)
 }
 
 /* The swarm fails @what within @runs runs from @seed, with a
- * counterexample that the simulator replays to the same invariant. */
-static void swarm_replays(const struct dlmr_explore_config *cfg,
-			  uint64_t runs, uint64_t seed, const char *what)
+ * counterexample that the simulator replays to the same invariant;
+ * returns that counterexample (the caller frees it). */
+static char *swarm_replays(const struct dlmr_explore_config *cfg,
+			   uint64_t runs, uint64_t seed, const char *what)
 {
 	struct dlmr_explore_stats st;
 	struct dlmr_scenario *sc;
@@ -177,24 +178,27 @@ static void swarm_replays(const struct dlmr_explore_config *cfg,
 	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
 	assert_memory_equal(res->violation, st.violation, 2);
 	dlmr_scenario_free(sc);
-	free(cex);
 	free(res);
+	return cex;
 }
+
+/* (3,2,1) with first-done-serial: the bound the swarm tests run at */
+static const struct dlmr_explore_config swarm_321 = {
+	.nodes = 3, .journals = 3, .failures = 2, .rejoins = 1,
+};
 
 /* Swarm: random schedules find the three-node mutant; the counterexample
  * replays; the fixed protocol survives the same runs. */
 static void test_swarm(void **state)
 {
-	struct dlmr_explore_config cfg = {
-		.nodes = 3, .journals = 3, .failures = 2, .rejoins = 1,
-		.fixes = fix_bit("first-done-serial"),
-	};
+	struct dlmr_explore_config cfg = swarm_321;
 	struct dlmr_explore_stats st;
 	char *cex = NULL;
 
 	(void)state;
+	cfg.fixes = fix_bit("first-done-serial");
 	cfg.mutant = (unsigned int)dlmr_mutant_from_name("ignore-lvb-bits");
-	swarm_replays(&cfg, 20000, 1, "S1");
+	free(swarm_replays(&cfg, 20000, 1, "S1"));
 	/* same seed, same first failure */
 	assert_int_equal(dlmr_swarm(&cfg, 20000, 1, NULL, NULL, &st, &cex), 1);
 	free(cex);
@@ -204,7 +208,7 @@ static void test_swarm(void **state)
 	cfg.failures = 1;
 	cfg.rejoins = 0;
 	cfg.mutant = (unsigned int)dlmr_mutant_from_name("retry-stale-lvb");
-	swarm_replays(&cfg, 5000, 1, "no quiescence");
+	free(swarm_replays(&cfg, 5000, 1, "no quiescence"));
 	cfg.nodes = cfg.journals = 3;
 	cfg.failures = 2;
 	cfg.rejoins = 1;
@@ -512,8 +516,8 @@ static void test_swarm_finding6(void **state)
 	char *cex = NULL;
 
 	(void)state;
-	swarm_replays(&cfg, 15000, 2, "S1: node 2 unblocked while journal 2 "
-		      "of failed node 3");
+	free(swarm_replays(&cfg, 15000, 2, "S1: node 2 unblocked while journal 2 "
+			   "of failed node 3"));
 	cfg.fixes |= fix_bit("slot-clears-result");
 	assert_int_equal(dlmr_swarm(&cfg, 15000, 2, NULL, NULL, &st, &cex), 0);
 	assert_null(cex);
@@ -528,16 +532,13 @@ static void test_swarm_finding6(void **state)
  */
 static void test_swarm_finding7(void **state)
 {
-	struct dlmr_explore_config cfg = {
-		.nodes = 3, .journals = 3, .failures = 2, .rejoins = 1,
-		.fixes = fix_bit("first-done-serial"),
-	};
+	struct dlmr_explore_config cfg = swarm_321;
 	struct dlmr_explore_stats st;
-	char *cex = NULL;
+	char *cex;
 
 	(void)state;
-	swarm_replays(&cfg, 200, 1, "S1");
-	assert_int_equal(dlmr_swarm(&cfg, 200, 1, NULL, NULL, &st, &cex), 1);
+	cfg.fixes = fix_bit("first-done-serial");
+	cex = swarm_replays(&cfg, 200, 1, "S1");
 	assert_non_null(strstr(cex, "in members-wait\nstep recovery\n"));
 	free(cex);
 	cex = NULL;
