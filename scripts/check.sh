@@ -94,12 +94,22 @@ tsan() {
 }
 stage tsan tsan
 
-# 3. valgrind (memcheck) on the same tests; the CLI test is a shell
-# script, so valgrind wraps each dlmctl it runs instead
+# 3. valgrind (memcheck) on the same tests; the CLI tests are shell
+# scripts, so valgrind wraps each dlmctl they run instead.  Under
+# valgrind test-explore leaves out test_reduced_encoding (EXPLORE_SKIP):
+# it alone took 6 of valgrind's 12 minutes, and it runs natively and
+# under ASan+UBSan above.
 VG='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet'
-stage valgrind mtest -C build --print-errorlogs --no-suite vm --no-suite docs \
-	--no-suite explore --no-suite kernel --no-suite cli --wrap="$VG" \
-	--timeout-multiplier=10
+vg() {
+	local rc
+	export EXPLORE_SKIP=test_reduced_encoding
+	mtest -C build --print-errorlogs --no-suite vm --no-suite docs \
+		--no-suite explore --no-suite kernel --no-suite cli --wrap="$VG" \
+		--timeout-multiplier=10 && rc=0 || rc=$?
+	unset EXPLORE_SKIP
+	return "$rc"
+}
+stage valgrind vg
 vgcli() {
 	local rc
 	export DLMCTL_WRAP="$VG"

@@ -1,6 +1,7 @@
 #!/bin/bash
-# The VM lab: a real kernel-DLM cluster of qemu VMs (Debian 6.1 kernel,
-# corosync, dlm_controld, gfs2 on a shared disk, the dlmr_example module).
+# The VM lab: a real kernel-DLM cluster of qemu VMs (Debian's 6.1 kernel,
+# or DLMR_KVER's; corosync, dlm_controld, gfs2 on a shared disk, the
+# dlmr_example module, md-cluster).
 #
 #   tests/vm/lab.sh [--keep] [--nodes N] [--token MS] [--builddir DIR]
 #                   [--results DIR | --results-root DIR] [--record]
@@ -12,9 +13,10 @@
 # (default 3) nodes; double boots its own 4-node cluster; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
-# own 3.  After every scenario the nodes' kernel logs are scanned
-# (klog-scan.sh, klog-allow.txt).  --record
-# copies the normalised traces to tests/vm/traces/.  --keep leaves the
+# own 3 (on 6.12, which takes only the slot fix, only these three run).
+# After every scenario the nodes' kernel logs are scanned (klog-scan.sh,
+# klog-allow.txt).  --record copies the normalised traces to
+# tests/vm/traces/.  --keep leaves the
 # last cluster running for a shell (see tests/vm/README.md) until Ctrl-C.
 # --dlmctl: the dlmctl to put in the VMs (default
 # build/tools/dlmctl/dlmctl); --bench-bin: the dlmr-bench for scenario
@@ -58,7 +60,7 @@ RESULTS=
 RESROOT=$HERE/results
 SCEN=()
 
-usage() { sed -n '2,21s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '2,23s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--keep) KEEP=1 ;;
@@ -1530,7 +1532,7 @@ slotbug_md() {
 	kill_node "$v"
 	unset "UP[$v]"
 	# (short waits: without the fix node 2 faults and md hangs)
-	SOFT=1 collect "$t" "$FZ_TRIG" 60 || bad+=("md: node$t's ${FZ_CMD}: $WHY")
+	SOFT=1 collect "$t" "$FZ_TRIG" 30 || bad+=("md: node$t's ${FZ_CMD}: $WHY")
 	line=
 	for _ in $(seq 300); do
 		line=$(awk -v s="$tk" -v re="md-cluster: .*Node $v/-?[0-9]+ down" \
@@ -1545,7 +1547,7 @@ slotbug_md() {
 	"") bad+=("md: node$s never logged node$v down") ;;
 	*) bad+=("md: node$s: ${line#* } (node$v's slot was $vslot)") ;;
 	esac
-	try "$s" 30 "dd if=/dev/zero of=/dev/md0 bs=64k count=16 oflag=direct 2>&1" ||
+	try "$s" 20 "dd if=/dev/zero of=/dev/md0 bs=64k count=16 oflag=direct 2>&1" ||
 		bad+=("md: node$s cannot write to the array after node$v's death: $WHY")
 }
 
