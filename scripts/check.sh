@@ -12,9 +12,9 @@
 set -u
 cd "$(dirname "$0")/.."
 
-LOG=$(mktemp)
+OUT=$(mktemp)
 TABLE=$(mktemp)
-trap 'rm -f "$LOG" "$LOG.1" "$TABLE"' EXIT
+trap 'rm -f "$OUT" "$TABLE"' EXIT
 T0=$SECONDS
 PASSED=0
 FAILED=0
@@ -25,10 +25,10 @@ stage() {
 	local name=$1 t=$SECONDS rc ok fail
 	shift
 	echo "== stage $name: $*"
-	: >"$LOG.1"
+	: >"$OUT"
 	"$@" && rc=0 || rc=$?
-	ok=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$LOG.1")
-	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $2 } END { print n + 0 }' "$LOG.1")
+	ok=$(awk '/^Ok:/ { n += $2 } END { print n + 0 }' "$OUT")
+	fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $2 } END { print n + 0 }' "$OUT")
 	if [ $((ok + fail)) -eq 0 ]; then
 		[ "$rc" = 0 ] && ok=1 || fail=1
 	elif [ "$rc" != 0 ] && [ "$fail" = 0 ]; then
@@ -43,16 +43,15 @@ stage() {
 	return 0
 }
 
-# meson test, its output kept (in $LOG.1) to count the results
+# meson test, its output kept (in $OUT) for stage() to count the results
 mtest() {
 	local rc
-	meson test "$@" >"$LOG.1" 2>&1 && rc=0 || rc=$?
-	cat "$LOG.1"
-	cat "$LOG.1" >>"$LOG"
+	meson test "$@" >"$OUT" 2>&1 && rc=0 || rc=$?
+	cat "$OUT"
 	return "$rc"
 }
 
-# setup DIR ARGS...: meson setup once, then compile
+# build DIR ARGS...: meson setup DIR ARGS once, then compile
 build() {
 	local dir=$1
 	shift
