@@ -246,19 +246,22 @@ fi
 # (6.1) or zstd (6.12).  Falls back to the bzImage if it cannot be
 # extracted.
 VMLINUX=$BUILD/vmlinux-$KVER
+# extract DECOMPRESSOR MAGIC: the ELF payload that starts at MAGIC
+extract() {
+	local off
+	off=$(LC_ALL=C grep -abo -F "$2" "$KERNEL" | head -n 1 | cut -d: -f1 || true)
+	[ -n "$off" ] || return 1
+	tail -c +$((off + 1)) "$KERNEL" | "$1" -dcq >"$VMLINUX.tmp" 2>/dev/null || true
+	if [ "$(head -c 4 "$VMLINUX.tmp" | od -An -c | tr -d ' ')" = 177ELF ]; then
+		mv "$VMLINUX.tmp" "$VMLINUX"
+		return 0
+	fi
+	rm -f "$VMLINUX.tmp"
+	return 1
+}
 if [ ! -s "$VMLINUX" ] || [ "$KERNEL" -nt "$VMLINUX" ]; then
 	rm -f "$VMLINUX"
-	for z in "xz $'\xfd7zXZ\x00'" "zstd $'\x28\xb5\x2f\xfd'"; do
-		eval "set -- $z"
-		off=$(LC_ALL=C grep -abo -F "$2" "$KERNEL" | head -n 1 | cut -d: -f1 || true)
-		[ -n "$off" ] || continue
-		tail -c +$((off + 1)) "$KERNEL" | "$1" -dcq >"$VMLINUX.tmp" 2>/dev/null || true
-		if [ "$(head -c 4 "$VMLINUX.tmp" | od -An -c | tr -d ' ')" = 177ELF ]; then
-			mv "$VMLINUX.tmp" "$VMLINUX"
-			break
-		fi
-		rm -f "$VMLINUX.tmp"
-	done
+	extract xz $'\xfd7zXZ\x00' || extract zstd $'\x28\xb5\x2f\xfd' || true
 fi
 if [ ! -s "$VMLINUX" ]; then
 	log "could not extract vmlinux from $KERNEL: booting the bzImage (slower)"
@@ -985,13 +988,21 @@ watch_err() {
 seq_of() { echo "$1" | sed -nE 's/.*"seq":([0-9]+).*/\1/p' | paste -sd,; } # JSONL
 
 # Exactly which survivor replayed journal JID ("jid=J: Journal replayed").
-replayed() { # NAME SINCE JID SURVIVORS...
-	local name=$1 since=$2 j=$3 n who=""
-	shift 3
+# replayers SINCE JID NODES...: " nodeN ..." for each NODE whose console
+# has logged journal JID replayed since SINCE; empty if none has
+replayers() {
+	local since=$1 j=$2 n
+	shift 2
 	for n in "$@"; do
 		[ -n "$(console_first "jid=$j: Journal replayed|jid=$j: Done" "$since" "$n")" ] &&
-			who="$who node$n"
+			printf ' node%s' "$n"
 	done
+	return 0
+}
+replayed() { # NAME SINCE JID SURVIVORS...
+	local name=$1 since=$2 j=$3 who
+	shift 3
+	who=$(replayers "$since" "$j" "$@")
 	[ -n "$who" ] || fail "$name: no survivor replayed journal $j"
 	log "$name: journal $j replayed by:$who"
 }
@@ -1343,8 +1354,8 @@ stock() {
 	for n in $(seq "$CN" -1 1); do run "$n" 120 lab_example_join; UP[$n]=1; done
 	# the stock module: the lockspace is in sysfs, patch 0004's
 	# generation is not
-	run 1 10 "[ -d /sys/kernel/dlm/dlmrex ] && ! [ -e /sys/kernel/dlm/dlmrex/generation ]" ||
-		fail "$name: not the stock dlm.ko"
+	try 1 10 "[ -d /sys/kernel/dlm/dlmrex ] && ! [ -e /sys/kernel/dlm/dlmrex/generation ]" ||
+		fail "$name: not the stock dlm.ko (or node1 did not answer: $WHY)"
 	for n in $(seq 1 "$CN"); do run "$n" 180 lab_mount; done
 	run "$v" 10 "cat /sys/fs/gfs2/lab:gfs0/lock_module/jid"
 	vjid=$OUT
@@ -1379,7 +1390,7 @@ put_lines() {
 }
 
 # i. slotbug / j. slotbug-stock: the kernel DLM reports a failed member
-# with slot -1 (docs/findings.md, finding K1).  dlm_recover_members_wait()
+# with slot -1 (docs/findings.md, finding 7).  dlm_recover_members_wait()
 # sets every member's slot to -1 before the low node has assigned the new
 # table; a member that dies inside that window is reported to
 # recover_slot with slot -1 by the next recovery, and gfs2 (jid = slot -
@@ -1580,15 +1591,13 @@ slotbug() { # NAME EXPECT(safe|bug)
 	for n in "${surv[@]}"; do
 		console_wait "$n" "dlm: gfs0: dlm_recover [0-9]+ generation [0-9]+ done" "$tk" 90
 		local sl
-		sl=$(awk -v s="$tk" '$1 + 0 >= s + 0 && /recover_slot jid -?[0-9]+ .*short size/' \
-			"$RES/$CL/node$n.console.log" | head -n 3)
+		sl=$(awk -v s="$tk" '$1 + 0 >= s + 0 && /recover_slot jid -?[0-9]+ .*short size/ && n++ < 3' \
+			"$RES/$CL/node$n.console.log")
 		[ -n "$sl" ] && bad+=("node$n's gfs2: ${sl#* }")
 	done
 	local who=""
 	for _ in $(seq 300); do
-		for n in "${surv[@]}"; do
-			[ -n "$(console_first "jid=$vjid: (Journal replayed|Done)" "$tk" "$n")" ] && who="$who node$n"
-		done
+		who=$(replayers "$tk" "$vjid" "${surv[@]}")
 		[ -n "$who" ] && break
 		sleep 0.1
 	done
@@ -1621,7 +1630,7 @@ slotbug() { # NAME EXPECT(safe|bug)
 	local fsck rc
 	fsck=$(fsck.gfs2 -n "$DISK" 2>&1) && rc=0 || rc=$?
 	echo "$fsck" >"$RES/$name.fsck.log"
-	[ "$rc" = 0 ] || bad+=("fsck.gfs2 -n: rc $rc: $(echo "$fsck" | { grep -iE 'error|bad|invalid|inconsistent|not fixed' || true; } | head -n 2 | tr '\n' ' ')")
+	[ "$rc" = 0 ] || bad+=("fsck.gfs2 -n: rc $rc: $(echo "$fsck" | awk 'tolower($0) ~ /error|bad|invalid|inconsistent|not fixed/ && n++ < 2' | tr '\n' ' ')")
 	slotbug_example
 	slotbug_md
 	# the kernel logs: what the scan finds is part of the verdict

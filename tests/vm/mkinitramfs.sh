@@ -84,7 +84,9 @@ copy_with_libs() {
 }
 for b in $BINS; do copy_with_libs "$b"; done
 for l in $DLOPEN; do
-	f=$(ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ { print $NF; exit }')
+	# (awk reads to the end: exiting early would SIGPIPE ldconfig, and
+	# pipefail would end this script without a word)
+	f=$(ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ && !f { print $NF; f = 1 }')
 	[ -n "$f" ] || die "$l missing (run scripts/deps.sh --lab)"
 	copy_with_libs "$f"
 done
