@@ -34,9 +34,14 @@
 #ifndef DLMRECOVER_H
 #define DLMRECOVER_H
 
+#ifdef __KERNEL__
+/* the engine (lib/engine) is built into kernel modules too */
+#include <linux/types.h>
+#else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,7 +5,9 @@
 
 #include "dlmrecover.h"
 
+#ifndef DLMR_EXPORT
 #define DLMR_EXPORT __attribute__((visibility("default")))
+#endif
 #define DLMR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- kernel.c: internals the unit tests drive --------------------------- */

@@ -6,7 +6,7 @@
 #ifndef DLMR_COORD_H
 #define DLMR_COORD_H
 
-#include "internal.h"
+#include "engine.h"
 
 /* Journals the simulator uses at most; the public limit is larger. */
 #define COORD_ACTQ_MAX (DLMR_JOURNALS_MAX + 32)

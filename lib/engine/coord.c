@@ -31,10 +31,6 @@
  *  - gfs2_recover_journal() on a journal whose recovery is already running
  *    returns -EBUSY and does nothing (JDF_RECOVERY); the same here.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "coord.h"
 
 /* fs/gfs2/lock_dlm.c: "4 byte generation number + 4 byte unused" */
@@ -216,7 +212,7 @@ static void set_block(struct dlmr_coord *c, bool on)
 }
 
 /* queue_delayed_work(gfs2_control_wq, &sdp->sd_control_work, delay) */
-static void queue_work(struct dlmr_coord *c, unsigned int ms)
+static void coord_queue_work(struct dlmr_coord *c, unsigned int ms)
 {
 	if (c->work_pending)
 		return;
@@ -262,7 +258,7 @@ static void recovery_result(struct dlmr_coord *c, int jid, int result)
 		return; /* "recovery_result jid %d short size %d" */
 	c->recover_result[jid] = (uint8_t)result;
 	if (!(c->flags & CF_UNMOUNT))
-		queue_work(c, result == DLMR_JOURNAL_GAVEUP ? 1000 : 0);
+		coord_queue_work(c, result == DLMR_JOURNAL_GAVEUP ? 1000 : 0);
 }
 
 /* A journal recovery ended (gfs2_recovery_done + the mount thread's wait). */
@@ -310,7 +306,7 @@ static void work_start(struct dlmr_coord *c)
 	 * -EBUSY (validate_lock_args): "control lock EX error -16" */
 	if (c->ctrl_busy) {
 		if (c->cfg.fixes & (1u << FIX_WORK_RETRY_BUSY))
-			queue_work(c, 0);
+			coord_queue_work(c, 0);
 		return;
 	}
 	c->wp = WP_EX;
@@ -526,7 +522,7 @@ static void first_mount_over_serial(struct dlmr_coord *c)
 	c->flags &= ~CF_FIRST_MOUNT;
 	c->flags |= CF_FIRST_MOUNT_DONE;
 	if (!(c->flags & CF_UNMOUNT))
-		queue_work(c, 0);
+		coord_queue_work(c, 0);
 }
 
 static void first_recover_next(struct dlmr_coord *c)
@@ -758,7 +754,7 @@ static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 		c->jid = in->our_slot - 1;
 	}
 	if (!(c->flags & CF_UNMOUNT))
-		queue_work(c, 0);
+		coord_queue_work(c, 0);
 	c->flags &= ~CF_DLM_RECOVERY;
 	/* wake_up_bit(DFL_DLM_RECOVERY): control_first_done() rechecks */
 	if (c->mp == MP_FIRST_WAIT)
@@ -1213,12 +1209,12 @@ DLMR_EXPORT int dlmr_coord_new(const struct dlmr_coord_config *cfg,
 
 	if (!out)
 		return -EINVAL;
-	c = calloc(1, sizeof(*c));
+	c = ENGINE_ZALLOC(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	r = dlmr_coord_init(c, cfg);
 	if (r) {
-		free(c);
+		ENGINE_FREE(c);
 		return r;
 	}
 	*out = c;
@@ -1227,7 +1223,7 @@ DLMR_EXPORT int dlmr_coord_new(const struct dlmr_coord_config *cfg,
 
 DLMR_EXPORT void dlmr_coord_free(struct dlmr_coord *c)
 {
-	free(c);
+	ENGINE_FREE(c);
 }
 
 DLMR_EXPORT int dlmr_coord_slot_stats(const struct dlmr_coord *c,
