@@ -284,3 +284,45 @@ lab_md_stop() {
 lab_md_ls() {
 	ls /sys/kernel/dlm | grep -E '^[0-9a-f]{8}-[0-9a-f]{4}-' | head -n 1
 }
+
+# ---- the engine's miniature filesystem (examples/kernel/dlmr_journal.ko)
+# on /dev/vdd, lockspace dlmrj: docs/tutorial-kernel-consumer.md
+DJ=/sys/kernel/debug/dlmr_journal/dlmrj
+# lab_journal_mount [PARAM=VALUE...]: insmod returns once mounted (or the
+# mount failed); the console says which
+lab_journal_mount() {
+	insmod /lab/modules/dlmr_journal.ko nodeid="$NODE" cluster=lab "$@" ||
+		{ echo "insmod dlmr_journal failed: $(dmesg | grep dlmr_journal | tail -n 1)" >&2; return 1; }
+	echo "LAB: node$NODE journal mounted" >/dev/console
+	cat "$DJ/status"
+}
+# lab_journal_mount_bg [PARAM=VALUE...]: the same in the background (a
+# mount that waits for another node); the console says when it returns
+lab_journal_mount_bg() {
+	( insmod /lab/modules/dlmr_journal.ko nodeid="$NODE" cluster=lab "$@" &&
+		echo "LAB: node$NODE journal mounted" >/dev/console ||
+		echo "LAB: node$NODE journal mount failed" >/dev/console
+	) </dev/null >/dev/null 2>&1 &
+}
+lab_journal_trace() { cat "$DJ/trace"; }
+lab_journal_status() { cat "$DJ/status"; }
+lab_journal_replays() { cat "$DJ/replays"; }
+# unmount and leave dlmrj; the debugfs files stay until lab_journal_rmmod
+lab_journal_unmount() {
+	echo unmount >"$DJ/ctl" && echo "LAB: node$NODE journal unmounted" >/dev/console
+}
+lab_journal_rmmod() { rmmod dlmr_journal; }
+# This node's clock against the host's (tests/vm/labclock.c):
+# "LOCAL_NS OFFSET_NS RTT_NS"
+lab_clock() { labclock probe 10.77.0.254 7377 32; }
+# lab_journal_wait_unblocked TENTHS: until the engine is mounted and
+# not blocked
+lab_journal_wait_unblocked() {
+	wait_for 'grep -q "\"mounted\":true,.*\"blocked\":false" "$DJ/status"' "$1" ||
+		{ echo "engine still blocked or not mounted: $(cat "$DJ/status")" >&2; return 1; }
+}
+# lab_journal_wait_event EVENT TENTHS: until the engine's trace has one
+lab_journal_wait_event() {
+	wait_for "grep -q '\"event\":\"$1\"' $DJ/trace 2>/dev/null" "$2" ||
+		{ echo "no $1 event in $DJ/trace" >&2; return 1; }
+}
