@@ -203,7 +203,7 @@ struct dj {
 	unsigned int feed_errors, io_errors, replays;
 	u64 gen, durable_seq, appends;
 	bool hdr_dirty;
-	struct completion mount_done, unmounted;
+	struct completion joined, mount_done, unmounted;
 	struct dentry *dbg;
 	char replay_log[DJ_MAX_JOURNALS * 4][160];
 	unsigned int replay_n;
@@ -476,6 +476,7 @@ static void dj_recover_done(void *arg, struct dlm_slot *slots, int num_slots,
 	memcpy(e->slots, slots, n * sizeof(*slots));
 	dj_feed(dj, &in);
 	spin_unlock_irqrestore(&dj->lock, irqf);
+	complete_all(&dj->joined);
 	pr_info("%s: recover_done generation %u our_slot %d num_slots %d\n",
 		lockspace, generation, our_slot, num_slots);
 }
@@ -1071,6 +1072,7 @@ static int __init dj_init(void)
 	spin_lock_init(&dj->lock);
 	dj->next_seq = 1;
 	dj->jid = -1;
+	init_completion(&dj->joined);
 	init_completion(&dj->mount_done);
 	init_completion(&dj->unmounted);
 	INIT_WORK(&dj->lock_work, dj_lock_work);
@@ -1116,8 +1118,13 @@ static int __init dj_init(void)
 	ev_new(dj, EV_JOIN);
 	spin_unlock_irqrestore(&dj->lock, irqf);
 	/*
-	 * gdlm_mount(): the join's recover_done reaches the engine before
-	 * dlm_new_lockspace() returns; then the mount starts.
+	 * gdlm_mount(): join, then mount.  The engine starts a mount only
+	 * after the join's recover_done, which can come after
+	 * dlm_new_lockspace() returns: dlm_recoverd completes
+	 * ls_recovery_done, which new_lockspace() waits for, and only then
+	 * calls recover_done (do_ls_recovery(), fs/dlm/recoverd.c, 6.1 and
+	 * 6.12).  gfs2 starts control_mount() before it and waits for its
+	 * jid later (wait_on_journal()).
 	 */
 	error = dlm_new_lockspace(lockspace, cluster[0] ? cluster : NULL,
 				  DLM_LSFL_NEWEXCL, DLMR_LVB_SIZE, &dj_ops, dj,
@@ -1130,6 +1137,11 @@ static int __init dj_init(void)
 		pr_err("%s: no recovery callbacks (%d): dlm_controld must enable them\n",
 		       lockspace, ops_result);
 		error = -EOPNOTSUPP;
+		goto fail_ls;
+	}
+	if (!wait_for_completion_timeout(&dj->joined, 60 * HZ)) {
+		pr_err("%s: no recover_done 60 s after the join\n", lockspace);
+		error = -ETIMEDOUT;
 		goto fail_ls;
 	}
 	the_dj = dj;

@@ -263,12 +263,13 @@ lab_churn() {
 }
 
 # Clustered RAID1 (md-cluster) on /dev/vdb + /dev/vdc, as /dev/md0.
-# lab_md_create UUID: create it (this node first); lab_md_assemble: join
+# lab_md_create UUID [NODES]: create it (this node first; NODES bitmap
+# slots, default 3); lab_md_assemble: join
 # it; lab_md_stop: leave it.  mdadm reads the cluster name from corosync.
 lab_md_create() {
 	mkdir -p /run/mdadm
 	mdadm --create /dev/md0 --run --assume-clean --bitmap=clustered \
-		--nodes=3 --metadata=1.2 --raid-devices=2 --level=mirror \
+		--nodes="${2:-3}" --metadata=1.2 --raid-devices=2 --level=mirror \
 		--bitmap-chunk=1M --uuid="$1" /dev/vdb /dev/vdc 2>&1 || return 1
 	echo "LAB: node$NODE md created" >/dev/console
 }
@@ -325,4 +326,15 @@ lab_journal_wait_unblocked() {
 lab_journal_wait_event() {
 	wait_for "grep -q '\"event\":\"$1\"' $DJ/trace 2>/dev/null" "$2" ||
 		{ echo "no $1 event in $DJ/trace" >&2; return 1; }
+}
+# lab_md_writer_start: write random 4 KiB blocks of /dev/md0 every 50 ms
+# (O_DIRECT), so this node's bitmap has dirty bits when it dies
+lab_md_writer_start() {
+	(
+		while :; do
+			dd if=/dev/urandom of=/dev/md0 bs=4k count=1 seek=$((RANDOM % 8192)) \
+				oflag=direct conv=notrunc 2>/dev/null
+			usleep 50000
+		done
+	) </dev/null >/dev/null 2>&1 &
 }
