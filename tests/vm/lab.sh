@@ -696,6 +696,19 @@ save_traces() {
 		[ -n "${UP[$n]:-}" ] && continue
 		rm -f "$d/node$n.jsonl"
 	done
+	esave_traces "$s"
+}
+# the engine's history so far (traces on the host clock, kills, steps) in
+# traces/SCENARIO/engine/
+esave_traces() {
+	local d=$RES/traces/$1/engine
+	[ -s "$(edir)/scenario.scn" ] || return 0
+	mkdir -p "$d"
+	cp "$(edir)"/scenario.scn "$d/"
+	cp "$(edir)"/node*.b*.jsonl "$d/" 2>/dev/null || true
+	rm -f "$d"/*.raw.jsonl
+	if [ -s "$(edir)/crash.jsonl" ]; then cp "$(edir)/crash.jsonl" "$d/"; fi
+	return 0
 }
 
 # ------------------------------------------------------------- timings
@@ -746,6 +759,8 @@ cold_start() { # NAME
 	[ "$firsts" = 1 ] || fail "$name: $firsts nodes report first=1, expected exactly 1"
 	# the engine's filesystem, mounted in the same order as gfs2: its
 	# jid is slot - 1 in dlmrj, which must be gfs2's slot - 1 in gfs0
+	escn_header
+	for n in $(seq 1 "$CN"); do escn "mount $n" wait; done
 	engine_mount "$name" $(seq 1 "$CN")
 	for n in $(seq 1 "$CN"); do
 		[ "${EJID[$n]}" = "${JID[$n]}" ] ||
@@ -834,11 +849,13 @@ kill_one() {
 	for n in $(seq 1 $((CN - 1))); do surv+=("$n"); done
 	prepare_failure "$name" "$v"
 	run "$v" 30 lab_md_writer_start
+	escn "crash $v" wait
 	for n in "${surv[@]}"; do last_done "$n"; done
 	local vslot vjid=${JID[$v]}
 	vslot=$(slot_of "$EX_TABLE" "$v")
-	tk=$(now)
 	kill_node "$v"
+	# (kill_node reads the engine's trace first: the kill is KILLED_T)
+	tk=${KILLED_T[$v]}
 	unset "UP[$v]"
 	log "$name: killed node$v (example slot $vslot, gfs2 jid $vjid)"
 	describe "$name" "at ${tk}s node$v killed (SIGKILL of its VM) while writing" "crash $v" wait
@@ -1107,6 +1124,21 @@ jget() { # JSON KEY -> the value (strings without quotes)
 	sed -nE "s/.*\"$2\":(\"([^\"]*)\"|([^,}]*)).*/\2\3/p" <<<"$1"
 }
 
+# The engine's steps as a simulator scenario (docs/scenario-format.md):
+# scenario.scn in the cluster's engine directory, saved with the traces.
+escn_header() {
+	mkdir -p "$(edir)"
+	cat >"$(edir)/scenario.scn" <<EOF
+# The engine (examples/kernel/dlmr_journal.ko) on a real cluster (Linux
+# $KVER), recorded by tests/vm/lab.sh: node<N>.b<BOOT>.jsonl are each
+# node's trace on the host clock, crash.jsonl the lab's kills.
+nodes $CN
+journals 8
+lockspace dlmrj
+EOF
+}
+escn() { printf '%s\n' "$@" >>"$(edir)/scenario.scn"; }
+
 # engine_collect NODE: its trace, status and replays, as node<N>.b<BOOT>.*
 # (raw.jsonl: its own clock; clock: the probes around the reading)
 engine_collect() {
@@ -1263,7 +1295,7 @@ engine_after_kill() {
 # every node: md-cluster's own slot (its "Joined cluster LS slot N" line;
 # md's bitmap slot is N - 1) = dlmctl slots -j's our_slot for md's
 # lockspace = the watch's last done, and the watch's trace passes dlmctl
-# recover check.  After a kill: each survivor's md logs "Node V/S down.
+# recover check.  After a kill: each survivor's md logs "CLUSTER Node V/S down.
 # My slot: M" with S the victim's md slot and M its own, its watch has the
 # same slot event, and a survivor resyncs what the victim's bitmap had
 # dirty (the victim wrote to the array until it died).
@@ -1311,7 +1343,7 @@ md_after_kill() {
 	shift 2
 	for n in "$@"; do
 		for v in $victims; do
-			console_wait "$n" "md-cluster: $MDLS Node $v/-?[0-9]+ down" "${KILLED_T[$v]}" 120
+			console_wait "$n" "md-cluster: [^ ]+ Node $v/-?[0-9]+ down" "${KILLED_T[$v]}" 120
 			[[ $CW_LINE == *"Node $v/${MDSLOT[$v]} down. My slot: ${MDSLOT[$n]}."* ]] ||
 				fail "$name: node$n's md-cluster logged '${CW_LINE#* }'; expected Node $v/${MDSLOT[$v]} down, My slot: ${MDSLOT[$n]}"
 			timing "$name" "node$n md: node$v down" "$(ms "${KILLED_T[$v]}" "$CW_T") ms after node$v's kill"
@@ -1369,6 +1401,7 @@ rejoin() {
 	JID[$v]=${GFS[jid]}
 	# the engine: its old slot again, so gfs2's jid; its own journal was
 	# replayed by a survivor, so it finds it clean
+	escn "mount $v" wait
 	engine_mount "$name" "$v"
 	[ "${EJID[$v]}" = "${JID[$v]}" ] && [ "$(jget "${ESTATUS[$v]}" first)" = false ] ||
 		fail "$name: node$v's engine: ${ESTATUS[$v]}; expected jid ${JID[$v]} (gfs2's), first false"
@@ -1401,6 +1434,7 @@ leave() {
 	run "$v" 120 lab_umount
 	run "$v" 120 lab_example_leave
 	# the engine unmounts and leaves dlmrj: its trace ends with leave
+	escn "leave $v" wait
 	run "$v" 120 lab_journal_unmount
 	engine_collect "$v"
 	[ "$(jget "${ESTATUS[$v]}" left)" = true ] && [ "$(jget "${ESTATUS[$v]}" feed_errors)" = 0 ] ||
@@ -1455,20 +1489,21 @@ double() {
 	for n in $(seq 1 "$CN"); do [ "$n" != $a ] && [ "$n" != $b ] && surv+=("$n"); done
 	prepare_failure "$name" "$a" "$b"
 	for n in "$a" "$b"; do run "$n" 30 lab_md_writer_start; done
+	escn "crash $b at slot on 1" "crash $a" wait
 	for n in "${surv[@]}"; do last_done "$n"; done
 	local sa sb
 	sa=$(slot_of "$EX_TABLE" "$a")
 	sb=$(slot_of "$EX_TABLE" "$b")
 	run "$b" 30 lab_drop_tcp
-	ta=$(now)
 	kill_node "$a"
+	ta=${KILLED_T[$a]}
 	unset "UP[$a]"
 	log "$name: node$b's TCP dropped, node$a killed"
 	# the survivors' kernel recovery of node a starts (with b still a member)
 	console_wait 1 "dlm: dlmrex: dlm_recover [0-9]+$" "$ta" 60
 	console_wait 1 "dlm: gfs0: dlm_recover [0-9]+$" "$ta" 60
-	tb=$(now)
 	kill_node "$b"
+	tb=${KILLED_T[$b]}
 	unset "UP[$b]"
 	log "$name: node$b killed during the recovery of node$a"
 	timing "$name" "node$b killed" "$(ms "$ta" "$tb") ms after node$a"
@@ -1986,6 +2021,9 @@ slotbug() { # NAME EXPECT(safe|bug)
 # invariants hold on the merged traces.
 firstkill() {
 	local name=firstkill n tk firsts=0 nf=
+	escn_header
+	escn "# node 1 first mounter (its replays delayed), killed once 2 and 3 were refused" \
+		"crash 1 at again on 3" "mount 1" "mount 2 3" wait
 	run 1 30 "lab_journal_mount_bg replay_delay_ms=1500"
 	EMOUNTED[1]=1
 	run 1 120 "lab_journal_wait_event recover 1200"
@@ -2019,6 +2057,7 @@ firstkill() {
 		timing "$name" "node$n engine mounted" "$(ms_since_kill "$t" 1) ms after node1's kill"
 	done
 	log "$name: PASS: node$nf took over as first mounter, both mounted (jids ${EJID[2]}, ${EJID[3]})"
+	esave_traces "$name"
 }
 
 # l. a planted bug must show on the real cluster.  Every engine leaves;
@@ -2039,6 +2078,8 @@ mutant() {
 		unset "EMOUNTED[$n]"
 	done
 	EPHASE=mutant
+	escn_header
+	escn "mutant clear-bit-early" "mount 1" wait "mount 2" wait "mount 3" wait "crash 3" wait
 	for n in 1 2 3; do
 		[ -n "${UP[$n]:-}" ] && continue
 		start_node "$n"
@@ -2068,6 +2109,7 @@ mutant() {
 	done
 	for n in 1 2; do engine_collect "$n"; done
 	engine_judge "$name" "S1"
+	esave_traces "$name"
 	EPARAMS=
 }
 
