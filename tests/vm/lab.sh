@@ -16,7 +16,8 @@
 # nodes; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
-# own 3 (on 6.12, which takes only the slot fix, only these three run).
+# own 3.  Every scenario runs on either kernel line: each has its own copy
+# of the whole series (scripts/kernel.sh series).
 # After every scenario the nodes' kernel logs are scanned (klog-scan.sh,
 # klog-allow.txt).  --record copies the normalised traces to
 # tests/vm/traces/.  --keep leaves the
@@ -95,7 +96,6 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-ASKED=${#SCEN[@]}
 [ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double firstkill mutant stock slotbug-stock slotbug)
 [[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
@@ -132,21 +132,8 @@ for c in qemu-system-x86_64 ip mkfs.gfs2 modinfo cpio busybox corosync \
 done
 KVER=$("$REPO/scripts/kernel.sh" require 2>&1) || fail "${KVER#kernel.sh: }"
 KERNEL=/boot/vmlinuz-$KVER
-# A line that takes only part of the series (6.12: the slot fix alone,
-# scripts/kernel.sh patches) runs only the scenarios that need no more:
-# stock, slotbug-stock and slotbug (the others use the netlink family and
-# sysfs of the later patches).
-if [ "$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" patches)" != all ]; then
-	if [ "$ASKED" = 0 ]; then
-		SCEN=(stock slotbug-stock slotbug)
-	else
-		for s in "${SCEN[@]}"; do
-			case $s in stock | slotbug-stock | slotbug) ;;
-			*) fail "scenario $s needs the whole kernel series, which Linux $KVER does not take yet (scripts/kernel.sh patches: only stock, slotbug-stock and slotbug run there)" ;;
-			esac
-		done
-	fi
-fi
+# the kernel line's own series (kernel/patches/6.1 or 6.12)
+SERIES=$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" series)
 [ -x "$DLMCTL" ] || fail "$DLMCTL missing: build it (ninja -C build) or pass --dlmctl"
 grep -q 'recover watch' <<<"$("$DLMCTL" --help)" ||
 	fail "$DLMCTL has no 'recover watch': rebuild it"
@@ -219,14 +206,15 @@ trap 'INTERRUPTED=1; fail "interrupted"' INT TERM
 
 # ------------------------------------------------------------------ build
 
-# The patched dlm.ko (kernel/patches, kernel/build.sh) replaces the stock
-# one in the initramfs; the stock gfs2.ko loads on top.  Rebuilt (20-40 s)
-# only when it is missing or older than the series or build.sh.
+# The patched dlm.ko (the line's series in kernel/patches, kernel/build.sh)
+# replaces the stock one in the initramfs; the stock gfs2.ko loads on top.
+# Rebuilt (20-40 s) only when it is missing or older than the series or
+# build.sh.
 DLMKO=$BUILD/dlm/dlm.ko
 dlm_stale() {
 	local f
 	[ -s "$DLMKO" ] || return 0
-	for f in "$REPO"/kernel/patches/*.patch "$REPO/kernel/build.sh"; do
+	for f in "$SERIES"/*.patch "$REPO/kernel/build.sh"; do
 		[ "$f" -nt "$DLMKO" ] && return 0
 	done
 	[ "$(modinfo -F vermagic "$DLMKO" | awk '{print $1}')" != "$KVER" ]
