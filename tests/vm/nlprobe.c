@@ -9,6 +9,14 @@
  *                    kernel's extack message) against the expected one;
  *                    exit 0 if every answer is the expected one, 1 if not,
  *                    2 if the family cannot be reached
+ *   nlprobe hammer SECONDS [NAME...]
+ *                    for SECONDS, as fast as it can: a dump of every
+ *                    lockspace, then a GET of each NAME; every reply must
+ *                    be a lockspace or ENOENT (a GET) and every dump end
+ *                    cleanly.  Prints one summary line; exit 0, or 1 on
+ *                    any other answer.  Run beside joins that fail
+ *                    (guest-lib.sh, lab_joinfail): the lookups' lockspace
+ *                    references race new_lockspace()'s error path.
  *
  * What "strict" expects (kernel/README.md, "Netlink API"): the family's
  * resv_start_op is 0, so the genetlink core checks every request's header
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -247,12 +256,65 @@ static int strict(void)
 	return bad ? 1 : 0;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int hammer(double seconds, int nnames, char **names)
+{
+	static char buf[BUFSZ];
+	long dumps = 0, listed = 0, gets = 0, found = 0, enoent = 0, bad = 0;
+	double end = now() + seconds;
+	struct nlmsghdr *nlh;
+	struct answer ans;
+	int i;
+
+	while (now() < end) {
+		nlh = request(buf, family, NLM_F_REQUEST | NLM_F_DUMP,
+			      DLM_RECOVER_CMD_GET, DLM_RECOVER_GENL_VERSION);
+		if (exchange(nlh, &ans) < 0 || ans.err) {
+			if (!bad++)
+				printf("hammer: dump: %s '%s'\n",
+				       errname(ans.err ? ans.err : errno), ans.msg);
+		} else {
+			dumps++;
+			listed += ans.replies;
+		}
+		for (i = 0; i < nnames; i++) {
+			nlh = request(buf, family, NLM_F_REQUEST | NLM_F_ACK,
+				      DLM_RECOVER_CMD_GET,
+				      DLM_RECOVER_GENL_VERSION);
+			mnl_attr_put_strz(nlh, DLM_RECOVER_A_LS_NAME, names[i]);
+			gets++;
+			if (exchange(nlh, &ans) == 0 && !ans.err &&
+			    ans.replies == 1) {
+				found++;
+			} else if (ans.err == ENOENT) {
+				enoent++;
+			} else if (!bad++) {
+				printf("hammer: get %s: %s '%s', %d replies\n",
+				       names[i], errname(ans.err), ans.msg,
+				       ans.replies);
+			}
+		}
+	}
+	printf("hammer: %ld dumps (%ld lockspaces listed), %ld gets (%ld found, %ld ENOENT), %ld other answers\n",
+	       dumps, listed, gets, found, enoent, bad);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int one = 1;
 
-	if (argc < 2 || strcmp(argv[1], "strict")) {
-		fprintf(stderr, "usage: nlprobe strict\n");
+	if (argc < 2 || (strcmp(argv[1], "strict") &&
+			 (strcmp(argv[1], "hammer") || argc < 3 ||
+			  atof(argv[2]) <= 0))) {
+		fprintf(stderr, "usage: nlprobe strict | hammer SECONDS [NAME...]\n");
 		return 2;
 	}
 	nl = mnl_socket_open(NETLINK_GENERIC);
@@ -268,5 +330,7 @@ int main(int argc, char **argv)
 			DLM_RECOVER_GENL_NAME);
 		return 2;
 	}
+	if (!strcmp(argv[1], "hammer"))
+		return hammer(atof(argv[2]), argc - 3, argv + 3);
 	return strict();
 }
