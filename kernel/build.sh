@@ -1,13 +1,14 @@
 #!/bin/sh
-# The kernel patch series (kernel/patches/) against Linux fs/dlm of the
-# kernel under test (scripts/kernel.sh): check it, apply it, build the
+# The kernel patch series (kernel/patches/LINE/) against Linux fs/dlm of
+# the kernel under test (scripts/kernel.sh): check it, apply it, build the
 # patched dlm.ko out of tree.
 #
 #   kernel/build.sh checkpatch OUTDIR  scripts/checkpatch.pl --strict on
 #                                      every patch; any error, warning or
 #                                      check fails
-#   kernel/build.sh apply OUTDIR       the series applies cleanly (no fuzz)
-#                                      to the pristine fs/dlm of the line
+#   kernel/build.sh apply OUTDIR       the series applies cleanly (no fuzz,
+#                                      no offset) to the pristine fs/dlm of
+#                                      the line
 #   kernel/build.sh module OUTDIR      apply, build OUTDIR/dlm.ko against
 #                                      /lib/modules/$KVER/build, install the
 #                                      uapi header as
@@ -19,9 +20,9 @@
 # The kernel (its ABI for the headers, vermagic and CRCs, its line for the
 # linux-source tarball) is the one scripts/kernel.sh chooses: the current
 # Debian 6.1 kernel unless DLMR_KVER says otherwise; NOT the running one.
-# A line takes the patches scripts/kernel.sh names: 6.1 the whole series,
-# exactly; 6.12 only patch 0001 (the slot fix, which stands alone), with
-# line offsets allowed (the series is made against 6.1).
+# Each line has its own copy of the series, made against its fs/dlm
+# (scripts/kernel.sh series: kernel/patches/6.12, the primary one, and
+# kernel/patches/6.1, the backport); it must apply exactly.
 # Needs scripts/deps.sh --lab.
 #
 # Out of tree, fs/dlm/ and include/trace/events/dlm.h sit side by side in
@@ -31,11 +32,9 @@
 set -eu
 export LC_ALL=C
 
-PATCHES=$(cd "$(dirname "$0")" && pwd)/patches
 KERNEL_SH=$(cd "$(dirname "$0")/.." && pwd)/scripts/kernel.sh
 LINE=$("$KERNEL_SH" line)
-NPATCHES=$("$KERNEL_SH" patches)
-OFFSETS=$("$KERNEL_SH" offsets)
+PATCHES=$("$KERNEL_SH" series)
 LINUX_SOURCE=$("$KERNEL_SH" source)
 TOP=linux-source-$LINE
 
@@ -55,17 +54,10 @@ cmd=$1
 mkdir -p "$2"
 OUT=$(cd "$2" && pwd)
 
-# the patches of the series this line takes (scripts/kernel.sh patches:
-# all, or the first N)
+# the line's series, in order (scripts/kernel.sh series)
 series() {
-	local all
-	all=$(ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null) ||
+	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null ||
 		die "no patches in $PATCHES"
-	if [ "$NPATCHES" = all ]; then
-		echo "$all"
-	else
-		echo "$all" | head -n "$NPATCHES"
-	fi
 }
 
 # OUTDIR/pristine: the files the series touches and the checkpatch script,
@@ -93,11 +85,10 @@ apply_to() {
 		(cd "$1" && tar -xf -)
 	for p in $(series); do
 		# -F0: no fuzz; a rejected hunk is a failure, and so is an
-		# offset one on the line the series is made against (6.1)
-		if [ "$OFFSETS" = yes ]; then bad='fuzz|FAILED|reversed'; else bad='offset|fuzz|FAILED|reversed'; fi
+		# offset one: each series is made against its line
 		if ! out=$(patch -d "$1" -p1 -F0 -N --no-backup-if-mismatch \
 				-r - <"$p" 2>&1) ||
-		   echo "$out" | grep -Eq "$bad"; then
+		   echo "$out" | grep -Eq 'offset|fuzz|FAILED|reversed'; then
 			echo "$out" >&2
 			die "$(basename "$p") does not apply cleanly to $LINE fs/dlm"
 		fi
@@ -124,7 +115,7 @@ do_checkpatch() {
 do_apply() {
 	pristine
 	apply_to "$OUT/apply-check"
-	echo "apply: $(series | wc -l) patches apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE")$([ "$OFFSETS" = yes ] && echo ", line offsets allowed"))"
+	echo "apply: $(series | wc -l) patches of $PATCHES apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE"))"
 }
 
 do_verify() {
@@ -175,12 +166,12 @@ do_module() {
 		-j"$(nproc)" modules 2>&1 | grep -v '^Skipping BTF generation' || true
 	[ -f "$T/fs/dlm/dlm.ko" ] || die "dlm.ko did not build"
 	cp "$T/fs/dlm/dlm.ko" "$OUT/dlm.ko"
-	# the uapi header, from the netlink patch on (not in a fix-only series)
-	if [ -f "$T/include/uapi/linux/dlm_recover.h" ]; then
-		mkdir -p "$OUT/include/linux"
-		cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/include/linux/"
-		cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/dlm_recover.h"
-	fi
+	# the uapi header (the netlink patch creates it)
+	[ -f "$T/include/uapi/linux/dlm_recover.h" ] ||
+		die "the series made no include/uapi/linux/dlm_recover.h"
+	mkdir -p "$OUT/include/linux"
+	cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/include/linux/"
+	cp "$T/include/uapi/linux/dlm_recover.h" "$OUT/dlm_recover.h"
 	echo "module: $OUT/dlm.ko"
 	do_verify
 }

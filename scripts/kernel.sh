@@ -9,12 +9,11 @@
 #   scripts/kernel.sh source     the linux-source tarball of the line
 #   scripts/kernel.sh packages   what scripts/deps.sh --lab installs for it
 #                 packages --all  the same for every line of the table
-#   scripts/kernel.sh patches    how many of kernel/patches/ the line
-#                                takes ("all", or the first N: patch 0001,
-#                                the slot fix, stands alone)
-#   scripts/kernel.sh offsets    "yes" if they may apply with line
-#                                offsets (a line the series was not made
-#                                against), "no" if exactly
+#   scripts/kernel.sh series     the directory of the line's patch series,
+#                                kernel/patches/LINE: each line has its
+#                                own copy of the whole series, made
+#                                against that line's fs/dlm (applies with
+#                                no offset and no fuzz)
 #   scripts/kernel.sh require    check that the ABI's image, modules,
 #                                headers and the line's source are
 #                                installed; else one line naming the
@@ -28,10 +27,10 @@
 # into a file, derive it here.
 set -eu
 
-# line  image meta-package     headers meta-package     source package    ABI pattern    patches offsets
+# line  image meta-package     headers meta-package     source package    ABI pattern    series
 LINES='
-6.1   linux-image-amd64       linux-headers-amd64       linux-source-6.1  6.1.0-*-amd64  all     no
-6.12  linux-image-6.12-amd64  linux-headers-6.12-amd64  linux-source-6.12 6.12.*-amd64   1       yes
+6.1   linux-image-amd64       linux-headers-amd64       linux-source-6.1  6.1.0-*-amd64  6.1
+6.12  linux-image-6.12-amd64  linux-headers-6.12-amd64  linux-source-6.12 6.12.*-amd64   6.12
 '
 
 die() {
@@ -42,7 +41,7 @@ die() {
 want=${DLMR_KVER:-6.1}
 
 # the table row of the chosen line: LINE IMAGE HEADERS SOURCE PATTERN
-# PATCHES OFFSETS
+# SERIES
 row() {
 	echo "$LINES" | while read -r l img hdr src pat rest; do
 		[ -n "$l" ] || continue
@@ -57,8 +56,8 @@ ROW=$(row)
 [ -n "$ROW" ] || die "DLMR_KVER='$want' is neither a known line nor an ABI of one ($(echo "$LINES" | awk 'NF { printf "%s%s", s, $1; s = ", " }'))"
 # shellcheck disable=SC2086
 set -- $ROW "$@"
-LINE=$1 IMG=$2 HDR=$3 SRC=$4 PATCHES=$6 OFFSETS=$7
-shift 7
+LINE=$1 IMG=$2 HDR=$3 SRC=$4 SERIES=$6
+shift 6
 
 # the ABI: given, or the one the line's image meta-package depends on
 kver() {
@@ -95,8 +94,7 @@ packages)
 		packages
 	fi
 	;;
-patches) echo "$PATCHES" ;;
-offsets) echo "$OFFSETS" ;;
+series) echo "$(cd "$(dirname "$0")/.." && pwd)/kernel/patches/$SERIES" ;;
 require)
 	k=$(kver)
 	missing=
@@ -110,5 +108,5 @@ require)
 		die "kernel $k is not installed: missing $missing (install: apt-get install $missing)"
 	echo "$k"
 	;;
-*) die "usage: kernel.sh kver|line|source|packages [--all]|patches|offsets|require" ;;
+*) die "usage: kernel.sh kver|line|source|packages [--all]|series|require" ;;
 esac

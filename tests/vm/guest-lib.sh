@@ -154,6 +154,47 @@ lab_flood() {
 	done
 }
 
+# lab_joinfail PREFIX N SECONDS: N joins (dlm_tool) of lockspaces
+# PREFIX1..PREFIXN, one after the other, each made to fail in the
+# kernel's new_lockspace() after the lockspace is listed: this shell
+# answers the join's uevent with -1 in sysfs event_done, usually before
+# dlm_controld does (a join dlm_controld answered first succeeds and is
+# left again).  Meanwhile nlprobe hammer dumps every lockspace and GETs
+# PREFIX1..PREFIXN for SECONDS, so its lockspace references race the
+# failed joins' error path.  Prints nlprobe's summary and "joinfail: F
+# failed, J joined"; fails if a join hangs (30 s) or nlprobe got an
+# answer other than a lockspace or ENOENT.  For a --keep cluster (the
+# lockspaces dlm_controld was left joining are not cleaned up).
+lab_joinfail() {
+	_names='' _i=1
+	while [ "$_i" -le "$2" ]; do _names="$_names $1$_i"; _i=$((_i + 1)); done
+	# shellcheck disable=SC2086
+	nlprobe hammer "$3" $_names >/tmp/joinfail.hammer 2>&1 &
+	_hp=$! _f=0 _j=0 _i=1
+	while [ "$_i" -le "$2" ]; do
+		_ls=$1$_i
+		dlm_tool join "$_ls" >"/tmp/joinfail.$_i" 2>&1 &
+		_jp=$!
+		while [ ! -e "/sys/kernel/dlm/$_ls/event_done" ] &&
+			kill -0 "$_jp" 2>/dev/null; do :; done
+		echo -1 >"/sys/kernel/dlm/$_ls/event_done" 2>/dev/null
+		wait_for "! kill -0 $_jp 2>/dev/null" 300 ||
+			{ echo "dlm_tool join $_ls hangs" >&2; return 1; }
+		if wait "$_jp"; then
+			_j=$((_j + 1))
+			dlm_tool leave "$_ls" >/dev/null
+		else
+			_f=$((_f + 1))
+		fi
+		_i=$((_i + 1))
+	done
+	wait "$_hp"
+	_hrc=$?
+	cat /tmp/joinfail.hammer
+	echo "joinfail: $_f failed, $_j joined"
+	[ "$_hrc" = 0 ]
+}
+
 # Files written and synced before a failure, with their checksums.
 lab_write_pre() {
 	mkdir -p /mnt/pre || return 1

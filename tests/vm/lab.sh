@@ -5,7 +5,8 @@
 #
 #   tests/vm/lab.sh [--keep] [--nodes N] [--token MS] [--builddir DIR]
 #                   [--results DIR | --results-root DIR] [--record]
-#                   [--dlmctl FILE] [--labclock FILE] [--bench-bin FILE]
+#                   [--dlmctl FILE] [--labclock FILE] [--nlprobe FILE]
+#                   [--bench-bin FILE]
 #                   [SCENARIO...]
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
@@ -16,14 +17,16 @@
 # nodes; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
-# own 3 (on 6.12, which takes only the slot fix, only these three run).
+# own 3.  Every scenario runs on either kernel line: each has its own copy
+# of the whole series (scripts/kernel.sh series).
 # After every scenario the nodes' kernel logs are scanned (klog-scan.sh,
 # klog-allow.txt).  --record copies the normalised traces to
 # tests/vm/traces/.  --keep leaves the
 # last cluster running for a shell (see tests/vm/README.md) until Ctrl-C.
 # --dlmctl: the dlmctl to put in the VMs (default
 # build/tools/dlmctl/dlmctl); --labclock: tests/vm/labclock.c's binary
-# (default build/tests/vm/labclock); --bench-bin: the dlmr-bench for scenario
+# (default build/tests/vm/labclock); --nlprobe: tests/vm/nlprobe.c's binary
+# (default build/tests/vm/nlprobe); --bench-bin: the dlmr-bench for scenario
 # bench (default build/bench/dlmr-bench).  Needs root, no KVM needed.
 set -euo pipefail
 # The whole script is one { } block: bash parses it before running it, so
@@ -59,6 +62,7 @@ RECORD=0
 BUILDDIR=$REPO/build-lab
 DLMCTL=$REPO/build/tools/dlmctl/dlmctl
 LABCLOCK=$REPO/build/tests/vm/labclock
+NLPROBE=$REPO/build/tests/vm/nlprobe
 BENCHBIN=$REPO/build/bench/dlmr-bench
 FLOOD=${LAB_FLOOD:-150}
 RESULTS=
@@ -75,6 +79,7 @@ while [ $# -gt 0 ]; do
 	--builddir) BUILDDIR=$2; shift ;;
 	--dlmctl) DLMCTL=$2; shift ;;
 	--labclock) LABCLOCK=$2; shift ;;
+	--nlprobe) NLPROBE=$2; shift ;;
 	--bench-bin) BENCHBIN=$2; shift ;;
 	--results) RESULTS=$2; shift ;;
 	--results-root) RESROOT=$2; shift ;;
@@ -95,7 +100,6 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-ASKED=${#SCEN[@]}
 [ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double firstkill mutant stock slotbug-stock slotbug)
 [[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
@@ -132,26 +136,14 @@ for c in qemu-system-x86_64 ip mkfs.gfs2 modinfo cpio busybox corosync \
 done
 KVER=$("$REPO/scripts/kernel.sh" require 2>&1) || fail "${KVER#kernel.sh: }"
 KERNEL=/boot/vmlinuz-$KVER
-# A line that takes only part of the series (6.12: the slot fix alone,
-# scripts/kernel.sh patches) runs only the scenarios that need no more:
-# stock, slotbug-stock and slotbug (the others use the netlink family and
-# sysfs of the later patches).
-if [ "$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" patches)" != all ]; then
-	if [ "$ASKED" = 0 ]; then
-		SCEN=(stock slotbug-stock slotbug)
-	else
-		for s in "${SCEN[@]}"; do
-			case $s in stock | slotbug-stock | slotbug) ;;
-			*) fail "scenario $s needs the whole kernel series, which Linux $KVER does not take yet (scripts/kernel.sh patches: only stock, slotbug-stock and slotbug run there)" ;;
-			esac
-		done
-	fi
-fi
+# the kernel line's own series (kernel/patches/6.1 or 6.12)
+SERIES=$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" series)
 [ -x "$DLMCTL" ] || fail "$DLMCTL missing: build it (ninja -C build) or pass --dlmctl"
 grep -q 'recover watch' <<<"$("$DLMCTL" --help)" ||
 	fail "$DLMCTL has no 'recover watch': rebuild it"
 [ -x "$LABCLOCK" ] || fail "$LABCLOCK missing: build it (ninja -C build) or pass --labclock"
-BINS=(--bin "$DLMCTL" --bin "$LABCLOCK")
+[ -x "$NLPROBE" ] || fail "$NLPROBE missing: build it (ninja -C build) or pass --nlprobe"
+BINS=(--bin "$DLMCTL" --bin "$LABCLOCK" --bin "$NLPROBE")
 if want bench; then
 	[ -x "$BENCHBIN" ] || fail "$BENCHBIN missing: build it (ninja -C build) or pass --bench-bin"
 	BINS+=(--bin "$BENCHBIN")
@@ -219,14 +211,15 @@ trap 'INTERRUPTED=1; fail "interrupted"' INT TERM
 
 # ------------------------------------------------------------------ build
 
-# The patched dlm.ko (kernel/patches, kernel/build.sh) replaces the stock
-# one in the initramfs; the stock gfs2.ko loads on top.  Rebuilt (20-40 s)
-# only when it is missing or older than the series or build.sh.
+# The patched dlm.ko (the line's series in kernel/patches, kernel/build.sh)
+# replaces the stock one in the initramfs; the stock gfs2.ko loads on top.
+# Rebuilt (20-40 s) only when it is missing or older than the series or
+# build.sh.
 DLMKO=$BUILD/dlm/dlm.ko
 dlm_stale() {
 	local f
 	[ -s "$DLMKO" ] || return 0
-	for f in "$REPO"/kernel/patches/*.patch "$REPO/kernel/build.sh"; do
+	for f in "$SERIES"/*.patch "$REPO/kernel/build.sh"; do
 		[ "$f" -nt "$DLMKO" ] && return 0
 	done
 	[ "$(modinfo -F vermagic "$DLMKO" | awk '{print $1}')" != "$KVER" ]
@@ -681,6 +674,25 @@ unprivileged() { # NAME NODE
 	log "$name: PASS: as nobody on node$n dlmctl slots works, recover watch exits 3: $err"
 }
 
+# The family's request checks on NODE (tests/vm/nlprobe.c, "strict"):
+# malformed headers and flags, a reply-only attribute, a missing name, an
+# event command as a request, all refused with the expected errno and
+# extack, as root and as nobody (GET is open to every user); the same
+# answers for both.
+strict_requests() { # NAME NODE
+	local name=$1 n=$2 root nobody
+	run "$n" 30 "nlprobe strict; echo rc=\$?"
+	root=$OUT
+	run "$n" 30 "su -s /bin/sh -c 'nlprobe strict; echo rc=\$?' nobody"
+	nobody=$OUT
+	printf 'root:\n%s\nnobody:\n%s\n' "$root" "$nobody" >"$RES/$name.nlprobe"
+	[ "${root##*$'\n'}" = rc=0 ] ||
+		fail "$name: node$n: nlprobe strict as root: $(grep -v ': ok:' <<<"$root" | paste -sd';')"
+	[ "$nobody" = "$root" ] ||
+		fail "$name: node$n: nlprobe strict as nobody answered otherwise than as root ($RES/$name.nlprobe)"
+	log "$name: PASS: node$n refuses malformed requests as expected, as root and as nobody ($(grep -c ': ok:' <<<"$root") probes)"
+}
+
 # Normalised traces (time_ns dropped) of the nodes up, saved for SCENARIO.
 declare -A UP=()
 save_traces() {
@@ -775,6 +787,7 @@ cold_start() { # NAME
 	EX_GEN=$LAST_GEN
 	sysfs_check "$name" 0 $(seq 1 "$CN")
 	[ "$name" = cold ] && unprivileged "$name" 1
+	[ "$name" = cold ] && strict_requests "$name" 1
 	watch_check "$name" "$EX_GEN" peek $(seq 1 "$CN")
 	# last recovery: the last join (node 1's own, its initial join, in
 	# dlmrex; node CN's in gfs0), no failed member
