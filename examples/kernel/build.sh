@@ -20,6 +20,7 @@ KDIR=/lib/modules/$KVER/build
 [ -f "$KDIR/Makefile" ] || { echo "build.sh: $KDIR missing (apt-get install linux-headers-$KVER)" >&2; exit 1; }
 TOP=$SRC/../..
 mkdir -p "$OUT/engine" "$OUT/include"
+OUT=$(cd "$OUT" && pwd) # kbuild's M= must be absolute
 put() { cmp -s "$1" "$2" || cp "$1" "$2"; } # SRC DST: copy if different
 for f in Kbuild dlmr_example.c journal.c; do put "$SRC/$f" "$OUT/$f"; done
 for f in "$TOP"/lib/engine/*.[ch]; do put "$f" "$OUT/engine/${f##*/}"; done

@@ -105,6 +105,8 @@ done
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
 want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
+mkdir -p "$BUILDDIR"
+BUILDDIR=$(cd "$BUILDDIR" && pwd)
 BUILD=$BUILDDIR/vm-lab
 RES=${RESULTS:-$RESROOT/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$BUILD" "$RES"
