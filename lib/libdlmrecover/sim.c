@@ -17,7 +17,9 @@
  * The recovery model (fs/dlm/member.c, recoverd.c; dlm_controld):
  *  - a membership change stops the lockspace: every member whose lockspace
  *    is running gets recover_prep (dlm_ls_stop; a member whose recovery has
- *    not finished is not running and gets no second prep);
+ *    not finished is not running and gets no second prep); a member that
+ *    leaves cleanly gets it too, as it releases the lockspace, after its
+ *    unmount and before it is gone (do_unmounted());
  *  - once every prep is delivered (dlm_controld waits for all stops),
  *    recovery starts: each surviving member gets recover_slot for every
  *    member that failed since its last recovery (not for one that left
@@ -546,7 +548,18 @@ static void crash_node(struct sim *s, uint32_t id)
 	}
 }
 
-/* the coordinator finished unmounting: leave the lockspace cleanly */
+/*
+ * The coordinator finished unmounting: leave the lockspace cleanly.
+ *
+ * dlm_release_lockspace() (Linux 6.1 fs/dlm/lockspace.c
+ * release_lockspace()) sends the offline uevent and waits in
+ * do_uevent(ls, 0) until dlm_controld has done the group change, and
+ * dlm_controld stops the lockspace first (sysfs "control" 0:
+ * dlm_control_store() -> dlm_ls_stop(), fs/dlm/member.c), which calls
+ * recover_prep on the leaving node itself when its lockspace was running.
+ * The VM lab's traces show it (the example's and the engine's: unmounted,
+ * prep, block, leave); the model had the leaver vanish without a prep.
+ */
 static void do_unmounted(struct sim *s, uint32_t id)
 {
 	struct sim_node *n = &s->n[id];
@@ -555,6 +568,15 @@ static void do_unmounted(struct sim *s, uint32_t id)
 	if (jid >= 0 && s->jowner[jid] == id)
 		s->dirty &= ~BIT(jid);
 	emit_simple(s, DLMR_EV_UNMOUNTED, id, jid);
+	if (n->running) {
+		struct dlmr_input in = { .type = DLMR_IN_PREP };
+
+		n->running = false;
+		emit_simple(s, DLMR_EV_PREP, id, -1);
+		if (!n->up)
+			return; /* a trigger crashed it at this prep */
+		feed(s, id, &in);
+	}
 	emit_simple(s, DLMR_EV_LEAVE, id, -1);
 	n->in_ls = false;
 	n->up = false;   /* powered off until mounted again */
