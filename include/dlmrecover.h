@@ -26,6 +26,8 @@
  *   journal-recovery protocol as a sans-I/O state machine.
  * - @ref sim "The simulator": a deterministic N-node cluster running the
  *   coordinator on a simulated DLM, with fault injection and invariants.
+ * - @ref judge "The invariants judge": the simulator's invariants S1-S5
+ *   checked on recorded traces of real nodes.
  *
  * Conventions: functions return 0 (or a count) on success and a negative
  * errno on failure; no function keeps global mutable state; every object is
