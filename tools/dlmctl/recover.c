@@ -128,7 +128,6 @@ struct tline {
 	unsigned long lineno;
 	uint64_t time_ns, step;
 	uint64_t key;      /* time_ns, or step */
-	bool join;
 	bool skip;         /* a violation event: not judged */
 };
 
@@ -226,26 +225,46 @@ static int load_file(struct tfile *f, struct dlmr_event *ev)
 		f->lines[f->n++] = (struct tline){
 			.text = line, .lineno = lineno,
 			.time_ns = ev->time_ns, .step = ev->step,
-			.join = ev->type == DLMR_EV_JOIN,
 			.skip = ev->type == DLMR_EV_VIOLATION };
 	}
 	return DLMCTL_EXIT_OK;
 }
 
+static int no_clock(const struct tfile *f, const struct tline *t)
+{
+	return dlmctl_error(DLMCTL_EXIT_USAGE, "%s:%lu: no time_ns and no "
+			    "step: --invariants merges the traces on time_ns "
+			    "(simulator traces: on step)", f->path, t->lineno);
+}
+
 /*
  * The merge order: time_ns when any event has one, then every event
- * (but violation lines, which are not judged) must; else step, which
- * the simulator writes on every event but its initial joins (step 0 is
- * written by leaving the field out).
+ * (but violation lines, which are not judged) must; else step, which the
+ * simulator writes on every event after its first step (step 0 is
+ * written by leaving the field out): an event without one must come
+ * before any event with one in its file.  Without either on any event,
+ * one trace is taken in its order, several have none to merge them in.
  */
 static int merge_keys(struct check *c)
 {
-	bool any_time = false;
+	const struct tfile *nf = NULL;
+	const struct tline *nl = NULL;
+	bool any_time = false, any_step = false;
 
-	for (size_t i = 0; i < c->nf && !any_time; i++)
-		for (size_t k = 0; k < c->f[i].n && !any_time; k++)
-			any_time = c->f[i].lines[k].time_ns != 0;
+	for (size_t i = 0; i < c->nf; i++)
+		for (size_t k = 0; k < c->f[i].n; k++) {
+			const struct tline *t = &c->f[i].lines[k];
+
+			any_time |= t->time_ns != 0;
+			any_step |= t->step != 0;
+			if (!nl && !t->skip) {
+				nf = &c->f[i];
+				nl = t;
+			}
+		}
 	c->by_step = !any_time;
+	if (!any_time && !any_step && nl && c->nf > 1)
+		return no_clock(nf, nl);
 	for (size_t i = 0; i < c->nf; i++) {
 		struct tfile *f = &c->f[i];
 		bool stepped = false;
@@ -264,12 +283,8 @@ static int merge_keys(struct check *c)
 				t->key = t->time_ns;
 				continue;
 			}
-			if (!t->step && (stepped || !t->join))
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-					"%s:%lu: no time_ns and no step: "
-					"--invariants merges the traces on "
-					"time_ns (simulator traces: on step)",
-					f->path, t->lineno);
+			if (!t->step && stepped)
+				return no_clock(f, t);
 			stepped |= t->step != 0;
 			t->key = t->step;
 		}
