@@ -175,6 +175,10 @@ expect 0 "help" -- "$DLMCTL" recover check --help
 has "$T/out" 'check --invariants TRACE' "help names --invariants"
 
 # --- the simulator's verdicts --------------------------------------------
+# a violation at the very event a crash trigger fires on counts
+expect 1 "sim: S1 at a crash trigger's event" -- "$RAW" sim "$TESTS/judge/scenarios/crash-at-unblock.scn"
+has "$T/err" 'invariant violated: S1: node 3 unblocked while journal 1 of failed node 2 is unrecovered' "S1 before the triggered crash"
+
 # split_nodes TRACE DIR: one file per node, violation lines dropped, time_ns =
 # 1000 * the line's number in TRACE
 split_nodes() {
