@@ -26,6 +26,8 @@
  *   journal-recovery protocol as a sans-I/O state machine.
  * - @ref sim "The simulator": a deterministic N-node cluster running the
  *   coordinator on a simulated DLM, with fault injection and invariants.
+ * - @ref judge "The invariants judge": the simulator's invariants S1-S5
+ *   checked on recorded traces of real nodes.
  *
  * Conventions: functions return 0 (or a count) on success and a negative
  * errno on failure; no function keeps global mutable state; every object is
@@ -866,6 +868,164 @@ struct dlmr_sim_result {
  */
 int dlmr_sim_run(const struct dlmr_scenario *s, uint64_t seed,
 		 dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);
+
+/** @} */
+
+/**
+ * @defgroup judge The invariants judge
+ * @brief Invariants S1-S5 of the simulator (dlmctl(8), INVARIANTS),
+ *        checked on recorded traces: the simulator's, or real nodes'.
+ *
+ * The judge rebuilds what every node of every lockspace is doing from
+ * its events alone, as the simulator's check_invariants() and
+ * sim_check_quiescent() read it from the coordinators (lib/libdlmrecover/
+ * sim.c), and checks S1-S4 after every event and S5 at the end.  Feed it
+ * the events of all nodes merged into one order (dlmctl recover check
+ * --invariants merges files on `time_ns`).  What it reads:
+ * - `join`: a new life of the node (up, not mounted, not blocked, told
+ *   of no failure); `crash`: the node is down, and the journal it had
+ *   mounted with, if still dirty, is *orphaned* (`ls` "" on a crash
+ *   concerns every lockspace); `leave`: the node is down;
+ * - `mounted`: mounted with `jid`, whose journal is now dirty (written
+ *   to); `unmounted`: not mounted any more; status 0: its journal is
+ *   clean; a negative status: the mount failed (the node is left out of
+ *   S5, as the simulator leaves out a failed mount);
+ * - `block` / `unblock`: locking blocked (DFL_BLOCK_LOCKS);
+ * - `slot` on node N for nodeid M: N was told M failed (S1);
+ * - `grant` of the `mounted` lock in EX: the node is the *first mounter*
+ *   (control_mount() got mounted_lock EX) until the completion (`grant`
+ *   or `again`) of its `mounted` lock PR conversion in
+ *   control_first_done(), which is followed at once by its `control` NL
+ *   request (or until `first_done`, `mounted`, `unmounted`, a crash);
+ * - `recover` / `recovered`: the node replays journal `jid`; a
+ *   `recovered` with status 1 (DLMR_JOURNAL_SUCCESS) makes the journal
+ *   clean and no longer orphaned;
+ * - `lost`: the node's state is unknown until its next `join`; it is
+ *   left out of every check meanwhile (`ls` "": in every lockspace);
+ * - `violation` events (the simulator's own reports) are ignored, and so
+ *   are the other kinds and the events of a node that is down.
+ *
+ * Invariants (the simulator's words and numbers):
+ * - S1: no node is mounted and unblocked while a journal orphaned by a
+ *   crashed node is unrecovered, if it was told of that crash by a
+ *   `slot` event or joined after the journal was orphaned;
+ * - S2: no `recover` of a journal another live node is replaying;
+ * - S3: one first mounter at a time, and no other live node mounted
+ *   while there is one;
+ * - S4: live mounted nodes hold distinct jids;
+ * - S5 (dlmr_judge_finish()): every live node whose mount did not fail
+ *   is mounted and unblocked, and no orphaned journal is unrecovered
+ *   while a node is up.
+ *
+ * A condition of S1, S3 or S4 is reported once when it starts to hold,
+ * not again while it goes on.  A node seen without a `join` is taken as
+ * joined before the traces began.
+ * @{
+ */
+
+/** Most earlier events a violation names (dlmr_judge_violation::refs). */
+#define DLMR_JUDGE_REFS_MAX 6
+
+/** An event as the judge was fed it: where it came from and what it was. */
+struct dlmr_judge_ref {
+	uint64_t index;      /**< its place in the order fed, from 1; 0: none */
+	uint32_t file;       /**< the caller's trace number (dlmr_judge_feed()) */
+	uint64_t line;       /**< its line (the caller's numbering); 0: none */
+	uint64_t time_ns;    /**< its `time_ns` (0 if none) */
+	uint64_t step;       /**< its `step` (0 if none) */
+	enum dlmr_event_type type; /**< its kind */
+	uint32_t node;       /**< its `node` */
+	uint32_t nodeid;     /**< slot: the failed node; else 0 */
+	int jid;             /**< its `jid` (-1 if none) */
+};
+
+/** One violation of an invariant. */
+struct dlmr_judge_violation {
+	unsigned int invariant; /**< 1 to 5: S1 to S5 */
+	uint32_t node;       /**< the node it is about (0: a journal, in S5) */
+	int jid;             /**< the journal it is about, -1 if none */
+	char ls[DLMR_LSNAME_MAX + 1]; /**< the lockspace */
+	/** One line, e.g. "S1: node 2 unblocked while journal 2 of failed
+	 *  node 3 is unrecovered"; the simulator's wording where it has one. */
+	char detail[DLMR_DETAIL_MAX];
+	/** The event after which it was found; at the end of the traces (S5)
+	 *  a ref with line 0. */
+	struct dlmr_judge_ref at;
+	unsigned int nrefs;  /**< entries in @ref refs */
+	/** The earlier events it rests on, oldest first (e.g. for S1: the
+	 *  failed node's `mounted` and `crash`, the `slot` or `join` that makes
+	 *  the node responsible, its `mounted` and its `unblock`). */
+	struct dlmr_judge_ref refs[DLMR_JUDGE_REFS_MAX];
+};
+
+/** Opaque judge. */
+struct dlmr_judge;
+
+/**
+ * @brief Create a judge.
+ * @param out receives the judge.
+ * @retval 0 success.
+ * @retval -EINVAL @p out is NULL.
+ * @retval -ENOMEM out of memory.
+ */
+int dlmr_judge_new(struct dlmr_judge **out);
+
+/**
+ * @brief Free a judge.
+ * @param j the judge (NULL is allowed).
+ */
+void dlmr_judge_free(struct dlmr_judge *j);
+
+/**
+ * @brief Feed the next event, in the merged order of all nodes' traces.
+ * @param j the judge.
+ * @param ev the event.
+ * @param file the caller's number of the trace it comes from (kept in
+ *        dlmr_judge_ref::file).
+ * @param line its line there (kept in dlmr_judge_ref::line).
+ * @return the number of new violations (0 or more), read with
+ *         dlmr_judge_violation().
+ * @retval -EINVAL a NULL argument, an unterminated lockspace name, or a
+ *         call after dlmr_judge_finish().
+ * @retval -EPROTO the event contradicts the earlier ones: a `join` of a
+ *         node that is up (no `crash` or `leave` since its last `join`);
+ *         dlmr_judge_reason() says what.  The event is ignored.
+ * @retval -ENOMEM out of memory.
+ */
+int dlmr_judge_feed(struct dlmr_judge *j, const struct dlmr_event *ev,
+		    uint32_t file, uint64_t line);
+
+/**
+ * @brief The end of the traces: check S5.
+ * @param j the judge.
+ * @return the number of new violations (0 or more).
+ * @retval -EINVAL @p j is NULL or was finished already.
+ */
+int dlmr_judge_finish(struct dlmr_judge *j);
+
+/**
+ * @brief How many violations were found so far.
+ * @param j the judge (NULL gives 0).
+ * @return the count.
+ */
+size_t dlmr_judge_count(const struct dlmr_judge *j);
+
+/**
+ * @brief A violation, in the order found.
+ * @param j the judge.
+ * @param i its index, below dlmr_judge_count().
+ * @return the violation, owned by @p j and valid until it is freed; NULL
+ *         for an index out of range or a NULL @p j.
+ */
+const struct dlmr_judge_violation *
+dlmr_judge_violation(const struct dlmr_judge *j, size_t i);
+
+/**
+ * @brief Why the last dlmr_judge_feed() returned -EPROTO.
+ * @param j the judge (NULL gives "").
+ * @return one line without a newline, owned by @p j; "" if none.
+ */
+const char *dlmr_judge_reason(const struct dlmr_judge *j);
 
 /** @} */
 

@@ -79,6 +79,21 @@ static const char *res_name(unsigned int res)
 }
 
 static void crash_node(struct sim *s, uint32_t id);
+static void check_invariants(struct sim *s);
+
+/*
+ * A trigger crashes its nodes in the middle of a step, right after the
+ * event: what held at that event must be checked before the crash
+ * changes it, or a node that unblocks while a journal is unrecovered and
+ * crashes at that very unblock ("crash 3 at unblock") would pass (found
+ * by the invariants judge, judge.c, which checks after every event).
+ */
+static void trigger_crash(struct sim *s, uint32_t id)
+{
+	if (s->n[id].up && !s->violated)
+		check_invariants(s);
+	crash_node(s, id);
+}
 
 static void check_triggers(struct sim *s, const struct dlmr_event *ev)
 {
@@ -100,7 +115,7 @@ static void check_triggers(struct sim *s, const struct dlmr_event *ev)
 			tr->armed = false;
 			for (uint32_t id = 1; id <= s->sc->nodes; id++)
 				if (tr->nodes & BIT(id))
-					crash_node(s, id);
+					trigger_crash(s, id);
 			tr->nodes = 0;
 		} else {
 			if (!(tr->nodes & BIT(ev->node)))
@@ -108,7 +123,7 @@ static void check_triggers(struct sim *s, const struct dlmr_event *ev)
 			tr->nodes &= ~BIT(ev->node);
 			if (!tr->nodes)
 				tr->armed = false;
-			crash_node(s, ev->node);
+			trigger_crash(s, ev->node);
 		}
 	}
 }
@@ -824,8 +839,6 @@ static void finish_replay(struct sim *s, uint32_t id, unsigned int j)
 	emit(s, &ev);
 	feed(s, id, &in);
 }
-
-static void check_invariants(struct sim *s);
 
 void sim_run_step(struct sim *s, const struct step *st)
 {

@@ -5,35 +5,7 @@
 set -u
 SCEN=$2
 FINDINGS=$SCEN/../findings
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${DLMCTL_WRAP:-}" "$1" >"$T/dlmctl"
-chmod +x "$T/dlmctl"
-DLMCTL=$T/dlmctl
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect CODE DESCRIPTION -- CMD...: run CMD, stdout in $T/out, stderr in $T/err
-expect() {
-	code=$1; desc=$2; shift 3
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" -eq "$code" ]; then ok; else
-		bad "$desc: exit $rc, expected $code"; sed 's/^/  | /' "$T/err" | head -5; fi
-}
-has() { # FILE PATTERN DESCRIPTION
-	if grep -Eq -- "$2" "$1"; then ok; else bad "$3: no /$2/ in $(basename "$1")"; fi
-}
-hasnot() {
-	if grep -Eq -- "$2" "$1"; then bad "$3: unexpected /$2/"; else ok; fi
-}
-oneline() { # FILE DESCRIPTION: exactly one line on stderr
-	n=$(wc -l <"$1")
-	if [ "$n" -eq 1 ]; then ok; else bad "$2: $n lines on stderr"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # --- the main job: the built-in scenario -------------------------------
 expect 0 "sim default" -- "$DLMCTL" sim

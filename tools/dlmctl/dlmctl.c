@@ -33,6 +33,9 @@ static int usage_main(FILE *f)
 	      "  recover watch [LOCKSPACE] [-j]   stream recovery events (kernel)\n"
 	      "  recover check TRACE              validate a JSON Lines trace against\n"
 	      "                                   the callback-ordering contract\n"
+	      "  recover check --invariants TRACE...\n"
+	      "                                   and the nodes' traces, merged,\n"
+	      "                                   against invariants S1-S5\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 violation found, 2 usage or input error,\n"
 	      "3 runtime error.  See dlmctl(8).\n", f);

@@ -2,11 +2,13 @@
 /* dlmctl recover: recovery state and traces. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <dlmrecover.h>
+#include <json-c/json.h>
 
 #include "dlmctl.h"
 
@@ -14,7 +16,8 @@ static int usage_recover(FILE *f)
 {
 	fputs("Usage: dlmctl recover [LOCKSPACE...] [-j]\n"
 	      "       dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES]\n"
-	      "       dlmctl recover check TRACE\n"
+	      "       dlmctl recover check [-j] TRACE\n"
+	      "       dlmctl recover check --invariants [-j] TRACE...\n"
 	      "\n"
 	      "  (no subcommand) generation, state, members, last event and last\n"
 	      "                recovery (failed members, start, duration) of each\n"
@@ -32,10 +35,17 @@ static int usage_recover(FILE *f)
 	      "                slot fix (docs/findings.md, finding 7); watch\n"
 	      "                warns of those on stderr (-j: in the event's\n"
 	      "                detail)\n"
+	      "  check --invariants TRACE...\n"
+	      "                the same on each trace, then invariants S1-S5 on\n"
+	      "                all of them merged on time_ns (one trace per node,\n"
+	      "                e.g. the kernel module's, plus the lab's crash\n"
+	      "                events; simulator traces: on step): prints\n"
+	      "                TRACE:LINE: SN: what, and the events it rests on\n"
+	      "  -j, --json    check: one JSON object instead of the lines\n"
 	      "\n"
-	      "Exit status: 0 the trace keeps the contract; 1 a violation or\n"
-	      "a hazard; 2 usage or input error (unreadable file, malformed\n"
-	      "line).\n", f);
+	      "Exit status: 0 the trace keeps the contract (and the invariants);\n"
+	      "1 a violation or a hazard; 2 usage or input error (unreadable\n"
+	      "file, malformed line, an event without time_ns).\n", f);
 	return f == stderr ? DLMCTL_EXIT_USAGE : 0;
 }
 
@@ -110,6 +120,563 @@ static int recover_check(const char *path)
 	return ret;
 }
 
+/* ---- recover check --invariants, recover check -j ------------------------ */
+
+/* One line of a trace: where it is and its place in the merge. */
+struct tline {
+	char *text;
+	unsigned long lineno;
+	uint64_t time_ns, step;
+	uint64_t key;      /* time_ns, or step */
+	bool skip;         /* a violation event: not judged */
+};
+
+struct tfile {
+	const char *path;
+	char *text;
+	struct tline *lines;
+	size_t n;
+	/* the contract's verdict */
+	unsigned long events;
+	unsigned long bad_line;          /* 0: contract kept */
+	char bad_reason[256];
+	size_t nhazards;
+	struct hazard {
+		unsigned long line;
+		char reason[256];
+	} *hazards;
+};
+
+struct check {
+	struct tfile *f;
+	size_t nf;
+	bool by_step;      /* merged on step (simulator traces) */
+	unsigned long events, ignored;
+	struct dlmr_judge *judge;
+	/* lost events: nodes not judged until their next join */
+	size_t nlost;
+	struct lost {
+		size_t file;
+		unsigned long line;
+		uint32_t node;
+		char ls[DLMR_LSNAME_MAX + 1];
+	} *lost;
+};
+
+static void check_free(struct check *c)
+{
+	for (size_t i = 0; i < c->nf; i++) {
+		free(c->f[i].text);
+		free(c->f[i].lines);
+		free(c->f[i].hazards);
+	}
+	free(c->f);
+	free(c->lost);
+	dlmr_judge_free(c->judge);
+}
+
+/* @arr of @n entries of @size bytes with one more at its end, zeroed:
+ * @arr itself or moved; NULL: out of memory (@arr is kept). */
+static void *append(void *arr, size_t n, size_t size)
+{
+	char *na = realloc(arr, (n + 1) * size);
+
+	if (na)
+		memset(na + n * size, 0, size);
+	return na;
+}
+
+/* Read and parse every line of @f; keys are filled in later. */
+static int load_file(struct tfile *f, struct dlmr_event *ev)
+{
+	char err[256];
+	size_t len, cap = 0;
+	char *line, *next;
+	unsigned long lineno = 0;
+
+	f->text = dlmctl_read_file(f->path, &len);
+	if (!f->text)
+		return dlmctl_error(DLMCTL_EXIT_USAGE, "%s: %s", f->path,
+				    strerror(errno));
+	for (line = f->text; line && *line; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strlen(line) == 0 && !next)
+			break;
+		if (line + strlen(line) < (next ? next - 1 : f->text + len))
+			return dlmctl_error(DLMCTL_EXIT_USAGE,
+					    "%s:%lu: NUL byte in line", f->path,
+					    lineno);
+		if (dlmr_trace_parse(line, ev, err, sizeof(err)))
+			return dlmctl_error(DLMCTL_EXIT_USAGE, "%s:%lu: %s",
+					    f->path, lineno, err);
+		if (f->n == cap) {
+			struct tline *nl;
+
+			cap = cap ? cap * 2 : 256;
+			nl = realloc(f->lines, cap * sizeof(*nl));
+			if (!nl)
+				return dlmctl_error(DLMCTL_EXIT_RUNTIME,
+						    "out of memory");
+			f->lines = nl;
+		}
+		f->lines[f->n++] = (struct tline){
+			.text = line, .lineno = lineno,
+			.time_ns = ev->time_ns, .step = ev->step,
+			.skip = ev->type == DLMR_EV_VIOLATION };
+	}
+	return DLMCTL_EXIT_OK;
+}
+
+static int no_clock(const struct tfile *f, const struct tline *t)
+{
+	return dlmctl_error(DLMCTL_EXIT_USAGE, "%s:%lu: no time_ns and no "
+			    "step: --invariants merges the traces on time_ns "
+			    "(simulator traces: on step)", f->path, t->lineno);
+}
+
+/*
+ * The merge order: time_ns when any event has one, then every event
+ * (but violation lines, which are not judged) must; else step, which the
+ * simulator writes on every event after its first step (step 0 is
+ * written by leaving the field out): an event without one must come
+ * before any event with one in its file.  Without either on any event,
+ * one trace is taken in its order, several have none to merge them in.
+ */
+static int merge_keys(struct check *c)
+{
+	const struct tfile *nf = NULL;
+	const struct tline *nl = NULL;
+	bool any_time = false, any_step = false;
+
+	for (size_t i = 0; i < c->nf; i++)
+		for (size_t k = 0; k < c->f[i].n; k++) {
+			const struct tline *t = &c->f[i].lines[k];
+
+			any_time |= t->time_ns != 0;
+			any_step |= t->step != 0;
+			if (!nl && !t->skip) {
+				nf = &c->f[i];
+				nl = t;
+			}
+		}
+	c->by_step = !any_time;
+	if (!any_time && !any_step && nl && c->nf > 1)
+		return no_clock(nf, nl);
+	for (size_t i = 0; i < c->nf; i++) {
+		struct tfile *f = &c->f[i];
+		bool stepped = false;
+
+		for (size_t k = 0; k < f->n; k++) {
+			struct tline *t = &f->lines[k];
+
+			if (t->skip)
+				continue;
+			if (any_time && !t->time_ns)
+				return dlmctl_error(DLMCTL_EXIT_USAGE,
+					"%s:%lu: no time_ns: --invariants merges "
+					"the traces on time_ns, which every "
+					"event needs", f->path, t->lineno);
+			if (any_time) {
+				t->key = t->time_ns;
+				continue;
+			}
+			if (!t->step && stepped)
+				return no_clock(f, t);
+			stepped |= t->step != 0;
+			t->key = t->step;
+		}
+	}
+	return DLMCTL_EXIT_OK;
+}
+
+/* The callback-ordering contract on each file, as recover check does. */
+static int run_contract(struct tfile *f, struct dlmr_event *ev)
+{
+	struct dlmr_contract *ct;
+	char err[256];
+
+	if (dlmr_contract_new(&ct))
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
+	for (size_t k = 0; k < f->n && !f->bad_line; k++) {
+		const struct tline *t = &f->lines[k];
+		int r;
+
+		dlmr_trace_parse(t->text, ev, err, sizeof(err));
+		f->events++;
+		r = dlmr_contract_feed(ct, ev);
+		if (r < 0) {
+			dlmr_contract_free(ct);
+			return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s:%lu: %s",
+					    f->path, t->lineno, strerror(-r));
+		}
+		if (r == 2) {
+			struct hazard *h = append(f->hazards, f->nhazards,
+						  sizeof(*h));
+
+			if (!h) {
+				dlmr_contract_free(ct);
+				return dlmctl_error(DLMCTL_EXIT_RUNTIME,
+						    "out of memory");
+			}
+			f->hazards = h;
+			h += f->nhazards++;
+			h->line = t->lineno;
+			snprintf(h->reason, sizeof(h->reason), "%s",
+				 dlmr_contract_reason(ct));
+		} else if (r > 0) {
+			f->bad_line = t->lineno;
+			snprintf(f->bad_reason, sizeof(f->bad_reason), "%s",
+				 dlmr_contract_reason(ct));
+		}
+	}
+	dlmr_contract_free(ct);
+	return DLMCTL_EXIT_OK;
+}
+
+/* Feed every event to the judge in the merged order: the file whose
+ * next event has the lowest key, the first such file on a tie. */
+static int run_judge(struct check *c, struct dlmr_event *ev)
+{
+	size_t *pos = calloc(c->nf, sizeof(*pos));
+	char err[256];
+	int r;
+
+	if (!pos || dlmr_judge_new(&c->judge)) {
+		free(pos);
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
+	}
+	for (;;) {
+		size_t best = c->nf;
+		const struct tline *t;
+
+		for (size_t i = 0; i < c->nf; i++)
+			if (pos[i] < c->f[i].n &&
+			    (best == c->nf || c->f[i].lines[pos[i]].key <
+			     c->f[best].lines[pos[best]].key))
+				best = i;
+		if (best == c->nf)
+			break;
+		t = &c->f[best].lines[pos[best]++];
+		if (t->skip) {
+			c->ignored++;
+			continue;
+		}
+		c->events++;
+		dlmr_trace_parse(t->text, ev, err, sizeof(err));
+		if (ev->type == DLMR_EV_LOST) {
+			struct lost *l = append(c->lost, c->nlost, sizeof(*l));
+
+			if (!l) {
+				free(pos);
+				return dlmctl_error(DLMCTL_EXIT_RUNTIME,
+						    "out of memory");
+			}
+			c->lost = l;
+			l += c->nlost++;
+			l->file = best;
+			l->line = t->lineno;
+			l->node = ev->node;
+			snprintf(l->ls, sizeof(l->ls), "%s", ev->ls);
+		}
+		r = dlmr_judge_feed(c->judge, ev, (uint32_t)best, t->lineno);
+		if (r == -EPROTO) {
+			free(pos);
+			return dlmctl_error(DLMCTL_EXIT_USAGE, "%s:%lu: %s",
+					    c->f[best].path, t->lineno,
+					    dlmr_judge_reason(c->judge));
+		}
+		if (r < 0) {
+			free(pos);
+			return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s:%lu: %s",
+					    c->f[best].path, t->lineno,
+					    strerror(-r));
+		}
+	}
+	free(pos);
+	r = dlmr_judge_finish(c->judge);
+	if (r < 0)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s", strerror(-r));
+	return DLMCTL_EXIT_OK;
+}
+
+/* "mounted node 3 jid 2", "slot node 2 nodeid 3", "grant node 1 mounted" */
+static void ref_text(const struct dlmr_judge_ref *r, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s node %u", dlmr_event_name(r->type),
+			 r->node);
+
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (r->type == DLMR_EV_SLOT)
+		snprintf(buf + n, len - (size_t)n, " nodeid %u", r->nodeid);
+	else if (r->jid >= 0)
+		snprintf(buf + n, len - (size_t)n, " jid %d", r->jid);
+}
+
+static void clock_text(const struct check *c, const struct dlmr_judge_ref *r,
+		       char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %" PRIu64, c->by_step ? "step" : "time_ns",
+		 c->by_step ? r->step : r->time_ns);
+}
+
+static void print_human(const struct check *c, bool invariants)
+{
+	char what[96], when[48];
+
+	for (size_t i = 0; i < c->nf; i++) {
+		const struct tfile *f = &c->f[i];
+
+		for (size_t h = 0; h < f->nhazards; h++)
+			printf("%s:%lu: %s\n", f->path, f->hazards[h].line,
+			       f->hazards[h].reason);
+		if (f->bad_line)
+			printf("%s:%lu: %s\n", f->path, f->bad_line,
+			       f->bad_reason);
+		else if (f->nhazards)
+			printf("%s: %lu events, contract kept but %zu hazard%s: "
+			       "consumers of the slot misbehave\n", f->path,
+			       f->events, f->nhazards,
+			       f->nhazards == 1 ? "" : "s");
+		else
+			printf("%s: %lu events, contract kept\n", f->path,
+			       f->events);
+	}
+	if (!invariants)
+		return;
+	for (size_t i = 0; i < c->nlost; i++)
+		printf("%s:%lu: node %u: events lost: not judged in %s until "
+		       "its next join\n", c->f[c->lost[i].file].path,
+		       c->lost[i].line, c->lost[i].node,
+		       c->lost[i].ls[0] ? c->lost[i].ls : "any lockspace");
+	for (size_t i = 0; i < dlmr_judge_count(c->judge); i++) {
+		const struct dlmr_judge_violation *v =
+			dlmr_judge_violation(c->judge, i);
+
+		if (v->at.line) {
+			clock_text(c, &v->at, when, sizeof(when));
+			printf("%s:%" PRIu64 ": %s (ls %s, %s)\n",
+			       c->f[v->at.file].path, v->at.line, v->detail,
+			       v->ls, when);
+		} else {
+			printf("end of traces: %s (ls %s)\n", v->detail, v->ls);
+		}
+		for (unsigned int k = 0; k < v->nrefs; k++) {
+			ref_text(&v->refs[k], what, sizeof(what));
+			clock_text(c, &v->refs[k], when, sizeof(when));
+			printf("  rests on %s:%" PRIu64 ": %s (%s)\n",
+			       c->f[v->refs[k].file].path, v->refs[k].line,
+			       what, when);
+		}
+	}
+	printf("invariants: %lu events of %zu trace%s merged on %s", c->events,
+	       c->nf, c->nf == 1 ? "" : "s", c->by_step ? "step" : "time_ns");
+	if (c->ignored)
+		printf(", %lu violation line%s not judged", c->ignored,
+		       c->ignored == 1 ? "" : "s");
+	if (dlmr_judge_count(c->judge))
+		printf(": %zu violation%s of S1-S5\n",
+		       dlmr_judge_count(c->judge),
+		       dlmr_judge_count(c->judge) == 1 ? "" : "s");
+	else
+		printf(": S1-S5 held\n");
+}
+
+static json_object *json_ref(const struct check *c,
+			     const struct dlmr_judge_ref *r)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "file",
+			       json_object_new_string(c->f[r->file].path));
+	json_object_object_add(o, "line", json_object_new_uint64(r->line));
+	json_object_object_add(o, c->by_step ? "step" : "time_ns",
+			       json_object_new_uint64(c->by_step ? r->step :
+						      r->time_ns));
+	json_object_object_add(o, "event",
+			       json_object_new_string(dlmr_event_name(r->type)));
+	json_object_object_add(o, "node", json_object_new_int64(r->node));
+	if (r->type == DLMR_EV_SLOT)
+		json_object_object_add(o, "nodeid",
+				       json_object_new_int64(r->nodeid));
+	else if (r->jid >= 0)
+		json_object_object_add(o, "jid", json_object_new_int(r->jid));
+	return o;
+}
+
+static void print_json(const struct check *c, bool invariants)
+{
+	json_object *o = json_object_new_object();
+	json_object *files = json_object_new_array();
+
+	for (size_t i = 0; i < c->nf; i++) {
+		const struct tfile *f = &c->f[i];
+		json_object *fo = json_object_new_object();
+		json_object *hz = json_object_new_array();
+
+		json_object_object_add(fo, "file", json_object_new_string(f->path));
+		json_object_object_add(fo, "events", json_object_new_uint64(f->events));
+		json_object_object_add(fo, "contract", json_object_new_string(
+			f->bad_line ? "violated" : f->nhazards ? "hazards" : "kept"));
+		if (f->bad_line) {
+			json_object *b = json_object_new_object();
+
+			json_object_object_add(b, "line", json_object_new_uint64(f->bad_line));
+			json_object_object_add(b, "reason", json_object_new_string(f->bad_reason));
+			json_object_object_add(fo, "violation", b);
+		} else {
+			json_object_object_add(fo, "violation", NULL);
+		}
+		for (size_t h = 0; h < f->nhazards; h++) {
+			json_object *b = json_object_new_object();
+
+			json_object_object_add(b, "line", json_object_new_uint64(f->hazards[h].line));
+			json_object_object_add(b, "reason", json_object_new_string(f->hazards[h].reason));
+			json_object_array_add(hz, b);
+		}
+		json_object_object_add(fo, "hazards", hz);
+		json_object_array_add(files, fo);
+	}
+	json_object_object_add(o, "files", files);
+	if (invariants) {
+		json_object *inv = json_object_new_object();
+		json_object *vs = json_object_new_array();
+		json_object *lost = json_object_new_array();
+
+		json_object_object_add(inv, "merged_on", json_object_new_string(
+			c->by_step ? "step" : "time_ns"));
+		json_object_object_add(inv, "events", json_object_new_uint64(c->events));
+		json_object_object_add(inv, "violation_lines_not_judged",
+				       json_object_new_uint64(c->ignored));
+		json_object_object_add(inv, "held", json_object_new_boolean(
+			!dlmr_judge_count(c->judge)));
+		for (size_t i = 0; i < dlmr_judge_count(c->judge); i++) {
+			const struct dlmr_judge_violation *v =
+				dlmr_judge_violation(c->judge, i);
+			json_object *vo = json_object_new_object();
+			json_object *refs = json_object_new_array();
+			char name[8];
+
+			snprintf(name, sizeof(name), "S%u", v->invariant);
+			json_object_object_add(vo, "invariant", json_object_new_string(name));
+			json_object_object_add(vo, "ls", json_object_new_string(v->ls));
+			json_object_object_add(vo, "node", v->node ?
+				json_object_new_int64(v->node) : NULL);
+			json_object_object_add(vo, "jid", v->jid >= 0 ?
+				json_object_new_int(v->jid) : NULL);
+			json_object_object_add(vo, "detail", json_object_new_string(v->detail));
+			json_object_object_add(vo, "at", v->at.line ?
+				json_ref(c, &v->at) : NULL);
+			for (unsigned int k = 0; k < v->nrefs; k++)
+				json_object_array_add(refs, json_ref(c, &v->refs[k]));
+			json_object_object_add(vo, "rests_on", refs);
+			json_object_array_add(vs, vo);
+		}
+		json_object_object_add(inv, "violations", vs);
+		for (size_t i = 0; i < c->nlost; i++) {
+			json_object *lo = json_object_new_object();
+
+			json_object_object_add(lo, "file", json_object_new_string(
+				c->f[c->lost[i].file].path));
+			json_object_object_add(lo, "line", json_object_new_uint64(c->lost[i].line));
+			json_object_object_add(lo, "node", json_object_new_int64(c->lost[i].node));
+			json_object_object_add(lo, "ls", json_object_new_string(c->lost[i].ls));
+			json_object_array_add(lost, lo);
+		}
+		json_object_object_add(inv, "lost", lost);
+		json_object_object_add(o, "invariants", inv);
+	} else {
+		json_object_object_add(o, "invariants", NULL);
+	}
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* recover check [--invariants] [-j] TRACE...: everything read first */
+static int recover_check_all(char **paths, size_t n, bool invariants,
+			     bool json)
+{
+	struct check c = { 0 };
+	struct dlmr_event *ev = malloc(sizeof(*ev));
+	int ret = DLMCTL_EXIT_OK;
+
+	c.f = calloc(n, sizeof(*c.f));
+	if (!ev || !c.f) {
+		free(ev);
+		free(c.f);
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
+	}
+	c.nf = n;
+	for (size_t i = 0; i < n && ret == DLMCTL_EXIT_OK; i++) {
+		c.f[i].path = paths[i];
+		ret = load_file(&c.f[i], ev);
+	}
+	if (ret == DLMCTL_EXIT_OK && invariants)
+		ret = merge_keys(&c);
+	for (size_t i = 0; i < n && ret == DLMCTL_EXIT_OK; i++)
+		ret = run_contract(&c.f[i], ev);
+	if (ret == DLMCTL_EXIT_OK && invariants)
+		ret = run_judge(&c, ev);
+	if (ret == DLMCTL_EXIT_OK) {
+		if (json)
+			print_json(&c, invariants);
+		else
+			print_human(&c, invariants);
+		for (size_t i = 0; i < n; i++)
+			if (c.f[i].bad_line || c.f[i].nhazards)
+				ret = DLMCTL_EXIT_VIOLATION;
+		if (invariants && dlmr_judge_count(c.judge))
+			ret = DLMCTL_EXIT_VIOLATION;
+	}
+	free(ev);
+	check_free(&c);
+	return ret;
+}
+
+static int recover_check_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "invariants", no_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool invariants = false, json = false;
+	int o;
+
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'i':
+			invariants = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			return usage_recover(stdout);
+		default:
+			return DLMCTL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return dlmctl_error(DLMCTL_EXIT_USAGE, "recover check: expected "
+				    "%s", invariants ? "one TRACE argument or "
+				    "more" : "one TRACE argument");
+	if (!invariants && argc - optind != 1)
+		return dlmctl_error(DLMCTL_EXIT_USAGE, "recover check: expected "
+				    "one TRACE argument (several need "
+				    "--invariants)");
+	if (!invariants && !json)
+		return recover_check(argv[optind]);
+	return recover_check_all(argv + optind, (size_t)(argc - optind),
+				 invariants, json);
+}
+
 int dlmctl_recover(int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-')
@@ -121,16 +688,8 @@ int dlmctl_recover(int argc, char **argv)
 		return usage_recover(stdout);
 	if (!strcmp(argv[1], "watch"))
 		return dlmctl_recover_watch(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check")) {
-		if (argc == 3 && (!strcmp(argv[2], "-h") ||
-				  !strcmp(argv[2], "--help")))
-			return usage_recover(stdout);
-		if (argc != 3)
-			return dlmctl_error(DLMCTL_EXIT_USAGE,
-					    "recover check: expected one TRACE "
-					    "argument");
-		return recover_check(argv[2]);
-	}
+	if (!strcmp(argv[1], "check"))
+		return recover_check_cmd(argc - 1, argv + 1);
 	/* dlmctl recover LOCKSPACE...: the kernel's state */
 	return dlmctl_recover_status(argc, argv);
 }
