@@ -67,6 +67,9 @@
  *    itself.  With a mutant (scenario "mutant NAME"), the kernel must
  *    break it and the simulator must report S1 in some seed (and nothing
  *    else in any); without, neither may.
+ *  - the library's judge of S1-S5 (dlmr_judge_*, what dlmctl recover
+ *    check --invariants runs) on the kernel's history merged on the host
+ *    clock: no violation, but S1 alone with a mutant.
  *
  * TRACES_DIR is set by tests/meson.build.
  */
@@ -1278,6 +1281,107 @@ static void crash_points(const struct dlmr_scenario *sc, struct ehist *k)
 	}
 }
 
+static bool readable(const char *path);
+
+/* ---- the judge (dlmctl recover check --invariants) ---------------------- */
+
+/* One trace file's lines, for the merge. */
+struct jfile {
+	char *text;
+	char **line;
+	uint64_t *time_ns;
+	unsigned int n, pos;
+};
+
+static void jfile_read(const char *path, struct jfile *f,
+		       struct dlmr_event *ev)
+{
+	char err[256], *l, *next;
+
+	memset(f, 0, sizeof(*f));
+	f->text = slurp(path);
+	assert_non_null(f->text);
+	for (l = f->text; l && *l; l = next) {
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		f->line = realloc(f->line, (f->n + 1) * sizeof(*f->line));
+		f->time_ns = realloc(f->time_ns, (f->n + 1) * sizeof(*f->time_ns));
+		assert_non_null(f->line);
+		assert_non_null(f->time_ns);
+		if (dlmr_trace_parse(l, ev, err, sizeof(err)))
+			fail_msg("%s:%u: %s", path, f->n + 1, err);
+		f->line[f->n] = l;
+		f->time_ns[f->n++] = ev->time_ns;
+	}
+}
+
+/*
+ * The library's judge of S1-S5 on the kernel's history: every node's
+ * trace and the crashes merged on the host clock (each file in its own
+ * order, the first file on a tie, as dlmctl recover check --invariants
+ * merges them).  Returns the violations; *only_s1: all of them are S1.
+ */
+static size_t judge_kernel(const char *edir, bool *only_s1)
+{
+	struct jfile *f = calloc(NODES * EFILES + 1, sizeof(*f));
+	struct dlmr_event *ev = malloc(sizeof(*ev));
+	struct dlmr_judge *j;
+	char path[4096], err[256];
+	unsigned int nf = 0;
+	size_t count;
+
+	assert_non_null(f);
+	assert_non_null(ev);
+	for (uint32_t n = 1; n < NODES; n++)
+		for (unsigned int b = 1; b <= EFILES; b++) {
+			snprintf(path, sizeof(path), "%s/node%u.b%u.jsonl", edir,
+				 n, b);
+			if (readable(path))
+				jfile_read(path, &f[nf++], ev);
+		}
+	snprintf(path, sizeof(path), "%s/crash.jsonl", edir);
+	if (readable(path))
+		jfile_read(path, &f[nf++], ev);
+	assert_int_equal(dlmr_judge_new(&j), 0);
+	for (;;) {
+		unsigned int best = nf;
+
+		for (unsigned int i = 0; i < nf; i++)
+			if (f[i].pos < f[i].n &&
+			    (best == nf || f[i].time_ns[f[i].pos] <
+			     f[best].time_ns[f[best].pos]))
+				best = i;
+		if (best == nf)
+			break;
+		if (dlmr_trace_parse(f[best].line[f[best].pos], ev, err,
+				     sizeof(err)))
+			fail_msg("%s", err);
+		if (dlmr_judge_feed(j, ev, best, f[best].pos + 1) < 0)
+			fail_msg("%s: the judge refused an event: %s", edir,
+				 dlmr_judge_reason(j));
+		f[best].pos++;
+	}
+	assert_true(dlmr_judge_finish(j) >= 0);
+	count = dlmr_judge_count(j);
+	*only_s1 = true;
+	for (size_t i = 0; i < count; i++) {
+		const struct dlmr_judge_violation *v = dlmr_judge_violation(j, i);
+
+		print_message("%s: the judge: %s\n", edir, v->detail);
+		*only_s1 &= v->invariant == 1;
+	}
+	dlmr_judge_free(j);
+	for (unsigned int i = 0; i < nf; i++) {
+		free(f[i].text);
+		free(f[i].line);
+		free(f[i].time_ns);
+	}
+	free(f);
+	free(ev);
+	return count;
+}
+
 /* Every boot of every node of @k against @s, then the final states and
  * the recoveries across nodes (not after a violation). */
 static void compare_hist(struct ectx *c, const struct ehist *k,
@@ -1371,6 +1475,19 @@ static void replay_engine(const char *dir, const char *name)
 		compare_hist(&c, kern, sim, r != 0, gk, gs, &w);
 		hist_free(sim);
 	}
+	/* the library's judge on the real run: S1 for the mutant, nothing
+	 * else anywhere */
+	{
+		bool only_s1;
+		size_t v = judge_kernel(edir, &only_s1);
+
+		if (mutant ? !v || !only_s1 : v != 0)
+			fail_msg("engine %s: the judge found %zu violation%s "
+				 "(%s) in the kernel's history; expected %s",
+				 name, v, v == 1 ? "" : "s",
+				 only_s1 ? "S1 only" : "not only S1",
+				 mutant ? "S1" : "none");
+	}
 	/* the real run and the simulator agree on S1: the mutant breaks it
 	 * in both (in some schedules of the simulator), nothing else does */
 	if (mutant && (!early || !s1_seeds))
@@ -1402,16 +1519,21 @@ static void replay_engine(const char *dir, const char *name)
 	free(res);
 }
 
-static bool exists(const char *dir, const char *name, const char *file)
+static bool readable(const char *path)
 {
-	char path[4096];
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
-	snprintf(path, sizeof(path), "%s/%s/%s", dir, name, file);
-	f = fopen(path, "r");
 	if (f)
 		fclose(f);
 	return f != NULL;
+}
+
+static bool exists(const char *dir, const char *name, const char *file)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, name, file);
+	return readable(path);
 }
 
 static void test_every_recorded_scenario(void **state)
