@@ -22,7 +22,9 @@
 #
 # Usage: test_judge.sh DLMCTL TESTS_DIR
 # DLMCTL_WRAP, if set, runs the checks under it (e.g. valgrind): then
-# the matrix runs one seed and wraps only traces of up to 2000 lines.
+# the matrix runs one seed and 20 random scenarios (unless JUDGE_SEEDS
+# and JUDGE_RANDOM say otherwise) and wraps only traces of up to 2000
+# lines.
 set -u
 RAW=$1
 TESTS=$2
@@ -207,7 +209,7 @@ verdict() {
 	esac
 }
 SEEDS=${JUDGE_SEEDS:-5}
-[ -n "${DLMCTL_WRAP:-}" ] && SEEDS=1
+[ -n "${DLMCTL_WRAP:-}" ] && SEEDS=${JUDGE_SEEDS:-1}
 MUTANTS=$("$RAW" explore --mutant list | awk '{ print $1 }')
 runs=0; agree=0; with=0; skipped=0; disagree=0
 "$RAW" sim --show-default >"$T/default.scn"
@@ -329,7 +331,7 @@ random_scenario() {
 }
 FIXES=$("$RAW" explore --fix list | awk '{ print $1 }')
 RANDOM_RUNS=${JUDGE_RANDOM:-200}
-[ -n "${DLMCTL_WRAP:-}" ] && RANDOM_RUNS=20
+[ -n "${DLMCTL_WRAP:-}" ] && RANDOM_RUNS=${JUDGE_RANDOM:-20}
 i=1
 while [ "$i" -le "$RANDOM_RUNS" ]; do
 	random_scenario "$i" >"$T/r.scn"
