@@ -1178,15 +1178,15 @@ escn_firstkill() { # FIRST-MOUNTER
 	preps=$(grep -c '"event":"prep"' "$d/node1.b${BOOTN[1]}.jsonl")
 	k=$(awk '/"event":"prep"/ { exit } /"event":"recovered"/ { k++ } END { print k + 0 }' \
 		"$d/node1.b${BOOTN[1]}.jsonl")
-	if [ "$g2" != $((g1 + 2)) ] || [ "$g3" != "$g2" ] || [ "$preps" != 1 ]; then
+	if [ "$g2" != $((g1 + 1)) ] || [ "$g3" != $((g2 + 1)) ] || [ "$preps" != 2 ]; then
 		log "firstkill: joins not seen before (first done generations $g1 $g2 $g3, node1 $preps preps): scenario.scn is approximate"
 		escn "# approximate: join pattern $g1 $g2 $g3, $preps preps on node 1" \
 			"crash 1 at again on 3" "mount 1" "mount 2 3" wait
 		return 0
 	fi
 	escn "# node 1 first mounter, recovering journal $k (replays delayed);" \
-		"# node 3's join interrupts node 2's recovery (generation $g2);" \
-		"# both refused, node 1 killed; node $x's retry first" \
+		"# node 2 joins (generation $g2) and is refused, then node 3" \
+		"# (generation $g3); node 1 killed; node $x's retry first" \
 		"mount 1" "step recovery" "step recovery" "step recovery" \
 		"step callback 1" "step ast 1 control" "step ast 1 mounted" \
 		"step timer 1 mount" "step ast 1 control" "step ast 1 mounted" \
@@ -1195,13 +1195,15 @@ escn_firstkill() { # FIRST-MOUNTER
 		escn "step replay 1 $j" "step ast 1 journal $((j + 1))"
 	done
 	escn "mount 2" "step callback 1" "step recovery" "step recovery" \
-		"mount 3" "step recovery" "step recovery" "step recovery" \
-		"step callback 1" "step callback 2" "step callback 3"
-	for j in 2 3; do
-		escn "step ast $j control" "step ast $j mounted" \
-			"step timer $j mount" "step ast $j control"
-	done
-	escn "crash 1" "step timer $x mount" "step timer $y mount" wait
+		"step recovery" "step callback 1" "step callback 2" \
+		"step ast 2 control" "step ast 2 mounted" "step timer 2 mount" \
+		"step ast 2 control" \
+		"mount 3" "step callback 1" "step callback 2" "step recovery" \
+		"step recovery" "step recovery" "step callback 1" \
+		"step callback 2" "step callback 3" \
+		"step ast 3 control" "step ast 3 mounted" "step timer 3 mount" \
+		"step ast 3 control" \
+		"crash 1" "step timer $x mount" "step timer $y mount" wait
 }
 
 # engine_collect NODE: its trace, status and replays, as node<N>.b<BOOT>.*
@@ -2090,11 +2092,13 @@ firstkill() {
 	run 1 30 "lab_journal_mount_bg replay_delay_ms=1500"
 	EMOUNTED[1]=1
 	run 1 120 "lab_journal_wait_event recover 1200"
+	# one at a time, each joining in its own recovery and refused once
+	# before the next starts: the order the recorded steps replay
 	for n in 2 3; do
 		run "$n" 30 lab_journal_mount_bg
 		EMOUNTED[$n]=1
+		run "$n" 120 "lab_journal_wait_event again 1200"
 	done
-	for n in 2 3; do run "$n" 120 "lab_journal_wait_event again 1200"; done
 	tk=$(now)
 	kill_node 1
 	unset "UP[1]"
