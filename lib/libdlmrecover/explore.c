@@ -54,6 +54,8 @@ struct codec {
 	uint32_t gmin; /* lowest generation held, see gen() */
 	uint32_t shift;/* subtracted from every generation held */
 	bool full;     /* dlmr_explore_config.full_encoding: encode everything */
+	bool seq_dead; /* masters and value block sequence numbers are never
+			  read again: see codec_body() */
 };
 
 static inline __attribute__((always_inline)) void
@@ -417,26 +419,33 @@ static void hist_restore(struct sim *s, const struct hist *h, bool full)
 }
 
 /*
- * A lock of the simulated DLM.  Its exflags (lkb_exflags, the flags of
- * the last decided request) are read by set_lvb_lock() at the grant of
- * the request they were decided with (do_lock() writes them first), and
- * otherwise only for a lock held in PW or EX: set_lvb_unlock() and
- * purge_dead() return early below PW, and grmode reaches PW only through
- * a grant, after a decision.  So with grmode below PW and no decided
- * request queued (where NONE or DONE: its grant already ran) they are
- * not encoded (unless c->full; decoded as 0).
+ * A lock of the simulated DLM.  Of its exflags (lkb_exflags, the flags of
+ * the last decided request) only VALBLK is ever read (set_lvb_lock() at
+ * the grant of the request they were decided with, set_lvb_unlock(),
+ * purge_dead() and recover_lvb() for a lock that holds a mode), so only
+ * that bit is encoded.  A lock that holds nothing and has no decided
+ * request queued (grmode IV, where NONE or DONE: its grant already ran)
+ * reads neither its exflags nor its lvbseq before a new request, which
+ * sets both (simdlm_request() and do_lock()): they are not encoded.
+ * (unless c->full; decoded as 0.)
  */
 static inline __attribute__((always_inline)) void codec_lock(struct codec *c, struct simdlm_lock *lk)
 {
-	bool dead = !c->full && lk->grmode < DLMR_MODE_PW &&
+	bool dead = !c->full && lk->grmode == DLMR_MODE_IV &&
 		    (lk->where == SIMDLM_AT_NONE || lk->where == SIMDLM_AT_DONE);
 	size_t at = c->pos + offsetof(struct simdlm_lock, exflags);
+	size_t sq = c->pos + offsetof(struct simdlm_lock, lvbseq);
 
 	/* straight into the buffer: a copy patched bytewise and read back
 	 * whole stalls on store forwarding */
 	io(c, lk, offsetof(struct simdlm_lock, lvb));
-	if (c->buf && c->enc && dead)
-		c->buf[at] = 0;
+	if (c->buf && c->enc && !c->full) {
+		c->buf[at] &= DLMR_LKF_VALBLK;
+		if (dead)
+			c->buf[at] = c->buf[sq] = 0;
+		if (c->seq_dead)
+			c->buf[sq] = 0;
+	}
 }
 
 static bool lvb_zero(const uint8_t *lvb)
@@ -526,11 +535,32 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 		noff[nn] = c->pos;
 	A(s->dlm.node, nn);
 	F(s->dlm.stopped);
+	/*
+	 * Masters and value block sequence numbers are read only when a
+	 * recovery gives a resource a new master (recover_lvb(), case 2),
+	 * and for the sequence numbers a master's own lock keeps (which only
+	 * that reads).  A master is removed only by a crash here (the
+	 * explorer has no clean leave): with no crash left and no removed
+	 * node awaiting recovery, none of them is ever read again, and they
+	 * are not encoded (decoded as 0).
+	 */
+	c->seq_dead = !c->full && x->crashes >= s->crash_bound;
+	for (unsigned int i = 0; i < nn && c->seq_dead; i++)
+		if (s->dlm.node[i] == SIMDLM_NODE_FAILED ||
+		    s->dlm.node[i] == SIMDLM_NODE_LEFT)
+			c->seq_dead = false;
 	for (unsigned int r = 0; r < RES_JOURNAL0 + j; r++) {
 		struct simdlm_res *res = &s->dlm.res[r];
 
 		F(res->lvb_exists);
 		F(res->valnotvalid);
+		if (!c->seq_dead) {
+			F(res->master);
+			F(res->lvbseq);
+		} else if (c->buf && !c->enc) {
+			res->master = 0;
+			res->lvbseq = 0;
+		}
 		for (unsigned int i = 0; i < nn; i++)
 			codec_lock(c, &res->locks[i]);
 		/* the control lock's value blocks hold generations */
@@ -548,7 +578,9 @@ _Static_assert(offsetof(struct sim_node, coord) + sizeof(struct dlmr_coord) +
 	       "action queue, which must come last");
 
 _Static_assert(sizeof(struct simdlm_lock) ==
-	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE,
+	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE &&
+	       offsetof(struct simdlm_lock, lvbseq) <
+	       offsetof(struct simdlm_lock, lvb),
 	       "codec_lock() encodes a lock's fields, all before its lvb");
 
 /* The lowest generation codec_body() encodes (gen_map()), UINT32_MAX if
@@ -1154,7 +1186,14 @@ static void step_text(const struct step *p, char *buf, size_t n)
 		snprintf(buf, n, "step replay %u %u", p->node, p->arg);
 		break;
 	case SK_REC:
-		snprintf(buf, n, "step recovery");
+		if (!p->arg)
+			snprintf(buf, n, "step recovery");
+		else if (!(p->arg >> 8))
+			snprintf(buf, n, "step recovery master %u",
+				 p->arg & 0xff);
+		else
+			snprintf(buf, n, "step recovery master %u lvb-from %u",
+				 p->arg & 0xff, p->arg >> 8);
 		break;
 	case SK_CRASH:
 		if (p->arg == SK_CRASH_IN_WAIT)
@@ -1636,6 +1675,7 @@ static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
 	sc->mutant = cfg->mutant;
 	sc->fixes = cfg->fixes;
 	sim_setup(s, sc, 1, NULL, NULL, &x->res);
+	s->crash_bound = cfg->failures;
 	for (uint32_t id = 1; id <= cfg->nodes; id++)
 		sim_run_step(s, &(struct step){ SK_MOUNT, id, 0 });
 	s->epoch = 0;

@@ -55,6 +55,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1192,6 +1193,7 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 		memset(res, 0, sizeof(*res));
 		res->nodes = sc->nodes;
 	}
+	s->crash_bound = UINT_MAX;
 	simdlm_init(&s->dlm);
 	s->dlm.nres = (uint8_t)(RES_JOURNAL0 + sc->journals);
 	s->dlm.nnodes = (uint8_t)sc->nodes;

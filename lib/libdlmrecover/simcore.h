@@ -89,6 +89,10 @@ struct sim {
 	uint64_t orphan_epoch[NMAX]; /* sim epoch when it was orphaned */
 	uint64_t epoch;         /* counts faults: crashes and joins */
 
+	/* the explorer's bound on crashes (explore.c codec_body()); the
+	 * simulator leaves it at UINT_MAX */
+	unsigned int crash_bound;
+
 	unsigned int ntrig;
 	struct sim_trigger trig[DLMR_SCEN_CMDS_MAX];
 	char runtime_err[DLMR_DETAIL_MAX];
