@@ -114,6 +114,18 @@ DLMR_EXPORT int dlmr_lvb_decode(const uint8_t lvb[DLMR_LVB_SIZE],
 	return count;
 }
 
+/*
+ * control_lvb_write(): gfs2 writes ls_control_lvb, the control lksb's
+ * buffer, from ls_lvb_bits (the generation already in place).  A caller
+ * whose lksb buffer is not control_lvb itself copies it on each write
+ * (dlmr_coord.lvb_writes counts them).
+ */
+static void control_lvb_write(struct dlmr_coord *c)
+{
+	memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+	c->lvb_writes++;
+}
+
 /* ---- actions ----------------------------------------------------------- */
 
 static struct dlmr_action *push(struct dlmr_coord *c, enum dlmr_action_type t)
@@ -372,7 +384,7 @@ static void work_ex_granted(struct dlmr_coord *c)
 	c->wp = WP_NL;
 	if (write_lvb) {
 		put_le32(c->lvb_bits, start_gen);
-		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+		control_lvb_write(c);
 		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, c->control_lvb);
 	} else {
@@ -557,7 +569,7 @@ static void first_recover_next(struct dlmr_coord *c)
 		}
 		memset(c->lvb_bits, 0, DLMR_LVB_SIZE);
 		put_le32(c->lvb_bits, c->recover_start);
-		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+		control_lvb_write(c);
 		c->mp = MP_FD_MNT;
 		act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_PR,
 			 DLMR_LKF_CONVERT, NULL);

@@ -118,6 +118,10 @@ struct dlmr_coord {
 	/* recover_slot with slot < 1 (statistics, never read by the
 	 * protocol: the explorer does not encode them) */
 	struct dlmr_coord_slot_stats bad_slots;
+	/* times gfs2 wrote control_lvb itself (control_lvb_write()), for a
+	 * caller that keeps its own lksb buffer in step; never read by the
+	 * protocol, not encoded */
+	unsigned int lvb_writes;
 	/* action queue */
 	unsigned int aq_head, aq_len;
 	struct dlmr_action aq[COORD_ACTQ_MAX];

@@ -437,6 +437,44 @@ static int scen_trigger(struct scen_parser *p, unsigned int *i,
 	return 0;
 }
 
+/*
+ * "step recovery master N [lvb-from M]": the lock recovery that rebuilds
+ * the control lock with node N as its new master and its value block
+ * from node M's lock (step_arg = N | M << 8).
+ */
+static int scen_recovery_choice(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
+{
+	unsigned int master = 0, from = 0;
+	int rc;
+
+	if (strcmp(p->tok[2], "master"))
+		return scen_error(p, "step recovery: unexpected argument '%s'",
+				  scen_q(p, 0, p->tok[2]));
+	if (p->ntok < 4)
+		return scen_error(p, "step recovery: missing argument");
+	rc = scen_nodeid(p, "step recovery: master", p->tok[3], &master);
+	if (rc)
+		return rc;
+	if (p->ntok > 4) {
+		if (strcmp(p->tok[4], "lvb-from"))
+			return scen_error(p, "step recovery: unexpected "
+					  "argument '%s'",
+					  scen_q(p, 0, p->tok[4]));
+		if (p->ntok < 6)
+			return scen_error(p, "step recovery: missing argument");
+		rc = scen_nodeid(p, "step recovery: lvb-from", p->tok[5],
+				 &from);
+		if (rc)
+			return rc;
+		if (p->ntok > 6)
+			return scen_error(p, "step recovery: unexpected "
+					  "argument '%s'",
+					  scen_q(p, 0, p->tok[6]));
+	}
+	cmd->step_arg = master | from << 8;
+	return 0;
+}
+
 /* "step KIND [NODE [ARGS]]": one exact scheduler step */
 static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 {
@@ -472,6 +510,8 @@ static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 	if (k == DLMR_SCEN_STEP_AST && p->ntok >= 4 &&
 	    !strcmp(p->tok[3], "journal"))
 		want = 5;
+	if (k == DLMR_SCEN_STEP_RECOVERY && p->ntok > 2)
+		return scen_recovery_choice(p, cmd);
 	if (p->ntok < want)
 		return scen_error(p, "step %s: missing argument", kinds[k]);
 	if (p->ntok > want)

@@ -298,10 +298,22 @@ static void feed(struct sim *s, uint32_t id, const struct dlmr_input *in)
 
 	if (!n->up)
 		return;
+	unsigned int writes = n->coord.lvb_writes;
+
 	r = dlmr_coord_feed(&n->coord, in);
 	if (r)
 		violation(s, id, "coordinator rejected input %d: %s", in->type,
 			  strerror(-r));
+	/*
+	 * gfs2's control lksb points at ls_control_lvb: what the
+	 * coordinator writes there is in the lock's buffer at once, also
+	 * when no request carries it (control_first_done() writes it
+	 * before converting mounted_lock), where a recovery that rebuilds
+	 * the value block reads it (pack_rcom_lock()).  The DLM's own
+	 * writes to the buffer (a grant's read) are there already.
+	 */
+	if (n->coord.lvb_writes != writes)
+		simdlm_set_lvb(&s->dlm, RES_CONTROL, id, n->coord.control_lvb);
 	while (n->up && dlmr_coord_next(&n->coord, &a) == 1)
 		run_action(s, id, &a);
 }
@@ -506,10 +518,40 @@ static uint64_t in_wait_triggers(struct sim *s)
 	return crash;
 }
 
-/* lock recovery, then recover_done on every member */
-static void rec_locks(struct sim *s)
+/*
+ * The recovery step's choice (struct step.arg of SK_REC in RP_LOCKS) for
+ * the control resource when its master was removed: the new master and
+ * the lock its value block is rebuilt from (simdlm.h, recover_lvb()), as
+ * master | from << 8; 0 is the first option.  The other resources have
+ * no value block: their new master is the lowest survivor that has them.
+ */
+unsigned int sim_rec_options(const struct sim *s, unsigned int *args,
+			     unsigned int max)
 {
-	simdlm_recover(&s->dlm);
+	struct simdlm_remaster opt[SIM_REC_OPTIONS_MAX];
+	unsigned int k = simdlm_remaster_options(&s->dlm, RES_CONTROL, opt,
+						 SIM_REC_OPTIONS_MAX);
+
+	if (k > SIM_REC_OPTIONS_MAX)
+		k = SIM_REC_OPTIONS_MAX; /* more than 8 nodes: the first */
+	for (unsigned int i = 0; i < k && i < max; i++)
+		args[i] = opt[i].master | (unsigned int)opt[i].from << 8;
+	return k;
+}
+
+/* lock recovery, then recover_done on every member */
+static void rec_locks(struct sim *s, unsigned int arg)
+{
+	struct simdlm_remaster choice[SIMDLM_RES_MAX];
+
+	memset(choice, 0, sizeof(choice));
+	choice[RES_CONTROL].master = (uint8_t)(arg & 0xff);
+	choice[RES_CONTROL].from = (uint8_t)(arg >> 8);
+	if (simdlm_recover_with(&s->dlm, choice) < 0) {
+		violation(s, 0, "simulator: recovery choice %u is not open "
+			  "here", arg);
+		return;
+	}
 	s->cb_suspended = false; /* dlm_callback_resume() */
 	for (uint32_t id = 1; id <= s->sc->nodes; id++)
 		if (s->members & BIT(id))
@@ -654,9 +696,20 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
 	case RP_MEMBERS:
-	case RP_LOCKS:
 		st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
+	case RP_LOCKS: {
+		/* one step per way the DLM may rebuild the control lock's
+		 * master and value block (sim_rec_options()) */
+		unsigned int args[SIM_REC_OPTIONS_MAX];
+		unsigned int n = sim_rec_options(s, args, SIM_REC_OPTIONS_MAX);
+
+		if (n <= 1)
+			st[k++] = (struct step){ SK_REC, 0, 0 };
+		for (unsigned int i = 0; n > 1 && i < n; i++)
+			st[k++] = (struct step){ SK_REC, 0, args[i] };
+		break;
+	}
 	}
 	return k;
 }
@@ -861,7 +914,7 @@ void sim_run_step(struct sim *s, const struct step *st)
 			rec_members(s);
 			break;
 		case RP_LOCKS:
-			rec_locks(s);
+			rec_locks(s, st->arg);
 			break;
 		}
 		break;
@@ -896,6 +949,13 @@ static void check_invariants(struct sim *s)
 	int first_mounting = 0;
 	uint32_t fm = 0;
 	uint32_t jid_holder[NMAX];
+	const struct simdlm_res *ctl = &s->dlm.res[RES_CONTROL];
+
+	/* simdlm compares lkb_lvbseq on 8 bits (seq_ge()): exact below 128 */
+	if (ctl->lvbseq >= 128)
+		violation(s, 0, "simulator: the control lock's value block "
+			  "was written 128 times: past the model's sequence "
+			  "numbers");
 
 	memset(jid_holder, 0, sizeof(jid_holder));
 	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
@@ -1169,12 +1229,25 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
 		if (cmd->nodes & BIT(id))
 			node = id;
 	for (unsigned int i = 0; i < k; i++) {
+		struct step run = st[i];
+
 		if (st[i].kind != kind[cmd->step] || st[i].node != node ||
 		    (st[i].kind != SK_CB && st[i].kind != SK_REC &&
 		     st[i].arg != cmd->step_arg))
 			continue;
+		if (st[i].kind == SK_REC && cmd->step_arg) {
+			/* "master N [lvb-from M]": one of the options */
+			unsigned int args[SIM_REC_OPTIONS_MAX], n, j;
+
+			n = sim_rec_options(s, args, SIM_REC_OPTIONS_MAX);
+			for (j = 0; j < n && args[j] != cmd->step_arg; j++)
+				;
+			if (j == n)
+				break;
+			run.arg = cmd->step_arg;
+		}
 		s->step++;
-		sim_run_step(s, &st[i]);
+		sim_run_step(s, &run);
 		return 0;
 	}
 	return runtime_error(s, cmd->line, "step: that step is not enabled "

@@ -119,7 +119,11 @@ struct step {
 	unsigned int arg;
 };
 
-#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4)
+/* The recovery step's choices (sim_rec_options()): one per new master
+ * and tie winner, so at most 8 * 7 in the explorer (8 nodes at most);
+ * a bigger simulated cluster gets the first 64. */
+#define SIM_REC_OPTIONS_MAX 64
+#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4 + SIM_REC_OPTIONS_MAX)
 
 
 /* Set up an empty cluster for @sc (not owned). */
@@ -129,6 +133,11 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 bool sim_asts_deliverable(const struct sim *s);
 /* The enabled scheduler steps, in a fixed order; returns the count. */
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
+/* The arguments of the recovery step when it rebuilds the control
+ * resource (its master was removed) and there is a choice: to @args, up
+ * to @max; returns their number (0 or 1: no choice, the step's arg is 0). */
+unsigned int sim_rec_options(const struct sim *s, unsigned int *args,
+			     unsigned int max);
 /* Whether the recovery's next step enters dlm_recover_members_wait()
  * (where SK_CRASH_IN_WAIT may be injected). */
 bool sim_in_wait_possible(const struct sim *s);
