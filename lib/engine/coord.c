@@ -326,8 +326,35 @@ static void work_start(struct dlmr_coord *c)
 		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, NULL);
 }
 
+/*
+ * valnotvalid-resubmit: the control lock's value block came back with
+ * DLM_SBF_VALNOTVALID: its master failed and the DLM rebuilt it from a
+ * lock that only read it (docs/findings.md, finding 8), so it may have
+ * lost the bits of journals still to recover.  Set the bit of every
+ * journal that no member of the last recover_done owns: recovering a
+ * clean journal costs one look, and a live member's journal cannot be
+ * recovered by others anyway.  Returns whether a bit was set.
+ */
+static bool resubmit_nonmembers(struct dlmr_coord *c)
+{
+	bool set = false;
+
+	for (unsigned int j = 0; j < c->cfg.journals && j < c->recover_size;
+	     j++) {
+		bool owned = false;
+
+		for (unsigned int i = 0; i < c->last_num; i++)
+			owned |= c->last_slots[i].slot == (int)j + 1;
+		if (owned || jid_bit(c->lvb_bits, (int)j))
+			continue;
+		set_jid_bit(c->lvb_bits, (int)j, true);
+		set = true;
+	}
+	return set;
+}
+
 /* control_lock EX granted: propagate recover_submit[]/result[] to the lvb */
-static void work_ex_granted(struct dlmr_coord *c)
+static void work_ex_granted(struct dlmr_coord *c, bool lvb_invalid)
 {
 	uint32_t block_gen = c->w_block_gen, start_gen = c->w_start_gen;
 	uint32_t lvb_gen;
@@ -343,6 +370,25 @@ static void work_ex_granted(struct dlmr_coord *c)
 		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT, NULL);
 		return;
+	}
+
+	if ((c->cfg.fixes & (1u << FIX_VALNOTVALID_RESUBMIT)) &&
+	    lvb_invalid && lvb_gen <= start_gen && resubmit_nonmembers(c))
+		write_lvb = true;
+
+	/*
+	 * work-clears-own-bit: a bit for our own jid while we are mounted
+	 * is stale (a value block rebuilt from an older version after the
+	 * control lock's master failed, docs/findings.md, finding 8): our
+	 * own mount replayed that journal and we hold its lock, so nobody
+	 * else could recover it and every node would wait for ever.
+	 */
+	if ((c->cfg.fixes & (1u << FIX_WORK_CLEARS_OWN_BIT)) &&
+	    lvb_gen <= start_gen && c->jid >= 0 &&
+	    (unsigned int)c->jid < c->recover_size &&
+	    jid_bit(c->lvb_bits, c->jid)) {
+		set_jid_bit(c->lvb_bits, c->jid, false);
+		write_lvb = true;
 	}
 
 	if (lvb_gen <= start_gen) {
@@ -754,7 +800,8 @@ static void set_recover_size(struct dlmr_coord *c, const struct dlmr_slot *s,
 static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 {
 	set_recover_size(c, in->slots, in->num_slots);
-	if (c->cfg.fixes & (1u << FIX_SLOT_FROM_TABLE)) {
+	if (c->cfg.fixes & ((1u << FIX_SLOT_FROM_TABLE) |
+			    (1u << FIX_VALNOTVALID_RESUBMIT))) {
 		c->last_num = in->num_slots;
 		if (in->num_slots)
 			memcpy(c->last_slots, in->slots,
@@ -788,7 +835,7 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 				work_return(c); /* "control lock EX error" */
 				break;
 			}
-			work_ex_granted(c);
+			work_ex_granted(c, in->lvb_invalid);
 			break;
 		case WP_ABORT_NL:
 			work_return(c);
@@ -1138,6 +1185,16 @@ static const struct variant fixes[FIX_MAX] = {
 		"gdlm_recover_slot() clears ls_recover_result[jid] with the new "
 		"failure, so an unconsumed result of an earlier recovery of that "
 		"journal cannot clear the new failure's lvb bit" },
+	[FIX_WORK_CLEARS_OWN_BIT] = { "work-clears-own-bit",
+		"gfs2_control_func() clears the lvb bit of its own jid (a "
+		"mounted node's journal needs no recovery by others: a bit "
+		"for it is a stale one brought back by the value block's "
+		"recovery after the control lock's master failed)" },
+	[FIX_VALNOTVALID_RESUBMIT] = { "valnotvalid-resubmit",
+		"gfs2_control_func() honours DLM_SBF_VALNOTVALID on the "
+		"control lock: the value block was rebuilt from a lock that "
+		"only read it, so it sets the bit of every journal no member "
+		"of the last recover_done owns" },
 	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
 		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
 		"-1 or 0) from the last recover_done's table by nodeid, and "

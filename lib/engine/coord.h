@@ -30,6 +30,8 @@ enum coord_fix {
 	FIX_FIRST_DONE_SERIAL, /* FIRST_MOUNT kept until first_done's locks */
 	FIX_SLOT_CLEARS_RESULT, /* recover_slot forgets an old result */
 	FIX_SLOT_FROM_TABLE,   /* slot < 1 resolved from the last done */
+	FIX_WORK_CLEARS_OWN_BIT, /* the control work clears our own jid's bit */
+	FIX_VALNOTVALID_RESUBMIT, /* DLM_SBF_VALNOTVALID: non-members' bits */
 	FIX_MAX
 };
 

@@ -167,6 +167,34 @@ has "$T/err" "S1: node 2 unblocked while journal 2 of failed node 3 is unrecover
 sed 's/^fix first-done-serial$/&\nfix slot-clears-result/' "$F6" >"$T/f6fix.scn"
 expect 0 "finding 6 with slot-clears-result" -- "$DLMCTL" sim "$T/f6fix.scn"
 has "$T/out" "journal 2 replayed by node 4" "finding 6 fixed: journal 2 replayed"
+# docs/findings.md, finding 8: the control lock's master fails and its
+# value block goes back to a mounting node's older read; each consequence
+# and its fix on the very same steps
+F8S=$SCEN/../findings/lvb-rollback-stale-bit.scn
+F8L=$SCEN/../findings/lvb-rollback-lost-bit.scn
+expect 1 "finding 8, stale bit, replays" -- "$DLMCTL" sim "$F8S"
+has "$T/err" "S5: line [0-9]*: no quiescence within the step limit" "finding 8 stale bit: nobody unblocks"
+has "$T/out" "node 2: up, not mounted" "finding 8 stale bit: node 2 never mounts"
+sed 's/^fix first-done-serial$/&\nfix work-clears-own-bit/' "$F8S" >"$T/f8s.scn"
+expect 0 "finding 8, stale bit, with work-clears-own-bit" -- "$DLMCTL" sim "$T/f8s.scn"
+has "$T/out" "node 2: mounted, jid 1" "finding 8 stale bit fixed: node 2 mounts"
+expect 1 "finding 8, lost bit, replays" -- "$DLMCTL" sim "$F8L"
+has "$T/err" "S1: node 2 unblocked while journal 0 of failed node 1 is unrecovered" "finding 8 lost bit is S1"
+sed 's/^fix first-done-serial$/&\nfix valnotvalid-resubmit/' "$F8L" >"$T/f8l.scn"
+expect 0 "finding 8, lost bit, with valnotvalid-resubmit" -- "$DLMCTL" sim "$T/f8l.scn"
+has "$T/out" "journal 0 replayed by node 2" "finding 8 lost bit fixed: journal 0 replayed"
+# (c): the same with the journal's slot taken by a joining node, which
+# valnotvalid-resubmit does not close (the journal has an owner)
+F8J=$SCEN/../findings/lvb-rollback-lost-bit-joiner.scn
+expect 1 "finding 8, lost bit of a joiner's journal, replays" -- "$DLMCTL" sim "$F8J"
+has "$T/err" "S1: node 1 unblocked while journal 1 of failed node 2 is unrecovered" "finding 8 (c) is S1"
+sed 's/^fix first-done-serial$/&\nfix valnotvalid-resubmit\nfix work-clears-own-bit/' "$F8J" >"$T/f8j.scn"
+expect 1 "finding 8 (c): not closed by the two fixes" -- "$DLMCTL" sim "$T/f8j.scn"
+# a master that is not one of the recovery's options
+awk '/^step recovery master 2 lvb-from 4$/ { print "step recovery master 1"; next } { print }' \
+	"$F8L" >"$T/f8bad.scn"
+expect 2 "a recovery choice that is not open" -- "$DLMCTL" sim "$T/f8bad.scn"
+has "$T/err" "f8bad.scn:[0-9]*: step: that step is not enabled here" "recovery choice not open"
 expect 2 "missing scenario" -- "$DLMCTL" sim "$T/nope.scn"
 has "$T/err" "nope.scn: No such file" "missing scenario message"
 expect 2 "binary scenario" -- "$DLMCTL" sim "$T/garbage"
