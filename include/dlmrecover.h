@@ -930,6 +930,15 @@ struct dlmr_explore_config {
 	 * result is the same whatever the count: states, transitions,
 	 * verdict and counterexample. */
 	unsigned int threads;
+	/** Check for livelocks under weak fairness too (as spin -l -f):
+	 * once the search is complete and every state can reach a
+	 * quiescent one, look for a cycle of protocol steps that a
+	 * weakly fair scheduler may run for ever (every step enabled all
+	 * along it is taken in it): "S5: fair livelock", with a
+	 * counterexample whose last lines are that cycle ("cycle N",
+	 * docs/scenario-format.md).  Implies @ref no_por (the check needs
+	 * the full graph); needs the livelock check. */
+	bool fair;
 };
 
 /** Progress and result of an exploration. */
@@ -953,6 +962,10 @@ struct dlmr_explore_stats {
 	 * counts the states that reach none. */
 	bool livelock_checked;
 	uint64_t trapped;      /**< states that reach no quiescent state */
+	/** dlmr_explore() with dlmr_explore_config.fair: the check for
+	 * weakly fair cycles ran (after a livelock check that found none). */
+	bool fair_checked;
+	uint64_t fair_cycle;   /**< steps in the fair cycle found, 0 if none */
 };
 
 /**

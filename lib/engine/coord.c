@@ -323,7 +323,9 @@ static void work_start(struct dlmr_coord *c)
 	}
 	c->wp = WP_EX;
 	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
-		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, NULL);
+		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK |
+		 (c->cfg.mutant == MUT_WORK_NOQUEUE ? DLMR_LKF_NOQUEUE : 0),
+		 NULL);
 }
 
 /*
@@ -831,6 +833,14 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 	if (c->wp != WP_IDLE) {
 		switch (c->wp) {
 		case WP_EX:
+			if (in->status == -EAGAIN &&
+			    c->cfg.mutant == MUT_WORK_NOQUEUE) {
+				/* the mutant tries again later */
+				work_return(c);
+				if (!(c->flags & CF_UNMOUNT))
+					coord_queue_work(c, 100);
+				break;
+			}
 			if (in->status) {
 				work_return(c); /* "control lock EX error" */
 				break;
@@ -1167,6 +1177,11 @@ static const struct variant mutants[MUT_MAX] = {
 	[MUT_IGNORE_LVB_BITS] = { "ignore-lvb-bits",
 		"control_mount() finishes although jid bits are set in the "
 		"control lvb" },
+	[MUT_WORK_NOQUEUE] = { "work-noqueue",
+		"gfs2_control_func() asks for the control lock with "
+		"DLM_LKF_NOQUEUE and, when refused, queues itself again "
+		"(a retry that can always come while another node holds "
+		"the lock)" },
 	[MUT_RETRY_STALE_LVB] = { "retry-stale-lvb",
 		"control_mount() retries after its sleep without "
 		"DLM_LKF_VALBLK, so it rereads the value block of its first "

@@ -20,6 +20,7 @@ enum coord_mutant {
 	MUT_SKIP_FIRST_RECOVERY, /* first mounter skips other journals */
 	MUT_IGNORE_LVB_BITS,   /* mounting node ignores set jid bits */
 	MUT_RETRY_STALE_LVB,   /* mount retries without VALBLK */
+	MUT_WORK_NOQUEUE,      /* control work: EX NOQUEUE, requeue on -EAGAIN */
 	MUT_MAX
 };
 

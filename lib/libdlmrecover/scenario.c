@@ -64,6 +64,7 @@ static const struct {
 	{ "crash", DLMR_SCEN_CRASH },
 	{ "leave", DLMR_SCEN_LEAVE },
 	{ "step", DLMR_SCEN_STEP },
+	{ "cycle", DLMR_SCEN_CYCLE },
 };
 
 /* Events a node emits while it runs, which may trigger a crash. */
@@ -585,6 +586,23 @@ static int scen_command(struct scen_parser *p, enum dlmr_scen_op op)
 		s->cmds[s->ncmds++] = cmd;
 		return 0;
 	}
+	if (op == DLMR_SCEN_CYCLE) {
+		/* "cycle N": the next N commands, step lines, are a cycle */
+		uint64_t v = 0;
+
+		if (p->ntok < 2)
+			return scen_error(p, "cycle: missing number of steps");
+		if (p->ntok > 2)
+			return scen_error(p, "cycle: unexpected argument '%s'",
+					  scen_q(p, 0, p->tok[2]));
+		rc = scen_number(p, "cycle", p->tok[1], 1,
+				 DLMR_SCEN_CMDS_MAX - 1, &v);
+		if (rc)
+			return rc;
+		cmd.step_arg = (unsigned int)v;
+		s->cmds[s->ncmds++] = cmd;
+		return 0;
+	}
 	if (op != DLMR_SCEN_WAIT) {
 		rc = scen_nodes(p, &i, &cmd);
 		if (rc)
@@ -674,6 +692,21 @@ static int scen_parse(struct scen_parser *p, const char *text, size_t len)
 		return scen_error(p, "missing 'nodes' line");
 	if (!s->ncmds)
 		return scen_error(p, "no commands");
+	for (unsigned int i = 0; i < s->ncmds; i++) {
+		const struct dlmr_scen_cmd *c = &s->cmds[i];
+		unsigned int k = 1;
+
+		if (c->op != DLMR_SCEN_CYCLE)
+			continue;
+		while (k <= c->step_arg && i + k < s->ncmds &&
+		       s->cmds[i + k].op == DLMR_SCEN_STEP)
+			k++;
+		if (k <= c->step_arg) {
+			p->line = c->line;
+			return scen_error(p, "cycle: the %u commands after it "
+					  "must be step lines", c->step_arg);
+		}
+	}
 	if (!p->hdr_line[HDR_JOURNALS])
 		s->journals = s->nodes;
 	return 0;

@@ -1212,8 +1212,10 @@ static int runtime_error(struct sim *s, unsigned int line, const char *fmt, ...)
 	return -1;
 }
 
-/* A "step" line: run exactly that step, which must be enabled. */
-static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
+/* A "step" line: run exactly that step, which must be enabled (to
+ * *@ran if not NULL). */
+static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd,
+			struct step *ran)
 {
 	static const uint8_t kind[] = {
 		[DLMR_SCEN_STEP_CALLBACK] = SK_CB, [DLMR_SCEN_STEP_AST] = SK_AST,
@@ -1248,10 +1250,116 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
 		}
 		s->step++;
 		sim_run_step(s, &run);
+		if (ran)
+			*ran = run;
 		return 0;
 	}
 	return runtime_error(s, cmd->line, "step: that step is not enabled "
 			     "here");
+}
+
+static int cmp_actor(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * "cycle N" at command *@ci: the next N step lines, run, must come back
+ * to the state they started from (the explorer's encoding: the same
+ * future), and every actor enabled in every state along them must take
+ * a step among them (weak fairness).  Then the run can go round for
+ * ever without reaching quiescence although the scheduler is fair:
+ * S5.  *@ci is left at the cycle's last step.  Returns 0 (a violation
+ * or not) or -1 (a runtime error).
+ */
+static int run_cycle(struct sim *s, unsigned int *ci)
+{
+	const struct dlmr_scen_cmd *cyc = &s->sc->cmds[*ci];
+	unsigned int n = cyc->step_arg, na = 0, nt = 0;
+	size_t len = sim_encode(s, NULL);
+	uint8_t *before = malloc(len), *after = malloc(len);
+	struct step *st = calloc(STEPS_MAX, sizeof(*st));
+	uint32_t *always = calloc(STEPS_MAX, sizeof(*always));
+	uint32_t *taken = calloc(n ? n : 1, sizeof(*taken));
+	int ret = 0;
+
+	if (!before || !after || !st || !always || !taken) {
+		ret = runtime_error(s, cyc->line, "cycle: out of memory");
+		goto out;
+	}
+	sim_encode(s, before);
+	for (unsigned int k = 1; k <= n && !s->violated; k++) {
+		const struct dlmr_scen_cmd *cmd = &s->sc->cmds[*ci + k];
+		unsigned int ne = sim_enabled_steps(s, st), keep = 0;
+		uint32_t *now = calloc(ne ? ne : 1, sizeof(*now));
+		struct step ran;
+
+		if (!now) {
+			ret = runtime_error(s, cyc->line, "cycle: out of "
+					    "memory");
+			goto out;
+		}
+		for (unsigned int i = 0; i < ne; i++)
+			now[i] = sim_actor(&st[i]);
+		qsort(now, ne, sizeof(*now), cmp_actor);
+		if (k == 1) {
+			memcpy(always, now, ne * sizeof(*now));
+			na = ne;
+		}
+		/* always := always ∩ now */
+		for (unsigned int i = 0, j = 0; i < na; i++) {
+			while (j < ne && now[j] < always[i])
+				j++;
+			if (j < ne && now[j] == always[i])
+				always[keep++] = always[i];
+		}
+		na = keep;
+		free(now);
+		if (run_scripted(s, cmd, &ran)) {
+			ret = -1;
+			goto out;
+		}
+		taken[nt++] = sim_actor(&ran);
+	}
+	*ci += n;
+	if (s->violated)
+		goto out;
+	sim_encode(s, after);
+	if (memcmp(before, after, len)) {
+		ret = runtime_error(s, cyc->line, "cycle: the %u steps after "
+				    "it do not come back to the state they "
+				    "started from", n);
+		goto out;
+	}
+	qsort(taken, nt, sizeof(*taken), cmp_actor);
+	for (unsigned int i = 0, j = 0; i < na; i++) {
+		while (j < nt && taken[j] < always[i])
+			j++;
+		if (j == nt || taken[j] != always[i]) {
+			struct step x = { (uint8_t)(always[i] >> 24),
+					  (always[i] >> 16) & 0xff,
+					  always[i] & 0xffff };
+			char text[64];
+
+			sim_step_text(&x, text, sizeof(text));
+			ret = runtime_error(s, cyc->line, "cycle: '%s' is "
+					    "enabled all along it and never "
+					    "taken: not weakly fair", text);
+			goto out;
+		}
+	}
+	violation(s, 0, "S5: fair livelock: the %u steps after line %u "
+		  "come back to their state and take every step enabled all "
+		  "along: a fair run that never settles", n, cyc->line);
+out:
+	free(before);
+	free(after);
+	free(st);
+	free(always);
+	free(taken);
+	return ret;
 }
 
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
@@ -1320,7 +1428,11 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 				.in_wait = cmd->in_wait };
 			break;
 		case DLMR_SCEN_STEP:
-			if (run_scripted(s, cmd))
+			if (run_scripted(s, cmd, NULL))
+				goto out;
+			break;
+		case DLMR_SCEN_CYCLE:
+			if (run_cycle(s, &c))
 				goto out;
 			break;
 		case DLMR_SCEN_LEAVE:

@@ -126,6 +126,25 @@ struct step {
 #define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4 + SIM_REC_OPTIONS_MAX)
 
 
+/* A step's actor, for weak fairness (explore.c graph_fair(), sim.c
+ * "cycle"): the step's identity, but one actor for the recovery's
+ * choices. */
+static inline uint32_t sim_actor(const struct step *st)
+{
+	if (st->kind == SK_REC)
+		return (uint32_t)SK_REC << 24;
+	return (uint32_t)st->kind << 24 | (st->node & 0xff) << 16 |
+	       (st->arg & 0xffff);
+}
+
+/* @p as a scenario line, without the newline (explore.c). */
+void sim_step_text(const struct step *p, char *buf, size_t n);
+
+/* The explorer's reduced encoding of @s (explore.c codec()), to tell
+ * whether two states are the same for the future; returns its length,
+ * and writes it to @buf unless NULL. */
+size_t sim_encode(struct sim *s, uint8_t *buf);
+
 /* Set up an empty cluster for @sc (not owned). */
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 	       dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);

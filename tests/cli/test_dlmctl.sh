@@ -190,6 +190,33 @@ expect 1 "finding 8, lost bit of a joiner's journal, replays" -- "$DLMCTL" sim "
 has "$T/err" "S1: node 1 unblocked while journal 1 of failed node 2 is unrecovered" "finding 8 (c) is S1"
 sed 's/^fix first-done-serial$/&\nfix valnotvalid-resubmit\nfix work-clears-own-bit/' "$F8J" >"$T/f8j.scn"
 expect 1 "finding 8 (c): not closed by the two fixes" -- "$DLMCTL" sim "$T/f8j.scn"
+# livelocks under weak fairness: work-noqueue is caught only by --fair,
+# as a lasso ("cycle N") that dlmctl sim replays; a cycle that does not
+# close or is not fair is a scenario error
+expect 0 "work-noqueue passes the livelock check" -- "$DLMCTL" explore \
+	--nodes 2 --failures 1 --rejoins 1 --fix first-done-serial \
+	--mutant work-noqueue -j
+has "$T/out" '"fair_checked":false' "no fairness check by default"
+expect 1 "work-noqueue caught by --fair" -- "$DLMCTL" explore --nodes 2 \
+	--failures 1 --rejoins 1 --fix first-done-serial \
+	--mutant work-noqueue --fair --save "$T/fair.scn" -j
+has "$T/out" '"violation":"S5: fair livelock: a weakly fair cycle of [0-9]+ steps' "fair livelock in JSON"
+has "$T/out" '"por":false' "--fair implies --no-por"
+has "$T/out" '"fair_cycle":[1-9]' "fair_cycle in JSON"
+has "$T/fair.scn" '^cycle [0-9]+$' "the counterexample is a lasso"
+expect 1 "fair livelock replays" -- "$DLMCTL" sim "$T/fair.scn"
+has "$T/err" "S5: fair livelock: the [0-9]+ steps after line [0-9]+ come back to their state" "fair livelock replay"
+n=$(sed -n 's/^cycle //p' "$T/fair.scn")
+sed '$d' "$T/fair.scn" | sed "s/^cycle $n\$/cycle $((n - 1))/" >"$T/open.scn"
+expect 2 "a cycle that does not close" -- "$DLMCTL" sim "$T/open.scn"
+has "$T/err" "open.scn:[0-9]+: cycle: the $((n - 1)) steps after it do not come back to the state they started from" "open cycle"
+sed '/^cycle/,$d' "$T/fair.scn" >"$T/unfair.scn"
+awk 'c { if ($0 ~ /^step (ast|timer) 1 /) { k++; l[k] = $0 }; next }
+     /^cycle/ { c = 1; next } END { print "cycle " k; for (i = 1; i <= k; i++) print l[i] }' \
+	"$T/fair.scn" >>"$T/unfair.scn"
+expect 2 "a cycle that is not weakly fair" -- "$DLMCTL" sim "$T/unfair.scn"
+has "$T/err" "unfair.scn:[0-9]+: cycle: 'step timer 2 work' is enabled all along it and never taken: not weakly fair" "unfair cycle"
+expect 2 "--fair with --no-livelock" -- "$DLMCTL" explore --nodes 2 --fair --no-livelock
 # a master that is not one of the recovery's options
 awk '/^step recovery master 2 lvb-from 4$/ { print "step recovery master 1"; next } { print }' \
 	"$F8L" >"$T/f8bad.scn"
