@@ -217,6 +217,9 @@ awk 'c { if ($0 ~ /^step (ast|timer) 1 /) { k++; l[k] = $0 }; next }
 expect 2 "a cycle that is not weakly fair" -- "$DLMCTL" sim "$T/unfair.scn"
 has "$T/err" "unfair.scn:[0-9]+: cycle: 'step timer 2 work' is enabled all along it and never taken: not weakly fair" "unfair cycle"
 expect 2 "--fair with --no-livelock" -- "$DLMCTL" explore --nodes 2 --fair --no-livelock
+# docs/findings.md, finding 9: two mounting nodes starve each other
+expect 1 "finding 9 replays" -- "$DLMCTL" sim "$SCEN/../findings/mount-starvation.scn"
+has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "finding 9 is a fair livelock"
 # a master that is not one of the recovery's options
 awk '/^step recovery master 2 lvb-from 4$/ { print "step recovery master 1"; next } { print }' \
 	"$F8L" >"$T/f8bad.scn"
