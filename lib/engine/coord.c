@@ -817,9 +817,14 @@ static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 	if (!(c->flags & CF_UNMOUNT))
 		coord_queue_work(c, 0);
 	c->flags &= ~CF_DLM_RECOVERY;
-	/* wake_up_bit(DFL_DLM_RECOVERY): control_first_done() rechecks */
+	/*
+	 * wake_up_bit(DFL_DLM_RECOVERY): the mount thread, waiting in
+	 * control_first_done(), runs again later, on its own (a step of
+	 * its own: the mount timer, at once); if a recover_prep sets the
+	 * bit again before it runs, wait_on_bit() goes on waiting.
+	 */
 	if (c->mp == MP_FIRST_WAIT)
-		first_recover_next(c);
+		act_timer(c, DLMR_TIMER_MOUNT, 0);
 }
 
 static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
@@ -1040,6 +1045,13 @@ static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 
 static int in_timer(struct dlmr_coord *c, int timer)
 {
+	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_FIRST_WAIT) {
+		/* woken from wait_on_bit(DFL_DLM_RECOVERY): a recover_prep
+		 * since recover_done keeps it waiting; else "goto restart" */
+		if (!(c->flags & CF_DLM_RECOVERY))
+			first_recover_next(c);
+		return 0;
+	}
 	if (timer == DLMR_TIMER_MOUNT) {
 		if (c->mp != MP_SLEEP)
 			return -EPROTO;
