@@ -847,6 +847,13 @@ struct dlmr_sim_result {
 		uint32_t by;     /**< the node that replayed it */
 		uint64_t step;   /**< when */
 	} recovered[64];     /**< the first 64 replays */
+	/** When `violated`: the finding of docs/findings.md the run
+	 * matches by what happened on its way (an -EBUSY on the control
+	 * lock: 1; S3: 3; a result older than the failure it cleared: 6;
+	 * a recover_slot with slot -1 or 0: 7; a value block rebuilt after
+	 * its master failed: 8; a fair livelock: 9), 0 if none (and always
+	 * with a mutant). */
+	unsigned int finding;
 };
 
 /**

@@ -317,6 +317,7 @@ static void work_start(struct dlmr_coord *c)
 	/* dlm_lock() on an lksb with a conversion in flight fails with
 	 * -EBUSY (validate_lock_args): "control lock EX error -16" */
 	if (c->ctrl_busy) {
+		c->ctrl_busy_errors++;
 		if (c->cfg.fixes & (1u << FIX_WORK_RETRY_BUSY))
 			coord_queue_work(c, 0);
 		return;
@@ -956,6 +957,7 @@ static int lock_done_mounted(struct dlmr_coord *c, const struct dlmr_input *in,
 		 * If the control work has the lock in flight, dlm_lock()
 		 * fails with -EBUSY; the error is logged and ignored. */
 		if (c->ctrl_busy) {
+			c->ctrl_busy_errors++;
 			first_done_finished(c);
 			break;
 		}

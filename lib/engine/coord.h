@@ -125,6 +125,10 @@ struct dlmr_coord {
 	 * caller that keeps its own lksb buffer in step; never read by the
 	 * protocol, not encoded */
 	unsigned int lvb_writes;
+	/* times a control_lock() call would have failed with -EBUSY (the
+	 * lksb in use by the other thread: docs/findings.md, finding 1);
+	 * statistics, never read by the protocol, not encoded */
+	unsigned int ctrl_busy_errors;
 	/* action queue */
 	unsigned int aq_head, aq_len;
 	struct dlmr_action aq[COORD_ACTQ_MAX];

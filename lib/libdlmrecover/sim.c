@@ -299,11 +299,14 @@ static void feed(struct sim *s, uint32_t id, const struct dlmr_input *in)
 	if (!n->up)
 		return;
 	unsigned int writes = n->coord.lvb_writes;
+	unsigned int busy = n->coord.ctrl_busy_errors;
 
 	r = dlmr_coord_feed(&n->coord, in);
 	if (r)
 		violation(s, id, "coordinator rejected input %d: %s", in->type,
 			  strerror(-r));
+	if (n->coord.ctrl_busy_errors != busy)
+		s->marks |= SIM_MARK_BUSY_CTRL;
 	/*
 	 * gfs2's control lksb points at ls_control_lvb: what the
 	 * coordinator writes there is in the lock's buffer at once, also
@@ -575,6 +578,11 @@ static void crash_node(struct sim *s, uint32_t id)
 		if ((s->dirty & BIT(j)) && s->jowner[j] == id) {
 			s->orphan |= BIT(j);
 			s->orphan_epoch[j] = s->epoch;
+			for (uint32_t o = 1; o <= s->sc->nodes; o++)
+				if (o != id && s->n[o].up &&
+				    s->n[o].coord.recover_result[j] ==
+				    DLMR_JOURNAL_SUCCESS)
+					s->marks |= SIM_MARK_STALE_RESULT;
 		}
 	}
 	for (uint32_t o = 1; o <= s->sc->nodes; o++)
@@ -782,6 +790,7 @@ static void deliver_cb(struct sim *s, uint32_t id)
 		return; /* a trigger crashed it at this very callback */
 	if (cb.type == DLMR_EV_SLOT && cb.slot < 1) {
 		/* gfs2 would compute jid -2 or -1: coord.c in_slot() */
+		s->marks |= SIM_MARK_SLOT_BAD;
 		struct dlmr_coord_slot_stats before;
 
 		dlmr_coord_slot_stats(&n->coord, &before);
@@ -819,6 +828,8 @@ static void deliver_ast(struct sim *s, uint32_t id, unsigned int res)
 	in.status = ast.status;
 	in.lvb = ast.lvb_read ? ast.lvb : NULL;
 	in.lvb_invalid = ast.lvb_invalid;
+	if (res == RES_CONTROL && ast.lvb_invalid && ast.lvb_read)
+		s->marks |= SIM_MARK_VALNOTVALID;
 	feed(s, id, &in);
 }
 
@@ -1381,6 +1392,37 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 	dlmr_slots_init(&s->slots);
 }
 
+/*
+ * The finding of docs/findings.md a violation matches, from its
+ * invariant and what happened on the way (struct sim.marks); 0 if none
+ * or with a mutant (a planted bug is no finding).
+ */
+static unsigned int sim_finding(const struct sim *s, const char *v)
+{
+	if (s->sc->mutant)
+		return 0;
+	if (!strncmp(v, "S3", 2))
+		return 3;
+	if (!strncmp(v, "S1", 2)) {
+		if (s->marks & SIM_MARK_SLOT_BAD)
+			return 7;
+		if (s->marks & SIM_MARK_VALNOTVALID)
+			return 8;
+		if (s->marks & SIM_MARK_STALE_RESULT)
+			return 6;
+		return 0;
+	}
+	if (!strncmp(v, "S5: fair livelock", 17))
+		return 9;
+	if (!strncmp(v, "S5", 2)) {
+		if (s->marks & SIM_MARK_VALNOTVALID)
+			return 8;
+		if (s->marks & SIM_MARK_BUSY_CTRL)
+			return 1;
+	}
+	return 0;
+}
+
 DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 			     dlmr_sim_event_fn fn, void *arg,
 			     struct dlmr_sim_result *res)
@@ -1478,6 +1520,8 @@ out:
 		if (s->runtime_err[0] && !s->violated)
 			snprintf(res->violation, sizeof(res->violation), "%s",
 				 s->runtime_err);
+		if (s->violated)
+			res->finding = sim_finding(s, res->violation);
 	}
 	if (s->violated)
 		ret = 1;

@@ -93,6 +93,11 @@ struct sim {
 	 * simulator leaves it at UINT_MAX */
 	unsigned int crash_bound;
 
+	/* what happened on the way, for the finding a violation matches
+	 * (SIM_MARK_*; history only the end of dlmr_sim_run() reads: the
+	 * explorer neither encodes nor reads it) */
+	unsigned int marks;
+
 	unsigned int ntrig;
 	struct sim_trigger trig[DLMR_SCEN_CMDS_MAX];
 	char runtime_err[DLMR_DETAIL_MAX];
@@ -101,6 +106,13 @@ struct sim {
 };
 
 #define BIT(n) (1ull << (n))
+
+/* struct sim.marks */
+#define SIM_MARK_BUSY_CTRL    0x01 /* a control lock request got -EBUSY */
+#define SIM_MARK_SLOT_BAD     0x02 /* a recover_slot with slot < 1 */
+#define SIM_MARK_VALNOTVALID  0x04 /* a control grant with VALNOTVALID */
+#define SIM_MARK_STALE_RESULT 0x08 /* a journal orphaned while a node had
+				      an unconsumed success for it */
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
  * scripted scenarios inject them; the scheduler never picks them.

@@ -220,6 +220,15 @@ expect 2 "--fair with --no-livelock" -- "$DLMCTL" explore --nodes 2 --fair --no-
 # docs/findings.md, finding 9: two mounting nodes starve each other
 expect 1 "finding 9 replays" -- "$DLMCTL" sim "$SCEN/../findings/mount-starvation.scn"
 has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "finding 9 is a fair livelock"
+# a violation names the finding it matches (dlmr_sim_result.finding)
+for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
+	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9; do
+	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
+	has "$T/err" "^dlmctl: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
+	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
+done
+expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
+hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"
 # a master that is not one of the recovery's options
 awk '/^step recovery master 2 lvb-from 4$/ { print "step recovery master 1"; next } { print }' \
 	"$F8L" >"$T/f8bad.scn"
