@@ -1415,10 +1415,13 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 	if (!strncmp(v, "S5: fair livelock", 17))
 		return 9;
 	if (!strncmp(v, "S5", 2)) {
-		if (s->marks & SIM_MARK_VALNOTVALID)
-			return 8;
+		/* a -EBUSY leaves a node blocked whatever the value block
+		 * does (finding 1); without one, a value block rebuilt
+		 * after its master failed (finding 8 (a)) */
 		if (s->marks & SIM_MARK_BUSY_CTRL)
 			return 1;
+		if (s->marks & SIM_MARK_VALNOTVALID)
+			return 8;
 	}
 	return 0;
 }
