@@ -1224,6 +1224,11 @@ static const struct variant fixes[FIX_MAX] = {
 		"control lock: the value block was rebuilt from a lock that "
 		"only read it, so it sets the bit of every journal no member "
 		"of the last recover_done owns" },
+	[FIX_KERNEL_SLOT] = { "kernel-slot-fix",
+		"not gfs2's but the kernel's (kernel/patches/0001): the DLM "
+		"reports a failed member with the slot it has in the last slot "
+		"table this node completed, and not at all if it is in none "
+		"(never -1 or 0)" },
 	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
 		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
 		"-1 or 0) from the last recover_done's table by nodeid, and "

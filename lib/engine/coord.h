@@ -33,6 +33,8 @@ enum coord_fix {
 	FIX_SLOT_FROM_TABLE,   /* slot < 1 resolved from the last done */
 	FIX_WORK_CLEARS_OWN_BIT, /* the control work clears our own jid's bit */
 	FIX_VALNOTVALID_RESUBMIT, /* DLM_SBF_VALNOTVALID: non-members' bits */
+	FIX_KERNEL_SLOT,       /* the kernel's slot fix (the simulated DLM
+				  reads it; the coordinator does not) */
 	FIX_MAX
 };
 

@@ -160,6 +160,12 @@ sed -n '1,13p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
 printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
 expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
 has "$T/err" "flush.scn:16: step: that step is not enabled here" "completion held after the flush"
+# finding 7 with the kernel's slot fix modelled (kernel/patches/0001):
+# node 1 is reported with its slot and journal 0 is replayed
+sed 's/^fix first-done-serial$/&\nfix kernel-slot-fix/' "$FINDINGS/slot-reset.scn" >"$T/f7k.scn"
+expect 0 "finding 7 with kernel-slot-fix" -- "$DLMCTL" sim "$T/f7k.scn"
+has "$T/out" "journal 0 replayed by node 2" "kernel-slot-fix: journal 0 replayed"
+hasnot "$T/out" "slot node1 s-1" "kernel-slot-fix: no slot -1"
 # docs/findings.md, finding 6, and its fix on the very same steps
 F6=$SCEN/../findings/stale-result.scn
 expect 1 "finding 6 replays" -- "$DLMCTL" sim "$F6"
