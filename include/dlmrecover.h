@@ -849,6 +849,13 @@ struct dlmr_sim_result {
 		uint32_t by;     /**< the node that replayed it */
 		uint64_t step;   /**< when */
 	} recovered[64];     /**< the first 64 replays */
+	/** When `violated`: the finding of docs/findings.md the run
+	 * matches by what happened on its way (an -EBUSY on the control
+	 * lock: 1; S3: 3; a result older than the failure it cleared: 6;
+	 * a recover_slot with slot -1 or 0: 7; a value block rebuilt after
+	 * its master failed: 8; a fair livelock: 9), 0 if none (and always
+	 * with a mutant). */
+	unsigned int finding;
 };
 
 /**
@@ -1090,6 +1097,15 @@ struct dlmr_explore_config {
 	 * result is the same whatever the count: states, transitions,
 	 * verdict and counterexample. */
 	unsigned int threads;
+	/** Check for livelocks under weak fairness too (as spin -l -f):
+	 * once the search is complete and every state can reach a
+	 * quiescent one, look for a cycle of protocol steps that a
+	 * weakly fair scheduler may run for ever (every step enabled all
+	 * along it is taken in it): "S5: fair livelock", with a
+	 * counterexample whose last lines are that cycle ("cycle N",
+	 * docs/scenario-format.md).  Implies @ref no_por (the check needs
+	 * the full graph); needs the livelock check. */
+	bool fair;
 };
 
 /** Progress and result of an exploration. */
@@ -1113,6 +1129,10 @@ struct dlmr_explore_stats {
 	 * counts the states that reach none. */
 	bool livelock_checked;
 	uint64_t trapped;      /**< states that reach no quiescent state */
+	/** dlmr_explore() with dlmr_explore_config.fair: the check for
+	 * weakly fair cycles ran (after a livelock check that found none). */
+	bool fair_checked;
+	uint64_t fair_cycle;   /**< steps in the fair cycle found, 0 if none */
 };
 
 /**

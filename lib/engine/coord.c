@@ -114,6 +114,18 @@ DLMR_EXPORT int dlmr_lvb_decode(const uint8_t lvb[DLMR_LVB_SIZE],
 	return count;
 }
 
+/*
+ * control_lvb_write(): gfs2 writes ls_control_lvb, the control lksb's
+ * buffer, from ls_lvb_bits (the generation already in place).  A caller
+ * whose lksb buffer is not control_lvb itself copies it on each write
+ * (dlmr_coord.lvb_writes counts them).
+ */
+static void control_lvb_write(struct dlmr_coord *c)
+{
+	memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+	c->lvb_writes++;
+}
+
 /* ---- actions ----------------------------------------------------------- */
 
 static struct dlmr_action *push(struct dlmr_coord *c, enum dlmr_action_type t)
@@ -305,17 +317,47 @@ static void work_start(struct dlmr_coord *c)
 	/* dlm_lock() on an lksb with a conversion in flight fails with
 	 * -EBUSY (validate_lock_args): "control lock EX error -16" */
 	if (c->ctrl_busy) {
+		c->ctrl_busy_errors++;
 		if (c->cfg.fixes & (1u << FIX_WORK_RETRY_BUSY))
 			coord_queue_work(c, 0);
 		return;
 	}
 	c->wp = WP_EX;
 	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
-		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, NULL);
+		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK |
+		 (c->cfg.mutant == MUT_WORK_NOQUEUE ? DLMR_LKF_NOQUEUE : 0),
+		 NULL);
+}
+
+/*
+ * valnotvalid-resubmit: the control lock's value block came back with
+ * DLM_SBF_VALNOTVALID: its master failed and the DLM rebuilt it from a
+ * lock that only read it (docs/findings.md, finding 8), so it may have
+ * lost the bits of journals still to recover.  Set the bit of every
+ * journal that no member of the last recover_done owns: recovering a
+ * clean journal costs one look, and a live member's journal cannot be
+ * recovered by others anyway.  Returns whether a bit was set.
+ */
+static bool resubmit_nonmembers(struct dlmr_coord *c)
+{
+	bool set = false;
+
+	for (unsigned int j = 0; j < c->cfg.journals && j < c->recover_size;
+	     j++) {
+		bool owned = false;
+
+		for (unsigned int i = 0; i < c->last_num; i++)
+			owned |= c->last_slots[i].slot == (int)j + 1;
+		if (owned || jid_bit(c->lvb_bits, (int)j))
+			continue;
+		set_jid_bit(c->lvb_bits, (int)j, true);
+		set = true;
+	}
+	return set;
 }
 
 /* control_lock EX granted: propagate recover_submit[]/result[] to the lvb */
-static void work_ex_granted(struct dlmr_coord *c)
+static void work_ex_granted(struct dlmr_coord *c, bool lvb_invalid)
 {
 	uint32_t block_gen = c->w_block_gen, start_gen = c->w_start_gen;
 	uint32_t lvb_gen;
@@ -331,6 +373,25 @@ static void work_ex_granted(struct dlmr_coord *c)
 		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT, NULL);
 		return;
+	}
+
+	if ((c->cfg.fixes & (1u << FIX_VALNOTVALID_RESUBMIT)) &&
+	    lvb_invalid && lvb_gen <= start_gen && resubmit_nonmembers(c))
+		write_lvb = true;
+
+	/*
+	 * work-clears-own-bit: a bit for our own jid while we are mounted
+	 * is stale (a value block rebuilt from an older version after the
+	 * control lock's master failed, docs/findings.md, finding 8): our
+	 * own mount replayed that journal and we hold its lock, so nobody
+	 * else could recover it and every node would wait for ever.
+	 */
+	if ((c->cfg.fixes & (1u << FIX_WORK_CLEARS_OWN_BIT)) &&
+	    lvb_gen <= start_gen && c->jid >= 0 &&
+	    (unsigned int)c->jid < c->recover_size &&
+	    jid_bit(c->lvb_bits, c->jid)) {
+		set_jid_bit(c->lvb_bits, c->jid, false);
+		write_lvb = true;
 	}
 
 	if (lvb_gen <= start_gen) {
@@ -372,7 +433,7 @@ static void work_ex_granted(struct dlmr_coord *c)
 	c->wp = WP_NL;
 	if (write_lvb) {
 		put_le32(c->lvb_bits, start_gen);
-		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+		control_lvb_write(c);
 		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, c->control_lvb);
 	} else {
@@ -557,7 +618,7 @@ static void first_recover_next(struct dlmr_coord *c)
 		}
 		memset(c->lvb_bits, 0, DLMR_LVB_SIZE);
 		put_le32(c->lvb_bits, c->recover_start);
-		memcpy(c->control_lvb, c->lvb_bits, DLMR_LVB_SIZE);
+		control_lvb_write(c);
 		c->mp = MP_FD_MNT;
 		act_lock(c, DLMR_LOCK_MOUNTED, -1, DLMR_MODE_PR,
 			 DLMR_LKF_CONVERT, NULL);
@@ -742,7 +803,8 @@ static void set_recover_size(struct dlmr_coord *c, const struct dlmr_slot *s,
 static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 {
 	set_recover_size(c, in->slots, in->num_slots);
-	if (c->cfg.fixes & (1u << FIX_SLOT_FROM_TABLE)) {
+	if (c->cfg.fixes & ((1u << FIX_SLOT_FROM_TABLE) |
+			    (1u << FIX_VALNOTVALID_RESUBMIT))) {
 		c->last_num = in->num_slots;
 		if (in->num_slots)
 			memcpy(c->last_slots, in->slots,
@@ -756,9 +818,14 @@ static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 	if (!(c->flags & CF_UNMOUNT))
 		coord_queue_work(c, 0);
 	c->flags &= ~CF_DLM_RECOVERY;
-	/* wake_up_bit(DFL_DLM_RECOVERY): control_first_done() rechecks */
+	/*
+	 * wake_up_bit(DFL_DLM_RECOVERY): the mount thread, waiting in
+	 * control_first_done(), runs again later, on its own (a step of
+	 * its own: the mount timer, at once); if a recover_prep sets the
+	 * bit again before it runs, wait_on_bit() goes on waiting.
+	 */
 	if (c->mp == MP_FIRST_WAIT)
-		first_recover_next(c);
+		act_timer(c, DLMR_TIMER_MOUNT, 0);
 }
 
 static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
@@ -772,11 +839,19 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 	if (c->wp != WP_IDLE) {
 		switch (c->wp) {
 		case WP_EX:
+			if (in->status == -EAGAIN &&
+			    c->cfg.mutant == MUT_WORK_NOQUEUE) {
+				/* the mutant tries again later */
+				work_return(c);
+				if (!(c->flags & CF_UNMOUNT))
+					coord_queue_work(c, 100);
+				break;
+			}
 			if (in->status) {
 				work_return(c); /* "control lock EX error" */
 				break;
 			}
-			work_ex_granted(c);
+			work_ex_granted(c, in->lvb_invalid);
 			break;
 		case WP_ABORT_NL:
 			work_return(c);
@@ -882,6 +957,7 @@ static int lock_done_mounted(struct dlmr_coord *c, const struct dlmr_input *in,
 		 * If the control work has the lock in flight, dlm_lock()
 		 * fails with -EBUSY; the error is logged and ignored. */
 		if (c->ctrl_busy) {
+			c->ctrl_busy_errors++;
 			first_done_finished(c);
 			break;
 		}
@@ -971,6 +1047,13 @@ static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 
 static int in_timer(struct dlmr_coord *c, int timer)
 {
+	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_FIRST_WAIT) {
+		/* woken from wait_on_bit(DFL_DLM_RECOVERY): a recover_prep
+		 * since recover_done keeps it waiting; else "goto restart" */
+		if (!(c->flags & CF_DLM_RECOVERY))
+			first_recover_next(c);
+		return 0;
+	}
 	if (timer == DLMR_TIMER_MOUNT) {
 		if (c->mp != MP_SLEEP)
 			return -EPROTO;
@@ -1108,6 +1191,11 @@ static const struct variant mutants[MUT_MAX] = {
 	[MUT_IGNORE_LVB_BITS] = { "ignore-lvb-bits",
 		"control_mount() finishes although jid bits are set in the "
 		"control lvb" },
+	[MUT_WORK_NOQUEUE] = { "work-noqueue",
+		"gfs2_control_func() asks for the control lock with "
+		"DLM_LKF_NOQUEUE and, when refused, queues itself again "
+		"(a retry that can always come while another node holds "
+		"the lock)" },
 	[MUT_RETRY_STALE_LVB] = { "retry-stale-lvb",
 		"control_mount() retries after its sleep without "
 		"DLM_LKF_VALBLK, so it rereads the value block of its first "
@@ -1126,6 +1214,21 @@ static const struct variant fixes[FIX_MAX] = {
 		"gdlm_recover_slot() clears ls_recover_result[jid] with the new "
 		"failure, so an unconsumed result of an earlier recovery of that "
 		"journal cannot clear the new failure's lvb bit" },
+	[FIX_WORK_CLEARS_OWN_BIT] = { "work-clears-own-bit",
+		"gfs2_control_func() clears the lvb bit of its own jid (a "
+		"mounted node's journal needs no recovery by others: a bit "
+		"for it is a stale one brought back by the value block's "
+		"recovery after the control lock's master failed)" },
+	[FIX_VALNOTVALID_RESUBMIT] = { "valnotvalid-resubmit",
+		"gfs2_control_func() honours DLM_SBF_VALNOTVALID on the "
+		"control lock: the value block was rebuilt from a lock that "
+		"only read it, so it sets the bit of every journal no member "
+		"of the last recover_done owns" },
+	[FIX_KERNEL_SLOT] = { "kernel-slot-fix",
+		"not gfs2's but the kernel's (kernel/patches/0001): the DLM "
+		"reports a failed member with the slot it has in the last slot "
+		"table this node completed, and not at all if it is in none "
+		"(never -1 or 0)" },
 	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
 		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
 		"-1 or 0) from the last recover_done's table by nodeid, and "

@@ -20,6 +20,7 @@ enum coord_mutant {
 	MUT_SKIP_FIRST_RECOVERY, /* first mounter skips other journals */
 	MUT_IGNORE_LVB_BITS,   /* mounting node ignores set jid bits */
 	MUT_RETRY_STALE_LVB,   /* mount retries without VALBLK */
+	MUT_WORK_NOQUEUE,      /* control work: EX NOQUEUE, requeue on -EAGAIN */
 	MUT_MAX
 };
 
@@ -30,6 +31,10 @@ enum coord_fix {
 	FIX_FIRST_DONE_SERIAL, /* FIRST_MOUNT kept until first_done's locks */
 	FIX_SLOT_CLEARS_RESULT, /* recover_slot forgets an old result */
 	FIX_SLOT_FROM_TABLE,   /* slot < 1 resolved from the last done */
+	FIX_WORK_CLEARS_OWN_BIT, /* the control work clears our own jid's bit */
+	FIX_VALNOTVALID_RESUBMIT, /* DLM_SBF_VALNOTVALID: non-members' bits */
+	FIX_KERNEL_SLOT,       /* the kernel's slot fix (the simulated DLM
+				  reads it; the coordinator does not) */
 	FIX_MAX
 };
 
@@ -118,6 +123,14 @@ struct dlmr_coord {
 	/* recover_slot with slot < 1 (statistics, never read by the
 	 * protocol: the explorer does not encode them) */
 	struct dlmr_coord_slot_stats bad_slots;
+	/* times gfs2 wrote control_lvb itself (control_lvb_write()), for a
+	 * caller that keeps its own lksb buffer in step; never read by the
+	 * protocol, not encoded */
+	unsigned int lvb_writes;
+	/* times a control_lock() call would have failed with -EBUSY (the
+	 * lksb in use by the other thread: docs/findings.md, finding 1);
+	 * statistics, never read by the protocol, not encoded */
+	unsigned int ctrl_busy_errors;
 	/* action queue */
 	unsigned int aq_head, aq_len;
 	struct dlmr_action aq[COORD_ACTQ_MAX];

@@ -54,6 +54,8 @@ struct codec {
 	uint32_t gmin; /* lowest generation held, see gen() */
 	uint32_t shift;/* subtracted from every generation held */
 	bool full;     /* dlmr_explore_config.full_encoding: encode everything */
+	bool seq_dead; /* masters and value block sequence numbers are never
+			  read again: see codec_body() */
 };
 
 static inline __attribute__((always_inline)) void
@@ -417,26 +419,33 @@ static void hist_restore(struct sim *s, const struct hist *h, bool full)
 }
 
 /*
- * A lock of the simulated DLM.  Its exflags (lkb_exflags, the flags of
- * the last decided request) are read by set_lvb_lock() at the grant of
- * the request they were decided with (do_lock() writes them first), and
- * otherwise only for a lock held in PW or EX: set_lvb_unlock() and
- * purge_dead() return early below PW, and grmode reaches PW only through
- * a grant, after a decision.  So with grmode below PW and no decided
- * request queued (where NONE or DONE: its grant already ran) they are
- * not encoded (unless c->full; decoded as 0).
+ * A lock of the simulated DLM.  Of its exflags (lkb_exflags, the flags of
+ * the last decided request) only VALBLK is ever read (set_lvb_lock() at
+ * the grant of the request they were decided with, set_lvb_unlock(),
+ * purge_dead() and recover_lvb() for a lock that holds a mode), so only
+ * that bit is encoded.  A lock that holds nothing and has no decided
+ * request queued (grmode IV, where NONE or DONE: its grant already ran)
+ * reads neither its exflags nor its lvbseq before a new request, which
+ * sets both (simdlm_request() and do_lock()): they are not encoded.
+ * (unless c->full; decoded as 0.)
  */
 static inline __attribute__((always_inline)) void codec_lock(struct codec *c, struct simdlm_lock *lk)
 {
-	bool dead = !c->full && lk->grmode < DLMR_MODE_PW &&
+	bool dead = !c->full && lk->grmode == DLMR_MODE_IV &&
 		    (lk->where == SIMDLM_AT_NONE || lk->where == SIMDLM_AT_DONE);
 	size_t at = c->pos + offsetof(struct simdlm_lock, exflags);
+	size_t sq = c->pos + offsetof(struct simdlm_lock, lvbseq);
 
 	/* straight into the buffer: a copy patched bytewise and read back
 	 * whole stalls on store forwarding */
 	io(c, lk, offsetof(struct simdlm_lock, lvb));
-	if (c->buf && c->enc && dead)
-		c->buf[at] = 0;
+	if (c->buf && c->enc && !c->full) {
+		c->buf[at] &= DLMR_LKF_VALBLK;
+		if (dead)
+			c->buf[at] = c->buf[sq] = 0;
+		if (c->seq_dead)
+			c->buf[sq] = 0;
+	}
 }
 
 static bool lvb_zero(const uint8_t *lvb)
@@ -526,11 +535,32 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 		noff[nn] = c->pos;
 	A(s->dlm.node, nn);
 	F(s->dlm.stopped);
+	/*
+	 * Masters and value block sequence numbers are read only when a
+	 * recovery gives a resource a new master (recover_lvb(), case 2),
+	 * and for the sequence numbers a master's own lock keeps (which only
+	 * that reads).  A master is removed only by a crash here (the
+	 * explorer has no clean leave): with no crash left and no removed
+	 * node awaiting recovery, none of them is ever read again, and they
+	 * are not encoded (decoded as 0).
+	 */
+	c->seq_dead = !c->full && x->crashes >= s->crash_bound;
+	for (unsigned int i = 0; i < nn && c->seq_dead; i++)
+		if (s->dlm.node[i] == SIMDLM_NODE_FAILED ||
+		    s->dlm.node[i] == SIMDLM_NODE_LEFT)
+			c->seq_dead = false;
 	for (unsigned int r = 0; r < RES_JOURNAL0 + j; r++) {
 		struct simdlm_res *res = &s->dlm.res[r];
 
 		F(res->lvb_exists);
 		F(res->valnotvalid);
+		if (!c->seq_dead) {
+			F(res->master);
+			F(res->lvbseq);
+		} else if (c->buf && !c->enc) {
+			res->master = 0;
+			res->lvbseq = 0;
+		}
 		for (unsigned int i = 0; i < nn; i++)
 			codec_lock(c, &res->locks[i]);
 		/* the control lock's value blocks hold generations */
@@ -548,7 +578,9 @@ _Static_assert(offsetof(struct sim_node, coord) + sizeof(struct dlmr_coord) +
 	       "action queue, which must come last");
 
 _Static_assert(sizeof(struct simdlm_lock) ==
-	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE,
+	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE &&
+	       offsetof(struct simdlm_lock, lvbseq) <
+	       offsetof(struct simdlm_lock, lvb),
 	       "codec_lock() encodes a lock's fields, all before its lvb");
 
 /* The lowest generation codec_body() encodes (gen_map()), UINT32_MAX if
@@ -635,6 +667,13 @@ static size_t codec(struct sim *s, struct xstate *x, uint8_t *buf, bool enc,
 		hist_restore(s, &h, full);
 		return c.pos;
 	}
+}
+
+size_t sim_encode(struct sim *s, uint8_t *buf)
+{
+	struct xstate xs = { 0 };
+
+	return codec(s, &xs, buf, true, NULL, false);
 }
 
 static uint64_t mix(uint64_t h, uint64_t w)
@@ -797,9 +836,25 @@ static bool hset_has(const struct hset *h, uint64_t v)
 struct graph {
 	uint64_t *first;  /* state id -> its first successor in succ */
 	uint32_t *succ;
+	uint32_t *label;  /* with fairness (cfg->fair): each edge's step,
+			     step_code(); NULL otherwise */
 	uint32_t *quiet;  /* quiescent state ids */
-	size_t nfirst, capfirst, nsucc, capsucc, nquiet, capquiet;
+	size_t nfirst, capfirst, nsucc, capsucc, caplabel, nquiet, capquiet;
 };
+
+/* A protocol step as 32 bits: kind, node, arg (16 bits: a recovery
+ * step's choice is master | from << 8). */
+static uint32_t step_code(const struct step *st)
+{
+	return (uint32_t)st->kind << 24 | (st->node & 0xff) << 16 |
+	       (st->arg & 0xffff);
+}
+
+static struct step step_decode(uint32_t code)
+{
+	return (struct step){ (uint8_t)(code >> 24), (code >> 16) & 0xff,
+			      code & 0xffff };
+}
 
 /* Room for @need elements of @size in @p, whose capacity is *@cap: the
  * array (moved or not), or NULL with @p left as it was. */
@@ -844,7 +899,8 @@ static int graph_state(struct graph *g, uint32_t id, bool quiet)
 	return 0;
 }
 
-static int graph_succ(struct graph *g, uint32_t to)
+static int graph_succ(struct graph *g, uint32_t to, const struct step *how,
+		      bool labels)
 {
 	uint32_t *succ = grow(g->succ, &g->capsucc, g->nsucc + 1,
 			      sizeof(*succ));
@@ -852,6 +908,15 @@ static int graph_succ(struct graph *g, uint32_t to)
 	if (!succ)
 		return -ENOMEM;
 	g->succ = succ;
+	if (labels) {
+		uint32_t *l = grow(g->label, &g->caplabel, g->nsucc + 1,
+				   sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		g->label = l;
+		g->label[g->nsucc] = step_code(how);
+	}
 	g->succ[g->nsucc++] = to;
 	g->first[g->nfirst] = g->nsucc;
 	return 0;
@@ -860,7 +925,9 @@ static int graph_succ(struct graph *g, uint32_t to)
 static size_t graph_bytes(const struct graph *g)
 {
 	return g->capfirst * sizeof(*g->first) +
-	       g->capsucc * sizeof(*g->succ) + g->capquiet * sizeof(*g->quiet);
+	       g->capsucc * sizeof(*g->succ) +
+	       g->caplabel * sizeof(*g->label) +
+	       g->capquiet * sizeof(*g->quiet);
 }
 
 /*
@@ -925,6 +992,550 @@ out:
 	free(rsucc);
 	free(queue);
 	free(good);
+	return ret;
+}
+
+/* ---- weak fairness: non-progress cycles (cfg->fair) ---------------------
+ *
+ * The livelock check above asks whether every state can still reach a
+ * quiescent state.  A cycle that can be left, but need not be, passes
+ * it: a retry that always comes at the wrong moment, two nodes undoing
+ * each other.  Under weak fairness (spin -l -f) a run is fair when every
+ * actor that is enabled from some point on for ever takes a step; an
+ * actor is a step's identity (a node's callback queue, one lock's
+ * completion, a timer, a journal replay, the recovery; the recovery's
+ * choice of master is one actor).  No cycle of protocol steps reaches a
+ * quiescent state (none has a protocol successor), so a weakly fair
+ * cycle is a run that never settles although the scheduler is fair.
+ *
+ * A strongly connected component C of the graph of protocol steps holds
+ * a weakly fair cycle if and only if every actor enabled in every state
+ * of C takes a step that stays in C: then a walk through all of C's
+ * edges is fair; otherwise such an actor is enabled all along any cycle
+ * in C and never taken in it.  The search finds the components (Tarjan),
+ * takes the fair one with the shallowest state, and builds a short fair
+ * cycle through that state: a shortest cycle, then for each actor
+ * enabled all along it and not taken, a detour (within C) to a step of
+ * that actor or to a state where it is not enabled, and back.
+ *
+ * The graph must be the full one: partial-order reduction leaves steps
+ * out at reduced states, and a cycle fair in the reduced graph might
+ * not be fair in the full one (and the reverse).  cfg->fair turns the
+ * reduction off.
+ */
+
+/* The actor a step belongs to (fairness is per actor). */
+static uint32_t actor(uint32_t code)
+{
+	struct step st = step_decode(code);
+
+	return sim_actor(&st);
+}
+
+/* Tarjan's strongly connected components, iteratively: comp[v] for
+ * every state; returns their number, or -ENOMEM. */
+static long graph_scc(const struct graph *g, uint32_t n, uint32_t *comp)
+{
+	uint32_t *idx = calloc(n ? n : 1, sizeof(*idx));
+	uint32_t *low = malloc((n ? n : 1) * sizeof(*low));
+	uint32_t *stk = malloc((n ? n : 1) * sizeof(*stk));
+	uint32_t *cv = malloc((n ? n : 1) * sizeof(*cv));
+	uint64_t *ce = malloc((n ? n : 1) * sizeof(*ce));
+	uint8_t *on = calloc(n ? n : 1, 1);
+	uint32_t next = 1, sp = 0, csp = 0;
+	long nc = 0;
+
+	if (!idx || !low || !stk || !cv || !ce || !on) {
+		nc = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t r = 0; r < n; r++) {
+		if (idx[r])
+			continue;
+		idx[r] = low[r] = next++;
+		stk[sp++] = r;
+		on[r] = 1;
+		cv[csp] = r;
+		ce[csp++] = g->first[r];
+		while (csp) {
+			uint32_t v = cv[csp - 1];
+			uint64_t e = ce[csp - 1];
+
+			if (e < g->first[v + 1]) {
+				uint32_t w = g->succ[e];
+
+				ce[csp - 1]++;
+				if (!idx[w]) {
+					idx[w] = low[w] = next++;
+					stk[sp++] = w;
+					on[w] = 1;
+					cv[csp] = w;
+					ce[csp++] = g->first[w];
+				} else if (on[w] && idx[w] < low[v]) {
+					low[v] = idx[w];
+				}
+				continue;
+			}
+			if (low[v] == idx[v]) {
+				uint32_t x;
+
+				do {
+					x = stk[--sp];
+					on[x] = 0;
+					comp[x] = (uint32_t)nc;
+				} while (x != v);
+				nc++;
+			}
+			if (--csp) {
+				uint32_t u = cv[csp - 1];
+
+				if (low[v] < low[u])
+					low[u] = low[v];
+			}
+		}
+	}
+out:
+	free(idx);
+	free(low);
+	free(stk);
+	free(cv);
+	free(ce);
+	free(on);
+	return nc;
+}
+
+struct lab {
+	uint32_t actor;
+	uint32_t state;
+	bool inside;  /* the edge stays in the component */
+};
+
+static int cmp_lab(const void *a, const void *b)
+{
+	const struct lab *x = a, *y = b;
+
+	if (x->actor != y->actor)
+		return x->actor < y->actor ? -1 : 1;
+	return x->state < y->state ? -1 : x->state > y->state;
+}
+
+/*
+ * The out-edges of @states (@m of them, sorted, distinct) as (actor,
+ * state) sorted; *@k gets their number.  @c is the component edges must
+ * stay in to count as inside (UINT32_MAX: none do).
+ */
+static struct lab *labels_of(const struct graph *g, const uint32_t *comp,
+			     const uint32_t *states, size_t m, uint32_t c,
+			     size_t *k)
+{
+	size_t ne = 0, i = 0;
+	struct lab *l;
+
+	for (size_t j = 0; j < m; j++)
+		ne += g->first[states[j] + 1] - g->first[states[j]];
+	l = malloc((ne ? ne : 1) * sizeof(*l));
+	if (!l)
+		return NULL;
+	for (size_t j = 0; j < m; j++)
+		for (uint64_t e = g->first[states[j]];
+		     e < g->first[states[j] + 1]; e++)
+			l[i++] = (struct lab){ actor(g->label[e]), states[j],
+					       c != UINT32_MAX &&
+					       comp[g->succ[e]] == c };
+	qsort(l, ne, sizeof(*l), cmp_lab);
+	*k = ne;
+	return l;
+}
+
+/*
+ * Actors enabled in every one of the @m states the labels @l (@k of
+ * them) come from: calls @fn for each with whether one of its edges
+ * stays inside; stops and returns @fn's first non-zero value.
+ */
+static uint32_t always_enabled(const struct lab *l, size_t k, size_t m,
+			       uint32_t (*fn)(uint32_t actor, bool inside,
+					      void *arg), void *arg)
+{
+	for (size_t i = 0; i < k;) {
+		size_t j = i, states = 0;
+		bool inside = false;
+
+		for (; j < k && l[j].actor == l[i].actor; j++) {
+			if (j == i || l[j].state != l[j - 1].state)
+				states++;
+			inside |= l[j].inside;
+		}
+		if (states == m) {
+			uint32_t r = fn(l[i].actor, inside, arg);
+
+			if (r)
+				return r;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/* always_enabled() callbacks */
+static uint32_t leaves_only(uint32_t a, bool inside, void *arg)
+{
+	(void)a;
+	(void)arg;
+	return inside ? 0 : 1;
+}
+
+struct untaken {
+	const uint32_t *taken;  /* actors the walk takes, sorted */
+	size_t ntaken;
+};
+
+static uint32_t not_taken(uint32_t a, bool inside, void *arg)
+{
+	const struct untaken *u = arg;
+	size_t lo = 0, hi = u->ntaken;
+
+	(void)inside;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (u->taken[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < u->ntaken && u->taken[lo] == a)
+		return 0;
+	return a | 0x80000000u; /* never 0: SK_CB is kind 0 */
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Breadth-first search scratch over the states of one component. */
+#define BFS_NONE UINT32_MAX        /* not reached */
+#define BFS_SRC (UINT32_MAX - 1)   /* a source */
+struct bfs {
+	uint32_t *pstate; /* the state a state was reached from, or above */
+	uint64_t *pedge;  /* and by which edge */
+	uint32_t *queue;
+	uint32_t nq;
+};
+
+/*
+ * A shortest path within component @c from the states @src (@ns) to a
+ * target: an edge into @to if @to is not UINT32_MAX; else an edge of
+ * actor @want (staying in @c) or a state where @want is not enabled.
+ * Returns the path's edges to *@path (the caller frees; *@len of them)
+ * and its first state to *@from, or -ENOENT / -ENOMEM.
+ */
+static int bfs_path(const struct graph *g, const uint32_t *comp, uint32_t c,
+		    struct bfs *b, const uint32_t *src, size_t ns, uint32_t to,
+		    uint32_t want, uint64_t **path, size_t *len, uint32_t *from)
+{
+	uint64_t hit = UINT64_MAX;
+	uint32_t end = UINT32_MAX;
+	int ret = -ENOENT;
+
+	b->nq = 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (b->pstate[src[i]] != BFS_NONE)
+			continue;
+		b->pstate[src[i]] = BFS_SRC;
+		b->queue[b->nq++] = src[i];
+	}
+	for (uint32_t h = 0; h < b->nq && end == UINT32_MAX; h++) {
+		uint32_t v = b->queue[h];
+		bool enabled = false;
+
+		for (uint64_t e = g->first[v]; e < g->first[v + 1]; e++) {
+			uint32_t w = g->succ[e];
+
+			if (comp[w] != c)
+				continue;
+			if (to != UINT32_MAX ? w == to :
+			    actor(g->label[e]) == want) {
+				hit = e;
+				end = v;
+				break;
+			}
+		}
+		if (end != UINT32_MAX)
+			break;
+		if (to == UINT32_MAX && b->pstate[v] != BFS_SRC) {
+			for (uint64_t e = g->first[v]; e < g->first[v + 1]; e++)
+				enabled |= actor(g->label[e]) == want;
+			if (!enabled) {
+				end = v;
+				break;
+			}
+		}
+		for (uint64_t e = g->first[v]; e < g->first[v + 1]; e++) {
+			uint32_t w = g->succ[e];
+
+			if (comp[w] != c || b->pstate[w] != BFS_NONE)
+				continue;
+			b->pstate[w] = v;
+			b->pedge[w] = e;
+			b->queue[b->nq++] = w;
+		}
+	}
+	if (end != UINT32_MAX) {
+		size_t n = hit != UINT64_MAX ? 1 : 0, k;
+		uint32_t v;
+		uint64_t *p;
+
+		for (v = end; b->pstate[v] != BFS_SRC; v = b->pstate[v])
+			n++;
+		p = malloc((n ? n : 1) * sizeof(*p));
+		if (!p) {
+			ret = -ENOMEM;
+		} else {
+			k = n;
+			if (hit != UINT64_MAX)
+				p[--k] = hit;
+			for (v = end; b->pstate[v] != BFS_SRC; v = b->pstate[v])
+				p[--k] = b->pedge[v];
+			*path = p;
+			*len = n;
+			*from = v;
+			ret = 0;
+		}
+	}
+	for (uint32_t i = 0; i < b->nq; i++)
+		b->pstate[b->queue[i]] = BFS_NONE;
+	return ret;
+}
+
+/* The states a closed walk from @start through @walk (@n edges) visits,
+ * sorted and distinct, to *@st (*@m of them). */
+static int walk_states(const struct graph *g, uint32_t start,
+		       const uint64_t *walk, size_t n, uint32_t **st,
+		       size_t *m)
+{
+	uint32_t *v = malloc((n + 1) * sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	v[0] = start;
+	for (size_t i = 0; i < n; i++)
+		v[i + 1] = g->succ[walk[i]];
+	qsort(v, n + 1, sizeof(*v), cmp_u32);
+	for (size_t i = 0; i <= n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*st = v;
+	*m = k;
+	return 0;
+}
+
+/*
+ * A weakly fair cycle through @e in component @c: its edges to *@cyc
+ * (*@len of them; the caller frees).  @c holds one (graph_fair()).
+ */
+static int fair_cycle(const struct graph *g, const uint32_t *comp, uint32_t c,
+		      uint32_t e, struct bfs *b, uint64_t **cyc, size_t *len)
+{
+	uint64_t *w = NULL, *p = NULL, *q = NULL;
+	size_t n = 0, np, nq;
+	uint32_t from;
+	int r;
+
+	/* a shortest cycle through e */
+	r = bfs_path(g, comp, c, b, &e, 1, e, 0, &w, &n, &from);
+	if (r)
+		return r;
+	for (;;) {
+		uint32_t *st = NULL, *taken = NULL, want, at;
+		struct lab *l;
+		size_t m, k, pos;
+		struct untaken u;
+
+		r = walk_states(g, e, w, n, &st, &m);
+		taken = malloc((n ? n : 1) * sizeof(*taken));
+		l = r ? NULL : labels_of(g, comp, st, m, UINT32_MAX, &k);
+		if (r || !taken || !l) {
+			free(st);
+			free(taken);
+			free(l);
+			free(w);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < n; i++)
+			taken[i] = actor(g->label[w[i]]);
+		qsort(taken, n, sizeof(*taken), cmp_u32);
+		u = (struct untaken){ taken, n };
+		want = always_enabled(l, k, m, not_taken, &u);
+		free(l);
+		free(taken);
+		if (!want) {
+			free(st);
+			*cyc = w;
+			*len = n;
+			return 0;
+		}
+		want &= 0x7fffffffu;
+		/* a detour from the walk to a step of that actor or a state
+		 * where it is not enabled, then back to where it left */
+		r = bfs_path(g, comp, c, b, st, m, UINT32_MAX, want, &p, &np,
+			     &from);
+		free(st);
+		if (r) {
+			free(w);
+			return r;
+		}
+		at = np ? g->succ[p[np - 1]] : from;
+		r = at == from ? (q = NULL, nq = 0, 0) :
+		    bfs_path(g, comp, c, b, &at, 1, from, 0, &q, &nq, &at);
+		if (r) {
+			free(p);
+			free(w);
+			return r;
+		}
+		/* splice it in where the walk is at @from */
+		for (pos = 0; pos < n && (pos ? g->succ[w[pos - 1]] : e) != from;
+		     pos++)
+			;
+		{
+			uint64_t *nw = malloc((n + np + nq) * sizeof(*nw));
+
+			if (!nw) {
+				free(p);
+				free(q);
+				free(w);
+				return -ENOMEM;
+			}
+			memcpy(nw, w, pos * sizeof(*w));
+			memcpy(nw + pos, p, np * sizeof(*p));
+			memcpy(nw + pos + np, q, nq * sizeof(*q));
+			memcpy(nw + pos + np + nq, w + pos,
+			       (n - pos) * sizeof(*w));
+			free(w);
+			w = nw;
+			n += np + nq;
+		}
+		free(p);
+		free(q);
+		p = q = NULL;
+	}
+}
+
+/*
+ * After a complete search of @n states (with edge labels): whether a
+ * weakly fair cycle exists; if so the shallowest state on one to *@entry
+ * and the cycle's steps to *@cyc (*@len), the component's size to
+ * *@size.  Returns 1 if found, 0 if not, -ENOMEM.  *@bytes: memory used.
+ */
+static int graph_fair(const struct graph *g, size_t n, uint32_t *entry,
+		      struct step **cyc, size_t *len, uint64_t *size,
+		      size_t *bytes)
+{
+	uint32_t *comp = malloc((n ? n : 1) * sizeof(*comp));
+	uint32_t *start = NULL, *order = NULL, best = UINT32_MAX, bestc = 0;
+	struct bfs b = { 0 };
+	long nc;
+	int ret = 0;
+
+	*bytes = n * (3 * sizeof(uint32_t) + sizeof(uint64_t)) * 2;
+	if (!comp)
+		return -ENOMEM;
+	nc = graph_scc(g, (uint32_t)n, comp);
+	if (nc < 0) {
+		free(comp);
+		return (int)nc;
+	}
+	start = calloc((size_t)nc + 1, sizeof(*start));
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (!start || !order) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* states grouped by component, in id order within each */
+	for (size_t v = 0; v < n; v++)
+		start[comp[v] + 1]++;
+	for (long c = 0; c < nc; c++)
+		start[c + 1] += start[c];
+	{
+		uint32_t *at = malloc(((size_t)nc + 1) * sizeof(*at));
+
+		if (!at) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		memcpy(at, start, ((size_t)nc + 1) * sizeof(*at));
+		for (size_t v = 0; v < n; v++)
+			order[at[comp[v]]++] = (uint32_t)v;
+		free(at);
+	}
+	for (long c = 0; c < nc; c++) {
+		const uint32_t *st = order + start[c];
+		size_t m = start[c + 1] - start[c], k;
+		bool self = false;
+		struct lab *l;
+
+		if (m == 1) {
+			for (uint64_t e = g->first[st[0]];
+			     e < g->first[st[0] + 1]; e++)
+				self |= g->succ[e] == st[0];
+			if (!self)
+				continue;
+		}
+		if (st[0] >= best)
+			continue;
+		l = labels_of(g, comp, st, m, (uint32_t)c, &k);
+		if (!l) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (!always_enabled(l, k, m, leaves_only, NULL)) {
+			best = st[0];
+			bestc = (uint32_t)c;
+		}
+		free(l);
+	}
+	if (best == UINT32_MAX)
+		goto out;
+	b.pstate = malloc(n * sizeof(*b.pstate));
+	b.pedge = malloc(n * sizeof(*b.pedge));
+	b.queue = malloc(n * sizeof(*b.queue));
+	if (!b.pstate || !b.pedge || !b.queue) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t v = 0; v < n; v++)
+		b.pstate[v] = BFS_NONE;
+	{
+		uint64_t *w = NULL;
+		size_t nw = 0;
+
+		ret = fair_cycle(g, comp, bestc, best, &b, &w, &nw);
+		if (ret)
+			goto out;
+		*cyc = malloc((nw ? nw : 1) * sizeof(**cyc));
+		if (!*cyc) {
+			free(w);
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < nw; i++)
+			(*cyc)[i] = step_decode(g->label[w[i]]);
+		free(w);
+		*len = nw;
+		*entry = best;
+		*size = start[bestc + 1] - start[bestc];
+		ret = 1;
+	}
+out:
+	free(b.pstate);
+	free(b.pedge);
+	free(b.queue);
+	free(comp);
+	free(start);
+	free(order);
 	return ret;
 }
 
@@ -1132,7 +1743,7 @@ static void sadd(char **out, size_t *len, size_t *cap, const char *fmt, ...)
 }
 
 /* A step as a scenario line (without the newline). */
-static void step_text(const struct step *p, char *buf, size_t n)
+void sim_step_text(const struct step *p, char *buf, size_t n)
 {
 	switch (p->kind) {
 	case SK_CB:
@@ -1154,7 +1765,14 @@ static void step_text(const struct step *p, char *buf, size_t n)
 		snprintf(buf, n, "step replay %u %u", p->node, p->arg);
 		break;
 	case SK_REC:
-		snprintf(buf, n, "step recovery");
+		if (!p->arg)
+			snprintf(buf, n, "step recovery");
+		else if (!(p->arg >> 8))
+			snprintf(buf, n, "step recovery master %u",
+				 p->arg & 0xff);
+		else
+			snprintf(buf, n, "step recovery master %u lvb-from %u",
+				 p->arg & 0xff, p->arg >> 8);
 		break;
 	case SK_CRASH:
 		if (p->arg == SK_CRASH_IN_WAIT)
@@ -1169,9 +1787,11 @@ static void step_text(const struct step *p, char *buf, size_t n)
 	}
 }
 
-/* The scenario text that replays @path (then "wait" if @terminal). */
+/* The scenario text that replays @path (then "wait" if @terminal, or
+ * the lasso's cycle @cyc of @ncyc steps as "cycle N" if @ncyc). */
 static char *write_scenario(struct ctx *x, const struct step *path,
-			    size_t n, bool terminal, size_t limit)
+			    size_t n, bool terminal, size_t limit,
+			    const struct step *cyc, size_t ncyc)
 {
 	const struct dlmr_explore_config *cfg = x->cfg;
 	size_t len = 0, cap = 4096;
@@ -1199,7 +1819,15 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 	for (size_t i = 0; i < n; i++) {
 		char line[64];
 
-		step_text(&path[i], line, sizeof(line));
+		sim_step_text(&path[i], line, sizeof(line));
+		sadd(&out, &len, &cap, "%s\n", line);
+	}
+	if (ncyc)
+		sadd(&out, &len, &cap, "cycle %zu\n", ncyc);
+	for (size_t i = 0; i < ncyc; i++) {
+		char line[64];
+
+		sim_step_text(&cyc[i], line, sizeof(line));
 		sadd(&out, &len, &cap, "%s\n", line);
 	}
 	if (terminal)
@@ -1209,9 +1837,10 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 
 /* The path to state @last (then @final), from the parent links; with
  * @wait_steps, a step limit that many steps past its end (a livelock). */
-static char *counterexample(struct ctx *x, uint32_t last,
-			    const struct step *final, bool terminal,
-			    size_t wait_steps)
+static char *counterexample_cycle(struct ctx *x, uint32_t last,
+				  const struct step *final, bool terminal,
+				  size_t wait_steps, const struct step *cyc,
+				  size_t ncyc)
 {
 	size_t depth = 0, k;
 	struct step *path;
@@ -1229,9 +1858,17 @@ static char *counterexample(struct ctx *x, uint32_t last,
 	for (id = last; id; id = x->edges[id].parent)
 		path[--k] = x->edges[id].how;
 	out = write_scenario(x, path, depth + (final ? 1 : 0), terminal,
-			     wait_steps ? depth + wait_steps : 0);
+			     wait_steps ? depth + wait_steps : 0, cyc, ncyc);
 	free(path);
 	return out;
+}
+
+static char *counterexample(struct ctx *x, uint32_t last,
+			    const struct step *final, bool terminal,
+			    size_t wait_steps)
+{
+	return counterexample_cycle(x, last, final, terminal, wait_steps,
+				    NULL, 0);
 }
 
 /* ---- partial-order reduction ------------------------------------------------
@@ -1359,8 +1996,8 @@ static int por_fail(struct ctx *x, unsigned int level, const struct step *a,
 	char sa[32], sb[32];
 	int n;
 
-	step_text(a, sa, sizeof(sa));
-	step_text(b, sb, sizeof(sb));
+	sim_step_text(a, sa, sizeof(sa));
+	sim_step_text(b, sb, sizeof(sb));
 	n = snprintf(x->st->violation, sizeof(x->st->violation), "POR check "
 		     "failed, level %u +%u: '%s' vs '%s': ", x->st->depth, level,
 		     sa, sb);
@@ -1605,6 +2242,8 @@ static int ample(struct ctx *x, unsigned int *sel, unsigned int *nsel)
 
 static bool bad_config(const struct dlmr_explore_config *cfg)
 {
+	if (cfg->fair && cfg->no_livelock)
+		return true;
 	if (!cfg->nodes || cfg->nodes > 8 || !cfg->journals ||
 	    cfg->journals > 8 || cfg->failures > cfg->nodes ||
 	    cfg->rejoins > 8 || cfg->por_check > 4 || cfg->threads > 256 ||
@@ -1636,6 +2275,7 @@ static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
 	sc->mutant = cfg->mutant;
 	sc->fixes = cfg->fixes;
 	sim_setup(s, sc, 1, NULL, NULL, &x->res);
+	s->crash_bound = cfg->failures;
 	for (uint32_t id = 1; id <= cfg->nodes; id++)
 		sim_run_step(s, &(struct step){ SK_MOUNT, id, 0 });
 	s->epoch = 0;
@@ -1707,7 +2347,7 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 				sim_check_quiescent(s, 0);
 				if (s->violated)
 					*cex = write_scenario(&x, path, n, true,
-							      0);
+							      0, NULL, 0);
 				break;
 			}
 			if (n >= SWARM_STEPS_MAX) {
@@ -1715,7 +2355,8 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 					 "quiescence within %d steps",
 					 SWARM_STEPS_MAX);
 				s->violated = 1;
-				*cex = write_scenario(&x, path, n, true, n);
+				*cex = write_scenario(&x, path, n, true, n,
+						      NULL, 0);
 				break;
 			}
 			/* a fault now and then, a protocol step otherwise */
@@ -1731,7 +2372,8 @@ DLMR_EXPORT int dlmr_swarm(const struct dlmr_explore_config *cfg,
 			sim_run_step(s, pick);
 			st->transitions++;
 			if (s->violated) {
-				*cex = write_scenario(&x, path, n, false, 0);
+				*cex = write_scenario(&x, path, n, false, 0,
+						      NULL, 0);
 				break;
 			}
 		}
@@ -1944,7 +2586,7 @@ static int expand_one(struct worker *w, const uint8_t *e)
 	nsel = k;
 	for (unsigned int t = 0; t < k; t++)
 		w->sel[t] = t;
-	if (!cfg->no_por && any_sim) {
+	if (!cfg->no_por && !cfg->fair && any_sim) {
 		int a = ample(x, w->sel, &nsel);
 
 		if (a < 0) {
@@ -2019,11 +2661,13 @@ static int merge_succ(struct merge *m, uint32_t id, const struct xsucc *su,
 	uint32_t to = (uint32_t)m->x->nedges;
 	int a = hset_add_id(m->seen, su->h, to, &to);
 
-	if (a > 0 && !m->cfg->no_por && hset_add(m->fresh, su->h) < 0)
+	if (a > 0 && !m->cfg->no_por && !m->cfg->fair &&
+	    hset_add(m->fresh, su->h) < 0)
 		return -ENOMEM;
 	/* protocol steps only: see the graph */
 	if (a >= 0 && !m->cfg->no_livelock && su->how.kind != SK_CRASH &&
-	    su->how.kind != SK_MOUNT && graph_succ(m->g, to))
+	    su->how.kind != SK_MOUNT &&
+	    graph_succ(m->g, to, &su->how, m->cfg->fair))
 		return -ENOMEM;
 	if (a <= 0)
 		return a;
@@ -2259,6 +2903,36 @@ DLMR_EXPORT int dlmr_explore(const struct dlmr_explore_config *cfg,
 				 " states are so)", trapped, st->states);
 			*cex = counterexample(&x, first, NULL, true,
 					      LIVELOCK_WAIT);
+		} else if (cfg->fair) {
+			struct step *cyc = NULL;
+			uint64_t csize = 0;
+			uint32_t entry = 0;
+			size_t clen = 0;
+			int f = graph_fair(&g, x.nedges, &entry, &cyc, &clen,
+					   &csize, &lb);
+
+			if (hset_bytes(&seen) + graph_bytes(&g) + lb >
+			    st->peak_bytes)
+				st->peak_bytes = hset_bytes(&seen) +
+						 graph_bytes(&g) + lb;
+			if (f < 0) {
+				ret = f;
+				goto out;
+			}
+			st->fair_checked = true;
+			if (f) {
+				st->violated = true;
+				st->fair_cycle = clen;
+				snprintf(x.detail, sizeof(x.detail), "S5: fair "
+					 "livelock: a weakly fair cycle of %zu "
+					 "steps never settles (%" PRIu64
+					 " states can run so for ever)", clen,
+					 csize);
+				*cex = counterexample_cycle(&x, entry, NULL,
+							    false, 0, cyc,
+							    clen);
+			}
+			free(cyc);
 		}
 	}
 	if (st->violated) {
@@ -2279,6 +2953,7 @@ out:
 	free(fresh.slot);
 	free(g.first);
 	free(g.succ);
+	free(g.label);
 	free(g.quiet);
 	free(x.edges);
 	free(enc);

@@ -64,6 +64,7 @@ static const struct {
 	{ "crash", DLMR_SCEN_CRASH },
 	{ "leave", DLMR_SCEN_LEAVE },
 	{ "step", DLMR_SCEN_STEP },
+	{ "cycle", DLMR_SCEN_CYCLE },
 };
 
 /* Events a node emits while it runs, which may trigger a crash. */
@@ -437,6 +438,44 @@ static int scen_trigger(struct scen_parser *p, unsigned int *i,
 	return 0;
 }
 
+/*
+ * "step recovery master N [lvb-from M]": the lock recovery that rebuilds
+ * the control lock with node N as its new master and its value block
+ * from node M's lock (step_arg = N | M << 8).
+ */
+static int scen_recovery_choice(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
+{
+	unsigned int master = 0, from = 0;
+	int rc;
+
+	if (strcmp(p->tok[2], "master"))
+		return scen_error(p, "step recovery: unexpected argument '%s'",
+				  scen_q(p, 0, p->tok[2]));
+	if (p->ntok < 4)
+		return scen_error(p, "step recovery: missing argument");
+	rc = scen_nodeid(p, "step recovery: master", p->tok[3], &master);
+	if (rc)
+		return rc;
+	if (p->ntok > 4) {
+		if (strcmp(p->tok[4], "lvb-from"))
+			return scen_error(p, "step recovery: unexpected "
+					  "argument '%s'",
+					  scen_q(p, 0, p->tok[4]));
+		if (p->ntok < 6)
+			return scen_error(p, "step recovery: missing argument");
+		rc = scen_nodeid(p, "step recovery: lvb-from", p->tok[5],
+				 &from);
+		if (rc)
+			return rc;
+		if (p->ntok > 6)
+			return scen_error(p, "step recovery: unexpected "
+					  "argument '%s'",
+					  scen_q(p, 0, p->tok[6]));
+	}
+	cmd->step_arg = master | from << 8;
+	return 0;
+}
+
 /* "step KIND [NODE [ARGS]]": one exact scheduler step */
 static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 {
@@ -472,6 +511,8 @@ static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 	if (k == DLMR_SCEN_STEP_AST && p->ntok >= 4 &&
 	    !strcmp(p->tok[3], "journal"))
 		want = 5;
+	if (k == DLMR_SCEN_STEP_RECOVERY && p->ntok > 2)
+		return scen_recovery_choice(p, cmd);
 	if (p->ntok < want)
 		return scen_error(p, "step %s: missing argument", kinds[k]);
 	if (p->ntok > want)
@@ -542,6 +583,23 @@ static int scen_command(struct scen_parser *p, enum dlmr_scen_op op)
 		rc = scen_step(p, &cmd);
 		if (rc)
 			return rc;
+		s->cmds[s->ncmds++] = cmd;
+		return 0;
+	}
+	if (op == DLMR_SCEN_CYCLE) {
+		/* "cycle N": the next N commands, step lines, are a cycle */
+		uint64_t v = 0;
+
+		if (p->ntok < 2)
+			return scen_error(p, "cycle: missing number of steps");
+		if (p->ntok > 2)
+			return scen_error(p, "cycle: unexpected argument '%s'",
+					  scen_q(p, 0, p->tok[2]));
+		rc = scen_number(p, "cycle", p->tok[1], 1,
+				 DLMR_SCEN_CMDS_MAX - 1, &v);
+		if (rc)
+			return rc;
+		cmd.step_arg = (unsigned int)v;
 		s->cmds[s->ncmds++] = cmd;
 		return 0;
 	}
@@ -634,6 +692,21 @@ static int scen_parse(struct scen_parser *p, const char *text, size_t len)
 		return scen_error(p, "missing 'nodes' line");
 	if (!s->ncmds)
 		return scen_error(p, "no commands");
+	for (unsigned int i = 0; i < s->ncmds; i++) {
+		const struct dlmr_scen_cmd *c = &s->cmds[i];
+		unsigned int k = 1;
+
+		if (c->op != DLMR_SCEN_CYCLE)
+			continue;
+		while (k <= c->step_arg && i + k < s->ncmds &&
+		       s->cmds[i + k].op == DLMR_SCEN_STEP)
+			k++;
+		if (k <= c->step_arg) {
+			p->line = c->line;
+			return scen_error(p, "cycle: the %u commands after it "
+					  "must be step lines", c->step_arg);
+		}
+	}
 	if (!p->hdr_line[HDR_JOURNALS])
 		s->journals = s->nodes;
 	return 0;

@@ -17,6 +17,8 @@ enum dlmr_scen_op {
 	DLMR_SCEN_CRASH,     /* "crash NODES [at EVENT[:RESOURCE] [on NODE] | in members-wait]" */
 	DLMR_SCEN_LEAVE,     /* "leave NODES": clean unmount, leave lockspace */
 	DLMR_SCEN_STEP,      /* "step KIND ...": one exact scheduler step */
+	DLMR_SCEN_CYCLE,     /* "cycle N": the next N step lines are a weakly
+				fair cycle (a lasso's loop, sim.c run_cycle()) */
 };
 
 /* The scheduler steps a "step" line names (counterexamples replay them). */
@@ -50,7 +52,8 @@ struct dlmr_scen_cmd {
 	enum dlmr_scen_step step;
 	unsigned int step_arg;     /* AST: resource (0 control, 1 mounted,
 				      2 + j journal j); TIMER: timer id;
-				      REPLAY: journal */
+				      REPLAY: journal; RECOVERY: master |
+				      from << 8; CYCLE: its step count */
 	unsigned int line;         /* source line, for messages */
 };
 

@@ -57,6 +57,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -314,10 +315,25 @@ static void feed(struct sim *s, uint32_t id, const struct dlmr_input *in)
 
 	if (!n->up)
 		return;
+	unsigned int writes = n->coord.lvb_writes;
+	unsigned int busy = n->coord.ctrl_busy_errors;
+
 	r = dlmr_coord_feed(&n->coord, in);
 	if (r)
 		violation(s, id, "coordinator rejected input %d: %s", in->type,
 			  strerror(-r));
+	if (n->coord.ctrl_busy_errors != busy)
+		s->marks |= SIM_MARK_BUSY_CTRL;
+	/*
+	 * gfs2's control lksb points at ls_control_lvb: what the
+	 * coordinator writes there is in the lock's buffer at once, also
+	 * when no request carries it (control_first_done() writes it
+	 * before converting mounted_lock), where a recovery that rebuilds
+	 * the value block reads it (pack_rcom_lock()).  The DLM's own
+	 * writes to the buffer (a grant's read) are there already.
+	 */
+	if (n->coord.lvb_writes != writes)
+		simdlm_set_lvb(&s->dlm, RES_CONTROL, id, n->coord.control_lvb);
 	while (n->up && dlmr_coord_next(&n->coord, &a) == 1)
 		run_action(s, id, &a);
 }
@@ -413,6 +429,27 @@ static int memb_slot(const struct sim *s, uint32_t id, uint32_t r)
 	return slot < 0 ? 0 : slot; /* dlm_add_member(): kzalloc */
 }
 
+/*
+ * The kernel's slot fix (fix kernel-slot-fix, kernel/patches/0001):
+ * dlm_lsop_recover_slot() reports the slot member @r has in the last
+ * slot table node @id completed (dlm_slots_remember(), called when
+ * dlm_recover_members_wait() succeeds), and does not call recover_slot
+ * at all when @r is in none ("recover_slot nodeid N not reported: no
+ * slot assigned").  Every completed assignment (rec_members()) gives all
+ * its members the same table, s->slots, so a node that took part in the
+ * last one remembers s->slots, and a node that did not (it is joining)
+ * remembers none.  Returns the slot, or 0: not reported.
+ */
+static int memb_slot_fixed(const struct sim *s, uint32_t id, uint32_t r)
+{
+	int slot;
+
+	if (dlmr_slots_slot(&s->slots, id) < 0)
+		return 0;
+	slot = dlmr_slots_slot(&s->slots, r);
+	return slot < 1 ? 0 : slot;
+}
+
 /* dlm_recover_members(): members removed get recover_slot if they failed */
 static void rec_start(struct sim *s)
 {
@@ -423,10 +460,19 @@ static void rec_start(struct sim *s)
 		if (!(removed & BIT(r)))
 			continue;
 		if (s->crashed & BIT(r)) {
-			for (uint32_t id = 1; id <= s->sc->nodes; id++)
-				if ((s->members & t) & BIT(id))
-					queue_cb(s, id, DLMR_EV_SLOT, r,
-						 memb_slot(s, id, r));
+			bool kfix = s->sc->fixes & (1u << FIX_KERNEL_SLOT);
+
+			for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+				int slot;
+
+				if (!((s->members & t) & BIT(id)))
+					continue;
+				slot = kfix ? memb_slot_fixed(s, id, r) :
+				       memb_slot(s, id, r);
+				if (kfix && !slot)
+					continue; /* not reported */
+				queue_cb(s, id, DLMR_EV_SLOT, r, slot);
+			}
 		}
 		s->crashed &= ~BIT(r);
 		/* its struct dlm_member is gone (ls_nodes_gone) */
@@ -522,10 +568,40 @@ static uint64_t in_wait_triggers(struct sim *s)
 	return crash;
 }
 
-/* lock recovery, then recover_done on every member */
-static void rec_locks(struct sim *s)
+/*
+ * The recovery step's choice (struct step.arg of SK_REC in RP_LOCKS) for
+ * the control resource when its master was removed: the new master and
+ * the lock its value block is rebuilt from (simdlm.h, recover_lvb()), as
+ * master | from << 8; 0 is the first option.  The other resources have
+ * no value block: their new master is the lowest survivor that has them.
+ */
+unsigned int sim_rec_options(const struct sim *s, unsigned int *args,
+			     unsigned int max)
 {
-	simdlm_recover(&s->dlm);
+	struct simdlm_remaster opt[SIM_REC_OPTIONS_MAX];
+	unsigned int k = simdlm_remaster_options(&s->dlm, RES_CONTROL, opt,
+						 SIM_REC_OPTIONS_MAX);
+
+	if (k > SIM_REC_OPTIONS_MAX)
+		k = SIM_REC_OPTIONS_MAX; /* more than 8 nodes: the first */
+	for (unsigned int i = 0; i < k && i < max; i++)
+		args[i] = opt[i].master | (unsigned int)opt[i].from << 8;
+	return k;
+}
+
+/* lock recovery, then recover_done on every member */
+static void rec_locks(struct sim *s, unsigned int arg)
+{
+	struct simdlm_remaster choice[SIMDLM_RES_MAX];
+
+	memset(choice, 0, sizeof(choice));
+	choice[RES_CONTROL].master = (uint8_t)(arg & 0xff);
+	choice[RES_CONTROL].from = (uint8_t)(arg >> 8);
+	if (simdlm_recover_with(&s->dlm, choice) < 0) {
+		violation(s, 0, "simulator: recovery choice %u is not open "
+			  "here", arg);
+		return;
+	}
 	s->cb_suspended = false; /* dlm_callback_resume() */
 	for (uint32_t id = 1; id <= s->sc->nodes; id++)
 		if (s->members & BIT(id))
@@ -549,6 +625,11 @@ static void crash_node(struct sim *s, uint32_t id)
 		if ((s->dirty & BIT(j)) && s->jowner[j] == id) {
 			s->orphan |= BIT(j);
 			s->orphan_epoch[j] = s->epoch;
+			for (uint32_t o = 1; o <= s->sc->nodes; o++)
+				if (o != id && s->n[o].up &&
+				    s->n[o].coord.recover_result[j] ==
+				    DLMR_JOURNAL_SUCCESS)
+					s->marks |= SIM_MARK_STALE_RESULT;
 		}
 	}
 	for (uint32_t o = 1; o <= s->sc->nodes; o++)
@@ -690,9 +771,20 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
 	case RP_MEMBERS:
-	case RP_LOCKS:
 		st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
+	case RP_LOCKS: {
+		/* one step per way the DLM may rebuild the control lock's
+		 * master and value block (sim_rec_options()) */
+		unsigned int args[SIM_REC_OPTIONS_MAX];
+		unsigned int n = sim_rec_options(s, args, SIM_REC_OPTIONS_MAX);
+
+		if (n <= 1)
+			st[k++] = (struct step){ SK_REC, 0, 0 };
+		for (unsigned int i = 0; n > 1 && i < n; i++)
+			st[k++] = (struct step){ SK_REC, 0, args[i] };
+		break;
+	}
 	}
 	return k;
 }
@@ -765,6 +857,7 @@ static void deliver_cb(struct sim *s, uint32_t id)
 		return; /* a trigger crashed it at this very callback */
 	if (cb.type == DLMR_EV_SLOT && cb.slot < 1) {
 		/* gfs2 would compute jid -2 or -1: coord.c in_slot() */
+		s->marks |= SIM_MARK_SLOT_BAD;
 		struct dlmr_coord_slot_stats before;
 
 		dlmr_coord_slot_stats(&n->coord, &before);
@@ -802,6 +895,8 @@ static void deliver_ast(struct sim *s, uint32_t id, unsigned int res)
 	in.status = ast.status;
 	in.lvb = ast.lvb_read ? ast.lvb : NULL;
 	in.lvb_invalid = ast.lvb_invalid;
+	if (res == RES_CONTROL && ast.lvb_invalid && ast.lvb_read)
+		s->marks |= SIM_MARK_VALNOTVALID;
 	feed(s, id, &in);
 }
 
@@ -895,7 +990,7 @@ void sim_run_step(struct sim *s, const struct step *st)
 			rec_members(s);
 			break;
 		case RP_LOCKS:
-			rec_locks(s);
+			rec_locks(s, st->arg);
 			break;
 		}
 		break;
@@ -930,6 +1025,13 @@ static void check_invariants(struct sim *s)
 	int first_mounting = 0;
 	uint32_t fm = 0;
 	uint32_t jid_holder[NMAX];
+	const struct simdlm_res *ctl = &s->dlm.res[RES_CONTROL];
+
+	/* simdlm compares lkb_lvbseq on 8 bits (seq_ge()): exact below 128 */
+	if (ctl->lvbseq >= 128)
+		violation(s, 0, "simulator: the control lock's value block "
+			  "was written 128 times: past the model's sequence "
+			  "numbers");
 
 	memset(jid_holder, 0, sizeof(jid_holder));
 	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
@@ -1186,8 +1288,10 @@ static int runtime_error(struct sim *s, unsigned int line, const char *fmt, ...)
 	return -1;
 }
 
-/* A "step" line: run exactly that step, which must be enabled. */
-static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
+/* A "step" line: run exactly that step, which must be enabled (to
+ * *@ran if not NULL). */
+static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd,
+			struct step *ran)
 {
 	static const uint8_t kind[] = {
 		[DLMR_SCEN_STEP_CALLBACK] = SK_CB, [DLMR_SCEN_STEP_AST] = SK_AST,
@@ -1203,16 +1307,144 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd)
 		if (cmd->nodes & BIT(id))
 			node = id;
 	for (unsigned int i = 0; i < k; i++) {
+		struct step run = st[i];
+
 		if (st[i].kind != kind[cmd->step] || st[i].node != node ||
 		    (st[i].kind != SK_CB && st[i].kind != SK_REC &&
 		     st[i].arg != cmd->step_arg))
 			continue;
+		if (st[i].kind == SK_REC && cmd->step_arg) {
+			/* "master N [lvb-from M]": one of the options */
+			unsigned int args[SIM_REC_OPTIONS_MAX], n, j;
+
+			n = sim_rec_options(s, args, SIM_REC_OPTIONS_MAX);
+			for (j = 0; j < n && args[j] != cmd->step_arg; j++)
+				;
+			if (j == n)
+				break;
+			run.arg = cmd->step_arg;
+		}
 		s->step++;
-		sim_run_step(s, &st[i]);
+		sim_run_step(s, &run);
+		if (ran)
+			*ran = run;
 		return 0;
 	}
 	return runtime_error(s, cmd->line, "step: that step is not enabled "
 			     "here");
+}
+
+static int cmp_actor(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * "cycle N" at command *@ci: the next N step lines, run, must come back
+ * to the state they started from (the explorer's encoding: the same
+ * future), and every actor enabled in every state along them must take
+ * a step among them (weak fairness).  Then the run can go round for
+ * ever without reaching quiescence although the scheduler is fair:
+ * S5.  *@ci is left at the cycle's last step.  Returns 0 (a violation
+ * or not) or -1 (a runtime error).
+ */
+static int run_cycle(struct sim *s, unsigned int *ci)
+{
+	const struct dlmr_scen_cmd *cyc = &s->sc->cmds[*ci];
+	unsigned int n = cyc->step_arg, na = 0, nt = 0;
+	size_t len = sim_encode(s, NULL);
+	uint8_t *before = malloc(len), *after = NULL;
+	struct step *st = calloc(STEPS_MAX, sizeof(*st));
+	uint32_t *always = calloc(STEPS_MAX, sizeof(*always));
+	uint32_t *taken = calloc(n ? n : 1, sizeof(*taken));
+	int ret = 0;
+
+	if (!before || !st || !always || !taken) {
+		ret = runtime_error(s, cyc->line, "cycle: out of memory");
+		goto out;
+	}
+	sim_encode(s, before);
+	for (unsigned int k = 1; k <= n && !s->violated; k++) {
+		const struct dlmr_scen_cmd *cmd = &s->sc->cmds[*ci + k];
+		unsigned int ne = sim_enabled_steps(s, st), keep = 0;
+		uint32_t *now = calloc(ne ? ne : 1, sizeof(*now));
+		struct step ran;
+
+		if (!now) {
+			ret = runtime_error(s, cyc->line, "cycle: out of "
+					    "memory");
+			goto out;
+		}
+		for (unsigned int i = 0; i < ne; i++)
+			now[i] = sim_actor(&st[i]);
+		qsort(now, ne, sizeof(*now), cmp_actor);
+		if (k == 1) {
+			memcpy(always, now, ne * sizeof(*now));
+			na = ne;
+		}
+		/* always := always ∩ now */
+		for (unsigned int i = 0, j = 0; i < na; i++) {
+			while (j < ne && now[j] < always[i])
+				j++;
+			if (j < ne && now[j] == always[i])
+				always[keep++] = always[i];
+		}
+		na = keep;
+		free(now);
+		if (run_scripted(s, cmd, &ran)) {
+			ret = -1;
+			goto out;
+		}
+		taken[nt++] = sim_actor(&ran);
+	}
+	*ci += n;
+	if (s->violated)
+		goto out;
+	/* the encoding's length varies with the state: compare it first */
+	if (sim_encode(s, NULL) == len) {
+		after = malloc(len);
+		if (!after) {
+			ret = runtime_error(s, cyc->line, "cycle: out of "
+					    "memory");
+			goto out;
+		}
+		sim_encode(s, after);
+	}
+	if (!after || memcmp(before, after, len)) {
+		ret = runtime_error(s, cyc->line, "cycle: the %u steps after "
+				    "it do not come back to the state they "
+				    "started from", n);
+		goto out;
+	}
+	qsort(taken, nt, sizeof(*taken), cmp_actor);
+	for (unsigned int i = 0, j = 0; i < na; i++) {
+		while (j < nt && taken[j] < always[i])
+			j++;
+		if (j == nt || taken[j] != always[i]) {
+			struct step x = { (uint8_t)(always[i] >> 24),
+					  (always[i] >> 16) & 0xff,
+					  always[i] & 0xffff };
+			char text[64];
+
+			sim_step_text(&x, text, sizeof(text));
+			ret = runtime_error(s, cyc->line, "cycle: '%s' is "
+					    "enabled all along it and never "
+					    "taken: not weakly fair", text);
+			goto out;
+		}
+	}
+	violation(s, 0, "S5: fair livelock: the %u steps after line %u "
+		  "come back to their state and take every step enabled all "
+		  "along: a fair run that never settles", n, cyc->line);
+out:
+	free(before);
+	free(after);
+	free(st);
+	free(always);
+	free(taken);
+	return ret;
 }
 
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
@@ -1227,10 +1459,45 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 		memset(res, 0, sizeof(*res));
 		res->nodes = sc->nodes;
 	}
+	s->crash_bound = UINT_MAX;
 	simdlm_init(&s->dlm);
 	s->dlm.nres = (uint8_t)(RES_JOURNAL0 + sc->journals);
 	s->dlm.nnodes = (uint8_t)sc->nodes;
 	dlmr_slots_init(&s->slots);
+}
+
+/*
+ * The finding of docs/findings.md a violation matches, from its
+ * invariant and what happened on the way (struct sim.marks); 0 if none
+ * or with a mutant (a planted bug is no finding).
+ */
+static unsigned int sim_finding(const struct sim *s, const char *v)
+{
+	if (s->sc->mutant)
+		return 0;
+	if (!strncmp(v, "S3", 2))
+		return 3;
+	if (!strncmp(v, "S1", 2)) {
+		if (s->marks & SIM_MARK_SLOT_BAD)
+			return 7;
+		if (s->marks & SIM_MARK_VALNOTVALID)
+			return 8;
+		if (s->marks & SIM_MARK_STALE_RESULT)
+			return 6;
+		return 0;
+	}
+	if (!strncmp(v, "S5: fair livelock", 17))
+		return 9;
+	if (!strncmp(v, "S5", 2)) {
+		/* a -EBUSY leaves a node blocked whatever the value block
+		 * does (finding 1); without one, a value block rebuilt
+		 * after its master failed (finding 8 (a)) */
+		if (s->marks & SIM_MARK_BUSY_CTRL)
+			return 1;
+		if (s->marks & SIM_MARK_VALNOTVALID)
+			return 8;
+	}
+	return 0;
 }
 
 DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
@@ -1280,7 +1547,11 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 				.in_wait = cmd->in_wait };
 			break;
 		case DLMR_SCEN_STEP:
-			if (run_scripted(s, cmd))
+			if (run_scripted(s, cmd, NULL))
+				goto out;
+			break;
+		case DLMR_SCEN_CYCLE:
+			if (run_cycle(s, &c))
 				goto out;
 			break;
 		case DLMR_SCEN_LEAVE:
@@ -1326,6 +1597,8 @@ out:
 		if (s->runtime_err[0] && !s->violated)
 			snprintf(res->violation, sizeof(res->violation), "%s",
 				 s->runtime_err);
+		if (s->violated)
+			res->finding = sim_finding(s, res->violation);
 	}
 	if (s->violated)
 		ret = 1;

@@ -89,6 +89,15 @@ struct sim {
 	uint64_t orphan_epoch[NMAX]; /* sim epoch when it was orphaned */
 	uint64_t epoch;         /* counts faults: crashes and joins */
 
+	/* the explorer's bound on crashes (explore.c codec_body()); the
+	 * simulator leaves it at UINT_MAX */
+	unsigned int crash_bound;
+
+	/* what happened on the way, for the finding a violation matches
+	 * (SIM_MARK_*; history only the end of dlmr_sim_run() reads: the
+	 * explorer neither encodes nor reads it) */
+	unsigned int marks;
+
 	unsigned int ntrig;
 	struct sim_trigger trig[DLMR_SCEN_CMDS_MAX];
 	char runtime_err[DLMR_DETAIL_MAX];
@@ -97,6 +106,13 @@ struct sim {
 };
 
 #define BIT(n) (1ull << (n))
+
+/* struct sim.marks */
+#define SIM_MARK_BUSY_CTRL    0x01 /* a control lock request got -EBUSY */
+#define SIM_MARK_SLOT_BAD     0x02 /* a recover_slot with slot < 1 */
+#define SIM_MARK_VALNOTVALID  0x04 /* a control grant with VALNOTVALID */
+#define SIM_MARK_STALE_RESULT 0x08 /* a journal orphaned while a node had
+				      an unconsumed success for it */
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
  * scripted scenarios inject them; the scheduler never picks them.
@@ -115,8 +131,31 @@ struct step {
 	unsigned int arg;
 };
 
-#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4)
+/* The recovery step's choices (sim_rec_options()): one per new master
+ * and tie winner, so at most 8 * 7 in the explorer (8 nodes at most);
+ * a bigger simulated cluster gets the first 64. */
+#define SIM_REC_OPTIONS_MAX 64
+#define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4 + SIM_REC_OPTIONS_MAX)
 
+
+/* A step's actor, for weak fairness (explore.c graph_fair(), sim.c
+ * "cycle"): the step's identity, but one actor for the recovery's
+ * choices. */
+static inline uint32_t sim_actor(const struct step *st)
+{
+	if (st->kind == SK_REC)
+		return (uint32_t)SK_REC << 24;
+	return (uint32_t)st->kind << 24 | (st->node & 0xff) << 16 |
+	       (st->arg & 0xffff);
+}
+
+/* @p as a scenario line, without the newline (explore.c). */
+void sim_step_text(const struct step *p, char *buf, size_t n);
+
+/* The explorer's reduced encoding of @s (explore.c codec()), to tell
+ * whether two states are the same for the future; returns its length,
+ * and writes it to @buf unless NULL. */
+size_t sim_encode(struct sim *s, uint8_t *buf);
 
 /* Set up an empty cluster for @sc (not owned). */
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
@@ -125,6 +164,11 @@ void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 bool sim_asts_deliverable(const struct sim *s);
 /* The enabled scheduler steps, in a fixed order; returns the count. */
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
+/* The arguments of the recovery step when it rebuilds the control
+ * resource (its master was removed) and there is a choice: to @args, up
+ * to @max; returns their number (0 or 1: no choice, the step's arg is 0). */
+unsigned int sim_rec_options(const struct sim *s, unsigned int *args,
+			     unsigned int max);
 /* Whether the recovery's next step enters dlm_recover_members_wait()
  * (where SK_CRASH_IN_WAIT may be injected). */
 bool sim_in_wait_possible(const struct sim *s);

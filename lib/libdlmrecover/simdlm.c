@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * simdlm: a simulated DLM reproducing the grant, value block and recovery
- * rules of Linux 6.1 fs/dlm (lock.c, recover.c, recoverd.c), with one
- * master for every resource.  See simdlm.h for what is and is not
- * modelled.
+ * rules of Linux 6.1 fs/dlm (lock.c, recover.c, recoverd.c), masters and
+ * their failure included.  See simdlm.h for what is and is not modelled.
  *
  * Queues.  The kernel keeps three lists per rsb: granted, convert, wait.
  * Here a lock's place is derived from its fields:
@@ -20,7 +19,7 @@
 
 #include "simdlm.h"
 
-_Static_assert(sizeof(struct simdlm_lock) == 9 + DLMR_LVB_SIZE,
+_Static_assert(sizeof(struct simdlm_lock) == 10 + DLMR_LVB_SIZE,
 	       "struct simdlm_lock must have no padding");
 _Static_assert(sizeof(struct simdlm_res) ==
 	       DLMR_LVB_SIZE + 4 + SIMDLM_NODES_MAX * sizeof(struct simdlm_lock),
@@ -254,12 +253,28 @@ static void queue_cast(struct simdlm *d, struct simdlm_res *r,
 }
 
 /*
+ * lkb_lvbseq comparisons, as recover_lvb() makes them ("(int)a - (int)b
+ * >= 0", serial arithmetic), on 8 bits: exact while the sequence numbers
+ * compared are less than 128 apart (the simulator checks that they stay
+ * below 128, sim.c).
+ */
+static bool seq_ge(uint8_t a, uint8_t b)
+{
+	return (int8_t)(uint8_t)(a - b) >= 0;
+}
+
+/*
  * set_lvb_lock(): the value block transfer of a grant, from
  * dlm_lvb_operations[grmode][rqmode].  Returns the SIMDLM_ASTF_* flags.
- * The lock always has a buffer (lkb_lvbptr), as gfs2's locks do.
+ * The lock always has a buffer (lkb_lvbptr), as gfs2's locks do.  The
+ * sequence numbers: a read gives the lock the resource's (set_lvb_lock(),
+ * set_lvb_lock_pc() on the lock's node); a write increments the
+ * resource's, and the lock learns it only if its node is the master (a
+ * process copy's set_lvb_lock_pc() only acts on reads).
  */
-static uint8_t set_lvb_lock(struct simdlm_res *r, struct simdlm_lock *lk)
+static uint8_t set_lvb_lock(struct simdlm_res *r, unsigned int idx)
 {
+	struct simdlm_lock *lk = &r->locks[idx];
 	int b = lvb_operations[lk->grmode + 1][lk->rqmode];
 	bool valblk = lk->exflags & DLMR_LKF_VALBLK;
 	uint8_t flags = 0;
@@ -268,6 +283,7 @@ static uint8_t set_lvb_lock(struct simdlm_res *r, struct simdlm_lock *lk)
 		if (!valblk || !r->lvb_exists)
 			return 0;
 		memcpy(lk->lvb, r->lvb, DLMR_LVB_SIZE);
+		lk->lvbseq = r->lvbseq;
 		flags |= SIMDLM_ASTF_LVB_READ;
 	} else if (b == 0) {
 		if (!valblk)
@@ -275,6 +291,9 @@ static uint8_t set_lvb_lock(struct simdlm_res *r, struct simdlm_lock *lk)
 		memcpy(r->lvb, lk->lvb, DLMR_LVB_SIZE);
 		r->lvb_exists = 1;
 		r->valnotvalid = 0;
+		r->lvbseq++;
+		if (r->master == idx + 1)
+			lk->lvbseq = r->lvbseq;
 	}
 	/* also reached for b == -1, with or without VALBLK */
 	if (r->valnotvalid)
@@ -290,6 +309,7 @@ static void set_lvb_unlock(struct simdlm_res *r, struct simdlm_lock *lk)
 	memcpy(r->lvb, lk->lvb, DLMR_LVB_SIZE);
 	r->lvb_exists = 1;
 	r->valnotvalid = 0;
+	r->lvbseq++;
 }
 
 /* grant_lock(): set_lvb_lock() then _grant_lock(), and the completion. */
@@ -298,7 +318,7 @@ static void grant_lock(struct simdlm *d, struct simdlm_res *r,
 {
 	struct simdlm_lock *lk = &r->locks[idx];
 	uint8_t where = lk->where;
-	uint8_t flags = set_lvb_lock(r, lk);
+	uint8_t flags = set_lvb_lock(r, idx);
 
 	lk->grmode = lk->rqmode;
 	queue_cast(d, r, idx, SIMDLM_AST_GRANTED, flags);
@@ -338,6 +358,10 @@ static void do_lock(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
 	bool conv = lk->grmode != DLMR_MODE_IV;
 	bool noqueue = lk->rqflags & DLMR_LKF_NOQUEUE;
 
+	/* the first request decided on a resource makes its node the
+	 * master (dlm_master_lookup(): the directory adds it) */
+	if (!r->master)
+		r->master = (uint8_t)(idx + 1);
 	/* validate_lock_args(): lkb_exflags = args->flags */
 	lk->exflags = lk->rqflags;
 	lk->rqflags = 0;
@@ -506,7 +530,7 @@ static int purge_dead(struct simdlm *d, struct simdlm_res *r, unsigned int nn,
 /* Nothing to recover: no lock, no operation, no value block. */
 static bool res_idle(const struct simdlm_res *r, unsigned int nn)
 {
-	if (r->lvb_exists || r->valnotvalid)
+	if (r->lvb_exists || r->valnotvalid || r->master)
 		return false;
 	for (unsigned int i = 0; i < nn; i++)
 		if (r->locks[i].grmode != DLMR_MODE_IV ||
@@ -515,22 +539,196 @@ static bool res_idle(const struct simdlm_res *r, unsigned int nn)
 	return true;
 }
 
+static unsigned int nodes_used(const struct simdlm *d)
+{
+	return d->nnodes && d->nnodes <= SIMDLM_NODES_MAX ? d->nnodes :
+	       SIMDLM_NODES_MAX;
+}
+
+static bool node_removed(const struct simdlm *d, unsigned int idx)
+{
+	return d->node[idx] == SIMDLM_NODE_FAILED ||
+	       d->node[idx] == SIMDLM_NODE_LEFT;
+}
+
+/*
+ * A lock recover_lvb() reads: a survivor's, on the grant or convert
+ * queue (grmode held), with VALBLK in lkb_exflags.
+ */
+static bool lvb_lock(const struct simdlm *d, const struct simdlm_res *r,
+		     unsigned int i)
+{
+	const struct simdlm_lock *lk = &r->locks[i];
+
+	return node_alive(d, i) && lk->grmode != DLMR_MODE_IV &&
+	       (lk->exflags & DLMR_LKF_VALBLK);
+}
+
+/*
+ * recover_lvb() on a new master, its first pass: whether any lock has a
+ * value block (*any), the index of a PW/EX one (*big, -1 if none: at
+ * most one can be granted), and the highest sequence number (*top) and
+ * whether a lock with it is on the convert queue (*top_conv: the convert
+ * queue is read after the grant queue, and the last lock with the
+ * highest number wins).
+ */
+static void lvb_scan(const struct simdlm *d, const struct simdlm_res *r,
+		     unsigned int nn, bool *any, int *big, uint8_t *top,
+		     bool *top_conv)
+{
+	*any = false;
+	*big = -1;
+	*top = 0;
+	*top_conv = false;
+	for (unsigned int i = 0; i < nn; i++) {
+		const struct simdlm_lock *lk = &r->locks[i];
+
+		if (!lvb_lock(d, r, i))
+			continue;
+		if (lk->grmode > DLMR_MODE_CR && *big < 0)
+			*big = (int)i;
+		if (!*any || !seq_ge(*top, lk->lvbseq))
+			*top = lk->lvbseq;
+		*any = true;
+	}
+	for (unsigned int i = 0; i < nn && *any; i++)
+		if (lvb_lock(d, r, i) && r->locks[i].lvbseq == *top &&
+		    r->locks[i].where == SIMDLM_AT_CONVERT)
+			*top_conv = true;
+}
+
+/* Whether lock @i is one of those that can win recover_lvb()'s tie. */
+static bool lvb_top(const struct simdlm *d, const struct simdlm_res *r,
+		    unsigned int i, uint8_t top, bool top_conv)
+{
+	return lvb_lock(d, r, i) && r->locks[i].lvbseq == top &&
+	       (r->locks[i].where == SIMDLM_AT_CONVERT) == top_conv;
+}
+
+static unsigned int remaster_options(const struct simdlm *d, unsigned int ri,
+				     struct simdlm_remaster *out,
+				     unsigned int max)
+{
+	const struct simdlm_res *r = &d->res[ri];
+	unsigned int nn = nodes_used(d), n = 0;
+	bool any, top_conv;
+	uint8_t top;
+	int big;
+
+	if (!r->master || r->master > nn || !node_removed(d, r->master - 1))
+		return 0;
+	lvb_scan(d, r, nn, &any, &big, &top, &top_conv);
+	/* dlm_recover_masters(): any survivor with the resource */
+	for (unsigned int m = 0; m < nn; m++) {
+		unsigned int ntop = 0;
+
+		if (!node_alive(d, m) || !lock_on_master(&r->locks[m]))
+			continue;
+		if (!any || big >= 0) {
+			if (out && n < max)
+				out[n] = (struct simdlm_remaster){
+					(uint8_t)(m + 1), 0 };
+			n++;
+			continue;
+		}
+		for (unsigned int w = 0; w < nn; w++)
+			ntop += lvb_top(d, r, w, top, top_conv);
+		for (unsigned int w = 0; w < nn; w++) {
+			/* the new master's own lock is first on its queue:
+			 * any other with the same number comes after it */
+			if (!lvb_top(d, r, w, top, top_conv) ||
+			    (w == m && ntop > 1))
+				continue;
+			if (out && n < max)
+				out[n] = (struct simdlm_remaster){
+					(uint8_t)(m + 1), (uint8_t)(w + 1) };
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned int simdlm_remaster_options(const struct simdlm *d, unsigned int res,
+				     struct simdlm_remaster *out,
+				     unsigned int max)
+{
+	if (!d || res >= SIMDLM_RES_MAX)
+		return 0;
+	return remaster_options(d, res, out, max);
+}
+
+/*
+ * recover_lvb() on the new master, case 2, after the purge (header
+ * comment): from the PW/EX lock, else from the chosen lock with the
+ * highest sequence number (RSB_VALNOTVALID), else no value block.
+ */
+static void recover_lvb_new(const struct simdlm *d, struct simdlm_res *r,
+			    unsigned int nn, unsigned int from)
+{
+	bool any, top_conv;
+	uint8_t top;
+	int big;
+
+	lvb_scan(d, r, nn, &any, &big, &top, &top_conv);
+	if (!any) {
+		/* the new master's rsb never had a res_lvbptr */
+		memset(r->lvb, 0, sizeof(r->lvb));
+		r->lvb_exists = 0;
+		r->valnotvalid = 0;
+		r->lvbseq = 0;
+		return;
+	}
+	if (big < 0)
+		big = (int)from - 1;	/* checked by the caller */
+	r->valnotvalid = r->locks[big].grmode <= DLMR_MODE_CR;
+	memcpy(r->lvb, r->locks[big].lvb, DLMR_LVB_SIZE);
+	r->lvbseq = r->locks[big].lvbseq;
+	r->lvb_exists = 1;
+}
+
 int simdlm_recover(struct simdlm *d)
 {
+	return simdlm_recover_with(d, NULL);
+}
+
+int simdlm_recover_with(struct simdlm *d,
+			const struct simdlm_remaster choice[SIMDLM_RES_MAX])
+{
 	bool purged[SIMDLM_RES_MAX];
+	struct simdlm_remaster pick[SIMDLM_RES_MAX];
 	unsigned int ri, i, nr, nn;
 	int total = 0;
 
 	if (!d)
 		return -EINVAL;
 	nr = d->nres && d->nres <= SIMDLM_RES_MAX ? d->nres : SIMDLM_RES_MAX;
-	nn = d->nnodes && d->nnodes <= SIMDLM_NODES_MAX ? d->nnodes :
-	     SIMDLM_NODES_MAX;
+	nn = nodes_used(d);
+
+	/* the choices, all checked before anything changes */
+	for (ri = 0; ri < nr; ri++) {
+		struct simdlm_remaster opt[SIMDLM_NODES_MAX * SIMDLM_NODES_MAX];
+		unsigned int k = remaster_options(d, ri, opt,
+						  DLMR_ARRAY_SIZE(opt));
+
+		pick[ri] = (struct simdlm_remaster){ 0, 0 };
+		if (!k)
+			continue;
+		pick[ri] = opt[0];
+		if (!choice || !choice[ri].master)
+			continue;
+		for (i = 0; i < k; i++)
+			if (opt[i].master == choice[ri].master &&
+			    opt[i].from == choice[ri].from)
+				break;
+		if (i == k)
+			return -EINVAL;
+		pick[ri] = opt[i];
+	}
 	d->stopped = 1;
 
 	for (ri = 0; ri < nr; ri++) {
 		struct simdlm_res *r = &d->res[ri];
-		bool used = false, inval;
+		bool used = false, inval, new_master;
 		int n;
 
 		purged[ri] = false;
@@ -539,9 +737,9 @@ int simdlm_recover(struct simdlm *d)
 
 		/*
 		 * ls_recover() -> dlm_clear_toss(): an rsb without any lkb
-		 * sits on the toss list and is freed with its value block
-		 * and RSB_VALNOTVALID.  Deferred operations have not reached
-		 * the master, so they do not count.
+		 * sits on the toss list and is freed with its value block,
+		 * RSB_VALNOTVALID and its master.  Deferred operations have
+		 * not reached the master, so they do not count.
 		 */
 		for (i = 0; i < nn; i++)
 			used |= lock_on_master(&r->locks[i]);
@@ -549,26 +747,45 @@ int simdlm_recover(struct simdlm *d)
 			memset(r->lvb, 0, sizeof(r->lvb));
 			r->lvb_exists = 0;
 			r->valnotvalid = 0;
+			r->lvbseq = 0;
+			r->master = 0;
 		}
+		new_master = r->master && r->master <= nn &&
+			     node_removed(d, r->master - 1);
 
 		/* dlm_recover_purge() (only when nodes were removed) */
 		n = purge_dead(d, r, nn, &inval);
 		total += n;
 		/* RSB_RECOVER_GRANT, set by purge_dead_list() */
 		purged[ri] = n > 0;
-		/*
-		 * dlm_recover_rsbs() -> recover_lvb(), case 1 (we are an old
-		 * master): RSB_VALNOTVALID is set and the contents are kept;
-		 * they are neither zeroed nor rebuilt from the survivors.
-		 */
-		if (inval)
+		if (new_master && !pick[ri].master) {
+			/* no survivor has it: nobody rebuilds the rsb */
+			memset(r->lvb, 0, sizeof(r->lvb));
+			r->lvb_exists = 0;
+			r->valnotvalid = 0;
+			r->lvbseq = 0;
+			r->master = 0;
+		} else if (new_master) {
+			/* dlm_recover_masters(), dlm_recover_locks(), then
+			 * dlm_recover_rsbs(): recover_lvb() case 2 and
+			 * recover_grant() */
+			r->master = pick[ri].master;
+			recover_lvb_new(d, r, nn, pick[ri].from);
+			purged[ri] |= queue_len(r, SIMDLM_AT_CONVERT) ||
+				      queue_len(r, SIMDLM_AT_WAIT);
+		} else if (inval) {
+			/*
+			 * recover_lvb(), case 1 (we are an old master):
+			 * RSB_VALNOTVALID is set and the contents are kept;
+			 * they are neither zeroed nor rebuilt.
+			 */
 			r->valnotvalid = 1;
+		}
 	}
 
 	/* dlm_clear_members_gone() */
 	for (i = 0; i < nn; i++)
-		if (d->node[i] == SIMDLM_NODE_FAILED ||
-		    d->node[i] == SIMDLM_NODE_LEFT)
+		if (node_removed(d, i))
 			d->node[i] = SIMDLM_NODE_OUT;
 
 	/*
@@ -593,6 +810,25 @@ int simdlm_recover(struct simdlm *d)
 		}
 	}
 	return total;
+}
+
+int simdlm_set_lvb(struct simdlm *d, unsigned int res, uint32_t node,
+		   const uint8_t lvb[DLMR_LVB_SIZE])
+{
+	if (!args_ok(d, res, node) || !lvb)
+		return -EINVAL;
+	memcpy(d->res[res].locks[node - 1].lvb, lvb, DLMR_LVB_SIZE);
+	return 0;
+}
+
+uint32_t simdlm_master(const struct simdlm *d, unsigned int res,
+		       unsigned int *seq)
+{
+	if (!d || res >= SIMDLM_RES_MAX)
+		return 0;
+	if (seq)
+		*seq = d->res[res].lvbseq;
+	return d->res[res].master;
 }
 
 /* The lock a member may start an operation on, or the errno why not. */
@@ -631,6 +867,9 @@ int simdlm_request(struct simdlm *d, unsigned int res, uint32_t node,
 	/* the caller fills sb_lvbptr before calling dlm_lock() */
 	if (lvb)
 		memcpy(lk->lvb, lvb, DLMR_LVB_SIZE);
+	/* a new request gets a new lkb (create_lkb(): lkb_lvbseq 0) */
+	if (!(flags & DLMR_LKF_CONVERT))
+		lk->lvbseq = 0;
 	lk->rqflags = (uint8_t)flags;
 	lk->rqmode = (int8_t)mode;
 	lk->op = SIMDLM_OP_LOCK;
@@ -815,13 +1054,14 @@ void simdlm_dump(const struct simdlm *d, FILE *f)
 			       r->locks[i].op != SIMDLM_OP_NONE;
 		if (!any)
 			continue;
-		fprintf(f, "  res %u lvb", ri);
+		fprintf(f, "  res %u master %u lvb", ri, r->master);
 		if (!r->lvb_exists) {
 			fputs(" none", f);
 		} else {
 			fputc(' ', f);
 			for (j = 0; j < DLMR_LVB_SIZE; j++)
 				fprintf(f, "%02x", r->lvb[j]);
+			fprintf(f, " seq %u", r->lvbseq);
 			if (r->valnotvalid)
 				fputs(" NOTVALID", f);
 		}
@@ -844,6 +1084,8 @@ void simdlm_dump(const struct simdlm *d, FILE *f)
 				fprintf(f, " %s", where_names[lk->where]);
 			if (lk->rank)
 				fprintf(f, " #%u", lk->rank);
+			if (lk->exflags & DLMR_LKF_VALBLK)
+				fprintf(f, " valblk seq %u", lk->lvbseq);
 			fputc('\n', f);
 		}
 	}

@@ -31,24 +31,57 @@
  *   once (no QUECVT), down-conversions always are, NOQUEUE gives -EAGAIN,
  *   a conversion that would create a conversion deadlock gives -EDEADLK
  *   (the lock keeps its granted mode).
- * - Value blocks: dlm_lvb_operations; RSB_VALNOTVALID set when recovery
- *   purges a PW/EX VALBLK lock of a removed node (contents kept, not
- *   zeroed) and cleared by the next write; reported per grant as
- *   simdlm_ast.lvb_invalid (DLM_SBF_VALNOTVALID).  A resource with no lock
- *   at the start of a recovery loses its value block (dlm_clear_toss).
+ * - Value blocks: dlm_lvb_operations; RSB_VALNOTVALID, reported per grant
+ *   as simdlm_ast.lvb_invalid (DLM_SBF_VALNOTVALID), and cleared by the
+ *   next write.  Value block sequence numbers as set_lvb_lock(),
+ *   set_lvb_lock_pc() and set_lvb_unlock() keep them: the resource's
+ *   (res_lvbseq) grows by one per write; a lock's (lkb_lvbseq, the copy
+ *   on the lock's own node) takes the resource's at every read, and at a
+ *   write only if the lock's node is the master (a process copy learns
+ *   nothing from a write's reply).  A resource with no lock at the start
+ *   of a recovery loses its value block and its master (dlm_clear_toss).
+ * - Masters: every resource has a master node, the first node whose
+ *   request on it is decided (the directory makes the first to look it
+ *   up the master, dlm_master_lookup()); it keeps it until the resource
+ *   is freed at a recovery (above) or until the master is removed.
  * - Membership: a node that fails *or leaves* keeps its locks on the
  *   master until the next simdlm_recover(), which purges them
  *   (dlm_recover_purge treats both alike: gfs2 relies on it, "mounted_lock
  *   and control_lock will be purged in dlm recovery", gdlm_unmount).  To
  *   leave without invalidating a value block, unlock first.
+ * - Recovery of value blocks (fs/dlm/recover.c recover_lvb(), run by
+ *   dlm_recover_rsbs()):
+ *   case 1, the master stays: a purged PW/EX lock with VALBLK sets
+ *   RSB_VALNOTVALID, the contents are kept;
+ *   case 2, the master was removed (dlm_recover_masters(): a surviving
+ *   node with a lock on the resource becomes the new master, whichever
+ *   asks the directory first) and the new master rebuilds the value
+ *   block from the surviving locks on its grant and convert queues that
+ *   have VALBLK in lkb_exflags (the flags of their last request): from a
+ *   PW/EX lock if there is one (valid); otherwise from the lock with the
+ *   highest lkb_lvbseq, the last such in queue order winning a tie, and
+ *   RSB_VALNOTVALID is set (a value block can so go back to an older
+ *   version); with no such lock the resource has no value block at all
+ *   (the new master never had one: a later read copies nothing and sets
+ *   no flag).  A lock's value block is its lksb buffer as it is at the
+ *   recovery (pack_rcom_lock() copies lkb_lvbptr, which is sb_lvbptr):
+ *   the caller keeps it current with simdlm_set_lvb().  Which survivor
+ *   becomes master, and which lock wins a tie (the new master's own lock
+ *   first, the others in the order their dlm_recover_locks() messages
+ *   arrive), are left to the caller as a choice (simdlm_remaster_options(),
+ *   simdlm_recover_with()) for resources whose value block is rebuilt; for
+ *   the others the lowest nodeid becomes master.
  * - Recovery: simdlm_stop() (dlm_ls_stop) defers every request and unlock
  *   submitted until simdlm_recover(); nothing is granted while stopped.
  *
- * Not modelled: resource mastering and the directory (as if one master
- * that never fails, so recover_lvb's "new master" case 2 never happens),
- * blocking ASTs, cancel, QUECVT/EXPEDITE/NOORDER/ALTPR/ALTCW/CONVDEADLK/
- * IVVALBLK/PERSISTENT, lvb sequence numbers, the toss timer (an unused
- * resource keeps its value block until the next recovery), timeouts.
+ * Not modelled: blocking ASTs, cancel, QUECVT/EXPEDITE/NOORDER/ALTPR/
+ * ALTCW/CONVDEADLK/IVVALBLK/PERSISTENT, the toss timer (an unused resource
+ * keeps its value block and master until the next recovery), timeouts.
+ * Around a master's failure: a completion it had decided is delivered as
+ * decided (its reply had arrived; the kernel may also have lost the reply
+ * and resent the request to the new master, dlm_recover_waiters_pre/post),
+ * and the new master rebuilds the convert and wait queues in their old
+ * order (the kernel appends the survivors' locks in message order).
  */
 #ifndef DLMR_SIMDLM_H
 #define DLMR_SIMDLM_H
@@ -106,7 +139,7 @@ enum simdlm_ast_code {
 /**
  * One (resource, node) lock.  No lock: grmode == DLMR_MODE_IV and
  * where != SIMDLM_AT_WAIT (a queued new request exists but holds nothing).
- * 41 bytes, all single bytes, so no padding.
+ * All single bytes, so no padding.
  */
 struct simdlm_lock {
 	int8_t grmode;     /* granted mode, DLMR_MODE_IV if none */
@@ -122,6 +155,7 @@ struct simdlm_lock {
 			      dlm_lock_recovery) */
 	uint8_t ast;       /* enum simdlm_ast_code when where == DONE */
 	uint8_t ast_flags; /* SIMDLM_ASTF_* when where == DONE */
+	uint8_t lvbseq;    /* lkb_lvbseq of the lock's own copy */
 	uint8_t lvb[DLMR_LVB_SIZE]; /* the lksb value block buffer */
 };
 
@@ -130,7 +164,8 @@ struct simdlm_res {
 	uint8_t lvb[DLMR_LVB_SIZE]; /* res_lvbptr contents */
 	uint8_t lvb_exists;  /* res_lvbptr != NULL */
 	uint8_t valnotvalid; /* RSB_VALNOTVALID */
-	uint8_t pad[2];      /* zero */
+	uint8_t master;      /* the master's nodeid, 0 none (no rsb) */
+	uint8_t lvbseq;      /* res_lvbseq */
 	struct simdlm_lock locks[SIMDLM_NODES_MAX]; /* index nodeid - 1 */
 };
 
@@ -180,14 +215,60 @@ void simdlm_stop(struct simdlm *d);
 
 /*
  * One recovery (ls_recover), stopping first if not stopped: forget the
- * value block of resources without locks (dlm_clear_toss); purge the locks
- * of failed and left nodes, marking the value block not valid where a
- * purged lock held PW/EX with VALBLK (dlm_recover_purge, recover_lvb);
- * those nodes become OUT; restart; grant what the purge unblocked
- * (dlm_recover_grant); then decide the deferred operations, per resource
- * in submission order.  Returns the number of locks purged.
+ * value block and master of resources without locks (dlm_clear_toss);
+ * purge the locks of failed and left nodes (dlm_recover_purge); give a
+ * new master to each resource whose master was removed
+ * (dlm_recover_masters) and recover value blocks (recover_lvb, both
+ * cases: see the header comment); those nodes become OUT; restart; grant
+ * what the purge unblocked (dlm_recover_grant); then decide the deferred
+ * operations, per resource in submission order.  Returns the number of
+ * locks purged.  simdlm_recover() takes the first option of
+ * simdlm_remaster_options() for every resource.
  */
 int simdlm_recover(struct simdlm *d);
+
+/*
+ * What the next recovery leaves open for a resource whose master is
+ * removed: which surviving node with a lock on it becomes the master,
+ * and, where its value block is rebuilt from the lock with the highest
+ * lkb_lvbseq and several have it, which of them is last in the queue.
+ */
+struct simdlm_remaster {
+	uint8_t master;  /* nodeid of the new master */
+	uint8_t from;    /* nodeid of the lock the value block is taken
+			    from (recover_lvb()), 0 if none */
+};
+
+/*
+ * The options for resource @res at the next recovery, in a fixed order
+ * (masters ascending, then @from ascending): fills up to @max of @out
+ * (may be NULL when @max is 0), returns their number; 0 if the resource
+ * keeps its master or has no surviving lock.
+ */
+unsigned int simdlm_remaster_options(const struct simdlm *d, unsigned int res,
+				     struct simdlm_remaster *out,
+				     unsigned int max);
+
+/*
+ * simdlm_recover() with @choice[res] for every resource that has options
+ * (an entry with master 0, or @choice NULL, takes the first option).
+ * -EINVAL if a choice is not one of the resource's options (nothing is
+ * done then).
+ */
+int simdlm_recover_with(struct simdlm *d,
+			const struct simdlm_remaster choice[SIMDLM_RES_MAX]);
+
+/*
+ * The lock's lksb buffer changed (the caller wrote sb_lvbptr): the DLM
+ * reads it when it writes the value block and when a recovery rebuilds
+ * it.  -EINVAL on bad arguments.
+ */
+int simdlm_set_lvb(struct simdlm *d, unsigned int res, uint32_t node,
+		   const uint8_t lvb[DLMR_LVB_SIZE]);
+
+/* The master of @res (0: none), and its res_lvbseq to *@seq if not NULL. */
+uint32_t simdlm_master(const struct simdlm *d, unsigned int res,
+		       unsigned int *seq);
 
 /*
  * Request (no DLMR_LKF_CONVERT) or convert a lock.  @lvb, if not NULL, is

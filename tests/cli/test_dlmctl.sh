@@ -132,6 +132,12 @@ sed -n '1,13p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
 printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
 expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
 has "$T/err" "flush.scn:16: step: that step is not enabled here" "completion held after the flush"
+# finding 7 with the kernel's slot fix modelled (kernel/patches/0001):
+# node 1 is reported with its slot and journal 0 is replayed
+sed 's/^fix first-done-serial$/&\nfix kernel-slot-fix/' "$FINDINGS/slot-reset.scn" >"$T/f7k.scn"
+expect 0 "finding 7 with kernel-slot-fix" -- "$DLMCTL" sim "$T/f7k.scn"
+has "$T/out" "journal 0 replayed by node 2" "kernel-slot-fix: journal 0 replayed"
+hasnot "$T/out" "slot node1 s-1" "kernel-slot-fix: no slot -1"
 # docs/findings.md, finding 6, and its fix on the very same steps
 F6=$SCEN/../findings/stale-result.scn
 expect 1 "finding 6 replays" -- "$DLMCTL" sim "$F6"
@@ -139,6 +145,73 @@ has "$T/err" "S1: node 2 unblocked while journal 2 of failed node 3 is unrecover
 sed 's/^fix first-done-serial$/&\nfix slot-clears-result/' "$F6" >"$T/f6fix.scn"
 expect 0 "finding 6 with slot-clears-result" -- "$DLMCTL" sim "$T/f6fix.scn"
 has "$T/out" "journal 2 replayed by node 4" "finding 6 fixed: journal 2 replayed"
+# docs/findings.md, finding 8: the control lock's master fails and its
+# value block goes back to a mounting node's older read; each consequence
+# and its fix on the very same steps
+F8S=$SCEN/../findings/lvb-rollback-stale-bit.scn
+F8L=$SCEN/../findings/lvb-rollback-lost-bit.scn
+expect 1 "finding 8, stale bit, replays" -- "$DLMCTL" sim "$F8S"
+has "$T/err" "S5: line [0-9]*: no quiescence within the step limit" "finding 8 stale bit: nobody unblocks"
+has "$T/out" "node 2: up, not mounted" "finding 8 stale bit: node 2 never mounts"
+sed 's/^fix first-done-serial$/&\nfix work-clears-own-bit/' "$F8S" >"$T/f8s.scn"
+expect 0 "finding 8, stale bit, with work-clears-own-bit" -- "$DLMCTL" sim "$T/f8s.scn"
+has "$T/out" "node 2: mounted, jid 1" "finding 8 stale bit fixed: node 2 mounts"
+expect 1 "finding 8, lost bit, replays" -- "$DLMCTL" sim "$F8L"
+has "$T/err" "S1: node 2 unblocked while journal 0 of failed node 1 is unrecovered" "finding 8 lost bit is S1"
+sed 's/^fix first-done-serial$/&\nfix valnotvalid-resubmit/' "$F8L" >"$T/f8l.scn"
+expect 0 "finding 8, lost bit, with valnotvalid-resubmit" -- "$DLMCTL" sim "$T/f8l.scn"
+has "$T/out" "journal 0 replayed by node 2" "finding 8 lost bit fixed: journal 0 replayed"
+# (c): the same with the journal's slot taken by a joining node, which
+# valnotvalid-resubmit does not close (the journal has an owner)
+F8J=$SCEN/../findings/lvb-rollback-lost-bit-joiner.scn
+expect 1 "finding 8, lost bit of a joiner's journal, replays" -- "$DLMCTL" sim "$F8J"
+has "$T/err" "S1: node 1 unblocked while journal 1 of failed node 2 is unrecovered" "finding 8 (c) is S1"
+sed 's/^fix first-done-serial$/&\nfix valnotvalid-resubmit\nfix work-clears-own-bit/' "$F8J" >"$T/f8j.scn"
+expect 1 "finding 8 (c): not closed by the two fixes" -- "$DLMCTL" sim "$T/f8j.scn"
+# livelocks under weak fairness: work-noqueue is caught only by --fair,
+# as a lasso ("cycle N") that dlmctl sim replays; a cycle that does not
+# close or is not fair is a scenario error
+expect 0 "work-noqueue passes the livelock check" -- "$DLMCTL" explore \
+	--nodes 2 --failures 1 --rejoins 1 --fix first-done-serial \
+	--mutant work-noqueue -j
+has "$T/out" '"fair_checked":false' "no fairness check by default"
+expect 1 "work-noqueue caught by --fair" -- "$DLMCTL" explore --nodes 2 \
+	--failures 1 --rejoins 1 --fix first-done-serial \
+	--mutant work-noqueue --fair --save "$T/fair.scn" -j
+has "$T/out" '"violation":"S5: fair livelock: a weakly fair cycle of [0-9]+ steps' "fair livelock in JSON"
+has "$T/out" '"por":false' "--fair implies --no-por"
+has "$T/out" '"fair_cycle":[1-9]' "fair_cycle in JSON"
+has "$T/fair.scn" '^cycle [0-9]+$' "the counterexample is a lasso"
+expect 1 "fair livelock replays" -- "$DLMCTL" sim "$T/fair.scn"
+has "$T/err" "S5: fair livelock: the [0-9]+ steps after line [0-9]+ come back to their state" "fair livelock replay"
+n=$(sed -n 's/^cycle //p' "$T/fair.scn")
+sed '$d' "$T/fair.scn" | sed "s/^cycle $n\$/cycle $((n - 1))/" >"$T/open.scn"
+expect 2 "a cycle that does not close" -- "$DLMCTL" sim "$T/open.scn"
+has "$T/err" "open.scn:[0-9]+: cycle: the $((n - 1)) steps after it do not come back to the state they started from" "open cycle"
+sed '/^cycle/,$d' "$T/fair.scn" >"$T/unfair.scn"
+awk 'c { if ($0 ~ /^step (ast|timer) 1 /) { k++; l[k] = $0 }; next }
+     /^cycle/ { c = 1; next } END { print "cycle " k; for (i = 1; i <= k; i++) print l[i] }' \
+	"$T/fair.scn" >>"$T/unfair.scn"
+expect 2 "a cycle that is not weakly fair" -- "$DLMCTL" sim "$T/unfair.scn"
+has "$T/err" "unfair.scn:[0-9]+: cycle: 'step timer 2 work' is enabled all along it and never taken: not weakly fair" "unfair cycle"
+expect 2 "--fair with --no-livelock" -- "$DLMCTL" explore --nodes 2 --fair --no-livelock
+# docs/findings.md, finding 9: two mounting nodes starve each other
+expect 1 "finding 9 replays" -- "$DLMCTL" sim "$SCEN/../findings/mount-starvation.scn"
+has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "finding 9 is a fair livelock"
+# a violation names the finding it matches (dlmr_sim_result.finding)
+for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
+	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9; do
+	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
+	has "$T/err" "^dlmctl: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
+	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
+done
+expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
+hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"
+# a master that is not one of the recovery's options
+awk '/^step recovery master 2 lvb-from 4$/ { print "step recovery master 1"; next } { print }' \
+	"$F8L" >"$T/f8bad.scn"
+expect 2 "a recovery choice that is not open" -- "$DLMCTL" sim "$T/f8bad.scn"
+has "$T/err" "f8bad.scn:[0-9]*: step: that step is not enabled here" "recovery choice not open"
 expect 2 "missing scenario" -- "$DLMCTL" sim "$T/nope.scn"
 has "$T/err" "nope.scn: No such file" "missing scenario message"
 expect 2 "binary scenario" -- "$DLMCTL" sim "$T/garbage"

@@ -468,11 +468,50 @@ static void test_first_done_waits_for_recovery(void **state)
 	expect_none(c);
 	assert_false(status(c).mounted);
 	done_cb(c, 2, 1, (1u << 1) | (1u << 2));
-	/* gdlm_recover_done() queues the work, then wakes first_done */
+	/* gdlm_recover_done() queues the work, then wakes first_done: the
+	 * mount thread runs on its own, later (the mount timer) */
 	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	fire(c, DLMR_TIMER_MOUNT);
 	expect_first_done(c, 2);
 	/* the work now runs: block_gen 1 != start_gen 2 -> control EX */
 	work_to_ex(c);
+	dlmr_coord_free(c);
+}
+
+/*
+ * A recover_prep between recover_done and the moment the mount thread,
+ * woken by it, runs again: DFL_DLM_RECOVERY is set again, so
+ * wait_on_bit() goes on waiting and control_first_done() does nothing
+ * until the next recover_done.  (The old model went on with
+ * control_first_done() inside the recover_done callback itself, so this
+ * order could not happen.)
+ */
+static void test_first_done_prep_before_wakeup(void **state)
+{
+	struct dlmr_coord *c = coord_new(2);
+
+	(void)state;
+	first_to_own_recover(c, 1u << 1);
+	simple(c, DLMR_IN_PREP);
+	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	first_recover_others(c, 1, 2);
+	expect_none(c);
+	done_cb(c, 2, 1, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	/* a third node joins before the mount thread runs */
+	simple(c, DLMR_IN_PREP);
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_none(c);
+	assert_false(status(c).mounted);
+	done_cb(c, 3, 1, (1u << 1) | (1u << 2) | (1u << 3));
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_first_done(c, 3);
 	dlmr_coord_free(c);
 }
 
@@ -1281,6 +1320,7 @@ int main(void)
 		cmocka_unit_test(test_first_mounter_one_journal),
 		cmocka_unit_test(test_first_mounter_busy_journal),
 		cmocka_unit_test(test_first_done_waits_for_recovery),
+		cmocka_unit_test(test_first_done_prep_before_wakeup),
 		cmocka_unit_test(test_second_mounter),
 		cmocka_unit_test(test_second_mounter_bits_set),
 		cmocka_unit_test(test_second_mounter_old_generation),

@@ -664,6 +664,66 @@ static void test_in_members_wait(void **state)
 	dlmr_scenario_free(s);
 }
 
+/* "step recovery master N [lvb-from M]": the lock recovery's choice
+ * when the control lock's master was removed (N | M << 8). */
+static void test_step_recovery_choice(void **state)
+{
+	struct dlmr_scenario *s;
+
+	(void)state;
+	s = parse_ok("nodes 3\nmount all\nstep recovery\n"
+		     "step recovery master 2\n"
+		     "step recovery master 3 lvb-from 1\n", "t.scn");
+	assert_int_equal(s->ncmds, 4);
+	assert_int_equal(s->cmds[1].step, DLMR_SCEN_STEP_RECOVERY);
+	assert_int_equal(s->cmds[1].step_arg, 0);
+	assert_int_equal(s->cmds[2].step_arg, 2);
+	assert_int_equal(s->cmds[3].step_arg, 3 | 1 << 8);
+	dlmr_scenario_free(s);
+	expect_err("nodes 3\nstep recovery 2\n",
+		   "t.scn:2: step recovery: unexpected argument '2'");
+	expect_err("nodes 3\nstep recovery master\n",
+		   "t.scn:2: step recovery: missing argument");
+	expect_err("nodes 3\nstep recovery master 4\n",
+		   "t.scn:2: step recovery: master: node '4' out of range 1..3");
+	expect_err("nodes 3\nstep recovery master 1-2\n",
+		   "t.scn:2: step recovery: master: bad node '1-2' (expected one nodeid)");
+	expect_err("nodes 3\nstep recovery master 1 from 2\n",
+		   "t.scn:2: step recovery: unexpected argument 'from'");
+	expect_err("nodes 3\nstep recovery master 1 lvb-from\n",
+		   "t.scn:2: step recovery: missing argument");
+	expect_err("nodes 3\nstep recovery master 1 lvb-from 0\n",
+		   "t.scn:2: step recovery: lvb-from: node '0' out of range 1..3");
+	expect_err("nodes 3\nstep recovery master 1 lvb-from 2 x\n",
+		   "t.scn:2: step recovery: unexpected argument 'x'");
+}
+
+/* "cycle N": the next N step lines are a lasso's cycle. */
+static void test_cycle(void **state)
+{
+	struct dlmr_scenario *s;
+
+	(void)state;
+	s = parse_ok("nodes 2\nmount all\ncycle 2\nstep callback 1\n"
+		     "step timer 2 work\n", "t.scn");
+	assert_int_equal(s->ncmds, 4);
+	assert_int_equal(s->cmds[1].op, DLMR_SCEN_CYCLE);
+	assert_int_equal(s->cmds[1].step_arg, 2);
+	dlmr_scenario_free(s);
+	expect_err("nodes 2\ncycle\n",
+		   "t.scn:2: cycle: missing number of steps");
+	expect_err("nodes 2\ncycle 1 2\n",
+		   "t.scn:2: cycle: unexpected argument '2'");
+	expect_err("nodes 2\ncycle 0\n",
+		   "t.scn:2: cycle: '0' out of range 1..4095");
+	expect_err("nodes 2\ncycle x\n",
+		   "t.scn:2: cycle: 'x' is not a number");
+	expect_err("nodes 2\nmount all\ncycle 2\nstep callback 1\n",
+		   "t.scn:3: cycle: the 2 commands after it must be step lines");
+	expect_err("nodes 2\ncycle 2\nstep callback 1\nwait\n",
+		   "t.scn:2: cycle: the 2 commands after it must be step lines");
+}
+
 static void test_arguments(void **state)
 {
 	struct dlmr_scenario *s = NULL;
@@ -874,6 +934,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_arguments),
 		cmocka_unit_test(test_in_members_wait),
+		cmocka_unit_test(test_step_recovery_choice),
+		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_fuzz),
 	};
 

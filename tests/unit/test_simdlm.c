@@ -98,6 +98,15 @@ static void unlocked(struct simdlm *d, unsigned int res, uint32_t node,
 	assert_int_equal(simdlm_mode(d, res, node), IV);
 }
 
+/* Make @node the master of @res (the first request decided on it) and
+ * leave it no lock: the rsb keeps its master while it is held. */
+static void master_first(struct simdlm *d, unsigned int res, uint32_t node)
+{
+	granted(d, res, node, NL, 0, NULL);
+	unlocked(d, res, node, NULL);
+	assert_int_equal(simdlm_master(d, res, NULL), node);
+}
+
 /* Written out from __dlm_compat_matrix (fs/dlm/lock.c), not shared. */
 static const int expect_compat[6][6] = {
 	/* NL CR CW PR PW EX  requested; granted below */
@@ -371,6 +380,8 @@ static void test_inval_ex_failed(void **state)
 
 	fill(a, 0xa1);
 	fill(b, 0xb2);
+	/* the master (node 4) stays: recover_lvb() case 1 */
+	master_first(d, 9, 4);
 	ex_holder(d, 9, a);
 	assert_int_equal(simdlm_fail(d, 1), 0);
 	assert_int_equal(simdlm_node(d, 1), SIMDLM_NODE_FAILED);
@@ -453,6 +464,10 @@ static void test_no_inval_clean_leave(void **state)
 
 	fill(a, 0x77);
 	fill(b, 0x88);
+	/* the master (node 3) stays: test_remaster_clean_leave has the
+	 * master leaving */
+	master_first(d, 11, 3);
+	master_first(d, 12, 3);
 	/* the leaving node unlocks its EX (writing) before leaving */
 	granted(d, 11, 1, EX, VAL, NULL);
 	granted(d, 11, 2, NL, VAL, NULL);	/* keeps the rsb alive */
@@ -632,6 +647,8 @@ static void test_recover_grants_unordered(void **state)
 	struct simdlm *d = *state;
 
 	conv_setup(d, 22);
+	/* 23's master (node 4, with its CR) survives: no RECOVER_GRANT */
+	master_first(d, 23, 4);
 	conv_setup(d, 23);
 	/* 23: node 1 unlocks: 3 is not first, so it keeps waiting (6-3) */
 	unlocked(d, 23, 1, NULL);
@@ -693,12 +710,295 @@ static void test_clone_equal(void **state)
 	queued(c, 0, 2, EX, 0);
 	unlocked(c, 0, 1, NULL);
 	take(c, 0, 3);
+	master_first(e, 0, 1);	/* the same master */
 	granted(e, 0, 3, EX, 0, NULL);
 	queued(e, 0, 2, EX, 0);
 	assert_true(simdlm_equal(c, e));
 
 	free(c);
 	free(e);
+}
+
+/* ---- masters and their failure (recover_lvb() case 2) ---------------- */
+
+/* The first request decided makes the master; a deferred one only when
+ * it is decided; an unused resource loses its master at a recovery. */
+static void test_master_first_requester(void **state)
+{
+	struct simdlm *d = *state;
+
+	assert_int_equal(simdlm_master(d, 30, NULL), 0);
+	granted(d, 30, 3, NL, 0, NULL);
+	granted(d, 30, 1, EX, 0, NULL);
+	assert_int_equal(simdlm_master(d, 30, NULL), 3);
+	simdlm_stop(d);
+	assert_int_equal(simdlm_request(d, 31, 2, EX, 0, NULL), 0);
+	assert_int_equal(simdlm_master(d, 31, NULL), 0);
+	assert_int_equal(simdlm_recover(d), 0);
+	assert_int_equal(simdlm_master(d, 31, NULL), 2);
+	take(d, 31, 2);
+	/* dlm_clear_toss(): unused at the start of a recovery */
+	unlocked(d, 30, 3, NULL);
+	unlocked(d, 30, 1, NULL);
+	assert_int_equal(simdlm_master(d, 30, NULL), 3);
+	assert_int_equal(simdlm_recover(d), 0);
+	assert_int_equal(simdlm_master(d, 30, NULL), 0);
+	assert_int_equal(simdlm_master(d, 31, NULL), 2);
+}
+
+/* The master fails while another node holds EX with VALBLK: the new
+ * master takes that lock's value block and it stays valid. */
+static void test_remaster_from_ex(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t a[DLMR_LVB_SIZE], b[DLMR_LVB_SIZE], res[DLMR_LVB_SIZE];
+	struct simdlm_remaster opt[4];
+	struct simdlm_ast ast;
+	bool valid;
+
+	fill(a, 0x11);
+	fill(b, 0x22);
+	master_first(d, 32, 1);
+	granted(d, 32, 1, NL, VAL, NULL);
+	granted(d, 32, 2, EX, VAL, NULL);
+	granted(d, 32, 2, NL, CVT | VAL, a);	/* write: seq 1 */
+	granted(d, 32, 2, EX, CVT | VAL, NULL);	/* read a */
+	/* node 2 changes its buffer without a request (gfs2 writes
+	 * ls_control_lvb): the rebuild reads the lksb as it is */
+	assert_int_equal(simdlm_set_lvb(d, 32, 2, b), 0);
+	granted(d, 32, 3, NL, VAL, NULL);
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	/* nodes 2 and 3 may become master; the EX lock decides the lvb */
+	assert_int_equal(simdlm_remaster_options(d, 32, opt, 4), 2);
+	assert_int_equal(opt[0].master, 2);
+	assert_int_equal(opt[0].from, 0);
+	assert_int_equal(opt[1].master, 3);
+	assert_int_equal(simdlm_recover(d), 1);
+	assert_int_equal(simdlm_master(d, 32, NULL), 2);
+	assert_int_equal(simdlm_res_lvb(d, 32, res, &valid), 1);
+	assert_true(valid);
+	assert_memory_equal(res, b, DLMR_LVB_SIZE);
+	granted(d, 32, 2, NL, CVT, NULL);	/* no VALBLK: no write */
+	ast = granted(d, 32, 3, PR, CVT | VAL, NULL);
+	assert_true(ast.lvb_read);
+	assert_false(ast.lvb_invalid);
+	assert_memory_equal(ast.lvb, b, DLMR_LVB_SIZE);
+}
+
+/*
+ * The master wrote last and fails: only NL locks with VALBLK survive, the
+ * one that read last (highest lkb_lvbseq) gives the value block, which
+ * goes back to the older version it read, with RSB_VALNOTVALID; a
+ * reader gets both; the next write clears the flag.  A lock without
+ * VALBLK in its last request does not count.
+ */
+static void test_remaster_rollback(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t v1[DLMR_LVB_SIZE], v2[DLMR_LVB_SIZE], v3[DLMR_LVB_SIZE];
+	uint8_t res[DLMR_LVB_SIZE];
+	unsigned int seq;
+	struct simdlm_ast ast;
+	bool valid;
+
+	fill(v1, 0x01);
+	fill(v2, 0x02);
+	fill(v3, 0x03);
+	/* node 1, the master, writes v1 then v2 (seq 1, 2); node 2 read v1
+	 * (seq 1) with VALBLK; node 3 read v2 but its last request had no
+	 * VALBLK */
+	granted(d, 33, 1, EX, VAL, NULL);
+	granted(d, 33, 1, NL, CVT | VAL, v1);
+	ast = granted(d, 33, 2, NL, VAL, NULL);
+	assert_memory_equal(ast.lvb, v1, DLMR_LVB_SIZE);
+	assert_int_equal(d->res[33].locks[1].lvbseq, 1);
+	granted(d, 33, 1, EX, CVT | VAL, NULL);
+	granted(d, 33, 1, NL, CVT | VAL, v2);
+	/* the master's own lock learns the sequence of its write */
+	assert_int_equal(simdlm_master(d, 33, &seq), 1);
+	assert_int_equal(seq, 2);
+	assert_int_equal(d->res[33].locks[0].lvbseq, 2);
+	ast = granted(d, 33, 3, NL, VAL, NULL);
+	assert_memory_equal(ast.lvb, v2, DLMR_LVB_SIZE);
+	granted(d, 33, 3, NL, CVT, NULL);
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	assert_int_equal(simdlm_recover(d), 1);
+	assert_int_equal(simdlm_res_lvb(d, 33, res, &valid), 1);
+	assert_false(valid);
+	assert_memory_equal(res, v1, DLMR_LVB_SIZE);	/* rolled back */
+	simdlm_master(d, 33, &seq);
+	assert_int_equal(seq, 1);
+	ast = granted(d, 33, 3, EX, CVT | VAL, NULL);
+	assert_true(ast.lvb_read);
+	assert_true(ast.lvb_invalid);		/* DLM_SBF_VALNOTVALID */
+	assert_memory_equal(ast.lvb, v1, DLMR_LVB_SIZE);
+	ast = granted(d, 33, 3, NL, CVT | VAL, v3);
+	assert_false(ast.lvb_invalid);
+	assert_int_equal(simdlm_res_lvb(d, 33, res, &valid), 1);
+	assert_true(valid);
+	assert_memory_equal(res, v3, DLMR_LVB_SIZE);
+}
+
+/* No surviving lock has VALBLK: the new master has no value block, and a
+ * reader gets nothing copied and no flag (set_lvb_lock() returns before
+ * both): it keeps its own buffer. */
+static void test_remaster_no_valblk(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t v1[DLMR_LVB_SIZE], mine[DLMR_LVB_SIZE];
+	struct simdlm_ast ast;
+
+	fill(v1, 0x31);
+	fill(mine, 0x7e);
+	granted(d, 34, 1, EX, VAL, NULL);
+	granted(d, 34, 1, NL, CVT | VAL, v1);
+	granted(d, 34, 2, NL, VAL, NULL);
+	granted(d, 34, 2, EX, CVT | VAL, NULL);
+	granted(d, 34, 2, NL, CVT, NULL);
+	assert_int_equal(simdlm_set_lvb(d, 34, 2, mine), 0);
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	assert_int_equal(simdlm_recover(d), 1);
+	assert_int_equal(simdlm_master(d, 34, NULL), 2);
+	assert_int_equal(simdlm_res_lvb(d, 34, NULL, NULL), 0);
+	ast = granted(d, 34, 2, EX, CVT | VAL, NULL);
+	assert_false(ast.lvb_read);
+	assert_false(ast.lvb_invalid);
+	assert_memory_equal(ast.lvb, mine, DLMR_LVB_SIZE);
+}
+
+/*
+ * Two survivors read at the same sequence number and hold different
+ * buffers: which one the new master takes is the order of the
+ * recovery messages.  The new master's own lock is first on its queue,
+ * so it loses the tie; a lock on the convert queue wins over the grant
+ * queue.  Every open choice is an option; another is refused.
+ */
+static void test_remaster_tie(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t v1[DLMR_LVB_SIZE], b2[DLMR_LVB_SIZE], b3[DLMR_LVB_SIZE];
+	uint8_t res[DLMR_LVB_SIZE];
+	struct simdlm_remaster opt[8], bad[SIMDLM_RES_MAX];
+	struct simdlm *c = malloc(sizeof(*c));
+
+	assert_non_null(c);
+	fill(v1, 0x41);
+	fill(b2, 0x42);
+	fill(b3, 0x43);
+	granted(d, 35, 1, EX, VAL, NULL);
+	granted(d, 35, 1, NL, CVT | VAL, v1);
+	granted(d, 35, 2, NL, VAL, NULL);	/* seq 1 */
+	granted(d, 35, 3, NL, VAL, NULL);	/* seq 1 */
+	assert_int_equal(simdlm_set_lvb(d, 35, 2, b2), 0);
+	assert_int_equal(simdlm_set_lvb(d, 35, 3, b3), 0);
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	assert_int_equal(simdlm_remaster_options(d, 35, opt, 8), 2);
+	/* master 2: node 3's lock comes after its own; and the reverse */
+	assert_int_equal(opt[0].master, 2);
+	assert_int_equal(opt[0].from, 3);
+	assert_int_equal(opt[1].master, 3);
+	assert_int_equal(opt[1].from, 2);
+	memcpy(c, d, sizeof(*c));
+	memset(bad, 0, sizeof(bad));
+	bad[35] = (struct simdlm_remaster){ 2, 2 };
+	assert_int_equal(simdlm_recover_with(c, bad), -EINVAL);
+	assert_true(simdlm_equal(c, d));	/* nothing done */
+	bad[35] = opt[1];
+	assert_int_equal(simdlm_recover_with(c, bad), 1);
+	assert_int_equal(simdlm_master(c, 35, NULL), 3);
+	simdlm_res_lvb(c, 35, res, NULL);
+	assert_memory_equal(res, b2, DLMR_LVB_SIZE);
+	assert_int_equal(simdlm_recover(d), 1);	/* the first option */
+	assert_int_equal(simdlm_master(d, 35, NULL), 2);
+	simdlm_res_lvb(d, 35, res, NULL);
+	assert_memory_equal(res, b3, DLMR_LVB_SIZE);
+
+	/* the convert queue is read after the grant queue */
+	simdlm_init(c);
+	for (uint32_t n = 1; n <= 4; n++)
+		simdlm_join(c, n);
+	granted(c, 36, 1, EX, VAL, NULL);
+	granted(c, 36, 1, NL, CVT | VAL, v1);
+	granted(c, 36, 2, NL, VAL, NULL);
+	granted(c, 36, 3, NL, VAL, NULL);
+	granted(c, 36, 4, PR, 0, NULL);
+	granted(c, 36, 1, PR, CVT, NULL);
+	queued(c, 36, 3, EX, CVT | VAL);	/* seq 1, convert queue */
+	assert_int_equal(simdlm_fail(c, 1), 0);
+	assert_int_equal(simdlm_remaster_options(c, 36, opt, 8), 3);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(opt[i].from, 3);
+	free(c);
+}
+
+/* A clean leave of the master is a removal too: the value block a
+ * leaving master wrote last goes back to what a survivor read. */
+static void test_remaster_clean_leave(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t v1[DLMR_LVB_SIZE], v2[DLMR_LVB_SIZE], res[DLMR_LVB_SIZE];
+	bool valid;
+
+	fill(v1, 0x51);
+	fill(v2, 0x52);
+	granted(d, 37, 1, EX, VAL, NULL);
+	granted(d, 37, 1, NL, CVT | VAL, v1);
+	granted(d, 37, 2, NL, VAL, NULL);
+	granted(d, 37, 1, EX, CVT | VAL, NULL);
+	unlocked(d, 37, 1, v2);			/* written on unlock */
+	assert_int_equal(simdlm_leave(d, 1), 0);
+	assert_int_equal(simdlm_recover(d), 0);
+	assert_int_equal(simdlm_master(d, 37, NULL), 2);
+	assert_int_equal(simdlm_res_lvb(d, 37, res, &valid), 1);
+	assert_false(valid);
+	assert_memory_equal(res, v1, DLMR_LVB_SIZE);
+}
+
+/*
+ * Sequence numbers restart when a new master has no value block: a lock
+ * that kept an older, higher number through requests that read nothing
+ * then beats a lock that read the newer value at a later remaster
+ * (recover_lvb() compares the numbers, not their age).
+ */
+static void test_remaster_stale_seq(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t v[DLMR_LVB_SIZE], w[DLMR_LVB_SIZE], x[DLMR_LVB_SIZE];
+	uint8_t res[DLMR_LVB_SIZE];
+
+	fill(v, 0x61);
+	fill(w, 0x62);
+	fill(x, 0x63);
+	granted(d, 38, 1, EX, VAL, NULL);
+	granted(d, 38, 1, NL, CVT | VAL, v);
+	granted(d, 38, 1, EX, CVT | VAL, NULL);
+	granted(d, 38, 1, NL, CVT | VAL, v);	/* seq 2 */
+	granted(d, 38, 2, NL, VAL, NULL);	/* 2 reads at seq 2 */
+	granted(d, 38, 2, EX, CVT | VAL, NULL);
+	granted(d, 38, 2, NL, CVT, NULL);	/* no VALBLK now */
+	granted(d, 38, 3, NL, 0, NULL);
+	/* master 1 fails: nobody has VALBLK, no value block */
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	assert_int_equal(simdlm_recover_with(d, (struct simdlm_remaster[
+		SIMDLM_RES_MAX]){ [38] = { 3, 0 } }), 1);
+	assert_int_equal(simdlm_master(d, 38, NULL), 3);
+	/* node 2 takes EX (reads nothing: it keeps seq 2) and writes w */
+	granted(d, 38, 2, EX, CVT | VAL, NULL);
+	granted(d, 38, 2, NL, CVT | VAL, w);	/* res seq 1 */
+	assert_int_equal(d->res[38].locks[1].lvbseq, 2);
+	/* node 3 reads w (seq 1), writes x (seq 2, its own: it is master) */
+	granted(d, 38, 3, EX, CVT | VAL, NULL);
+	assert_int_equal(d->res[38].locks[2].lvbseq, 1);
+	granted(d, 38, 3, NL, CVT | VAL, x);
+	assert_int_equal(d->res[38].locks[2].lvbseq, 2);
+	/* node 4 reads x at seq 2 */
+	granted(d, 38, 4, NL, VAL, NULL);
+	/* master 3 fails: 2 (seq 2, buffer w) and 4 (seq 2, x) tie */
+	assert_int_equal(simdlm_fail(d, 3), 0);
+	assert_int_equal(simdlm_recover_with(d, (struct simdlm_remaster[
+		SIMDLM_RES_MAX]){ [38] = { 4, 2 } }), 1);
+	simdlm_res_lvb(d, 38, res, NULL);
+	assert_memory_equal(res, w, DLMR_LVB_SIZE);	/* older than x */
 }
 
 int main(void)
@@ -722,6 +1022,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pending_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover_grants_unordered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clone_equal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_master_first_requester, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remaster_from_ex, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remaster_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remaster_no_valblk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remaster_tie, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remaster_clean_leave, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remaster_stale_seq, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("simdlm", tests, NULL, NULL);

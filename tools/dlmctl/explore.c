@@ -30,7 +30,7 @@ static int usage_explore(FILE *f)
 	      "                      [--journals J] [--mutant NAME|list]\n"
 	      "                      [--fix NAME|list]\n"
 	      "                      [--max-states K] [--no-por] [--no-livelock]\n"
-	      "                      [--threads T] [--save FILE] [-j]\n"
+	      "                      [--fair] [--threads T] [--save FILE] [-j]\n"
 	      "       dlmctl explore --random --nodes N [--runs K] [--seed S] ...\n"
 	      "\n"
 	      "Explore every reachable state of a simulated cluster of N nodes\n"
@@ -53,6 +53,9 @@ static int usage_explore(FILE *f)
 	      "                   interleaving, the true shortest counterexample\n"
 	      "  --no-livelock    skip the livelock check: the explored graph\n"
 	      "                   is not kept (less memory)\n"
+	      "  --fair           also look for livelocks under weak fairness:\n"
+	      "                   a cycle a fair scheduler may run for ever\n"
+	      "                   (as spin -l -f); implies --no-por\n"
 	      "  --threads T      expand states on T threads (1..256, default\n"
 	      "                   1); the same result whatever T\n"
 	      "  --save FILE      counterexample file (default\n"
@@ -158,6 +161,7 @@ int dlmctl_explore(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-por", no_argument, NULL, 'P' },
 		{ "no-livelock", no_argument, NULL, 'L' },
+		{ "fair", no_argument, NULL, 'W' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "por-check", required_argument, NULL, 'C' }, /* tests */
 		{ "help", no_argument, NULL, 'h' },
@@ -242,6 +246,10 @@ int dlmctl_explore(int argc, char **argv)
 		case 'L':
 			cfg.no_livelock = true;
 			break;
+		case 'W':
+			cfg.fair = true;
+			cfg.no_por = true;
+			break;
 		case 'T':
 			if (parse_range("--threads", optarg, 1, 256, &v))
 				return DLMCTL_EXIT_USAGE;
@@ -306,6 +314,7 @@ int dlmctl_explore(int argc, char **argv)
 		if (!random) {
 			json_object_object_add(o, "reduced", json_object_new_int64((int64_t)st.reduced));
 			json_object_object_add(o, "livelock_checked", json_object_new_boolean(st.livelock_checked));
+			json_object_object_add(o, "fair_checked", json_object_new_boolean(st.fair_checked));
 		}
 		json_object_object_add(o, "transitions", json_object_new_int64((int64_t)st.transitions));
 		json_object_object_add(o, "max_depth", json_object_new_int((int)st.max_depth));
@@ -320,6 +329,8 @@ int dlmctl_explore(int argc, char **argv)
 			json_object_object_add(o, "counterexample", json_object_new_string(save));
 			if (st.trapped)
 				json_object_object_add(o, "trapped", json_object_new_int64((int64_t)st.trapped));
+			if (st.fair_cycle)
+				json_object_object_add(o, "fair_cycle", json_object_new_int64((int64_t)st.fair_cycle));
 		}
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
@@ -367,7 +378,10 @@ int dlmctl_explore(int argc, char **argv)
 		       st.states, st.reduced, st.transitions, st.max_depth, secs,
 		       (double)st.peak_bytes / 1048576.0,
 		       r == 1 ? "violation" : r == 0 && !st.livelock_checked ?
-		       "clean (every state; livelock not checked)" : r == 0 ?
+		       "clean (every state; livelock not checked)" :
+		       r == 0 && st.fair_checked ?
+		       "clean (every state; every state reaches quiescence; "
+		       "no weakly fair cycle)" : r == 0 ?
 		       "clean (every state; every state reaches quiescence)" :
 		       r == -EINTR ? "interrupted" : r == -EPROTO ?
 		       "POR check failed" : r == -E2BIG ?

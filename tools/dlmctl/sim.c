@@ -277,6 +277,27 @@ static void on_event(const struct dlmr_event *ev, void *arg)
 	}
 }
 
+/* The findings of docs/findings.md a run can match (dlmr_sim_result). */
+static const char *finding_title(unsigned int n)
+{
+	static const char *const titles[] = {
+		[1] = "the control work loses a race with "
+		      "control_first_done() (-EBUSY) and gives up",
+		[3] = "the control work converts the control lock under "
+		      "control_first_done()",
+		[6] = "an unconsumed journal result clears the bit of a later "
+		      "failure of the same journal",
+		[7] = "the kernel reports a failed node with slot -1 or 0 and "
+		      "gfs2 skips its journal",
+		[8] = "the control lock's master failed and its value block "
+		      "went back to an older version",
+		[9] = "two mounting nodes keep each other from mounting "
+		      "(weak fairness)",
+	};
+
+	return n < sizeof(titles) / sizeof(titles[0]) ? titles[n] : NULL;
+}
+
 static void print_summary(const char *scen_name, uint64_t seed,
 			  const struct dlmr_sim_result *r, int ret)
 {
@@ -303,6 +324,9 @@ static void print_summary(const char *scen_name, uint64_t seed,
 		printf("  invariants S1-S5: held\n");
 	else
 		printf("  invariant violated: %s\n", r->violation);
+	if (ret && finding_title(r->finding))
+		printf("  matches docs/findings.md, finding %u: %s\n",
+		       r->finding, finding_title(r->finding));
 }
 
 int dlmctl_sim(int argc, char **argv)
@@ -451,9 +475,14 @@ int dlmctl_sim(int argc, char **argv)
 			print_summary(path ? path : "<default>", seed, res, r);
 		if (r) {
 			fflush(stdout);
-			fprintf(stderr, "dlmctl: invariant violated: %s\n"
-				"dlmctl: replay with: dlmctl sim %s%s--seed %"
-				PRIu64 "\n", res->violation, path ? path : "",
+			fprintf(stderr, "dlmctl: invariant violated: %s\n",
+				res->violation);
+			if (finding_title(res->finding))
+				fprintf(stderr, "dlmctl: this is docs/findings.md, "
+					"finding %u: %s\n", res->finding,
+					finding_title(res->finding));
+			fprintf(stderr, "dlmctl: replay with: dlmctl sim %s%s"
+				"--seed %" PRIu64 "\n", path ? path : "",
 				path ? " " : "", seed);
 			r = DLMCTL_EXIT_VIOLATION;
 		}
