@@ -1085,6 +1085,71 @@ DLMR_EXPORT int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out)
 	return 1;
 }
 
+/* ---- names, for logs ------------------------------------------------------ */
+
+static const char *const input_names[] = {
+	[DLMR_IN_MOUNT] = "mount",
+	[DLMR_IN_PREP] = "prep",
+	[DLMR_IN_SLOT] = "slot",
+	[DLMR_IN_DONE] = "done",
+	[DLMR_IN_LOCK_DONE] = "lock_done",
+	[DLMR_IN_JOURNAL_DONE] = "journal_done",
+	[DLMR_IN_TIMER] = "timer",
+	[DLMR_IN_UNMOUNT] = "unmount",
+};
+
+static const char *const action_names[] = {
+	[DLMR_ACT_LOCK] = "lock",
+	[DLMR_ACT_UNLOCK] = "unlock",
+	[DLMR_ACT_RECOVER] = "recover",
+	[DLMR_ACT_BLOCK] = "block",
+	[DLMR_ACT_UNBLOCK] = "unblock",
+	[DLMR_ACT_MOUNTED] = "mounted",
+	[DLMR_ACT_FIRST_DONE] = "first_done",
+	[DLMR_ACT_TIMER] = "timer",
+	[DLMR_ACT_UNMOUNTED] = "unmounted",
+	[DLMR_ACT_FAILED] = "failed",
+};
+
+static const char *const lock_names[] = {
+	[DLMR_LOCK_CONTROL] = "control",
+	[DLMR_LOCK_MOUNTED] = "mounted",
+	[DLMR_LOCK_JOURNAL] = "journal",
+};
+
+static const char *const timer_names[] = {
+	[DLMR_TIMER_MOUNT] = "mount",
+	[DLMR_TIMER_WORK] = "work",
+};
+
+/* Entry @i of a table of @n names, NULL outside it or where it has none. */
+static const char *name_of(const char *const *t, unsigned int n, long i)
+{
+	return i >= 0 && i < (long)n ? t[i] : NULL;
+}
+
+#define NAME_OF(t, i) name_of((t), sizeof(t) / sizeof((t)[0]), (long)(i))
+
+DLMR_EXPORT const char *dlmr_input_name(enum dlmr_input_type type)
+{
+	return NAME_OF(input_names, type);
+}
+
+DLMR_EXPORT const char *dlmr_action_name(enum dlmr_action_type type)
+{
+	return NAME_OF(action_names, type);
+}
+
+DLMR_EXPORT const char *dlmr_lock_name(int lock)
+{
+	return NAME_OF(lock_names, lock);
+}
+
+DLMR_EXPORT const char *dlmr_timer_name(int timer)
+{
+	return NAME_OF(timer_names, timer);
+}
+
 /* ---- mutants ------------------------------------------------------------ */
 
 /* A planted bug or a proposed fix: its name and one-line description. */

@@ -287,6 +287,11 @@ static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 		emit_simple(s, DLMR_EV_FIRST_DONE, id, a->jid);
 		break;
 	case DLMR_ACT_TIMER:
+		/* include/dlmrecover.h, "Timers": an armed timer is never
+		 * asked for again, so a caller never has to re-arm one */
+		if (n->timer[a->timer])
+			violation(s, id, "coordinator: timer %s asked for while "
+				  "armed", dlmr_timer_name(a->timer));
 		n->timer[a->timer] = true;
 		break;
 	case DLMR_ACT_UNMOUNTED:
