@@ -506,9 +506,108 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  * dlmr_lvb_encode()) and the **mounted lock** (EX NOQUEUE decides the first
  * mounter; PR is held while mounted), plus one lock per journal (held EX by
  * its user; taken EX NOQUEUE to recover it, so two nodes never replay one
- * journal at once).  Each lock has at most one operation outstanding; the
- * caller answers each with @ref DLMR_IN_LOCK_DONE naming the lock (and jid).
- * Unlocks need no answer.
+ * journal at once).
+ *
+ * `examples/coordinator/coordinator.c` drives two coordinators by hand
+ * through a cold start and a failure, against a lock table of its own;
+ * `docs/tutorial-kernel-consumer.md` runs the same engine on the kernel DLM.
+ * dlmr_input_name(), dlmr_action_name(), dlmr_lock_name() and
+ * dlmr_timer_name() name what is fed and asked for, for logs.
+ *
+ * ### The caller's loop
+ *
+ * One coordinator per node and lockspace.  Feed each input with
+ * dlmr_coord_feed(), then call dlmr_coord_next() until it returns 0 and
+ * carry out the actions in the order they come.  Feeding never sleeps and
+ * never allocates (a DLM callback may feed under a spinlock), but the two
+ * calls must not run concurrently on one coordinator.  An input may be fed
+ * while actions are still queued, for instance a lock request's own error
+ * from the loop that carries the actions out: its actions queue behind
+ * them.  A return of -EPROTO means the caller broke one of the rules below;
+ * log it (dlmr_input_name()): it is a bug, not a protocol event.
+ *
+ * ### The order of inputs
+ *
+ * 1. Create the coordinator before joining the lockspace
+ *    (`dlm_new_lockspace()`): the join's own `recover_done` is its first
+ *    input, and the kernel may call it before or **after**
+ *    `dlm_new_lockspace()` returns (`dlm_recoverd` completes the join
+ *    first and calls the callback next; docs/tutorial-kernel-consumer.md,
+ *    step 2).
+ * 2. That first @ref DLMR_IN_DONE gives the node its journal (jid =
+ *    `our_slot` - 1).  Feed @ref DLMR_IN_MOUNT only after it, however late
+ *    it comes: a MOUNT before it, or with a slot above
+ *    dlmr_coord_config::journals, fails the mount at once
+ *    (@ref DLMR_ACT_FAILED with -EINVAL), as a node without a journal.
+ * 3. The recovery callbacks (@ref DLMR_IN_PREP, one @ref DLMR_IN_SLOT per
+ *    failed member, @ref DLMR_IN_DONE) as the DLM calls them, between any
+ *    two other inputs, from the join to the end.
+ * 4. One answer to each action that asks for one, at any later time, in
+ *    any order across actions:
+ *    - to @ref DLMR_ACT_LOCK, one @ref DLMR_IN_LOCK_DONE with the same lock
+ *      (and jid).  When the request itself fails (`dlm_lock()` returns an
+ *      error, so no completion will come), feed that error as the
+ *      completion's status: -EAGAIN is a NOQUEUE refusal, anything else an
+ *      error, handled as gfs2 does (the mount fails, the control work gives
+ *      up until it is queued again, a journal recovery gives up).  Never
+ *      drop it: the coordinator waits for exactly one completion per
+ *      request.
+ *    - to @ref DLMR_ACT_RECOVER, one @ref DLMR_IN_JOURNAL_DONE.
+ *    - to @ref DLMR_ACT_TIMER, one @ref DLMR_IN_TIMER of that timer.
+ * 5. @ref DLMR_IN_UNMOUNT only after @ref DLMR_ACT_MOUNTED; then go on
+ *    answering (a queued control work, a journal recovery in flight) until
+ *    @ref DLMR_ACT_UNMOUNTED.
+ *
+ * ### Timers
+ *
+ * There are two, and **both can be armed at once**: @ref DLMR_TIMER_MOUNT
+ * (the mount's 500 ms sleep before it retries) and @ref DLMR_TIMER_WORK (the
+ * control work, queued with a delay of 0 or 1000 ms).  The join's done
+ * queues the work while the mount may be sleeping, for instance.  So keep
+ * one timer per id, two per coordinator.  A timer is armed from its
+ * @ref DLMR_ACT_TIMER until its expiry is fed, and the coordinator never
+ * asks for a timer that is armed: there is never anything to re-arm,
+ * shorten or replace (as `queue_delayed_work()` on a pending work does
+ * nothing, gfs2's 1 s retry is not shortened by a later queue).  A caller
+ * with one timer per node, re-armed by the second request, loses the first
+ * expiry, and the coordinator then waits for ever: that looks exactly like
+ * a protocol livelock.  dlmr_action::timer_ms is the delay the kernel uses;
+ * the protocol does not depend on it (the simulator fires timers at any
+ * moment, at once included).  An expiry of a timer that is not armed
+ * returns -EPROTO.  Nothing is cancelled: after @ref DLMR_ACT_UNMOUNTED no
+ * timer is armed, and after @ref DLMR_ACT_FAILED the coordinator is freed
+ * with whatever is armed.
+ *
+ * ### Value blocks
+ *
+ * Only the control lock uses one (requests with @ref DLMR_LKF_VALBLK).
+ * Give each lock its own 32-byte buffer (@ref DLMR_LVB_SIZE), as a DLM
+ * `lksb` has.  Before a request with dlmr_action::write_lvb set, copy
+ * dlmr_action::lvb into it.  The lock manager then does what the DLM's
+ * `dlm_lvb_operations` do: a conversion from PW or EX (EX to EX included)
+ * writes the buffer to the resource; any other grant reads the resource
+ * into the buffer.  Pass the buffer as dlmr_input::lvb with the completion
+ * of every VALBLK request that succeeded.  A resource never written holds
+ * zeros: generation 0, no journal to recover.
+ *
+ * A value block is **invalid** (dlmr_input::lvb_invalid, the DLM's
+ * `DLM_SBF_VALNOTVALID`) when a recovery purged a PW or EX lock of a node
+ * that failed (or left without unlocking) on that resource: that node may
+ * have changed the block without writing it back.  The DLM keeps the old
+ * contents and flags every grant until the next write.  The coordinator,
+ * like gfs2, reads the flag but does not act on it: the contents are those
+ * of the last write that completed.  A journal bit the failed node would
+ * have cleared is recovered once more (the journal is clean by then), and a
+ * failure it would have recorded the survivors record from their own
+ * @ref DLMR_IN_SLOT inputs.  (The simulated DLM sets the flag this way, and
+ * the explorer, crashing nodes at every step, finds no violation.)  A lock
+ * manager that cannot tell may pass false.
+ *
+ * ### What the actions oblige the caller to do
+ *
+ * Each value of @ref dlmr_action_type says what to do and what to answer.
+ * Each lock has at most one request outstanding, so one `lksb` per lock
+ * (and per journal) suffices.
  * @{
  */
 
@@ -522,30 +621,49 @@ enum dlmr_lock_id {
 	DLMR_LOCK_JOURNAL = 2, /**< the lock of journal `jid` (gfs2's journal glock) */
 };
 
-/** The coordinator's timers (each is one-shot; see @ref DLMR_ACT_TIMER). */
+/** The coordinator's timers; both can be armed at once (see the group's
+ *  "Timers"). */
 enum dlmr_timer_id {
-	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry */
-	DLMR_TIMER_WORK = 1,  /**< gfs2_control_func() queued (delay 0 or 1 s) */
+	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry ("mount") */
+	DLMR_TIMER_WORK = 1,  /**< gfs2_control_func() queued, delay 0 or 1 s ("work") */
 };
 
 /** Journal recovery results, as gfs2's `LM_RD_*`. */
 enum dlmr_journal_result {
 	DLMR_JOURNAL_SUCCESS = 1, /**< journal clean or replayed */
-	DLMR_JOURNAL_GAVEUP = 2,  /**< another node holds the journal: retry */
+	DLMR_JOURNAL_GAVEUP = 2,  /**< could not recover it (busy): the
+				   *   control work retries 1 s later */
 };
 
-/** Inputs to the coordinator. */
+/** Inputs to the coordinator, in the order the group's text gives. */
 enum dlmr_input_type {
-	DLMR_IN_MOUNT = 1,   /**< start mounting (after the lockspace join's first done) */
-	DLMR_IN_PREP,        /**< recover_prep callback */
-	DLMR_IN_SLOT,        /**< recover_slot callback (nodeid, slot); slot
-			      *   -1 or 0 from a kernel without the slot fix
-			      *   is accepted, see dlmr_coord_slot_stats() */
-	DLMR_IN_DONE,        /**< recover_done callback (slots, our_slot, generation) */
-	DLMR_IN_LOCK_DONE,   /**< completion of the outstanding lock operation */
-	DLMR_IN_JOURNAL_DONE,/**< a journal recovery finished (jid, result) */
-	DLMR_IN_TIMER,       /**< the timer asked for by @ref DLMR_ACT_TIMER expired */
-	DLMR_IN_UNMOUNT,     /**< start unmounting */
+	/** Start mounting ("mount"): only after the join's first
+	 *  @ref DLMR_IN_DONE, which may come after `dlm_new_lockspace()`
+	 *  returned; before it the mount fails (-EINVAL). */
+	DLMR_IN_MOUNT = 1,
+	DLMR_IN_PREP,        /**< `recover_prep` callback ("prep") */
+	/** `recover_slot` callback ("slot"): nodeid, slot.  Slot -1 or 0, from
+	 *  a kernel without the slot fix, is accepted; see
+	 *  dlmr_coord_slot_stats(). */
+	DLMR_IN_SLOT,
+	/** `recover_done` callback ("done"): slots, num_slots, our_slot,
+	 *  generation.  The first one, the join's, gives the jid. */
+	DLMR_IN_DONE,
+	/** Completion of the outstanding request on a lock ("lock_done"):
+	 *  lock, jid for a journal lock, status (0, -EAGAIN or another
+	 *  -errno), and with VALBLK lvb and lvb_invalid.  Also the answer to
+	 *  a request that `dlm_lock()` refused at once: its return value is
+	 *  the status. */
+	DLMR_IN_LOCK_DONE,
+	/** The answer to @ref DLMR_ACT_RECOVER ("journal_done"): jid and a
+	 *  @ref dlmr_journal_result. */
+	DLMR_IN_JOURNAL_DONE,
+	/** The timer armed by a @ref DLMR_ACT_TIMER expired ("timer"): timer
+	 *  (the id).  -EPROTO if that timer is not armed. */
+	DLMR_IN_TIMER,
+	/** Start unmounting ("unmount"): only after @ref DLMR_ACT_MOUNTED.  Go
+	 *  on answering until @ref DLMR_ACT_UNMOUNTED. */
+	DLMR_IN_UNMOUNT,
 };
 
 /** One input.  Fields not used by @ref type are ignored. */
@@ -553,31 +671,73 @@ struct dlmr_input {
 	enum dlmr_input_type type; /**< the kind */
 	uint32_t nodeid;     /**< SLOT: failed node */
 	int slot;            /**< SLOT: its slot */
-	const struct dlmr_slot *slots; /**< DONE: the slot table */
+	const struct dlmr_slot *slots; /**< DONE: the slot table (read during
+					*   the call only) */
 	unsigned int num_slots;        /**< DONE: entries in slots */
 	int our_slot;        /**< DONE: our slot */
 	uint32_t generation; /**< DONE: generation */
 	int lock;            /**< LOCK_DONE: a @ref dlmr_lock_id */
 	int timer;           /**< TIMER: a @ref dlmr_timer_id */
-	int status;          /**< LOCK_DONE: 0, -EAGAIN or another -errno */
-	const uint8_t *lvb;  /**< LOCK_DONE with VALBLK: the value block read */
-	bool lvb_invalid;    /**< LOCK_DONE: DLM_SBF_VALNOTVALID was set */
+	int status;          /**< LOCK_DONE: 0, -EAGAIN or another -errno (the
+			      *   completion's, or `dlm_lock()`'s own return) */
+	/** LOCK_DONE of a VALBLK request with status 0: the lock's value
+	 *  buffer after the grant (read during the call only); NULL
+	 *  otherwise. */
+	const uint8_t *lvb;
+	/** LOCK_DONE: the value block is invalid (`DLM_SBF_VALNOTVALID`: a
+	 *  recovery purged a PW or EX lock of a failed node on it); the
+	 *  coordinator, as gfs2, does not act on it. */
+	bool lvb_invalid;
 	int jid;             /**< JOURNAL_DONE, LOCK_DONE of a journal lock: the journal */
 	int result;          /**< JOURNAL_DONE: a @ref dlmr_journal_result */
 };
 
-/** Actions the coordinator asks for. */
+/** Actions the coordinator asks for, and what each obliges the caller to
+ *  do.  Only LOCK, RECOVER and TIMER are answered. */
 enum dlmr_action_type {
-	DLMR_ACT_LOCK = 1,   /**< request/convert lock (mode, flags, lvb) */
-	DLMR_ACT_UNLOCK,     /**< release lock */
-	DLMR_ACT_RECOVER,    /**< recover journal jid, then feed JOURNAL_DONE */
-	DLMR_ACT_BLOCK,      /**< block normal locking */
-	DLMR_ACT_UNBLOCK,    /**< unblock normal locking */
-	DLMR_ACT_MOUNTED,    /**< mount finished: jid, first */
-	DLMR_ACT_FIRST_DONE, /**< first-mount recovery finished; others may mount */
-	DLMR_ACT_TIMER,      /**< feed DLMR_IN_TIMER(timer) after timer_ms */
-	DLMR_ACT_UNMOUNTED,  /**< unmount finished; the lockspace may be left */
-	DLMR_ACT_FAILED,     /**< mount failed with error */
+	/** Request ("lock"): lock (for a journal, jid) in mode with flags.
+	 *  Without @ref DLMR_LKF_CONVERT, create the lock; with it, convert
+	 *  the lock held.  With @ref DLMR_LKF_NOQUEUE, refuse with -EAGAIN
+	 *  rather than wait.  When write_lvb is set, copy lvb into the lock's
+	 *  value buffer first.  Answer: exactly one @ref DLMR_IN_LOCK_DONE,
+	 *  whenever the lock manager completes it, or at once with the error
+	 *  when the request itself fails. */
+	DLMR_ACT_LOCK = 1,
+	/** Release ("unlock") lock (for a journal, jid).  No answer, but a
+	 *  DLM unlock completes later: wait for its completion before the
+	 *  next request on the same lock. */
+	DLMR_ACT_UNLOCK,
+	/** Recover ("recover") journal jid: its lock is held (our own
+	 *  journal, or the journal lock just granted EX NOQUEUE).  Replay
+	 *  it if dirty, then answer one @ref DLMR_IN_JOURNAL_DONE.  The
+	 *  coordinator releases a journal lock it took for this itself. */
+	DLMR_ACT_RECOVER,
+	/** Block ("block"): start no new normal operation (gfs2 holds back
+	 *  ordinary lock requests) until @ref DLMR_ACT_UNBLOCK.  No answer. */
+	DLMR_ACT_BLOCK,
+	/** Unblock ("unblock"): every journal of a failed node is recovered;
+	 *  normal operation may resume.  No answer. */
+	DLMR_ACT_UNBLOCK,
+	/** The mount finished ("mounted"): the node owns journal jid and may
+	 *  write it (once unblocked); first: it was the first mounter.  No
+	 *  answer. */
+	DLMR_ACT_MOUNTED,
+	/** The first mounter has recovered every journal ("first_done"),
+	 *  gfs2's others_may_mount: the other nodes learn it through the
+	 *  control value block.  For information; no answer. */
+	DLMR_ACT_FIRST_DONE,
+	/** Arm ("timer") timer for about timer_ms milliseconds, then feed
+	 *  @ref DLMR_IN_TIMER.  Both timers can be armed at once; an armed
+	 *  one is never asked for again (the group's "Timers"). */
+	DLMR_ACT_TIMER,
+	/** The unmount finished ("unmounted"): release the lockspace (that
+	 *  purges the control and mounted locks) and free the coordinator.
+	 *  No timer is armed any more. */
+	DLMR_ACT_UNMOUNTED,
+	/** The mount failed ("failed") with error (a negative errno): its
+	 *  locks are released; release the lockspace and free the
+	 *  coordinator, armed timers and all. */
+	DLMR_ACT_FAILED,
 };
 
 /** One action. */
@@ -682,18 +842,60 @@ void dlmr_coord_free(struct dlmr_coord *c);
  * @param in the input.
  * @retval 0 accepted.
  * @retval -EINVAL malformed input (e.g. a jid out of range).
- * @retval -EPROTO an input that cannot happen in the current state (e.g. a
- *         lock completion with no lock outstanding).
+ * @retval -EPROTO an input that the order of inputs (the group's text)
+ *         excludes in the current state: a lock completion with no request
+ *         outstanding on that lock, an expiry of a timer that is not armed,
+ *         a journal result nobody asked for, a second MOUNT, an UNMOUNT
+ *         before the mount finished.  A bug of the caller: log it.
  */
 int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *in);
 
 /**
  * @brief Take the next queued action.
+ *
+ * Call it after every dlmr_coord_feed() until it returns 0, and carry out
+ * the actions in this order (see @ref dlmr_action_type).
  * @param c the coordinator.
  * @param out receives the action.
  * @retval 1 @p out holds an action. @retval 0 none queued.
  */
 int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out);
+
+/**
+ * @brief Name of an input kind, for logs.
+ * @param type a @ref dlmr_input_type.
+ * @return a static lowercase name ("mount", "prep", "slot", "done",
+ *         "lock_done", "journal_done", "timer", "unmount"), or NULL if
+ *         @p type is not one.
+ */
+const char *dlmr_input_name(enum dlmr_input_type type);
+
+/**
+ * @brief Name of an action kind, for logs.
+ * @param type a @ref dlmr_action_type.
+ * @return a static lowercase name ("lock", "unlock", "recover", "block",
+ *         "unblock", "mounted", "first_done", "timer", "unmounted",
+ *         "failed"), or NULL if @p type is not one.  The names of the
+ *         actions that the simulator records are those of the trace's
+ *         events (docs/trace-format.md).
+ */
+const char *dlmr_action_name(enum dlmr_action_type type);
+
+/**
+ * @brief Name of one of the coordinator's locks, for logs.
+ * @param lock a @ref dlmr_lock_id.
+ * @return "control", "mounted" or "journal" (the trace's resource
+ *         names), or NULL if @p lock is not one.
+ */
+const char *dlmr_lock_name(int lock);
+
+/**
+ * @brief Name of one of the coordinator's timers, for logs.
+ * @param timer a @ref dlmr_timer_id.
+ * @return "mount" or "work" (as in a scenario's `step timer N mount`), or
+ *         NULL if @p timer is not one.
+ */
+const char *dlmr_timer_name(int timer);
 
 /** Observable coordinator state (gfs2's sysfs `lock_module` files). */
 struct dlmr_coord_status {

@@ -824,8 +824,12 @@ static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 	 * its own: the mount timer, at once); if a recover_prep sets the
 	 * bit again before it runs, wait_on_bit() goes on waiting.
 	 */
-	if (c->mp == MP_FIRST_WAIT)
+	if (c->mp == MP_FIRST_WAIT) {
+		/* a second wake-up before it runs is the same wake-up: the
+		 * timer is asked for once (MP_FIRST_WOKEN) */
+		c->mp = MP_FIRST_WOKEN;
 		act_timer(c, DLMR_TIMER_MOUNT, 0);
+	}
 }
 
 static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
@@ -1047,9 +1051,10 @@ static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 
 static int in_timer(struct dlmr_coord *c, int timer)
 {
-	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_FIRST_WAIT) {
+	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_FIRST_WOKEN) {
 		/* woken from wait_on_bit(DFL_DLM_RECOVERY): a recover_prep
 		 * since recover_done keeps it waiting; else "goto restart" */
+		c->mp = MP_FIRST_WAIT;
 		if (!(c->flags & CF_DLM_RECOVERY))
 			first_recover_next(c);
 		return 0;
@@ -1166,6 +1171,71 @@ DLMR_EXPORT int dlmr_coord_next(struct dlmr_coord *c, struct dlmr_action *out)
 	c->aq_head = (c->aq_head + 1) % COORD_ACTQ_MAX;
 	c->aq_len--;
 	return 1;
+}
+
+/* ---- names, for logs ------------------------------------------------------ */
+
+static const char *const input_names[] = {
+	[DLMR_IN_MOUNT] = "mount",
+	[DLMR_IN_PREP] = "prep",
+	[DLMR_IN_SLOT] = "slot",
+	[DLMR_IN_DONE] = "done",
+	[DLMR_IN_LOCK_DONE] = "lock_done",
+	[DLMR_IN_JOURNAL_DONE] = "journal_done",
+	[DLMR_IN_TIMER] = "timer",
+	[DLMR_IN_UNMOUNT] = "unmount",
+};
+
+static const char *const action_names[] = {
+	[DLMR_ACT_LOCK] = "lock",
+	[DLMR_ACT_UNLOCK] = "unlock",
+	[DLMR_ACT_RECOVER] = "recover",
+	[DLMR_ACT_BLOCK] = "block",
+	[DLMR_ACT_UNBLOCK] = "unblock",
+	[DLMR_ACT_MOUNTED] = "mounted",
+	[DLMR_ACT_FIRST_DONE] = "first_done",
+	[DLMR_ACT_TIMER] = "timer",
+	[DLMR_ACT_UNMOUNTED] = "unmounted",
+	[DLMR_ACT_FAILED] = "failed",
+};
+
+static const char *const lock_names[] = {
+	[DLMR_LOCK_CONTROL] = "control",
+	[DLMR_LOCK_MOUNTED] = "mounted",
+	[DLMR_LOCK_JOURNAL] = "journal",
+};
+
+static const char *const timer_names[] = {
+	[DLMR_TIMER_MOUNT] = "mount",
+	[DLMR_TIMER_WORK] = "work",
+};
+
+/* Entry @i of a table of @n names, NULL outside it or where it has none. */
+static const char *name_of(const char *const *t, unsigned int n, long i)
+{
+	return i >= 0 && i < (long)n ? t[i] : NULL;
+}
+
+#define NAME_OF(t, i) name_of((t), sizeof(t) / sizeof((t)[0]), (long)(i))
+
+DLMR_EXPORT const char *dlmr_input_name(enum dlmr_input_type type)
+{
+	return NAME_OF(input_names, type);
+}
+
+DLMR_EXPORT const char *dlmr_action_name(enum dlmr_action_type type)
+{
+	return NAME_OF(action_names, type);
+}
+
+DLMR_EXPORT const char *dlmr_lock_name(int lock)
+{
+	return NAME_OF(lock_names, lock);
+}
+
+DLMR_EXPORT const char *dlmr_timer_name(int timer)
+{
+	return NAME_OF(timer_names, timer);
 }
 
 /* ---- mutants ------------------------------------------------------------ */

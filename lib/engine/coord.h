@@ -63,6 +63,7 @@ enum coord_mount_pc {
 	MP_FIRST_RECOVER, /* first mounter recovering journal mp_jid */
 	MP_OWN_RECOVER,   /* other mounter checking its own journal */
 	MP_FIRST_WAIT,    /* control_first_done waiting for recover_done */
+	MP_FIRST_WOKEN,   /* ... woken by recover_done: the mount timer armed */
 	MP_FD_MNT,        /* first_done: mounted_lock ->PR outstanding */
 	MP_FD_CTRL,       /* first_done: control_lock ->NL outstanding */
 	MP_MOUNTED,       /* mount finished */

@@ -288,6 +288,11 @@ static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 		emit_simple(s, DLMR_EV_FIRST_DONE, id, a->jid);
 		break;
 	case DLMR_ACT_TIMER:
+		/* include/dlmrecover.h, "Timers": an armed timer is never
+		 * asked for again, so a caller never has to re-arm one */
+		if (n->timer[a->timer])
+			violation(s, id, "coordinator: timer %s asked for while "
+				  "armed", dlmr_timer_name(a->timer));
 		n->timer[a->timer] = true;
 		break;
 	case DLMR_ACT_UNMOUNTED:
@@ -1013,6 +1018,7 @@ static bool first_mounting_now(const struct dlmr_coord *c)
 	case MP_JLOCK:
 	case MP_FIRST_RECOVER:
 	case MP_FIRST_WAIT:
+	case MP_FIRST_WOKEN:
 	case MP_FD_MNT:
 		return true;
 	default:

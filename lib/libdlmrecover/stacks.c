@@ -724,6 +724,8 @@ int dlmr_stacks_compare(FILE *f, unsigned int nodes, bool json)
 
 struct scen_track {
 	FILE *f;
+	json_object *json;  /* the recoveries, with -j; NULL: text */
+	json_object *cur;   /* the recovery being printed, with -j */
 	uint64_t members;  /* bit n: nodeid n in the lockspace */
 	uint64_t failed;   /* crashes of the pending recovery */
 	uint64_t step;     /* its simulator step */
@@ -738,8 +740,39 @@ static void scen_step(unsigned int s, const struct dlmr_stack_step *step,
 	const struct scen_track *t = arg;
 	char line[128];
 
+	if (t->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "node", json_object_new_int64(t->ids[s]));
+		json_object_object_add(o, "actor", json_object_new_string(
+					       actor_names[step->actor]));
+		json_object_object_add(o, "text", json_object_new_string(step->text));
+		json_object_object_add(o, "via", json_object_new_string(step->via));
+		json_object_array_add(json_object_object_get(t->cur, "steps"), o);
+		return;
+	}
 	plan_line(line, sizeof(line), step);
 	fprintf(t->f, "  node %-3u %s\n", t->ids[s], line);
+}
+
+/* -j: one recovery's object, before its steps: step, failed, survivors */
+static void scen_json_start(struct scen_track *t, unsigned int n)
+{
+	json_object *o = json_object_new_object();
+	json_object *failed = json_object_new_array();
+	json_object *surv = json_object_new_array();
+
+	json_object_object_add(o, "step", json_object_new_int64((int64_t)t->step));
+	for (unsigned int id = 1; id < 64; id++)
+		if (t->failed & (1ull << id))
+			json_object_array_add(failed, json_object_new_int64(id));
+	for (unsigned int i = 0; i < n; i++)
+		json_object_array_add(surv, json_object_new_int64(t->ids[i]));
+	json_object_object_add(o, "failed", failed);
+	json_object_object_add(o, "survivors", surv);
+	json_object_object_add(o, "steps", json_object_new_array());
+	json_object_array_add(t->json, o);
+	t->cur = o;
 }
 
 static void scen_flush(struct scen_track *t)
@@ -752,24 +785,40 @@ static void scen_flush(struct scen_track *t)
 		return;
 	t->pending = false;
 	t->recoveries++;
-	fprintf(t->f, "recovery %u (step %llu): failed", t->recoveries,
-		(unsigned long long)t->step);
-	for (unsigned int id = 1; id < 64; id++)
-		if (t->failed & (1ull << id))
-			fprintf(t->f, " node %u", id);
-	fprintf(t->f, "; survivors");
 	for (unsigned int id = 1; id < 64; id++) {
 		if (!(t->members & (1ull << id)) ||
 		    n == DLMR_STACKS_SURVIVORS_MAX)
 			continue;
 		t->ids[n++] = id;
-		fprintf(t->f, " node %u", id);
 	}
-	fprintf(t->f, "%s\n", n ? "" : " none: nothing to recover");
+	if (t->json) {
+		scen_json_start(t, n);
+	} else {
+		fprintf(t->f, "recovery %u (step %llu): failed", t->recoveries,
+			(unsigned long long)t->step);
+		for (unsigned int id = 1; id < 64; id++)
+			if (t->failed & (1ull << id))
+				fprintf(t->f, " node %u", id);
+		fprintf(t->f, "; survivors");
+		for (unsigned int i = 0; i < n; i++)
+			fprintf(t->f, " node %u", t->ids[i]);
+		fprintf(t->f, "%s\n", n ? "" : " none: nothing to recover");
+	}
 	if (!n)
 		return;
 	taken = dlmr_stacks_run(DLMR_STACK_CLUSTER3, n, scen_step, t);
 	dlmr_stacks_counts(DLMR_STACK_CLUSTER3, n, &c);
+	if (t->json) {
+		json_object_object_add(t->cur, "steps_total",
+				       json_object_new_int(taken));
+		json_object_object_add(t->cur, "steps_per_survivor",
+				       json_object_new_int(c.steps));
+		json_object_object_add(t->cur, "daemons",
+				       json_object_new_int(c.daemons));
+		json_object_object_add(t->cur, "cpg_rounds",
+				       json_object_new_int(c.rounds));
+		return;
+	}
 	fprintf(t->f, "  %d steps (%u per survivor), %u daemons per node, "
 		"%u CPG rounds\n\n", taken, c.steps, c.daemons, c.rounds);
 }
@@ -802,19 +851,38 @@ static void scen_event(const struct dlmr_event *ev, void *arg)
 }
 
 int dlmr_stacks_scenario(FILE *f, const struct dlmr_scenario *sc,
-			 uint64_t seed, struct dlmr_sim_result *res)
+			 uint64_t seed, struct dlmr_sim_result *res, bool json)
 {
 	struct scen_track t = { .f = f };
 	int r;
 
-	fprintf(f, "cluster3: dlm_controld + gfs_controld; the scenario's "
-		"failures as the simulator\nran them, each recovery in the "
-		"plan's steps (one fixed interleaving)\n\n");
+	if (json) {
+		t.json = json_object_new_array();
+		if (!t.json)
+			return -ENOMEM;
+	} else {
+		fprintf(f, "cluster3: dlm_controld + gfs_controld; the "
+			"scenario's failures as the simulator\nran them, each "
+			"recovery in the plan's steps (one fixed "
+			"interleaving)\n\n");
+	}
 	r = dlmr_sim_run(sc, seed, scen_event, &t, res);
 	scen_flush(&t);
-	if (r >= 0)
+	if (r >= 0 && json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "stack", json_object_new_string("cluster3"));
+		json_object_object_add(o, "seed", json_object_new_uint64(seed));
+		json_object_object_add(o, "recoveries", t.json);
+		t.json = NULL;
+		fprintf(f, "%s\n", json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else if (r >= 0) {
 		fprintf(f, "summary: seed %llu, %u recover%s under cluster3\n",
 			(unsigned long long)seed, t.recoveries,
 			t.recoveries == 1 ? "y" : "ies");
+	}
+	json_object_put(t.json);
 	return r;
 }

@@ -139,10 +139,10 @@ int dlmr_stacks_compare(FILE *f, unsigned int nodes, bool json);
 /*
  * `dlmctl sim --stack cluster3 SCENARIO`: run the scenario in the
  * simulator, and for every recovery it performs (crashes at one step)
- * print the cluster3 steps of every survivor.  Returns what
- * dlmr_sim_run() returned; @res as there.
+ * print the cluster3 steps of every survivor, as text or (@json) as one
+ * JSON object.  Returns what dlmr_sim_run() returned; @res as there.
  */
 int dlmr_stacks_scenario(FILE *f, const struct dlmr_scenario *sc,
-			 uint64_t seed, struct dlmr_sim_result *res);
+			 uint64_t seed, struct dlmr_sim_result *res, bool json);
 
 #endif

@@ -32,3 +32,15 @@ oneline() { # FILE DESCRIPTION: exactly one line on stderr
 	n=$(wc -l <"$1")
 	if [ "$n" -eq 1 ]; then ok; else bad "$2: $n lines on stderr"; fi
 }
+# usage_error FILE CMD DESCRIPTION: a usage error of `dlmctl CMD` on
+# stderr: two lines, "dlmctl CMD: problem", then the one-line usage hint
+usage_error() {
+	n=$(wc -l <"$1")
+	if [ "$n" -eq 2 ] && head -n 1 "$1" | grep -q "^dlmctl $2: " &&
+	   tail -n 1 "$1" | grep -q "^Usage: dlmctl $2.* (all options: dlmctl help $2)$"; then
+		ok
+	else
+		bad "$3: not a usage error of 'dlmctl $2' (the problem, then a usage hint):"
+		sed 's/^/  | /' "$1" | head -5
+	fi
+}

@@ -43,7 +43,7 @@ expect 1 "check finds a slot without prep" -- "$DLMCTL" recover check "$T/noprep
 has "$T/out" "^$T/noprep.jsonl:[0-9]+: " "violation names file:line"
 printf '{"event":"done","node":1,"ls":"x","generation":1,"our_slot":1,"slots":[{"nodeid":1,"slot":1}]}\n{"event":"prep",\n' >"$T/broken.jsonl"
 expect 2 "malformed json" -- "$DLMCTL" recover check "$T/broken.jsonl"
-has "$T/err" "^dlmctl: $T/broken.jsonl:2: " "malformed json names line 2"
+has "$T/err" "^dlmctl recover check: $T/broken.jsonl:2: " "malformed json names line 2"
 oneline "$T/err" "malformed json"
 printf '{"event":"explode","node":1,"ls":"x"}\n' >"$T/unknown.jsonl"
 expect 2 "unknown event" -- "$DLMCTL" recover check "$T/unknown.jsonl"
@@ -53,7 +53,11 @@ has "$T/err" 'No such file' "missing trace message"
 head -c 3000 /dev/urandom >"$T/garbage"
 expect 2 "binary garbage trace" -- "$DLMCTL" recover check "$T/garbage"
 : >"$T/empty"
-expect 0 "empty trace" -- "$DLMCTL" recover check "$T/empty"
+expect 2 "empty trace" -- "$DLMCTL" recover check "$T/empty"
+has "$T/err" "^dlmctl recover check: $T/empty: no events \\(an empty trace\\)$" "empty trace named"
+oneline "$T/err" "empty trace"
+expect 2 "empty trace, -j" -- "$DLMCTL" recover check -j "$T/empty"
+expect 2 "empty trace among others" -- "$DLMCTL" recover check --invariants "$T/trace.jsonl" "$T/empty"
 
 # slot -1 and 0 (docs/findings.md, finding 7): hazards, each reported
 # with its line, the check goes on, exit 1
@@ -123,7 +127,7 @@ for f in "$SCEN"/*.scn; do
 done
 for f in "$SCEN"/bad/*.scn; do
 	expect 2 "bad scenario $(basename "$f")" -- "$DLMCTL" sim "$f"
-	has "$T/err" "^dlmctl: $f:[0-9]+: " "$(basename "$f") error names file:line"
+	has "$T/err" "^dlmctl sim: $f:[0-9]+: " "$(basename "$f") error names file:line"
 	oneline "$T/err" "$(basename "$f")"
 done
 # ast-after-prep.scn (above) delivers a completion after recover_prep;
@@ -202,7 +206,7 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
-	has "$T/err" "^dlmctl: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
+	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
 done
 expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
@@ -224,7 +228,7 @@ has "$T/err" "twice.scn:4: mount: node 1 is already up" "runtime scenario error"
 for cmd in "slots" "recover" "recover watch -j" "slots gfs0"; do
 	# shellcheck disable=SC2086
 	expect 3 "dlmctl $cmd without the patched DLM" -- "$DLMCTL" $cmd
-	has "$T/err" "^dlmctl: (recover watch: )?(the DLM is not loaded|this kernel's DLM has no dlm_recover netlink family)" "dlmctl $cmd names what is missing"
+	has "$T/err" "^dlmctl (slots|recover|recover watch): (the DLM is not loaded|this kernel's DLM has no dlm_recover netlink family)" "dlmctl $cmd names what is missing"
 	oneline "$T/err" "dlmctl $cmd"
 done
 long=$(printf '%070d' 0)
@@ -264,6 +268,62 @@ expect 0 "version" -- "$DLMCTL" --version
 has "$T/out" '^dlmctl [0-9]+\.[0-9]+\.[0-9]+' "version"
 expect 2 "recover check without trace" -- "$DLMCTL" recover check
 
+# --- one CLI: help, usage errors, ranges (issue 17) ----------------------
+# tests/cli/test_manpage.sh compares every command's help with dlmctl(8)
+for c in sim explore slots recover "recover watch" "recover check"; do
+	# shellcheck disable=SC2086
+	expect 0 "dlmctl help $c" -- "$DLMCTL" help $c
+	has "$T/out" "^Usage: dlmctl $c" "dlmctl help $c: the usage of $c"
+done
+expect 0 "dlmctl help" -- "$DLMCTL" help
+has "$T/out" '^  recover check ' "dlmctl help lists recover check"
+expect 2 "dlmctl help of an unknown command" -- "$DLMCTL" help frobnicate
+has "$T/err" "^dlmctl help: unknown command 'frobnicate'$" "help: unknown command named"
+expect 2 "no command: a hint, not the whole help" -- "$DLMCTL"
+has "$T/err" '^dlmctl: no command given$' "no command said"
+has "$T/err" '^Usage: dlmctl \[--version\] \[--help\] COMMAND \[ARGS\] \(commands: dlmctl help\)$' "main usage hint"
+n=$(wc -l <"$T/err")
+if [ "$n" -eq 2 ]; then ok; else bad "no command: $n lines on stderr"; fi
+expect 2 "unknown command: a hint" -- "$DLMCTL" frobnicate
+n=$(wc -l <"$T/err")
+if [ "$n" -eq 2 ]; then ok; else bad "unknown command: $n lines on stderr"; fi
+# usage_error: exit 2, then the problem and the command's one-line usage
+uerr() { # CMD PATTERN DESCRIPTION -- ARGS...
+	ucmd=$1; upat=$2; udesc=$3; shift 4
+	expect 2 "$udesc" -- "$DLMCTL" "$@"
+	has "$T/err" "^dlmctl $ucmd: $upat\$" "$udesc: the problem"
+	usage_error "$T/err" "$ucmd" "$udesc"
+}
+uerr sim "unknown option '--frobnicate'" "sim: unknown option" -- sim --frobnicate
+uerr sim "unknown option '-x'" "sim: unknown short option" -- sim -x
+uerr sim "option '--seed' needs an argument" "sim: --seed without a value" -- sim --seed
+uerr sim "option '--json' takes no argument" "sim: --json=1" -- sim --json=1
+uerr sim "--seed: '12x' is not a number in 0\\.\\.2\\^64-1" "sim: bad seed" -- sim --seed 12x
+uerr sim "--nodes: '1' is not a number in 2\\.\\.8" "sim: --nodes 1" -- sim --compare --nodes 1
+uerr sim "unexpected argument 'b'" "sim: two scenarios" -- sim a b
+uerr explore "--nodes: '0' is not a number in 1\\.\\.8" "explore: --nodes 0" -- explore --nodes 0
+uerr explore "--nodes: 'abc' is not a number in 1\\.\\.8" "explore: --nodes abc" -- explore --nodes abc
+uerr explore "--nodes N \\(1\\.\\.8\\) is required" "explore: no --nodes" -- explore
+uerr explore "--journals: '0' is not a number in 1\\.\\.8" "explore: --journals 0" -- explore --nodes 2 --journals 0
+uerr explore "--failures 3 exceeds --nodes 2 \\(0\\.\\.N\\)" "explore: too many failures" -- explore --nodes 2 --failures 3
+uerr explore "--runs: '0' is not a number, 1 or more" "explore: --runs 0" -- explore --random --nodes 2 --runs 0
+uerr explore "--max-states: '-1' is not a number, 1 or more" "explore: --max-states -1" -- explore --nodes 2 --max-states -1
+uerr explore "--threads: '0' is not a number in 1\\.\\.256" "explore: --threads 0" -- explore --nodes 2 --threads 0
+uerr explore "unknown mutant 'nope' \\(--mutant list\\)" "explore: unknown mutant" -- explore --nodes 2 --mutant nope
+uerr slots "unknown option '--count'" "slots: a watch option" -- slots --count 3
+uerr recover "unknown option '--frobnicate'" "recover: unknown option" -- recover --frobnicate
+uerr "recover watch" "--count: 'x' is not a number, 0 or more" "recover watch: bad --count" -- recover watch --count x
+uerr "recover watch" "--rcvbuf: '2147483648' is not a number in 0\\.\\.2147483647" "recover watch: --rcvbuf too big" -- recover watch --rcvbuf 2147483648
+uerr "recover watch" "one LOCKSPACE at most" "recover watch: two lockspaces" -- recover watch a b
+uerr "recover check" "expected one TRACE argument" "recover check: no trace" -- recover check
+# -j on every command: --mutant list and --fix list too
+expect 0 "explore --mutant list -j" -- "$DLMCTL" explore --mutant list -j
+has "$T/out" '^\[\{"name":"unblock-early","description":"gfs2_control_func\(\) unblocks' "mutant list json"
+expect 0 "explore -j --fix list" -- "$DLMCTL" explore -j --fix list
+has "$T/out" '"name":"slot-from-table"' "fix list json"
+expect 0 "explore --fix list" -- "$DLMCTL" explore --fix list
+has "$T/out" '^work-retry-busy +gfs2_control_func' "fix list text"
+
 # --- sim --compare / --stack (docs/stacks.md) ---------------------------
 expect 0 "compare" -- "$DLMCTL" sim --compare
 has "$T/out" '^cluster3 dlm/gfs recovery +cluster4 dlm/gfs recovery$' "compare header"
@@ -286,8 +346,13 @@ expect 0 "stack cluster4" -- "$DLMCTL" sim --stack cluster4
 has "$T/out" '^  step  node 1 +node 2 +node 3$' "cluster4 is the timeline"
 expect 2 "unknown stack" -- "$DLMCTL" sim --stack cluster5
 has "$T/err" "unknown stack 'cluster5'" "unknown stack named"
-oneline "$T/err" "unknown stack"
-expect 2 "cluster3 json" -- "$DLMCTL" sim --stack cluster3 -j
+usage_error "$T/err" "sim" "unknown stack"
+# -j on every command (issue 17, item 5): cluster3 too
+expect 0 "cluster3 json" -- "$DLMCTL" sim --stack cluster3 -j
+has "$T/out" '^\{"stack":"cluster3","seed":1,"recoveries":\[\{"step":[0-9]+,"failed":\[2\],"survivors":\[1,3\],"steps":\[\{"node":1,"actor":"dlm_controld",' "cluster3 json"
+has "$T/out" '"steps_total":22,"steps_per_survivor":11,"daemons":2,"cpg_rounds":2\}\]\}$' "cluster3 json counts"
+n=$(wc -l <"$T/out")
+if [ "$n" -eq 1 ]; then ok; else bad "cluster3 json: $n lines"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1207,6 +1207,131 @@ static void test_unmount_flushes_work(void **state)
 	dlmr_coord_free(c);
 }
 
+/* ---- the rules of include/dlmrecover.h's coordinator group ------------------ */
+
+/*
+ * "Timers": both can be armed at once.  The join's done queues the work;
+ * its expiry is held back while the mount sleeps, and the two fire in
+ * either order.
+ */
+static void two_timers(bool work_first)
+{
+	struct dlmr_coord *c = coord_new(3);
+	uint8_t zero[DLMR_LVB_SIZE] = { 0 };
+
+	done_cb(c, 1, 1, 1u << 1);
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_none(c);
+	simple(c, DLMR_IN_MOUNT);
+	expect_type(c, DLMR_ACT_BLOCK);
+	expect_lock(c, CTRL, -1, NL, VAL, NULL);
+	grant(c, CTRL);
+	expect_lock(c, MNT, -1, NL, 0, NULL);
+	grant(c, MNT);
+	/* the work timer is still armed: the mount's is asked for anyway */
+	expect_timer(c, DLMR_TIMER_MOUNT, 500);
+	expect_none(c);
+	if (work_first) {
+		fire(c, DLMR_TIMER_WORK);
+		expect_none(c); /* not mounted yet: the work returns */
+	}
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_lock(c, CTRL, -1, EX, NOQ | CVT | VAL, NULL);
+	expect_none(c);
+	if (!work_first) {
+		fire(c, DLMR_TIMER_WORK);
+		expect_none(c);
+	}
+	grant_lvb(c, CTRL, zero);
+	expect_lock(c, MNT, -1, EX, NOQ | CVT, NULL);
+	grant(c, MNT);
+	expect_type(c, DLMR_ACT_UNBLOCK);
+	expect_lock(c, JRNL, 0, EX, 0, NULL);
+	expect_none(c);
+	assert_true(status(c).first);
+	dlmr_coord_free(c);
+}
+
+static void test_two_timers_armed(void **state)
+{
+	(void)state;
+	two_timers(false);
+	two_timers(true);
+}
+
+/*
+ * "The order of inputs", 4: a request that dlm_lock() refuses at once is
+ * answered with its error as the completion's status.
+ */
+static void test_request_error_is_a_completion(void **state)
+{
+	struct dlmr_coord *c = coord_new(3);
+	uint8_t lvb[DLMR_LVB_SIZE];
+
+	(void)state;
+	/* the mount's first request: the mount fails with that error */
+	join(c, 1, 1, 1u << 1);
+	simple(c, DLMR_IN_MOUNT);
+	expect_type(c, DLMR_ACT_BLOCK);
+	expect_lock(c, CTRL, -1, NL, VAL, NULL);
+	lock_done(c, CTRL, -1, -ENOMEM, NULL);
+	expect_failed(c, -ENOMEM);
+	expect_none(c);
+	dlmr_coord_free(c);
+
+	/* the control work's: it gives up until queued again (gfs2 logs
+	 * "control lock EX error"), and the next done queues it */
+	c = mounted_node_crash_of_2();
+	work_to_ex(c);
+	lock_done(c, CTRL, -1, -EBUSY, NULL);
+	expect_none(c);
+	assert_true(status(c).blocked);
+	simple(c, DLMR_IN_PREP);
+	done_cb(c, 3, 1, 1u << 1);
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	work_to_ex(c);
+	lvb_make(lvb, 2, NULL, 0);
+	grant_lvb(c, CTRL, lvb);
+	dlmr_coord_free(c);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(dlmr_input_name(DLMR_IN_MOUNT), "mount");
+	assert_string_equal(dlmr_input_name(DLMR_IN_LOCK_DONE), "lock_done");
+	assert_string_equal(dlmr_input_name(DLMR_IN_JOURNAL_DONE),
+			    "journal_done");
+	assert_string_equal(dlmr_input_name(DLMR_IN_UNMOUNT), "unmount");
+	assert_null(dlmr_input_name((enum dlmr_input_type)0));
+	assert_null(dlmr_input_name((enum dlmr_input_type)(DLMR_IN_UNMOUNT + 1)));
+	assert_null(dlmr_input_name((enum dlmr_input_type)-1));
+	assert_string_equal(dlmr_action_name(DLMR_ACT_LOCK), "lock");
+	assert_string_equal(dlmr_action_name(DLMR_ACT_FIRST_DONE), "first_done");
+	assert_string_equal(dlmr_action_name(DLMR_ACT_FAILED), "failed");
+	assert_null(dlmr_action_name((enum dlmr_action_type)0));
+	assert_null(dlmr_action_name((enum dlmr_action_type)(DLMR_ACT_FAILED + 1)));
+	/* the simulator's trace names the recorded actions the same way */
+	for (int t = DLMR_ACT_LOCK; t <= DLMR_ACT_FAILED; t++) {
+		assert_non_null(dlmr_action_name((enum dlmr_action_type)t));
+		if (t != DLMR_ACT_TIMER && t != DLMR_ACT_FAILED)
+			assert_int_not_equal(dlmr_event_from_name(
+				dlmr_action_name((enum dlmr_action_type)t)),
+				DLMR_EV_NONE);
+	}
+	for (int t = DLMR_IN_MOUNT; t <= DLMR_IN_UNMOUNT; t++)
+		assert_non_null(dlmr_input_name((enum dlmr_input_type)t));
+	assert_string_equal(dlmr_lock_name(CTRL), "control");
+	assert_string_equal(dlmr_lock_name(MNT), "mounted");
+	assert_string_equal(dlmr_lock_name(JRNL), "journal");
+	assert_null(dlmr_lock_name(3));
+	assert_null(dlmr_lock_name(-1));
+	assert_string_equal(dlmr_timer_name(DLMR_TIMER_MOUNT), "mount");
+	assert_string_equal(dlmr_timer_name(DLMR_TIMER_WORK), "work");
+	assert_null(dlmr_timer_name(2));
+	assert_null(dlmr_timer_name(-1));
+}
+
 /* ---- LVB encoding ------------------------------------------------------------ */
 
 static void test_lvb_layout(void **state)
@@ -1344,6 +1469,9 @@ int main(void)
 		cmocka_unit_test(test_mount_without_jid),
 		cmocka_unit_test(test_unmount),
 		cmocka_unit_test(test_unmount_flushes_work),
+		cmocka_unit_test(test_two_timers_armed),
+		cmocka_unit_test(test_request_error_is_a_completion),
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_lvb_layout),
 		cmocka_unit_test(test_lvb_round_trip),
 		cmocka_unit_test(test_lvb_errors),

@@ -6,52 +6,28 @@
  * contract violation was found; 2 usage or input error; 3 a runtime error
  * (out of memory, a kernel facility missing).
  */
-#include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <dlmrecover.h>
 
 #include "dlmctl.h"
 
-static int usage_main(FILE *f)
+/* dlmctl help [COMMAND [SUBCOMMAND]] */
+static int help(int argc, char **argv)
 {
-	fputs("Usage: dlmctl [--version] [--help] COMMAND [ARGS]\n"
-	      "\n"
-	      "Commands:\n"
-	      "  sim [SCENARIO] [--seed N] [-j]   simulate a cluster running gfs2's\n"
-	      "                                   recovery protocol (default: the\n"
-	      "                                   built-in 3-node scenario)\n"
-	      "  explore --nodes N [--failures F] [--rejoins R] [--mutant NAME]\n"
-	      "                                   explore every recovery ordering\n"
-	      "                                   up to the bounds\n"
-	      "  slots [LOCKSPACE...] [-j]        slot table of each lockspace (kernel)\n"
-	      "  recover [LOCKSPACE...] [-j]      generation and recovery state (kernel)\n"
-	      "  recover watch [LOCKSPACE] [-j]   stream recovery events (kernel)\n"
-	      "  recover check TRACE              validate a JSON Lines trace against\n"
-	      "                                   the callback-ordering contract\n"
-	      "  recover check --invariants TRACE...\n"
-	      "                                   and the nodes' traces, merged,\n"
-	      "                                   against invariants S1-S5\n"
-	      "\n"
-	      "Exit status: 0 ok, 1 violation found, 2 usage or input error,\n"
-	      "3 runtime error.  See dlmctl(8).\n", f);
-	return f == stderr ? DLMCTL_EXIT_USAGE : 0;
-}
+	char name[64];
 
-int dlmctl_error(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("dlmctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
+	if (argc < 1)
+		return dlmctl_usage_main(stdout);
+	snprintf(name, sizeof(name), "%s%s%s", argv[0], argc > 1 ? " " : "",
+		 argc > 1 ? argv[1] : "");
+	if (argc > 2 || !dlmctl_cmd_find(name)) {
+		fprintf(stderr, "dlmctl help: unknown command '%s'\n", name);
+		dlmctl_usage_hint();
+		return DLMCTL_EXIT_USAGE;
+	}
+	return dlmctl_help(name);
 }
 
 int main(int argc, char **argv)
@@ -59,15 +35,18 @@ int main(int argc, char **argv)
 	const char *cmd;
 
 	if (argc < 2)
-		return usage_main(stderr);
+		return dlmctl_usage_error("no command given");
 	cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
-		return usage_main(stdout);
+		return help(argc - 2, argv + 2);
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("dlmctl %s (libdlmrecover %s)\n", DLMR_VERSION_STRING,
 		       dlmr_version());
 		return 0;
 	}
+	if (!strcmp(cmd, "sim") || !strcmp(cmd, "slots") ||
+	    !strcmp(cmd, "explore"))
+		dlmctl_cmd_start(cmd);
 	if (!strcmp(cmd, "sim"))
 		return dlmctl_sim(argc - 1, argv + 1);
 	if (!strcmp(cmd, "slots"))
@@ -76,6 +55,5 @@ int main(int argc, char **argv)
 		return dlmctl_explore(argc - 1, argv + 1);
 	if (!strcmp(cmd, "recover"))
 		return dlmctl_recover(argc - 1, argv + 1);
-	dlmctl_error(DLMCTL_EXIT_USAGE, "unknown command '%s'", cmd);
-	return usage_main(stderr);
+	return dlmctl_usage_error("unknown command '%s'", cmd);
 }

@@ -24,52 +24,6 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
-static int usage_explore(FILE *f)
-{
-	fputs("Usage: dlmctl explore --nodes N [--failures F] [--rejoins R]\n"
-	      "                      [--journals J] [--mutant NAME|list]\n"
-	      "                      [--fix NAME|list]\n"
-	      "                      [--max-states K] [--no-por] [--no-livelock]\n"
-	      "                      [--fair] [--threads T] [--save FILE] [-j]\n"
-	      "       dlmctl explore --random --nodes N [--runs K] [--seed S] ...\n"
-	      "\n"
-	      "Explore every reachable state of a simulated cluster of N nodes\n"
-	      "(all mounting at once) with up to F crashes and R reboots\n"
-	      "injected anywhere: every interleaving of callbacks, lock grants,\n"
-	      "timers and journal replays.  Invariants S1-S5 are checked in\n"
-	      "every state and, once the search is complete, that every state\n"
-	      "can still reach quiescence (no livelock).  On a violation the\n"
-	      "shortest path found is printed as a timeline and saved as a\n"
-	      "scenario that `dlmctl sim FILE` replays.\n"
-	      "\n"
-	      "  --nodes N        1..8 (required)\n"
-	      "  --failures F     crashes, 0..N (default 1)\n"
-	      "  --rejoins R      reboots of crashed nodes, 0..8 (default 0)\n"
-	      "  --journals J     1..8 (default N)\n"
-	      "  --mutant NAME    plant a protocol bug; 'list' lists them\n"
-	      "  --fix NAME       apply a proposed fix (repeatable); 'list'\n"
-	      "  --max-states K   give up past K states (exit 3)\n"
-	      "  --no-por         no partial-order reduction: every\n"
-	      "                   interleaving, the true shortest counterexample\n"
-	      "  --no-livelock    skip the livelock check: the explored graph\n"
-	      "                   is not kept (less memory)\n"
-	      "  --fair           also look for livelocks under weak fairness:\n"
-	      "                   a cycle a fair scheduler may run for ever\n"
-	      "                   (as spin -l -f); implies --no-por\n"
-	      "  --threads T      expand states on T threads (1..256, default\n"
-	      "                   1); the same result whatever T\n"
-	      "  --save FILE      counterexample file (default\n"
-	      "                   explore-counterexample.scn)\n"
-	      "  --random         swarm mode: random schedules and faults\n"
-	      "  --runs K         swarm runs (default 10000)\n"
-	      "  --seed S         swarm seed (default 1)\n"
-	      "  -j, --json       one JSON object with the summary\n"
-	      "\n"
-	      "Exit status: 0 no violation; 1 violation; 2 usage error;\n"
-	      "3 interrupted, out of memory or over --max-states.\n", f);
-	return f == stderr ? DLMCTL_EXIT_USAGE : 0;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -100,47 +54,47 @@ static int on_progress(const struct dlmr_explore_stats *st, void *arg)
 	return interrupted;
 }
 
-static int parse_range(const char *opt, const char *s, unsigned long min,
-		       unsigned long max, unsigned long *out)
+/* --mutant list, --fix list: the names with their descriptions, as text
+ * or (@json) one JSON array of {"name", "description"} */
+static int list_variants(const char *(*name)(unsigned int),
+			 const char *(*desc)(unsigned int), bool json)
 {
-	char *end;
+	json_object *a = json ? json_object_new_array() : NULL;
 
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || *out < min ||
-	    *out > max)
-		return dlmctl_error(DLMCTL_EXIT_USAGE, "explore: %s: '%s' is not "
-				    "a number in %lu..%lu", opt, s, min, max);
+	for (unsigned int i = 1; name(i); i++) {
+		json_object *o;
+
+		if (!json) {
+			printf("%-20s %s\n", name(i), desc(i));
+			continue;
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name(i)));
+		json_object_object_add(o, "description",
+				       json_object_new_string(desc(i)));
+		json_object_array_add(a, o);
+	}
+	if (json) {
+		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(a);
+	}
 	return 0;
 }
 
-static int parse_uint(const char *opt, const char *s, unsigned long max,
-		      unsigned long *out)
-{
-	return parse_range(opt, s, 0, max, out);
-}
-
-/*
- * --mutant NAME / --fix NAME: the id (> 0); or, for 'list', print the
- * names with their descriptions and return 0; or -(exit status) for an
- * unknown name.
- */
+/* --mutant NAME / --fix NAME: the id (> 0), 0 for 'list', or -2 (a usage
+ * error, reported) for an unknown name. */
 static int pick_variant(const char *opt, const char *arg,
-			const char *(*name)(unsigned int),
-			const char *(*desc)(unsigned int),
 			int (*from_name)(const char *))
 {
 	int r;
 
-	if (!strcmp(arg, "list")) {
-		for (unsigned int i = 1; name(i); i++)
-			printf("%-20s %s\n", name(i), desc(i));
+	if (!strcmp(arg, "list"))
 		return 0;
-	}
 	r = from_name(arg);
 	if (r < 0)
-		return -dlmctl_error(DLMCTL_EXIT_USAGE, "explore: unknown %s "
-				     "'%s' (--%s list)", opt, arg, opt);
+		return -dlmctl_usage_error("unknown %s '%s' (--%s list)", opt,
+					   arg, opt);
 	return r;
 }
 
@@ -172,6 +126,9 @@ int dlmctl_explore(int argc, char **argv)
 	struct prog prog = { 0 };
 	const char *save = "explore-counterexample.scn";
 	bool json = false, random = false;
+	/* --mutant list, --fix list: printed once every option is read */
+	const char *(*list_name)(unsigned int) = NULL;
+	const char *(*list_desc)(unsigned int) = NULL;
 	uint64_t runs = 10000, seed = 1;
 	char *cex = NULL;
 	unsigned long v;
@@ -179,47 +136,54 @@ int dlmctl_explore(int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_uint("--nodes", optarg, 8, &v))
+			if (dlmctl_parse_ulong("--nodes", optarg, 1, 8, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.nodes = (unsigned int)v;
 			break;
 		case 'f':
-			if (parse_uint("--failures", optarg, 8, &v))
+			if (dlmctl_parse_ulong("--failures", optarg, 0, 8, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.failures = (unsigned int)v;
 			break;
 		case 'r':
-			if (parse_uint("--rejoins", optarg, 8, &v))
+			if (dlmctl_parse_ulong("--rejoins", optarg, 0, 8, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.rejoins = (unsigned int)v;
 			break;
 		case 'J':
-			if (parse_uint("--journals", optarg, 8, &v))
+			if (dlmctl_parse_ulong("--journals", optarg, 1, 8, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.journals = (unsigned int)v;
 			break;
 		case 'M':
-			if (parse_uint("--max-states", optarg, ULONG_MAX, &v))
+			if (dlmctl_parse_ulong("--max-states", optarg, 1,
+					       ULONG_MAX, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.max_states = v;
 			break;
 		case 'm':
-			r = pick_variant("mutant", optarg, dlmr_mutant_name,
-					 dlmr_mutant_description,
-					 dlmr_mutant_from_name);
-			if (r <= 0)
+			r = pick_variant("mutant", optarg, dlmr_mutant_from_name);
+			if (r < 0)
 				return -r;
+			if (!r) {
+				list_name = dlmr_mutant_name;
+				list_desc = dlmr_mutant_description;
+			}
 			cfg.mutant = (unsigned int)r;
 			break;
 		case 'F':
-			r = pick_variant("fix", optarg, dlmr_fix_name,
-					 dlmr_fix_description, dlmr_fix_from_name);
-			if (r <= 0)
+			r = pick_variant("fix", optarg, dlmr_fix_from_name);
+			if (r < 0)
 				return -r;
-			cfg.fixes |= 1u << r;
+			if (!r) {
+				list_name = dlmr_fix_name;
+				list_desc = dlmr_fix_description;
+			}
+			cfg.fixes |= r ? 1u << r : 0;
 			break;
 		case 's':
 			save = optarg;
@@ -228,12 +192,14 @@ int dlmctl_explore(int argc, char **argv)
 			random = true;
 			break;
 		case 'k':
-			if (parse_uint("--runs", optarg, ULONG_MAX, &v))
+			if (dlmctl_parse_ulong("--runs", optarg, 1, ULONG_MAX,
+					       &v))
 				return DLMCTL_EXIT_USAGE;
 			runs = v;
 			break;
 		case 'S':
-			if (parse_uint("--seed", optarg, ULONG_MAX, &v))
+			if (dlmctl_parse_ulong("--seed", optarg, 0, ULONG_MAX,
+					       &v))
 				return DLMCTL_EXIT_USAGE;
 			seed = v;
 			break;
@@ -251,34 +217,33 @@ int dlmctl_explore(int argc, char **argv)
 			cfg.no_por = true;
 			break;
 		case 'T':
-			if (parse_range("--threads", optarg, 1, 256, &v))
+			if (dlmctl_parse_ulong("--threads", optarg, 1, 256, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.threads = (unsigned int)v;
 			break;
 		case 'C':
-			if (parse_uint("--por-check", optarg, 4, &v))
+			if (dlmctl_parse_ulong("--por-check", optarg, 1, 4, &v))
 				return DLMCTL_EXIT_USAGE;
 			cfg.por_check = (unsigned int)v;
 			break;
 		case 'h':
-			return usage_explore(stdout);
+			return dlmctl_help("explore");
 		default:
-			return usage_explore(stderr);
+			return dlmctl_getopt_error(argv, c);
 		}
 	}
 	if (optind < argc)
-		return dlmctl_error(DLMCTL_EXIT_USAGE,
-				    "explore: unexpected argument '%s'",
-				    argv[optind]);
+		return dlmctl_usage_error("unexpected argument '%s'",
+					  argv[optind]);
+	if (list_name)
+		return list_variants(list_name, list_desc, json);
 	if (!cfg.nodes)
-		return dlmctl_error(DLMCTL_EXIT_USAGE,
-				    "explore: --nodes N (1..8) is required");
+		return dlmctl_usage_error("--nodes N (1..8) is required");
 	if (!cfg.journals)
 		cfg.journals = cfg.nodes;
 	if (cfg.failures > cfg.nodes)
-		return dlmctl_error(DLMCTL_EXIT_USAGE,
-				    "explore: --failures %u exceeds --nodes %u",
-				    cfg.failures, cfg.nodes);
+		return dlmctl_usage_error("--failures %u exceeds --nodes %u "
+					  "(0..N)", cfg.failures, cfg.nodes);
 
 	prog.tty = isatty(STDERR_FILENO);
 	prog.start = now();
@@ -392,8 +357,8 @@ int dlmctl_explore(int argc, char **argv)
 	if (r == 1)
 		return DLMCTL_EXIT_VIOLATION;
 	if (r == -EPROTO)
-		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "explore: %s (the path "
-				    "to that state: %s)", st.violation, save);
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s (the path to that "
+				    "state: %s)", st.violation, save);
 	if (r < 0)
 		return r == -EINVAL ? DLMCTL_EXIT_USAGE : DLMCTL_EXIT_RUNTIME;
 	return 0;

@@ -206,22 +206,20 @@ static int show(int argc, char **argv, bool slots)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (c == 'j') {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		if (c == 'j')
 			json = true;
-		} else if (c == 'h') {
-			printf("Usage: dlmctl %s [LOCKSPACE...] [-j]\n",
-			       slots ? "slots" : "recover");
-			return 0;
-		} else {
-			return DLMCTL_EXIT_USAGE;
-		}
+		else if (c == 'h')
+			return dlmctl_help(slots ? "slots" : "recover");
+		else
+			return dlmctl_getopt_error(argv, c);
 	}
 	for (int i = optind; i < argc; i++)
 		if (strlen(argv[i]) > DLMR_LSNAME_MAX)
-			return dlmctl_error(DLMCTL_EXIT_USAGE, "%.70s...: lockspace "
-					    "name longer than %d characters",
-					    argv[i], DLMR_LSNAME_MAX);
+			return dlmctl_usage_error("%.70s...: lockspace name "
+						  "longer than %d characters",
+						  argv[i], DLMR_LSNAME_MAX);
 	r = open_kernel(&k);
 	if (r)
 		return r;
@@ -336,9 +334,8 @@ int dlmctl_recover_watch(int argc, char **argv)
 	if (!ev)
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jqh", opts, NULL)) != -1) {
-		char *end;
-
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -347,35 +344,35 @@ int dlmctl_recover_watch(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'c':
-		case 'r':
-			errno = 0;
-			*(c == 'c' ? &count : &rcvbuf) = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-' ||
-			    (c == 'r' && rcvbuf > INT_MAX)) {
+			if (dlmctl_parse_ulong("--count", optarg, 0, ULONG_MAX,
+					       &count)) {
 				free(ev);
-				return dlmctl_error(DLMCTL_EXIT_USAGE, "recover "
-						    "watch: --%s: '%s' is not a "
-						    "number", c == 'c' ? "count" :
-						    "rcvbuf", optarg);
+				return DLMCTL_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			if (dlmctl_parse_ulong("--rcvbuf", optarg, 0, INT_MAX,
+					       &rcvbuf)) {
+				free(ev);
+				return DLMCTL_EXIT_USAGE;
 			}
 			break;
 		case 'h':
-			printf("Usage: dlmctl recover watch [LOCKSPACE] [-j] [-q] "
-			       "[--count N] [--rcvbuf BYTES]\n");
 			free(ev);
-			return 0;
+			return dlmctl_help("recover watch");
 		default:
 			free(ev);
-			return DLMCTL_EXIT_USAGE;
+			return dlmctl_getopt_error(argv, c);
 		}
 	}
 	if (optind < argc)
 		only = argv[optind++];
 	if (optind < argc || (only && strlen(only) > DLMR_LSNAME_MAX)) {
 		free(ev);
-		return dlmctl_error(DLMCTL_EXIT_USAGE, "recover watch: %s",
-				    optind < argc ? "one LOCKSPACE at most" :
-				    "lockspace name longer than 64 characters");
+		return dlmctl_usage_error("%s", optind < argc ?
+					  "one LOCKSPACE at most" :
+					  "lockspace name longer than 64 "
+					  "characters");
 	}
 	r = open_kernel(&k);
 	if (r) {
@@ -386,7 +383,7 @@ int dlmctl_recover_watch(int argc, char **argv)
 	if (r) {
 		dlmr_kernel_close(k);
 		free(ev);
-		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover watch: %s",
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
 				    dlmr_kernel_strerror(r));
 	}
 	/* the socket is in the group: scripts may start the cluster now */
@@ -411,12 +408,12 @@ int dlmctl_recover_watch(int argc, char **argv)
 				if (dlmr_trace_format(ev, line, sizeof(line)) > 0)
 					puts(line);
 				else
-					dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover "
-						     "watch: %s #%" PRIu64 ": %s "
-						     "event not written: out "
-						     "of the trace schema's "
-						     "range", ev->ls, ev->seq,
-						     dlmr_event_name(ev->type));
+					dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s #%"
+						     PRIu64 ": %s event not "
+						     "written: out of the trace "
+						     "schema's range", ev->ls,
+						     ev->seq, dlmr_event_name(
+						     ev->type));
 			} else if (ev->type != DLMR_EV_LOST) {
 				printf("%s #%" PRIu64 " %s", ev->ls, ev->seq,
 				       dlmr_event_name(ev->type));
@@ -433,7 +430,7 @@ int dlmctl_recover_watch(int argc, char **argv)
 				break;
 		}
 		if (r < 0) {
-			dlmctl_error(DLMCTL_EXIT_RUNTIME, "recover watch: %s",
+			dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
 				     dlmr_kernel_strerror(r));
 			break;
 		}

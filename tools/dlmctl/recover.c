@@ -12,43 +12,6 @@
 
 #include "dlmctl.h"
 
-static int usage_recover(FILE *f)
-{
-	fputs("Usage: dlmctl recover [LOCKSPACE...] [-j]\n"
-	      "       dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES]\n"
-	      "       dlmctl recover check [-j] TRACE\n"
-	      "       dlmctl recover check --invariants [-j] TRACE...\n"
-	      "\n"
-	      "  (no subcommand) generation, state, members, last event and last\n"
-	      "                recovery (failed members, start, duration) of each\n"
-	      "                lockspace, from the kernel (needs the kernel patches)\n"
-	      "  watch         stream recovery events of every lockspace, one line\n"
-	      "                each (-j: JSON Lines in the trace schema); says on\n"
-	      "                stderr once it is subscribed (-q: not), and when\n"
-	      "                events were lost and resynced; needs CAP_SYS_ADMIN\n"
-	      "  check TRACE   validate a JSON Lines trace (dlmctl sim -j, the\n"
-	      "                kernel example module)\n"
-	      "                against the callback-ordering contract; - reads\n"
-	      "                stdin.  Prints TRACE:LINE: reason for the first\n"
-	      "                violation, and for every hazard: a slot event\n"
-	      "                with slot -1 or 0, from a kernel without the\n"
-	      "                slot fix (docs/findings.md, finding 7); watch\n"
-	      "                warns of those on stderr (-j: in the event's\n"
-	      "                detail)\n"
-	      "  check --invariants TRACE...\n"
-	      "                the same on each trace, then invariants S1-S5 on\n"
-	      "                all of them merged on time_ns (one trace per node,\n"
-	      "                e.g. the kernel module's, plus the lab's crash\n"
-	      "                events; simulator traces: on step): prints\n"
-	      "                TRACE:LINE: SN: what, and the events it rests on\n"
-	      "  -j, --json    check: one JSON object instead of the lines\n"
-	      "\n"
-	      "Exit status: 0 the trace keeps the contract (and the invariants);\n"
-	      "1 a violation or a hazard; 2 usage or input error (unreadable\n"
-	      "file, malformed line, an event without time_ns).\n", f);
-	return f == stderr ? DLMCTL_EXIT_USAGE : 0;
-}
-
 static int recover_check(const char *path)
 {
 	struct dlmr_contract *c = NULL;
@@ -106,7 +69,11 @@ static int recover_check(const char *path)
 			ret = DLMCTL_EXIT_VIOLATION;
 		}
 	}
-	if (ret == DLMCTL_EXIT_OK && hazards) {
+	if (ret == DLMCTL_EXIT_OK && !events) {
+		/* nothing was checked: not "contract kept" */
+		ret = dlmctl_error(DLMCTL_EXIT_USAGE, "%s: no events (an empty "
+				   "trace)", path);
+	} else if (ret == DLMCTL_EXIT_OK && hazards) {
 		printf("%s: %lu events, contract kept but %lu hazard%s: "
 		       "consumers of the slot misbehave\n", path, events,
 		       hazards, hazards == 1 ? "" : "s");
@@ -227,6 +194,9 @@ static int load_file(struct tfile *f, struct dlmr_event *ev)
 			.time_ns = ev->time_ns, .step = ev->step,
 			.skip = ev->type == DLMR_EV_VIOLATION };
 	}
+	if (!f->n)
+		return dlmctl_error(DLMCTL_EXIT_USAGE, "%s: no events (an empty "
+				    "trace)", f->path);
 	return DLMCTL_EXIT_OK;
 }
 
@@ -649,7 +619,8 @@ static int recover_check_cmd(int argc, char **argv)
 	int o;
 
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 			invariants = true;
@@ -658,19 +629,18 @@ static int recover_check_cmd(int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			return usage_recover(stdout);
+			return dlmctl_help("recover check");
 		default:
-			return DLMCTL_EXIT_USAGE;
+			return dlmctl_getopt_error(argv, o);
 		}
 	}
 	if (optind >= argc)
-		return dlmctl_error(DLMCTL_EXIT_USAGE, "recover check: expected "
-				    "%s", invariants ? "one TRACE argument or "
-				    "more" : "one TRACE argument");
+		return dlmctl_usage_error("expected %s", invariants ?
+					  "one TRACE argument or more" :
+					  "one TRACE argument");
 	if (!invariants && argc - optind != 1)
-		return dlmctl_error(DLMCTL_EXIT_USAGE, "recover check: expected "
-				    "one TRACE argument (several need "
-				    "--invariants)");
+		return dlmctl_usage_error("expected one TRACE argument "
+					  "(several need --invariants)");
 	if (!invariants && !json)
 		return recover_check(argv[optind]);
 	return recover_check_all(argv + optind, (size_t)(argc - optind),
@@ -679,17 +649,15 @@ static int recover_check_cmd(int argc, char **argv)
 
 int dlmctl_recover(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-')
-		return argc >= 2 && (!strcmp(argv[1], "-h") ||
-				     !strcmp(argv[1], "--help")) ?
-		       usage_recover(stdout) :
-		       dlmctl_recover_status(argc, argv);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return usage_recover(stdout);
-	if (!strcmp(argv[1], "watch"))
+	if (argc >= 2 && !strcmp(argv[1], "watch")) {
+		dlmctl_cmd_start("recover watch");
 		return dlmctl_recover_watch(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check"))
+	}
+	if (argc >= 2 && !strcmp(argv[1], "check")) {
+		dlmctl_cmd_start("recover check");
 		return recover_check_cmd(argc - 1, argv + 1);
-	/* dlmctl recover LOCKSPACE...: the kernel's state */
+	}
+	/* dlmctl recover [LOCKSPACE...]: the kernel's state */
+	dlmctl_cmd_start("recover");
 	return dlmctl_recover_status(argc, argv);
 }

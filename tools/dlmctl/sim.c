@@ -16,35 +16,6 @@
 
 #define COLW 20
 
-static int usage_sim(FILE *f)
-{
-	fputs("Usage: dlmctl sim [SCENARIO] [--seed N] [-j|--json]\n"
-	      "       dlmctl sim --stack cluster3|cluster4 [SCENARIO] [--seed N]\n"
-	      "       dlmctl sim --compare [--nodes N] [-j|--json]\n"
-	      "\n"
-	      "Simulate a cluster of nodes running gfs2's first-mounter and\n"
-	      "journal-recovery protocol on a simulated DLM, and print a timeline\n"
-	      "(one column per node, one row per step) and a summary.  Without\n"
-	      "SCENARIO, the built-in scenario runs: three nodes mount, node 2\n"
-	      "crashes, the survivors recover its journal, node 2 rejoins.\n"
-	      "\n"
-	      "  SCENARIO     scenario file (docs/scenario-format.md); - for stdin\n"
-	      "  --seed N     scheduler seed (default: the scenario's, else 1)\n"
-	      "  -j, --json   JSON Lines, one event per line (docs/trace-format.md)\n"
-	      "  --show-default  print the built-in scenario and exit\n"
-	      "  --stack S    cluster4 (default: the timeline above) or cluster3:\n"
-	      "               every recovery of the scenario in the cluster3 steps\n"
-	      "               of dlm_controld + gfs_controld, per survivor\n"
-	      "  --compare    the two stacks' recovery steps side by side, and\n"
-	      "               every interleaving explored with a daemon death\n"
-	      "  --nodes N    --compare: nodes before the failure, 2..8 (default 3)\n"
-	      "  -h, --help   this text\n"
-	      "\n"
-	      "Exit status: 0 every invariant held; 1 an invariant failed (the\n"
-	      "replay command is printed); 2 usage or scenario error.\n", f);
-	return f == stderr ? DLMCTL_EXIT_USAGE : 0;
-}
-
 char *dlmctl_read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -355,18 +326,19 @@ int dlmctl_sim(int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:jh", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': {
 			char *end;
 
 			errno = 0;
 			seed = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-')
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-						    "sim: --seed: '%s' is not an "
-						    "unsigned 64-bit number",
-						    optarg);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    optarg[0] == '+')
+				return dlmctl_usage_error("--seed: '%s' is not a "
+							  "number in 0..2^64-1",
+							  optarg);
 			have_seed = true;
 			break;
 		}
@@ -377,50 +349,41 @@ int dlmctl_sim(int argc, char **argv)
 			fputs(dlmr_scenario_default_text(), stdout);
 			return 0;
 		case 'h':
-			return usage_sim(stdout);
+			return dlmctl_help("sim");
 		case 'S':
 			if (dlmr_stacks_from_name(optarg, &stack))
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-						    "sim: --stack: unknown stack "
-						    "'%s' (cluster3 or cluster4)",
-						    optarg);
+				return dlmctl_usage_error("--stack: unknown stack "
+							  "'%s' (cluster3 or "
+							  "cluster4)", optarg);
 			break;
 		case 'C':
 			compare = true;
 			break;
 		case 'n': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
+			unsigned long v;
 
-			if (end == optarg || *end || v < 2 ||
-			    v > DLMR_STACKS_EXPLORE_NODES_MAX)
-				return dlmctl_error(DLMCTL_EXIT_USAGE,
-						    "sim: --nodes: '%s' is not "
-						    "2..8", optarg);
-			cmp_nodes = v;
+			if (dlmctl_parse_ulong("--nodes", optarg, 2,
+					       DLMR_STACKS_EXPLORE_NODES_MAX, &v))
+				return DLMCTL_EXIT_USAGE;
+			cmp_nodes = (unsigned int)v;
 			break;
 		}
 		default:
-			return usage_sim(stderr);
+			return dlmctl_getopt_error(argv, c);
 		}
 	}
 	if (compare) {
 		if (optind < argc)
-			return dlmctl_error(DLMCTL_EXIT_USAGE, "sim: --compare "
-					    "takes no scenario");
+			return dlmctl_usage_error("--compare takes no scenario");
 		r = dlmr_stacks_compare(stdout, cmp_nodes, json);
-		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "sim: %s",
+		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
 					strerror(-r)) : 0;
 	}
-	if (stack == DLMR_STACK_CLUSTER3 && json)
-		return dlmctl_error(DLMCTL_EXIT_USAGE,
-				    "sim: -j is not available with --stack "
-				    "cluster3");
 	if (optind < argc)
 		path = argv[optind++];
 	if (optind < argc)
-		return dlmctl_error(DLMCTL_EXIT_USAGE,
-				    "sim: unexpected argument '%s'", argv[optind]);
+		return dlmctl_usage_error("unexpected argument '%s'",
+					  argv[optind]);
 
 	if (path) {
 		size_t len;
@@ -455,7 +418,7 @@ int dlmctl_sim(int argc, char **argv)
 	tl->json = json;
 	tl->res = res;
 	if (stack == DLMR_STACK_CLUSTER3) {
-		r = dlmr_stacks_scenario(stdout, sc, seed, res);
+		r = dlmr_stacks_scenario(stdout, sc, seed, res, json);
 		json = true; /* no cluster4 timeline or summary */
 	} else {
 		r = dlmr_sim_run(sc, seed, on_event, tl, res);
@@ -463,7 +426,7 @@ int dlmctl_sim(int argc, char **argv)
 	if (!json)
 		flush_row(tl);
 	if (r < 0 && r != -ENOEXEC) {
-		dlmctl_error(DLMCTL_EXIT_RUNTIME, "sim: %s", strerror(-r));
+		dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s", strerror(-r));
 		r = DLMCTL_EXIT_RUNTIME;
 	} else if (r == -ENOEXEC) {
 		/* a scenario that cannot run as written */
@@ -475,15 +438,15 @@ int dlmctl_sim(int argc, char **argv)
 			print_summary(path ? path : "<default>", seed, res, r);
 		if (r) {
 			fflush(stdout);
-			fprintf(stderr, "dlmctl: invariant violated: %s\n",
-				res->violation);
+			dlmctl_error(0, "invariant violated: %s",
+				     res->violation);
 			if (finding_title(res->finding))
-				fprintf(stderr, "dlmctl: this is docs/findings.md, "
-					"finding %u: %s\n", res->finding,
-					finding_title(res->finding));
-			fprintf(stderr, "dlmctl: replay with: dlmctl sim %s%s"
-				"--seed %" PRIu64 "\n", path ? path : "",
-				path ? " " : "", seed);
+				dlmctl_error(0, "this is docs/findings.md, "
+					     "finding %u: %s", res->finding,
+					     finding_title(res->finding));
+			dlmctl_error(0, "replay with: dlmctl sim %s%s--seed %"
+				     PRIu64, path ? path : "", path ? " " : "",
+				     seed);
 			r = DLMCTL_EXIT_VIOLATION;
 		}
 	}
