@@ -4,7 +4,10 @@
 # dlmctl sim replays, with partial-order reduction (the default) and
 # without, and gfs2's protocol with first-done-serial is clean.
 # Finding 7 (docs/findings.md): the kernel's slot -1 makes gfs2 skip a
-# journal at (3,2,0), and slot-from-table is clean there.
+# journal at (3,2,0), and slot-from-table is clean there: with
+# EXPLORE_LARGE=1 only (the (3,2,0) searches take minutes since the DLM
+# model has resource masters; meson test explore-3nodes-large, suite
+# explore-large).
 # Usage: test_explore.sh DLMCTL [FINDINGS_DIR]
 set -u
 DLMCTL=$1
@@ -86,6 +89,7 @@ check "unknown fix" 2 "$DLMCTL" explore --nodes 2 --fix nope
 check "mutant list" 0 "$DLMCTL" explore --mutant list
 check "swarm" 0 "$DLMCTL" explore --random --runs 2000 --nodes 3 \
 	--failures 2 --rejoins 1 --fix first-done-serial --fix slot-from-table
+if [ "${EXPLORE_LARGE:-0}" = 1 ]; then
 check "finding 7 at (3,2,0)" 1 "$DLMCTL" explore --nodes 3 --failures 2 \
 	--fix first-done-serial --save "$T/f7.scn" -j
 grep -q '"violation":"S1: node 2 unblocked while journal 0 of failed node 1' "$T/out" &&
@@ -104,6 +108,7 @@ check "slot-from-table clean at (3,2,0)" 0 "$DLMCTL" explore --nodes 3 \
 	--failures 2 --fix first-done-serial --fix slot-from-table -j
 grep -q '"result":"clean"' "$T/out" && pass=$((pass + 1)) ||
 	{ fail=$((fail + 1)); echo "FAIL: slot-from-table not clean"; cat "$T/out"; }
+fi
 # Ctrl-C: partial summary, exit 3
 "$DLMCTL" explore --nodes 3 --failures 2 --rejoins 1 --fix first-done-serial \
 	--save /dev/null >"$T/int" 2>&1 &

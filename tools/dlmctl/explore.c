@@ -122,7 +122,7 @@ int dlmctl_explore(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dlmr_explore_config cfg = { .failures = 1 };
-	struct dlmr_explore_stats st;
+	struct dlmr_explore_stats st = { 0 };
 	struct prog prog = { 0 };
 	const char *save = "explore-counterexample.scn";
 	bool json = false, random = false;
@@ -244,6 +244,9 @@ int dlmctl_explore(int argc, char **argv)
 	if (cfg.failures > cfg.nodes)
 		return dlmctl_usage_error("--failures %u exceeds --nodes %u "
 					  "(0..N)", cfg.failures, cfg.nodes);
+	if (cfg.fair && cfg.no_livelock)
+		return dlmctl_usage_error("--fair checks livelocks: it cannot "
+					  "be used with --no-livelock");
 
 	prog.tty = isatty(STDERR_FILENO);
 	prog.start = now();
