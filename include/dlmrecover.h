@@ -1586,6 +1586,150 @@ int dlmr_kernel_next_event(struct dlmr_kernel *k, struct dlmr_event *ev);
 
 /** @} */
 
+/**
+ * @defgroup klog Slots and recovery events from the kernel log (stock kernels)
+ *
+ * A DLM without the dlm_recover family (Debian's own dlm.ko, any kernel
+ * without the series) still logs every recovery at KERN_INFO while
+ * configfs's `cluster/log_info` is on, its default: `dlm: LS: dlm_recover
+ * N`, `remove member ID`, `generation G slots N S:ID ...`, `dlm_recover N
+ * generation G done: T ms` (fs/dlm/recoverd.c, member.c; the same text
+ * on 6.1 and 6.12).  This group reads them from `/dev/kmsg` (or a saved
+ * log) and gives the same structures as the @ref kernel group, with what
+ * the log cannot tell:
+ *
+ * - the lockspaces are those of `/sys/kernel/dlm`; one whose lines the
+ *   log no longer holds (it wrapped, or was cleared) has generation 0,
+ *   no slots and state @ref DLMR_LS_UNKNOWN;
+ * - dlmr_ls_info::ops is always false (not known), dlmr_ls_info::seq and
+ *   the events' dlmr_event::seq count what this instance read, not the
+ *   kernel's events;
+ * - times are printk's clock (`local_clock()`, as CLOCK_MONOTONIC) moved
+ *   to CLOCK_REALTIME when the instance is opened; from a saved log they
+ *   are nanoseconds since boot;
+ * - the slot of a failed member is the one it had in the last table, as
+ *   the series' patch 0001 reports it; the stock kernel may have told its
+ *   callbacks -1 or 0 (docs/findings.md, finding 7);
+ * - a `prep` event stands for `dlm_recover N`, logged just after the
+ *   kernel's recover_prep; `done` for the line logged just before its
+ *   recover_done;
+ * - reading `/dev/kmsg` needs CAP_SYSLOG when `kernel.dmesg_restrict` is
+ *   set (Debian's default); records the kernel overwrote before they were
+ *   read give a `lost` event per lockspace (never resynced: the log cannot
+ *   be read again).
+ * @{
+ */
+
+/** Opaque reader of the kernel log. */
+struct dlmr_klog;
+
+/**
+ * @brief Read the kernel log.
+ * @param out receives the reader.
+ * @param path NULL: the running kernel's `/dev/kmsg` (every record it
+ *        still holds is read now, then new ones as they come); else a
+ *        saved log to read once: `/dev/kmsg` records, `dmesg` lines
+ *        (`[ SEC.USEC] dlm: ...`) or bare lines, one per line.
+ * @retval 0 success.
+ * @retval -ENODEV (live) the DLM is not loaded.
+ * @retval -EOPNOTSUPP (live) configfs's `cluster/log_info` is 0.
+ * @retval -EPERM (live) reading the log needs CAP_SYSLOG.
+ * @retval -ENOMEM out of memory. @retval -EINVAL @p out is NULL.
+ * @return or another negative errno from opening @p path.
+ */
+int dlmr_klog_open(struct dlmr_klog **out, const char *path);
+
+/** @brief Free a reader (NULL is allowed). @param k the reader. */
+void dlmr_klog_close(struct dlmr_klog *k);
+
+/**
+ * @brief A one-line explanation of an error of this group.
+ * @param err a negative errno returned by a dlmr_klog_*() function.
+ * @return a static string.
+ */
+const char *dlmr_klog_strerror(int err);
+
+/**
+ * @brief Feed one line, as read from the log (the functions above do it;
+ *        for tests and for logs read some other way).  Lines that are not
+ *        the DLM's are ignored.
+ * @param k the reader.
+ * @param line a `/dev/kmsg` record, a `dmesg` line or the bare text.
+ * @retval 0 success.
+ * @retval -ENOMEM out of memory.
+ * @retval -EINVAL a NULL argument.
+ */
+int dlmr_klog_feed(struct dlmr_klog *k, const char *line);
+
+/**
+ * @brief This node's nodeid (dlm_controld's configfs entries; 0 from a
+ *        saved log unless set).
+ * @param k the reader.
+ * @return the nodeid, or 0 if unknown.
+ */
+uint32_t dlmr_klog_our_nodeid(const struct dlmr_klog *k);
+
+/**
+ * @brief Set the nodeid our_slot is computed for (a saved log).
+ * @param k the reader. @param nodeid the nodeid.
+ * @retval 0 success. @retval -EINVAL @p k is NULL.
+ */
+int dlmr_klog_set_nodeid(struct dlmr_klog *k, uint32_t nodeid);
+
+/**
+ * @brief One lockspace as the log shows it (see the group for what it
+ *        cannot know).  Live, the log is read up to now first.
+ * @param k the reader. @param ls the lockspace. @param out receives it.
+ * @retval 0 success.
+ * @retval -ENOENT no such lockspace (live: not in `/sys/kernel/dlm`).
+ * @retval -ENAMETOOLONG @p ls is longer than @ref DLMR_LSNAME_MAX.
+ * @retval -EINVAL a NULL argument.
+ */
+int dlmr_klog_get(struct dlmr_klog *k, const char *ls,
+		  struct dlmr_ls_info *out);
+
+/**
+ * @brief Every lockspace (live: those of `/sys/kernel/dlm`).
+ * @param k the reader.
+ * @param out receives an array to free() (NULL when @p n is 0).
+ * @param n receives the number of entries.
+ * @retval 0 success.
+ * @retval -ENOMEM out of memory.
+ * @retval -EINVAL a NULL argument.
+ * @return or a negative errno from reading `/dev/kmsg`.
+ */
+int dlmr_klog_list(struct dlmr_klog *k, struct dlmr_ls_info **out,
+		   size_t *n);
+
+/**
+ * @brief Turn events on: the lines read from now on give "prep", "slot",
+ *        "done" (and "lost") events; what was read before gave none.
+ * @param k the reader.
+ * @retval 0 success.
+ * @retval -EALREADY already subscribed.
+ * @retval -EINVAL @p k is NULL.
+ */
+int dlmr_klog_subscribe(struct dlmr_klog *k);
+
+/**
+ * @brief The pollable descriptor (`/dev/kmsg`; POLLIN: call
+ *        dlmr_klog_next_event() until it returns 0).
+ * @param k the reader.
+ * @return the descriptor, or -EBADF for a saved log or before
+ *         dlmr_klog_subscribe().
+ */
+int dlmr_klog_fd(const struct dlmr_klog *k);
+
+/**
+ * @brief The next event, without blocking.
+ * @param k the reader. @param ev receives the event.
+ * @retval 1 @p ev holds an event. @retval 0 none pending.
+ * @retval -ENOTCONN not subscribed. @retval -EINVAL a NULL argument.
+ */
+int dlmr_klog_next_event(struct dlmr_klog *k, struct dlmr_event *ev);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

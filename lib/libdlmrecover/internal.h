@@ -41,6 +41,8 @@ typedef int (*dlmr_kernel_list_fn)(struct dlmr_kernel *k,
 				   struct dlmr_ls_info **out, size_t *n);
 
 /* A GET reply (or a dump part) into @in. */
+/* This node's nodeid from dlm_controld's configfs entries, 0 if none. */
+uint32_t dlmr_read_our_nodeid(void);
 int dlmr_kernel_parse_info(const struct nlmsghdr *nlh,
 			   struct dlmr_ls_info *in);
 /* A connection without sockets: events come from dlmr_kernel_feed(),

@@ -160,7 +160,9 @@ static bool path_exists(const char *p)
 }
 
 /* Our nodeid: the configfs comms entry dlm_controld marked local. */
-static uint32_t read_our_nodeid(void)
+/* This node's nodeid: the configfs comms entry with local = 1 (also
+ * klog.c). */
+uint32_t dlmr_read_our_nodeid(void)
 {
 	const char *dir = "/sys/kernel/config/dlm/cluster/comms";
 	DIR *d = opendir(dir);
@@ -224,7 +226,7 @@ DLMR_EXPORT int dlmr_kernel_open(struct dlmr_kernel **out)
 	}
 	k->family = f.id;
 	k->mcgrp = f.grp;
-	k->our_nodeid = read_our_nodeid();
+	k->our_nodeid = dlmr_read_our_nodeid();
 	*out = k;
 	return 0;
 }

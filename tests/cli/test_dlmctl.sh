@@ -354,5 +354,24 @@ has "$T/out" '"steps_total":22,"steps_per_survivor":11,"daemons":2,"cpg_rounds":
 n=$(wc -l <"$T/out")
 if [ "$n" -eq 1 ]; then ok; else bad "cluster3 json: $n lines"; fi
 
+# The kernel-log fallback on a saved log (tests/klog: node 1's lines of
+# lockspace dlmrex from a 6.1 lab run: join, node 3 killed and back,
+# node 2 leaving)
+KLOG=$(dirname "$0")/../klog/node1-dlmrex.dmesg
+expect 0 "slots --klog=FILE" -- "$DLMCTL" slots --klog="$KLOG"
+has "$T/out" '^\(from the kernel log' "slots --klog: says where the data came from"
+has "$T/out" '^dlmrex: generation 6, our slot 0$' "slots --klog: the last generation"
+has "$T/out" '^  1        3     2 *$' "slots --klog: node 1's slot 3"
+has "$T/out" '^  3        1     0 *$' "slots --klog: node 3's slot 1"
+expect 0 "slots --klog=FILE -j" -- "$DLMCTL" slots -j --klog="$KLOG"
+has "$T/out" '"source":"kernel-log","unknown":\["ops","seq"' "slots -j --klog: source and unknown"
+expect 0 "recover --klog=FILE" -- "$DLMCTL" recover --klog="$KLOG" dlmrex
+has "$T/out" 'last recovery: generation 6, started 235.944 s after boot, took 0.408 s, failed: nodeid 2 slot 2$' "recover --klog: the last recovery"
+has "$T/out" 'callbacks not known' "recover --klog: callbacks not known"
+expect 2 "recover --klog: unknown lockspace" -- "$DLMCTL" recover --klog="$KLOG" nope
+oneline "$T/err" "recover --klog: unknown lockspace"
+expect 3 "slots --klog: missing file" -- "$DLMCTL" slots --klog="$T/nope.log"
+has "$T/err" 'nope.log: No such file or directory' "slots --klog: names the missing file"
+expect 2 "slots --klog=: empty name" -- "$DLMCTL" slots --klog=
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

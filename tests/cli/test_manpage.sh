@@ -32,7 +32,7 @@ same() {
 help_options() {
 	printf '%s\n' "$1" | sed -n '/^Options:$/,/^$/p' | grep '^  -' |
 		sed 's/^  //; s/  .*//' | tr ',' '\n' |
-		sed 's/^ *//; s/ .*//' | words
+		sed 's/^ *//; s/ .*//; s/\[*=.*//' | words
 }
 
 # The man page with roff's \- as plain -.
@@ -72,7 +72,7 @@ same "$(help_options "$(cat "$T/main")")" "$(man_options "Global options")" \
 # getopt_long tables: function -> long options (awk over the sources)
 awk 'FNR == 1 { fn = "" }
 	/^(static )?int [a-z_]+\(/ { fn = $0; sub(/\(.*/, "", fn); sub(/.* /, "", fn) }
-	/\{ "[a-z-]+", (no|required)_argument/ { o = $0; sub(/.*\{ "/, "", o);
+	/\{ "[a-z-]+", (no|required|optional)_argument/ { o = $0; sub(/.*\{ "/, "", o);
 		sub(/".*/, "", o); print fn, "--" o }' "$TOOLS"/*.c >"$T/getopt"
 # the function that parses each command's options
 source_fn() {

@@ -633,9 +633,17 @@ sysfs_check() {
 gfs0 $GGEN $((GFS[jid] + 1)) $gtab ${GFS[jid]}"
 		[ "$(slots_compact "${SLOTS_JSON[$n]}")" = "$want" ] ||
 			fail "$name: node$n: dlmctl slots -j says '$(slots_compact "${SLOTS_JSON[$n]}" | paste -sd'|')', expected '$(echo "$want" | paste -sd'|')'"
+		# the kernel-log fallback (--klog) reads the same from the
+		# DLM's own lines
+		run "$n" 30 "dlmctl slots -j --klog dlmrex gfs0"
+		echo "$name node$n dlmctl slots -j --klog: $OUT" >>"$RES/sysfs.observed"
+		[ "$(slots_compact "$OUT")" = "$want" ] ||
+			fail "$name: node$n: dlmctl slots -j --klog says '$(slots_compact "$OUT" | paste -sd'|')', the family '$(echo "$want" | paste -sd'|')'"
+		[ "$(grep -o '"source":"kernel-log"' <<<"$OUT" | wc -l)" = 2 ] ||
+			fail "$name: node$n: dlmctl slots -j --klog does not say it read the kernel log: $OUT"
 	done
 	GFS0_GEN=$ggen
-	log "$name: PASS: sysfs generation/our_slot and dlmctl slots of dlmrex and gfs0 on node(s) $* (gfs0 generation $ggen)"
+	log "$name: PASS: sysfs generation/our_slot and dlmctl slots of dlmrex and gfs0 on node(s) $* (gfs0 generation $ggen), the same with --klog"
 }
 declare -A SLOTS_JSON=()
 GFS0_GEN=
@@ -1787,7 +1795,11 @@ stock() {
 	# generation is not
 	try 1 10 "[ -d /sys/kernel/dlm/dlmrex ] && ! [ -e /sys/kernel/dlm/dlmrex/generation ]" ||
 		fail "$name: not the stock dlm.ko (or node1 did not answer: $WHY)"
+	# dlmctl on the stock module: recover watch of gfs0 from before the
+	# mounts, from the kernel log (the family is missing)
+	for n in $(seq 1 "$CN"); do run "$n" 30 "lab_watch_start kgfs -j gfs0"; done
 	for n in $(seq 1 "$CN"); do run "$n" 180 lab_mount; done
+	stock_klog "$name" slots "$(seq 1 "$CN")"
 	run "$v" 10 "cat /sys/fs/gfs2/lab:gfs0/lock_module/jid"
 	vjid=$OUT
 	prepare_failure "$name" "$v"
@@ -1798,6 +1810,7 @@ stock() {
 	after_failure "$name" "$tk" "$vjid" "${surv[@]}"
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
+	stock_klog "$name" "$v/$((vjid + 1))" "${surv[@]}"
 	klog_check "$name"
 	# the allowed hits of the patched clusters (main, double), by entry
 	while IFS= read -r e; do
@@ -1806,6 +1819,48 @@ stock() {
 		log "$name: PASS: '$e' happens with Debian's own dlm.ko too"
 	done < <(grep -v "	$RES/stock/" "$RES/klog.allowed" 2>/dev/null | cut -f1 | sort -u)
 	log "$name: PASS: stock dlm.ko: journal $vjid replayed, files intact, kernel log as allowed"
+}
+
+# stock_klog NAME slots|VICTIM/SLOT NODES...: dlmctl on Debian's own
+# dlm.ko falls back to the kernel log.  On each node: dlmctl slots -j gfs0
+# says so (source kernel-log) and gives the kernel's own slot line of gfs0
+# and gfs2's jid; with VICTIM/SLOT (after a kill) also: the watch started
+# before the mounts (tag kgfs) saw the kill as prep, slot VICTIM SLOT,
+# done of the line's generation, and dlmctl recover check accepts it.
+stock_klog() {
+	local name=$1 what=$2 n want gtab w
+	shift 2
+	mkdir -p "$RES/traces/$name"
+	for n in "$@"; do
+		gfs2_state "$n"
+		[ "${GFS[jid]}" = $((GSLOT - 1)) ] ||
+			fail "$name: node$n: gfs2 jid ${GFS[jid]} != gfs0 slot $GSLOT - 1"
+		gtab=$(echo "$GLINE" | sed -E 's/.*slots [0-9]+ //' | tr ' ' '\n' |
+			awk -F: 'NF == 2 { print $2 "/" $1 }' | sort -n | paste -sd,)
+		want="gfs0 $GGEN $GSLOT $gtab ${GFS[jid]}"
+		run "$n" 30 "dlmctl slots -j gfs0"
+		echo "$name node$n dlmctl slots -j (stock): $OUT" >>"$RES/$name.observed"
+		grep -q '"source":"kernel-log"' <<<"$OUT" ||
+			fail "$name: node$n: dlmctl slots -j on the stock dlm.ko does not say it read the kernel log: $OUT"
+		[ "$(slots_compact "$OUT")" = "$want" ] ||
+			fail "$name: node$n: dlmctl slots -j (kernel log) says '$(slots_compact "$OUT")', the kernel's line and gfs2 '$want'"
+		[ "$what" = slots ] && continue
+		run "$n" 30 "lab_watch_upto kgfs $GGEN"
+		echo "$OUT" >"$RES/traces/$name/node$n.klog-watch.jsonl"
+		w=$(echo "$OUT" | awk '/"event":"prep"/ { p = NR } END { print p + 0 }')
+		w=$(compact_events "$(echo "$OUT" | tail -n +"$((w > 0 ? w : 1))")" | paste -sd' ')
+		echo "node$n klog watch from the last prep: $w" >>"$RES/$name.observed"
+		case $w in
+		"prep slot:${what%/*}:${what#*/} done:$GGEN:"*) ;;
+		*) fail "$name: node$n: dlmctl recover watch (kernel log) saw '$w' for the kill, expected prep, slot ${what%/*} ${what#*/}, done $GGEN" ;;
+		esac
+		run "$n" 30 "dlmctl recover check /tmp/watch.kgfs"
+	done
+	if [ "$what" = slots ]; then
+		log "$name: PASS: dlmctl slots on the stock dlm.ko, from the kernel log, = the kernel's gfs0 line and gfs2's jid on node(s) $*"
+	else
+		log "$name: PASS: dlmctl recover watch on the stock dlm.ko, from the kernel log, saw prep, slot ${what%/*} ${what#*/}, done $GGEN on node(s) $*; recover check accepts it"
+	fi
 }
 
 # put_lines NODE FILE GUESTFILE: copy a host file of simple lines (no

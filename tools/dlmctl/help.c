@@ -24,10 +24,17 @@
 	"Options:\n" \
 	"  LOCKSPACE       a lockspace name (at most 64 characters)\n" \
 	"  -j, --json      one JSON array with an object per lockspace\n" \
+	"  --klog[=FILE]   read the kernel log (FILE: a saved one, dmesg or\n" \
+	"                  /dev/kmsg lines) even if the family is there\n" \
 	"  -h, --help      this text\n" \
 	"\n" \
+	"Without the dlm_recover family (a stock kernel) the data comes from\n" \
+	"the DLM's lines in the kernel log, said so in the output (JSON:\n" \
+	"\"source\": \"kernel-log\" and \"unknown\", what it cannot tell);\n" \
+	"reading it needs CAP_SYSLOG when kernel.dmesg_restrict is set.\n" \
+	"\n" \
 	"Exit status: 0 ok; 2 usage error or unknown lockspace; 3 the\n" \
-	"kernel lacks the DLM or its dlm_recover family.\n"
+	"kernel lacks the DLM, or its family and a readable log.\n"
 
 static const struct dlmctl_cmd cmds[] = {
 	{ "sim",
@@ -118,30 +125,33 @@ static const struct dlmctl_cmd cmds[] = {
 	  "\n"
 	  "The slot table of each lockspace (all of them without arguments) as\n"
 	  "the kernel DLM holds it: nodeid, slot and jid (slot - 1) of every\n"
-	  "member, this node's row marked, and the slot generation.  Needs the\n"
-	  "kernel patches (kernel/README.md); no privilege.\n"
+	  "member, this node's row marked, and the slot generation.  From the\n"
+	  "kernel patches (kernel/README.md; no privilege), else the kernel log.\n"
 	  KERNEL_QUERY_TAIL },
 	{ "recover",
 	  "dlmctl recover [LOCKSPACE...] [-j]",
 	  "Usage: dlmctl recover [LOCKSPACE...] [-j|--json]\n"
-	  "       dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES]\n"
+	  "       dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] [--klog]\n"
 	  "       dlmctl recover check [--invariants] [-j] TRACE...\n"
 	  "\n"
 	  "Generation, state, members, last event and last recovery (failed\n"
 	  "members, start, duration) of each lockspace (all of them without\n"
-	  "arguments), from the kernel; needs the kernel patches\n"
-	  "(kernel/README.md), no privilege.  `watch` streams the kernel's\n"
+	  "arguments), from the kernel patches (kernel/README.md; no\n"
+	  "privilege), else the kernel log.  `watch` streams the kernel's\n"
 	  "recovery events, `check` checks recorded traces: dlmctl help\n"
 	  "recover watch, dlmctl help recover check.\n"
 	  KERNEL_QUERY_TAIL },
 	{ "recover watch",
-	  "dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES]",
-	  "Usage: dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES]\n"
+	  "dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] [--klog]",
+	  "Usage: dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] [--klog]\n"
 	  "\n"
 	  "Stream the recovery events of every lockspace (or of LOCKSPACE) as\n"
 	  "the kernel reports them, one line each.  Once subscribed, says so\n"
 	  "on stderr; says there too when events were lost, and resyncs from\n"
-	  "a fresh query.  Needs the kernel patches and CAP_SYS_ADMIN.\n"
+	  "a fresh query.  Needs the kernel patches and CAP_SYS_ADMIN; without\n"
+	  "the family (or with --klog), follows the DLM's lines in the kernel\n"
+	  "log instead (CAP_SYSLOG if kernel.dmesg_restrict is set): event\n"
+	  "numbers are this command's own, losses cannot be resynced.\n"
 	  "\n"
 	  "Options:\n"
 	  "  LOCKSPACE       only this lockspace\n"
@@ -151,6 +161,7 @@ static const struct dlmctl_cmd cmds[] = {
 	  "  --count N       stop after N events (0, the default: never)\n"
 	  "  --rcvbuf BYTES  the socket's receive buffer, 0..2147483647 (0, the\n"
 	  "                  default: the system's)\n"
+	  "  --klog          follow the kernel log even if the family is there\n"
 	  "  -h, --help      this text\n"
 	  "\n"
 	  "Exit status: 0 ok (stopped by --count, SIGINT or SIGTERM); 2 usage\n"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dlmctl slots, dlmctl recover [LOCKSPACE], dlmctl recover watch: the
- * kernel's slots and recovery events (needs the kernel patches). */
+ * kernel's slots and recovery events, from the kernel patches' netlink
+ * family, or from the kernel log without it (or with --klog). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -25,14 +26,75 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int open_kernel(struct dlmr_kernel **k)
-{
-	int r = dlmr_kernel_open(k);
+/*
+ * Where the data comes from: the dlm_recover family, or, when the kernel
+ * lacks it (a stock DLM) or --klog asks for it, the kernel log
+ * (include/dlmrecover.h, group klog).
+ */
+struct src {
+	struct dlmr_kernel *k;
+	struct dlmr_klog *l;
+	bool fallback; /* the family is missing */
+	bool boot;     /* a saved log: times are since boot */
+};
 
+/* What the kernel log cannot tell (include/dlmrecover.h, group klog). */
+static const char *const klog_unknown[] = {
+	"ops", "seq", "the slot the kernel gave recover_slot",
+};
+
+#define KLOG_NOTE "from the kernel log: callbacks, the kernel's event " \
+	"numbers and the slot it gave recover_slot are not known"
+
+static int src_open(struct src *s, bool klog, const char *file)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (!klog) {
+		r = dlmr_kernel_open(&s->k);
+		if (!r)
+			return 0;
+		if (r != -EPROTONOSUPPORT)
+			return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
+					    dlmr_kernel_strerror(r));
+		s->fallback = true;
+	}
+	s->boot = file != NULL;
+	r = dlmr_klog_open(&s->l, file);
 	if (r)
-		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
-				    dlmr_kernel_strerror(r));
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s%s%s%s",
+				    s->fallback ? "no dlm_recover family, and "
+				    "the kernel log fallback failed: " : "",
+				    file ? file : "", file ? ": " : "",
+				    file ? strerror(-r) : dlmr_klog_strerror(r));
 	return 0;
+}
+
+static void src_close(struct src *s)
+{
+	dlmr_kernel_close(s->k);
+	dlmr_klog_close(s->l);
+}
+
+static const char *src_strerror(const struct src *s, int r)
+{
+	return s->l ? dlmr_klog_strerror(r) : dlmr_kernel_strerror(r);
+}
+
+static int src_get(struct src *s, const char *ls, struct dlmr_ls_info *o)
+{
+	return s->l ? dlmr_klog_get(s->l, ls, o) : dlmr_kernel_get(s->k, ls, o);
+}
+
+static int src_list(struct src *s, struct dlmr_ls_info **o, size_t *n)
+{
+	return s->l ? dlmr_klog_list(s->l, o, n) : dlmr_kernel_list(s->k, o, n);
+}
+
+static uint32_t src_nodeid(const struct src *s)
+{
+	return s->l ? dlmr_klog_our_nodeid(s->l) : dlmr_kernel_our_nodeid(s->k);
 }
 
 static const char *state_name(int s)
@@ -50,21 +112,21 @@ static const char *state_name(int s)
 }
 
 /* The lockspaces named on the command line, or all of them. */
-static int collect(struct dlmr_kernel *k, char **names, int n,
+static int collect(struct src *k, char **names, int n,
 		   struct dlmr_ls_info **out, size_t *count)
 {
 	int r;
 
 	if (!n) {
-		r = dlmr_kernel_list(k, out, count);
+		r = src_list(k, out, count);
 		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
-					dlmr_kernel_strerror(r)) : 0;
+					src_strerror(k, r)) : 0;
 	}
 	*out = calloc((size_t)n, sizeof(**out));
 	if (!*out)
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
 	for (int i = 0; i < n; i++) {
-		r = dlmr_kernel_get(k, names[i], &(*out)[i]);
+		r = src_get(k, names[i], &(*out)[i]);
 		if (r) {
 			free(*out);
 			*out = NULL;
@@ -73,20 +135,27 @@ static int collect(struct dlmr_kernel *k, char **names, int n,
 					    "%s: %s", names[i],
 					    r == -ENAMETOOLONG ?
 					    "lockspace name longer than 64 characters" :
-					    dlmr_kernel_strerror(r));
+					    src_strerror(k, r));
 		}
 	}
 	*count = (size_t)n;
 	return 0;
 }
 
-/* "2026-11-25 10:12:03.123 UTC" */
+static bool since_boot; /* set once by show(): a saved kernel log */
+
+/* "2026-11-25 10:12:03.123 UTC", or "235.944 s after boot" */
 static const char *wall_time(uint64_t ns, char *buf, size_t len)
 {
 	time_t t = (time_t)(ns / 1000000000u);
 	struct tm tm;
 	size_t n;
 
+	if (since_boot) {
+		snprintf(buf, len, "%" PRIu64 ".%03u s after boot",
+			 ns / 1000000000u, (unsigned int)(ns / 1000000u % 1000u));
+		return buf;
+	}
 	if (!gmtime_r(&t, &tm) ||
 	    !(n = strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm)))
 		snprintf(buf, len, "%" PRIu64 " ns", ns);
@@ -97,11 +166,15 @@ static const char *wall_time(uint64_t ns, char *buf, size_t len)
 }
 
 /* The last recovery line of dlmctl recover. */
-static void print_last(const struct dlmr_ls_last *l)
+static void print_last(const struct dlmr_ls_last *l, bool klog)
 {
 	char when[64];
 
 	printf("  last recovery: ");
+	if (!l->known && klog) {
+		printf("none in the kernel log\n");
+		return;
+	}
 	if (!l->known) {
 		printf("not reported (the kernel lacks the dlmrecover patch "
 		       "0005)\n");
@@ -158,11 +231,26 @@ static json_object *last_json(const struct dlmr_ls_last *l)
 }
 
 static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
-			      bool slots)
+			      bool slots, bool klog)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "ls", json_object_new_string(in->name));
+	json_object_object_add(o, "source", json_object_new_string(
+			       klog ? "kernel-log" : "netlink"));
+	if (klog) {
+		json_object *u = json_object_new_array();
+
+		for (size_t i = 0; i < sizeof(klog_unknown) /
+		     sizeof(klog_unknown[0]); i++)
+			json_object_array_add(u, json_object_new_string(
+					      klog_unknown[i]));
+		if (!in->num_slots && !in->generation)
+			json_object_array_add(u, json_object_new_string(
+				"slots (not in the kernel log: it wrapped or "
+				"was cleared)"));
+		json_object_object_add(o, "unknown", u);
+	}
 	json_object_object_add(o, "id", json_object_new_int64(in->id));
 	json_object_object_add(o, "generation", json_object_new_int64(in->generation));
 	json_object_object_add(o, "our_slot", json_object_new_int(in->our_slot));
@@ -195,22 +283,30 @@ static int show(int argc, char **argv, bool slots)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "klog", optional_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dlmr_kernel *k = NULL;
+	struct src k;
 	struct dlmr_ls_info *v = NULL;
+	const char *file = NULL;
 	size_t n = 0;
-	bool json = false;
+	bool json = false, klog = false;
 	uint32_t me;
 	int c, r;
 
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		if (c == 'j')
+		if (c == 'j') {
 			json = true;
-		else if (c == 'h')
+		} else if (c == 'k') {
+			klog = true;
+			file = optarg;
+			if (file && !*file)
+				return dlmctl_usage_error("--klog=FILE: empty "
+							  "file name");
+		} else if (c == 'h')
 			return dlmctl_help(slots ? "slots" : "recover");
 		else
 			return dlmctl_getopt_error(argv, c);
@@ -220,23 +316,28 @@ static int show(int argc, char **argv, bool slots)
 			return dlmctl_usage_error("%.70s...: lockspace name "
 						  "longer than %d characters",
 						  argv[i], DLMR_LSNAME_MAX);
-	r = open_kernel(&k);
+	r = src_open(&k, klog, file);
 	if (r)
 		return r;
-	r = collect(k, argv + optind, argc - optind, &v, &n);
-	me = dlmr_kernel_our_nodeid(k);
+	since_boot = k.boot;
+	r = collect(&k, argv + optind, argc - optind, &v, &n);
+	me = src_nodeid(&k);
 	if (r) {
-		dlmr_kernel_close(k);
+		src_close(&k);
 		return r;
 	}
 	if (json) {
 		json_object *a = json_object_new_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(a, info_json(&v[i], me, slots));
+			json_object_array_add(a, info_json(&v[i], me, slots,
+							   k.l != NULL));
 		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 		json_object_put(a);
 	} else {
+		if (k.l)
+			printf("(%s%s)\n", k.fallback ? "this kernel's DLM has "
+			       "no dlm_recover family; " : "", KLOG_NOTE);
 		for (size_t i = 0; i < n; i++) {
 			printf("%s%s: generation %u, our slot %d\n", i ? "\n" : "",
 			       v[i].name, v[i].generation, v[i].our_slot);
@@ -251,18 +352,19 @@ static int show(int argc, char **argv, bool slots)
 					       " <- this node" : "");
 			} else {
 				printf("  state %s, %u members, callbacks %s, "
-				       "last event #%" PRIu64 "\n",
+				       "last event #%" PRIu64 "%s\n",
 				       state_name(v[i].state), v[i].members,
-				       v[i].ops ? "registered" : "none",
-				       v[i].seq);
-				print_last(&v[i].last);
+				       k.l ? "not known" : v[i].ops ?
+				       "registered" : "none", v[i].seq,
+				       k.l ? " (counted in the log)" : "");
+				print_last(&v[i].last, k.l != NULL);
 			}
 		}
 		if (!n)
 			printf("no lockspaces\n");
 	}
 	free(v);
-	dlmr_kernel_close(k);
+	src_close(&k);
 	return 0;
 }
 
@@ -312,7 +414,8 @@ static void print_hazard(struct dlmr_event *ev, bool json)
 			 "finding 7)", ev->slot);
 }
 
-/* dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] */
+/* dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES]
+ * [--klog] */
 int dlmctl_recover_watch(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -320,14 +423,15 @@ int dlmctl_recover_watch(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "rcvbuf", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "klog", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dlmr_kernel *k = NULL;
+	struct src k;
 	struct dlmr_event *ev = malloc(sizeof(*ev));
 	const char *only = NULL;
 	unsigned long count = 0, seen = 0, rcvbuf = 0;
-	bool json = false, quiet = false;
+	bool json = false, quiet = false, klog = false;
 	char line[8192];
 	int c, r;
 
@@ -342,6 +446,9 @@ int dlmctl_recover_watch(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'k':
+			klog = true;
 			break;
 		case 'c':
 			if (dlmctl_parse_ulong("--count", optarg, 0, ULONG_MAX,
@@ -374,31 +481,38 @@ int dlmctl_recover_watch(int argc, char **argv)
 					  "lockspace name longer than 64 "
 					  "characters");
 	}
-	r = open_kernel(&k);
+	r = src_open(&k, klog, NULL);
 	if (r) {
 		free(ev);
 		return r;
 	}
-	r = dlmr_kernel_subscribe(k, (int)rcvbuf);
+	r = k.l ? dlmr_klog_subscribe(k.l) :
+	    dlmr_kernel_subscribe(k.k, (int)rcvbuf);
 	if (r) {
-		dlmr_kernel_close(k);
+		src_close(&k);
 		free(ev);
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
-				    dlmr_kernel_strerror(r));
+				    src_strerror(&k, r));
 	}
 	/* the socket is in the group: scripts may start the cluster now */
 	if (!quiet)
-		fprintf(stderr, "dlmctl: recover watch: subscribed (%s%s)\n",
-			only ? "lockspace " : "all lockspaces", only ? only : "");
+		fprintf(stderr, "dlmctl: recover watch: subscribed (%s%s)%s%s%s\n",
+			only ? "lockspace " : "all lockspaces", only ? only : "",
+			k.l ? " " : "", k.fallback ? "no dlm_recover family; " :
+			"", k.l ? KLOG_NOTE : "");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!stop && (!count || seen < count)) {
-		struct pollfd p = { .fd = dlmr_kernel_fd(k), .events = POLLIN };
+		struct pollfd p = {
+			.fd = k.l ? dlmr_klog_fd(k.l) : dlmr_kernel_fd(k.k),
+			.events = POLLIN,
+		};
 
 		if (poll(&p, 1, 500) < 0 && errno != EINTR)
 			break;
-		while ((r = dlmr_kernel_next_event(k, ev)) == 1) {
+		while ((r = k.l ? dlmr_klog_next_event(k.l, ev) :
+			    dlmr_kernel_next_event(k.k, ev)) == 1) {
 			if (only && ev->ls[0] && strcmp(ev->ls, only))
 				continue;
 			if (ev->type == DLMR_EV_LOST)
@@ -431,11 +545,11 @@ int dlmctl_recover_watch(int argc, char **argv)
 		}
 		if (r < 0) {
 			dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
-				     dlmr_kernel_strerror(r));
+				     src_strerror(&k, r));
 			break;
 		}
 	}
-	dlmr_kernel_close(k);
+	src_close(&k);
 	free(ev);
 	return r < 0 ? DLMCTL_EXIT_RUNTIME : 0;
 }
