@@ -69,7 +69,7 @@ echo "kernel under test: $(scripts/kernel.sh kver 2>&1)"
 # 1. normal build, every suite but the VM lab (the kernel suite builds
 # the patched dlm.ko; the explore suite runs the 3-node explorer)
 normal() {
-	build build && mtest -C build --print-errorlogs --no-suite vm \
+	build build && mtest -C build --print-errorlogs --no-suite vm --no-suite vm-long \
 		--no-suite explore-large
 }
 stage unit normal
@@ -80,8 +80,9 @@ export ASAN_OPTIONS=detect_leaks=1
 asan() {
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 		-Ddocs=false &&
-		mtest -C build-asan --print-errorlogs --no-suite vm \
-			--no-suite docs --no-suite explore --no-suite kernel
+		mtest -C build-asan --print-errorlogs --no-suite vm --no-suite vm-long \
+			--no-suite docs --no-suite explore --no-suite explore-large \
+			--no-suite kernel
 }
 stage asan asan
 
@@ -107,8 +108,9 @@ VG='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=defini
 vg() {
 	local rc
 	export EXPLORE_SKIP=test_reduced_encoding,test_por_mutants,test_threads
-	mtest -C build --print-errorlogs --no-suite vm --no-suite docs \
-		--no-suite explore --no-suite kernel --no-suite cli --wrap="$VG" \
+	mtest -C build --print-errorlogs --no-suite vm --no-suite vm-long --no-suite docs \
+		--no-suite explore --no-suite explore-large --no-suite kernel \
+		--no-suite cli --wrap="$VG" \
 		--timeout-multiplier=10 && rc=0 || rc=$?
 	unset EXPLORE_SKIP
 	return "$rc"
