@@ -2271,7 +2271,10 @@ if want cold || want kill || want rejoin || want leave || want flood; then
 	if [ -n "${last:-}" ]; then
 		watch_check "$last" "$EX_GEN" stop $(echo "${!UP[@]}" | tr ' ' '\n' | sort -n)
 	fi
-	if want double || want bench; then
+	# stopped when another cluster follows (its VMs reuse the taps);
+	# else left to the exit trap (--keep keeps them up)
+	if want double || want firstkill || want mutant || want stock ||
+		want slotbug-stock || want slotbug || want bench; then
 		for n in $(seq 1 "$CN"); do stop_node "$n"; done
 		UP=()
 	fi
