@@ -1799,7 +1799,8 @@ stock() {
 	# mounts, from the kernel log (the family is missing)
 	for n in $(seq 1 "$CN"); do run "$n" 30 "lab_watch_start kgfs -j gfs0"; done
 	for n in $(seq 1 "$CN"); do run "$n" 180 lab_mount; done
-	stock_klog "$name" slots "$(seq 1 "$CN")"
+	# shellcheck disable=SC2046
+	stock_klog "$name" slots $(seq 1 "$CN")
 	run "$v" 10 "cat /sys/fs/gfs2/lab:gfs0/lock_module/jid"
 	vjid=$OUT
 	prepare_failure "$name" "$v"
