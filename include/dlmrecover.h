@@ -561,7 +561,10 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  * ### Timers
  *
  * There are two, and **both can be armed at once**: @ref DLMR_TIMER_MOUNT
- * (the mount's 500 ms sleep before it retries) and @ref DLMR_TIMER_WORK (the
+ * (the mount's 500 ms sleep before it retries; with 0 ms, the mount
+ * thread going on later, on its own: after `control_mount()`, after each
+ * journal it recovers, after `recover_done` wakes `control_first_done()`)
+ * and @ref DLMR_TIMER_WORK (the
  * control work, queued with a delay of 0 or 1000 ms).  The join's done
  * queues the work while the mount may be sleeping, for instance.  So keep
  * one timer per id, two per coordinator.  A timer is armed from its
@@ -624,7 +627,7 @@ enum dlmr_lock_id {
 /** The coordinator's timers; both can be armed at once (see the group's
  *  "Timers"). */
 enum dlmr_timer_id {
-	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry ("mount") */
+	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry, or (0 ms) the mount thread going on later ("mount") */
 	DLMR_TIMER_WORK = 1,  /**< gfs2_control_func() queued, delay 0 or 1 s ("work") */
 };
 

@@ -10,8 +10,10 @@
  *  - the control work, gfs2_control_func(), queued by gdlm_recover_done()
  *    and gdlm_recovery_result();
  *  - one journal recovery per journal, gfs2_recover_func().
- * Each wait of those threads (a lock completion, a sleep, a journal replay)
- * is an input here, and everything between two waits is one atomic step,
+ * Each wait of those threads (a lock completion, a sleep, a journal replay,
+ * and a thread woken or handed on to run later: the mount timer at once,
+ * docs/step-order.md) is an input here, and everything between two
+ * waits is one atomic step,
  * exactly as the kernel's spin_lock(&ls->ls_recover_spin) sections make it.
  * The callbacks (gdlm_recover_prep/slot/done) are inputs that may arrive
  * between any two steps.
@@ -273,18 +275,42 @@ static void recovery_result(struct dlmr_coord *c, int jid, int result)
 		coord_queue_work(c, result == DLMR_JOURNAL_GAVEUP ? 1000 : 0);
 }
 
-/* A journal recovery ended (gfs2_recovery_done + the mount thread's wait). */
-static void journal_ended(struct dlmr_coord *c, int jid, int result)
+/*
+ * A journal recovery ended: the end of gfs2_recover_func() (Linux 6.1
+ * fs/gfs2/recovery.c 536-562) in its order: gfs2_recovery_done() hands
+ * the result on (gdlm_recovery_result(), which queues the control work),
+ * then the journal glock is released (@unlock: a journal we locked for
+ * this), then JDF_RECOVERY is cleared and wake_up_bit() wakes the mount
+ * thread if it waits for this journal in gfs2_recover_journal(jd, true)
+ * (recovery.c 577-578).  That thread runs later, on its own: a step of
+ * its own, the mount timer at once (MP_JWOKEN).
+ */
+static void journal_ended(struct dlmr_coord *c, int jid, int result,
+			  bool unlock)
 {
-	c->jrec[jid] = JR_IDLE;
 	recovery_result(c, jid, result);
-	if (c->mp == MP_FIRST_RECOVER && jid == c->mp_jid) {
-		c->mp_jid++;
-		first_recover_next(c);
-	} else if (c->mp == MP_OWN_RECOVER && jid == c->jid) {
-		mount_finished_journal(c);
+	if (unlock)
+		act_unlock(c, DLMR_LOCK_JOURNAL, jid);
+	c->jrec[jid] = JR_IDLE;
+	if ((c->mp == MP_FIRST_RECOVER && jid == c->mp_jid) ||
+	    (c->mp == MP_OWN_RECOVER && jid == c->jid)) {
+		c->mp = MP_JWOKEN;
+		act_timer(c, DLMR_TIMER_MOUNT, 0);
 	}
 	maybe_unmounted(c);
+}
+
+/* The mount thread, woken after its journal's recovery, goes on:
+ * init_journal()'s next journal (ops_fstype.c 825-846), or
+ * gfs2_others_may_mount(), or the end of init_journal() (its own). */
+static void mount_journal_woken(struct dlmr_coord *c)
+{
+	if (c->first) {
+		c->mp_jid++;
+		first_recover_next(c);
+	} else {
+		mount_finished_journal(c);
+	}
 }
 
 /* ---- control work (gfs2_control_func) --------------------------------- */
@@ -500,6 +526,19 @@ static void mount_restart(struct dlmr_coord *c)
 	act_timer(c, DLMR_TIMER_MOUNT, 500);
 }
 
+/*
+ * control_mount() returned: gdlm_mount() returns (lock_dlm.c 1327-1334)
+ * and the mount goes on through fill_super() (init_locking(),
+ * init_sb(), ...) to init_journal(), which takes our own journal glock
+ * (ops_fstype.c 783-787) much later: a step of its own, the mount timer
+ * at once (MP_JWAIT; mount_take_journal()).
+ */
+static void mount_control_done(struct dlmr_coord *c)
+{
+	c->mp = MP_JWAIT;
+	act_timer(c, DLMR_TIMER_MOUNT, 0);
+}
+
 /* init_journal(): take our own journal lock (sd_journal_gh, EX, NOEXP) */
 static void mount_take_journal(struct dlmr_coord *c)
 {
@@ -527,7 +566,7 @@ static void mount_locks_done(struct dlmr_coord *c)
 		set_block(c, false);
 		c->flags |= CF_MOUNT_DONE | CF_FIRST_MOUNT;
 		c->first = true;
-		mount_take_journal(c);
+		mount_control_done(c);
 		return;
 	}
 	c->mp = MP_CTRL_NL2;
@@ -564,7 +603,7 @@ static void mount_check_lvb(struct dlmr_coord *c)
 	c->flags |= CF_MOUNT_DONE;
 	memset(c->recover_submit, 0, sizeof(c->recover_submit));
 	memset(c->recover_result, 0, sizeof(c->recover_result));
-	mount_take_journal(c);
+	mount_control_done(c);
 }
 
 /* init_journal(): first mounter recovers every journal, one at a time */
@@ -991,7 +1030,7 @@ static int lock_done_journal(struct dlmr_coord *c, const struct dlmr_input *in)
 		return -EPROTO;
 	if (in->status) {
 		/* GLR_TRYFAILED: "jid=%u: Busy" -> LM_RD_GAVEUP */
-		journal_ended(c, jid, DLMR_JOURNAL_GAVEUP);
+		journal_ended(c, jid, DLMR_JOURNAL_GAVEUP, false);
 		return 0;
 	}
 	c->journal_held[jid] = true;
@@ -1059,6 +1098,14 @@ static int in_timer(struct dlmr_coord *c, int timer)
 			first_recover_next(c);
 		return 0;
 	}
+	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_JWAIT) {
+		mount_take_journal(c);
+		return 0;
+	}
+	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_JWOKEN) {
+		mount_journal_woken(c);
+		return 0;
+	}
 	if (timer == DLMR_TIMER_MOUNT) {
 		if (c->mp != MP_SLEEP)
 			return -EPROTO;
@@ -1096,10 +1143,9 @@ static int in_journal_done(struct dlmr_coord *c, const struct dlmr_input *in)
 		return -EINVAL;
 	if (c->jrec[jid] != JR_REPLAY)
 		return -EPROTO;
-	/* gfs2_recover_func(): release the journal lock, unless it is ours */
-	if (jid != c->jid)
-		act_unlock(c, DLMR_LOCK_JOURNAL, jid);
-	journal_ended(c, jid, in->result);
+	/* gfs2_recover_func(): the result, then the journal lock released,
+	 * unless it is ours */
+	journal_ended(c, jid, in->result, jid != c->jid);
 	return 0;
 }
 

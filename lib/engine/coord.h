@@ -59,6 +59,8 @@ enum coord_mount_pc {
 	MP_MNT_EX,        /* mounted_lock ->EX NOQUEUE outstanding */
 	MP_MNT_PR,        /* mounted_lock ->PR NOQUEUE outstanding */
 	MP_CTRL_NL2,      /* control_lock ->NL outstanding */
+	MP_JWAIT,         /* control_mount() returned; the mount goes on to
+			   * init_journal() later: the mount timer armed */
 	MP_JLOCK,         /* own journal lock EX outstanding */
 	MP_FIRST_RECOVER, /* first mounter recovering journal mp_jid */
 	MP_OWN_RECOVER,   /* other mounter checking its own journal */
@@ -70,6 +72,9 @@ enum coord_mount_pc {
 	MP_UNMOUNTING,    /* waiting for work and journal recoveries */
 	MP_UNMOUNTED,
 	MP_FAILED,
+	MP_JWOKEN,        /* woken from gfs2_recover_journal(jd, true) (the
+			   * journal of MP_FIRST_RECOVER or MP_OWN_RECOVER
+			   * ended): the mount timer armed */
 };
 
 /* Where gfs2_control_func() is. */

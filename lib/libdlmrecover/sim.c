@@ -1015,8 +1015,10 @@ static bool first_mounting_now(const struct dlmr_coord *c)
 	if (!c->first)
 		return false;
 	switch (c->mp) {
+	case MP_JWAIT:
 	case MP_JLOCK:
 	case MP_FIRST_RECOVER:
+	case MP_JWOKEN:
 	case MP_FIRST_WAIT:
 	case MP_FIRST_WOKEN:
 	case MP_FD_MNT:

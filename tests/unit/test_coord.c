@@ -229,6 +229,30 @@ static struct dlmr_coord_status status(const struct dlmr_coord *c)
 	return st;
 }
 
+/*
+ * The mount thread goes on, later, on its own: the mount timer at once
+ * (control_mount() returned and the mount goes on to init_journal(); or
+ * woken from gfs2_recover_journal(jd, true) by the end of a recovery).
+ */
+static void wake_mount(struct dlmr_coord *c)
+{
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	fire(c, DLMR_TIMER_MOUNT);
+}
+
+/* The mount thread is to go on later (the mount timer asked for), but a
+ * recover_prep comes first: woken, it waits for recover_done. */
+static void prep_before_wakeup(struct dlmr_coord *c)
+{
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	simple(c, DLMR_IN_PREP);
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_none(c);
+	assert_false(status(c).mounted);
+}
+
 /* The recover_done the mount waits for, then its queued (idle) work. */
 static void join(struct dlmr_coord *c, uint32_t gen, int our_slot,
 		 unsigned int mask)
@@ -285,7 +309,8 @@ static void first_to_own_recover(struct dlmr_coord *c, unsigned int mask)
 	grant(c, MNT);
 	/* locks_done, first mounter: clear BLOCK_LOCKS, keep both EX */
 	expect_type(c, DLMR_ACT_UNBLOCK);
-	/* init_journal(): sd_journal_gh, EX without TRY */
+	/* init_journal(), later: sd_journal_gh, EX without TRY */
+	wake_mount(c);
 	expect_lock(c, JRNL, 0, EX, 0, NULL);
 	expect_none(c);
 	st = status(c);
@@ -324,10 +349,13 @@ static void expect_first_done(struct dlmr_coord *c, uint32_t start_gen)
 	assert_false(st.blocked);
 }
 
-/* The other journals' recovery by a first mounter: j from..to-1. */
+/* The other journals' recovery by a first mounter: j from..to-1, each
+ * after the mount thread is woken from the previous one's; then its
+ * wake-up from the last. */
 static void first_recover_others(struct dlmr_coord *c, int from, int to)
 {
 	for (int j = from; j < to; j++) {
+		wake_mount(c);
 		/* gfs2_recover_func(): LM_FLAG_TRY journal glock */
 		expect_lock(c, JRNL, j, EX, NOQ, NULL);
 		expect_none(c);
@@ -338,6 +366,7 @@ static void first_recover_others(struct dlmr_coord *c, int from, int to)
 		/* DFL_FIRST_MOUNT: recovery_result queues no work */
 		expect_unlock(c, JRNL, j);
 	}
+	wake_mount(c);
 }
 
 /* A whole first mount of 'journals' journals (see first_to_own_recover). */
@@ -389,6 +418,7 @@ static void expect_restart(struct dlmr_coord *c)
 static void expect_other_mounted(struct dlmr_coord *c, int jid)
 {
 	expect_type(c, DLMR_ACT_UNBLOCK);
+	wake_mount(c);
 	expect_lock(c, JRNL, jid, EX, 0, NULL);
 	expect_none(c);
 	grant_journal(c, jid, 0);
@@ -396,7 +426,9 @@ static void expect_other_mounted(struct dlmr_coord *c, int jid)
 	expect_recover(c, jid);
 	expect_none(c);
 	journal_done(c, jid, DLMR_JOURNAL_SUCCESS);
-	/* own journal: no unlock, and recovery_result ignores it */
+	/* own journal: no unlock, and recovery_result ignores it; the
+	 * mount thread, woken, then goes on */
+	wake_mount(c);
 	expect_mounted(c, jid, false);
 	expect_none(c);
 	assert_true(status(c).mounted);
@@ -433,18 +465,29 @@ static void test_first_mounter_one_journal(void **state)
 	dlmr_coord_free(c);
 }
 
+/* A first mounter of two journals (node 1 alone), up to journal 1's
+ * try-lock, asked for once the mount thread woke from journal 0's. */
+static struct dlmr_coord *first_to_journal1_lock(void)
+{
+	struct dlmr_coord *c = coord_new(2);
+
+	first_to_own_recover(c, 1u << 1);
+	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	wake_mount(c);
+	expect_lock(c, JRNL, 1, EX, NOQ, NULL);
+	expect_none(c);
+	return c;
+}
+
 /* A journal of a first-mount check given up on (try-lock failed) is
  * skipped: init_journal() goes on to the next one, no work is queued. */
 static void test_first_mounter_busy_journal(void **state)
 {
-	struct dlmr_coord *c = coord_new(2);
+	struct dlmr_coord *c = first_to_journal1_lock();
 
 	(void)state;
-	first_to_own_recover(c, 1u << 1);
-	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
-	expect_lock(c, JRNL, 1, EX, NOQ, NULL);
-	expect_none(c);
 	grant_journal(c, 1, -EAGAIN);
+	wake_mount(c);
 	expect_first_done(c, 1);
 	dlmr_coord_free(c);
 }
@@ -500,18 +543,38 @@ static void test_first_done_prep_before_wakeup(void **state)
 	expect_none(c);
 	done_cb(c, 2, 1, (1u << 1) | (1u << 2));
 	expect_timer(c, DLMR_TIMER_WORK, 0);
-	expect_timer(c, DLMR_TIMER_MOUNT, 0);
-	expect_none(c);
 	/* a third node joins before the mount thread runs */
-	simple(c, DLMR_IN_PREP);
-	fire(c, DLMR_TIMER_MOUNT);
-	expect_none(c);
-	assert_false(status(c).mounted);
+	prep_before_wakeup(c);
 	done_cb(c, 3, 1, (1u << 1) | (1u << 2) | (1u << 3));
 	expect_timer(c, DLMR_TIMER_MOUNT, 0);
 	expect_none(c);
 	fire(c, DLMR_TIMER_MOUNT);
 	expect_first_done(c, 3);
+	dlmr_coord_free(c);
+}
+
+/*
+ * F3 (docs/step-order.md): the end of the last journal's recovery wakes
+ * the mount thread (wake_up_bit(JDF_RECOVERY), recovery.c 560-561); it
+ * runs gfs2_others_may_mount() later, on its own.  A recover_prep in
+ * between makes control_first_done() wait for recover_done.  (The old
+ * model went on to control_first_done() inside the journal's end.)
+ */
+static void test_first_done_prep_after_last_journal(void **state)
+{
+	struct dlmr_coord *c = first_to_journal1_lock();
+
+	(void)state;
+	grant_journal(c, 1, 0);
+	expect_recover(c, 1);
+	journal_done(c, 1, DLMR_JOURNAL_SUCCESS);
+	expect_unlock(c, JRNL, 1);
+	/* node 2 joins before the mount thread runs */
+	prep_before_wakeup(c);
+	done_cb(c, 2, 1, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	wake_mount(c);
+	expect_first_done(c, 2);
 	dlmr_coord_free(c);
 }
 
@@ -538,6 +601,39 @@ static void test_second_mounter(void **state)
 	lvb_make(lvb, 2, NULL, 0);
 	other_locks(c, lvb);
 	expect_other_mounted(c, 1);
+	dlmr_coord_free(c);
+}
+
+/*
+ * D (docs/step-order.md): control_mount() returns, and the mount reaches
+ * init_journal()'s journal glock (ops_fstype.c 783-787) later.  With
+ * DFL_MOUNT_DONE set, a node failure in between blocks locks and the
+ * control work runs before our journal lock is asked for.  (The old
+ * model asked for the journal lock in control_mount()'s last step.)
+ */
+static void test_journal_lock_after_mount_returns(void **state)
+{
+	struct dlmr_coord *c = second_start();
+	uint8_t lvb[DLMR_LVB_SIZE];
+
+	(void)state;
+	lvb_make(lvb, 2, NULL, 0);
+	other_locks(c, lvb);
+	expect_type(c, DLMR_ACT_UNBLOCK);
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	/* node 1 fails before the mount thread gets to init_journal() */
+	simple(c, DLMR_IN_PREP);
+	expect_type(c, DLMR_ACT_BLOCK);
+	slot_cb(c, 1, 1);
+	done_cb(c, 3, 2, 1u << 2);
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_none(c);
+	work_to_ex(c);
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_lock(c, JRNL, 1, EX, 0, NULL);
+	expect_none(c);
+	assert_true(status(c).blocked);
 	dlmr_coord_free(c);
 }
 
@@ -708,9 +804,11 @@ static void test_mounted_recovery(void **state)
 	expect_recover(c, 1);
 	expect_none(c);
 	journal_done(c, 1, DLMR_JOURNAL_SUCCESS);
-	expect_unlock(c, JRNL, 1);
-	/* recovery_result(SUCCESS): queue the work at once */
+	/* gfs2_recover_func(): gfs2_recovery_done() first, whose
+	 * recovery_result(SUCCESS) queues the work at once, then the
+	 * journal glock released (the old model unlocked first) */
 	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_unlock(c, JRNL, 1);
 	expect_none(c);
 	work_to_ex(c);
 	lvb_make(lvb, 2, &j1, 1);
@@ -1246,6 +1344,7 @@ static void two_timers(bool work_first)
 	expect_lock(c, MNT, -1, EX, NOQ | CVT, NULL);
 	grant(c, MNT);
 	expect_type(c, DLMR_ACT_UNBLOCK);
+	wake_mount(c);
 	expect_lock(c, JRNL, 0, EX, 0, NULL);
 	expect_none(c);
 	assert_true(status(c).first);
@@ -1446,7 +1545,9 @@ int main(void)
 		cmocka_unit_test(test_first_mounter_busy_journal),
 		cmocka_unit_test(test_first_done_waits_for_recovery),
 		cmocka_unit_test(test_first_done_prep_before_wakeup),
+		cmocka_unit_test(test_first_done_prep_after_last_journal),
 		cmocka_unit_test(test_second_mounter),
+		cmocka_unit_test(test_journal_lock_after_mount_returns),
 		cmocka_unit_test(test_second_mounter_bits_set),
 		cmocka_unit_test(test_second_mounter_old_generation),
 		cmocka_unit_test(test_second_mounter_start_moved),
