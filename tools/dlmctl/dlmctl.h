@@ -87,6 +87,9 @@ enum {
 	DLMCTL_SVG_WARNING,
 };
 
+/* --svg @file (NULL: not given) with -j as @json: 0, or a usage error
+ * (an empty name; "-" with -j) reported, returns 2. */
+int dlmctl_svg_usage(const char *file, bool json);
 /* A diagram titled @title (e.g. the command line); NULL: out of memory. */
 struct dlmctl_svg *dlmctl_svg_new(const char *title);
 void dlmctl_svg_free(struct dlmctl_svg *s);

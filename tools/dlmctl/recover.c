@@ -752,9 +752,6 @@ static int recover_check_cmd(int argc, char **argv)
 		case 'h':
 			return dlmctl_help("recover check");
 		case 'G':
-			if (!optarg[0])
-				return dlmctl_usage_error("--svg: an empty file "
-							  "name");
 			svg = optarg;
 			break;
 		default:
@@ -768,9 +765,8 @@ static int recover_check_cmd(int argc, char **argv)
 	if (!invariants && argc - optind != 1)
 		return dlmctl_usage_error("expected one TRACE argument "
 					  "(several need --invariants)");
-	if (svg && json && !strcmp(svg, "-"))
-		return dlmctl_usage_error("--svg - and -j both write on "
-					  "stdout");
+	if (dlmctl_svg_usage(svg, json))
+		return DLMCTL_EXIT_USAGE;
 	if (!invariants && !json && !svg)
 		return recover_check(argv[optind]);
 	return recover_check_all(argv + optind, (size_t)(argc - optind),

@@ -445,9 +445,6 @@ int dlmctl_sim(int argc, char **argv)
 			stack_set = stack == DLMR_STACK_CLUSTER3;
 			break;
 		case 'G':
-			if (!optarg[0])
-				return dlmctl_usage_error("--svg: an empty file "
-							  "name");
 			svg = optarg;
 			break;
 		case 'C':
@@ -471,9 +468,8 @@ int dlmctl_sim(int argc, char **argv)
 					  "(--stack cluster4), not %s",
 					  compare ? "--compare" :
 					  "--stack cluster3");
-	if (svg && json && !strcmp(svg, "-"))
-		return dlmctl_usage_error("--svg - and -j both write on "
-					  "stdout");
+	if (dlmctl_svg_usage(svg, json))
+		return DLMCTL_EXIT_USAGE;
 	if (compare) {
 		if (optind < argc)
 			return dlmctl_usage_error("--compare takes no scenario");
