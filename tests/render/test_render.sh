@@ -18,15 +18,17 @@ if [ -z "$CHROMIUM" ]; then
 fi
 export HOME="$T" # Chromium's profile and caches, not the user's
 
-# render SVG PNG: a screenshot of the top of the diagram (at most 3000
-# pixels of it: the lifelines start at the top)
+# render SVG PNG [MAXH]: a screenshot of the top of the diagram, at most
+# MAXH (default 3000) pixels of it
 render() {
 	w=$(sed -n 's/^<svg [^>]* width="\([0-9]*\)".*/\1/p' "$1")
 	h=$(sed -n 's/^<svg [^>]* height="\([0-9]*\)".*/\1/p' "$1")
-	[ "$h" -gt 3000 ] && h=3000
+	[ "$h" -gt "${3:-3000}" ] && h=${3:-3000}
 	rm -f "$2"
 	timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-		--hide-scrollbars --no-first-run --user-data-dir="$T/profile" \
+		--hide-scrollbars --no-first-run --disable-extensions \
+		--disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$T/profile" \
 		--window-size="$w,$h" --screenshot="$2" "file://$1" \
 		>"$T/chromium.log" 2>&1
 	if [ -s "$2" ]; then ok; else
@@ -67,13 +69,13 @@ render "$T/mutant.svg" "$T/mutant.png"
 lifelines "$T/mutant.svg" "$T/mutant.png" "the lab's mutant traces"
 
 expect 0 "sim 32 nodes --svg" -- "$DLMCTL" sim "$TESTS/render/32-nodes.scn" --svg "$T/32.svg"
-render "$T/32.svg" "$T/32.png"
+render "$T/32.svg" "$T/32.png" 1200 # every node joins at the top
 lifelines "$T/32.svg" "$T/32.png" "32 nodes"
 [ "$got" = 32 ] && ok || bad "32 nodes: $got lifelines"
 
 # the control: without its lifelines, the picture shows none
 sed '/<g class="lifeline"/,/<\/g>/d' "$T/default.svg" >"$T/nolines.svg"
-render "$T/nolines.svg" "$T/nolines.png"
+render "$T/nolines.svg" "$T/nolines.png" 1200
 "$PNGLINES" "$T/nolines.png" >"$T/png"
 [ "$(sed -n 's/^lines=//p' "$T/png")" = 0 ] && ok ||
 	bad "the checker sees lifelines where there are none: $(cat "$T/png")"
