@@ -82,7 +82,7 @@ asan() {
 		-Ddocs=false &&
 		mtest -C build-asan --print-errorlogs --no-suite vm --no-suite vm-long \
 			--no-suite docs --no-suite explore --no-suite explore-large \
-			--no-suite kernel
+			--no-suite kernel --no-suite render --no-suite install
 }
 stage asan asan
 
@@ -110,7 +110,8 @@ vg() {
 	export EXPLORE_SKIP=test_reduced_encoding,test_por_mutants,test_threads
 	mtest -C build --print-errorlogs --no-suite vm --no-suite vm-long --no-suite docs \
 		--no-suite explore --no-suite explore-large --no-suite kernel \
-		--no-suite cli --wrap="$VG" \
+		--no-suite cli --no-suite render --no-suite install \
+		--wrap="$VG" \
 		--timeout-multiplier=10 && rc=0 || rc=$?
 	unset EXPLORE_SKIP
 	return "$rc"

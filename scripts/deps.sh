@@ -4,6 +4,9 @@
 # nothing is missing.
 #
 #   scripts/deps.sh          build + unit/simulator test dependencies
+#                            (chromium, fonts-dejavu-core, libpng-dev: the
+#                            render test screenshots dlmctl's SVG diagrams
+#                            in headless Chromium and reads the PNG back)
 #   scripts/deps.sh --lab    also the VM lab (qemu, corosync, dlm_controld,
 #                            gfs2-utils, mdadm, ...) and the kernels under
 #                            test: image, headers and source of every line
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 BUILD="build-essential meson ninja-build pkg-config libjson-c-dev
 libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
-libdlm-dev python3 spin"
+libdlm-dev python3 spin chromium fonts-dejavu-core libpng-dev"
 LAB="qemu-system-x86 busybox-static corosync dlm-controld gfs2-utils mdadm
 iproute2 kmod cpio xz-utils zstd bc flex bison libelf-dev libssl-dev rsync
 patch perl"

@@ -38,8 +38,8 @@
 
 static const struct dlmctl_cmd cmds[] = {
 	{ "sim",
-	  "dlmctl sim [SCENARIO] [--seed N] [-j]",
-	  "Usage: dlmctl sim [SCENARIO] [--seed N] [-j|--json]\n"
+	  "dlmctl sim [SCENARIO] [--seed N] [-j] [--svg FILE]",
+	  "Usage: dlmctl sim [SCENARIO] [--seed N] [-j|--json] [--svg FILE]\n"
 	  "       dlmctl sim --show-default\n"
 	  "       dlmctl sim --stack cluster3|cluster4 [SCENARIO] [--seed N] [-j]\n"
 	  "       dlmctl sim --compare [--nodes N] [-j]\n"
@@ -48,7 +48,10 @@ static const struct dlmctl_cmd cmds[] = {
 	  "journal-recovery protocol on a simulated DLM, and print a timeline\n"
 	  "(one column per node, one row per step) and a summary.  Without\n"
 	  "SCENARIO, the built-in scenario runs: three nodes mount, node 2\n"
-	  "crashes, the survivors recover its journal, node 2 rejoins.\n"
+	  "crashes, the survivors recover its journal, node 2 rejoins.  The\n"
+	  "timeline fits the terminal (COLUMNS, else its width): narrower\n"
+	  "cells with shorter texts, then the nodes in groups.  --svg draws\n"
+	  "the run as a sequence diagram for a browser.\n"
 	  "\n"
 	  "Options:\n"
 	  "  SCENARIO        scenario file (docs/scenario-format.md); - for stdin\n"
@@ -65,10 +68,15 @@ static const struct dlmctl_cmd cmds[] = {
 	  "                  every interleaving explored with a daemon death\n"
 	  "  --nodes N       --compare: nodes before the failure, 2..8\n"
 	  "                  (default 3)\n"
+	  "  --svg FILE      also draw the run as an SVG sequence diagram:\n"
+	  "                  a lifeline per node, every event, the violation\n"
+	  "                  in red; - writes it on stdout instead of the\n"
+	  "                  timeline and the summary\n"
 	  "  -h, --help      this text\n"
 	  "\n"
 	  "Exit status: 0 every invariant held; 1 an invariant failed (the\n"
-	  "replay command is printed); 2 usage or scenario error.\n" },
+	  "replay command is printed); 2 usage or scenario error; 3 --svg\n"
+	  "FILE cannot be written.\n" },
 	{ "explore",
 	  "dlmctl explore --nodes N [--failures F] [--rejoins R] [-j]",
 	  "Usage: dlmctl explore --nodes N [--failures F] [--rejoins R]\n"
@@ -168,9 +176,9 @@ static const struct dlmctl_cmd cmds[] = {
 	  "error; 3 the kernel lacks the DLM or its dlm_recover family, or\n"
 	  "permission denied.\n" },
 	{ "recover check",
-	  "dlmctl recover check [--invariants] [-j] TRACE...",
-	  "Usage: dlmctl recover check [-j] TRACE\n"
-	  "       dlmctl recover check --invariants [-j] TRACE...\n"
+	  "dlmctl recover check [--invariants] [-j] [--svg FILE] TRACE...",
+	  "Usage: dlmctl recover check [-j] [--svg FILE] TRACE\n"
+	  "       dlmctl recover check --invariants [-j] [--svg FILE] TRACE...\n"
 	  "\n"
 	  "Check a JSON Lines trace (dlmctl sim -j, dlmctl recover watch -j,\n"
 	  "the kernel example modules) against the callback-ordering contract\n"
@@ -189,11 +197,17 @@ static const struct dlmctl_cmd cmds[] = {
 	  "                  crash events; simulator traces: on step): prints\n"
 	  "                  TRACE:LINE: SN: what, and the events it rests on\n"
 	  "  -j, --json      one JSON object instead of the lines\n"
+	  "  --svg FILE      also draw the traces (with --invariants: merged)\n"
+	  "                  as an SVG sequence diagram, a lifeline per node,\n"
+	  "                  the violations in red and the events they rest\n"
+	  "                  on outlined; - writes it on stdout instead of\n"
+	  "                  the lines\n"
 	  "  -h, --help      this text\n"
 	  "\n"
 	  "Exit status: 0 the trace keeps the contract (and the invariants);\n"
 	  "1 a violation or a hazard; 2 usage or input error (unreadable or\n"
-	  "empty file, malformed line, an event without time_ns).\n" },
+	  "empty file, malformed line, an event without time_ns); 3 --svg\n"
+	  "FILE cannot be written.\n" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,12 @@ struct check {
 	bool by_step;      /* merged on step (simulator traces) */
 	unsigned long events, ignored;
 	struct dlmr_judge *judge;
+	/* the merged order, for --svg: file and line index of each event */
+	bool keep_order;
+	size_t norder;
+	struct place {
+		size_t file, k;
+	} *order;
 	/* lost events: nodes not judged until their next join */
 	size_t nlost;
 	struct lost {
@@ -139,6 +146,7 @@ static void check_free(struct check *c)
 	}
 	free(c->f);
 	free(c->lost);
+	free(c->order);
 	dlmr_judge_free(c->judge);
 }
 
@@ -330,6 +338,19 @@ static int run_judge(struct check *c, struct dlmr_event *ev)
 		if (best == c->nf)
 			break;
 		t = &c->f[best].lines[pos[best]++];
+		if (c->keep_order) {
+			struct place *o = append(c->order, c->norder,
+						 sizeof(*o));
+
+			if (!o) {
+				free(pos);
+				return dlmctl_error(DLMCTL_EXIT_RUNTIME,
+						    "out of memory");
+			}
+			c->order = o;
+			c->order[c->norder++] = (struct place){
+				best, pos[best] - 1 };
+		}
 		if (t->skip) {
 			c->ignored++;
 			continue;
@@ -566,9 +587,104 @@ static void print_json(const struct check *c, bool invariants)
 	json_object_put(o);
 }
 
-/* recover check [--invariants] [-j] TRACE...: everything read first */
+/* The diagram of the traces in the order they were judged (one trace
+ * without --invariants: in its order), every verdict on it. */
+static int svg_draw(struct check *c, struct dlmr_event *ev, bool invariants,
+		    const char *file)
+{
+	char text[DLMR_DETAIL_MAX + PATH_MAX + 128], err[256];
+	size_t n = invariants ? c->norder : c->f[0].n;
+	struct dlmctl_svg *s;
+	int len, r;
+
+	len = snprintf(text, sizeof(text), "dlmctl recover check%s",
+		       invariants ? " --invariants" : "");
+	for (size_t i = 0; i < c->nf && len >= 0 &&
+	     (size_t)len < sizeof(text); i++)
+		len += snprintf(text + len, sizeof(text) - (size_t)len, " %s",
+				c->f[i].path);
+	s = dlmctl_svg_new(text);
+	if (!s)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		size_t fi = invariants ? c->order[i].file : 0;
+		const struct tline *t = &c->f[fi].lines[invariants ?
+							 c->order[i].k : i];
+
+		dlmr_trace_parse(t->text, ev, err, sizeof(err));
+		snprintf(text, sizeof(text), "%s:%lu", c->f[fi].path,
+			 t->lineno);
+		dlmctl_svg_event(s, ev, (uint32_t)fi, t->lineno, text);
+	}
+	/* the verdicts: the contract's, per trace, then S1-S5 */
+	for (size_t i = 0; i < c->nf; i++) {
+		const struct tfile *f = &c->f[i];
+
+		for (size_t h = 0; h < f->nhazards; h++) {
+			dlmctl_svg_mark(s, (uint32_t)i, f->hazards[h].line,
+					DLMCTL_SVG_HAZARD);
+			snprintf(text, sizeof(text), "hazard, %s:%lu: %s",
+				 f->path, f->hazards[h].line,
+				 f->hazards[h].reason);
+			dlmctl_svg_note(s, (uint32_t)i, f->hazards[h].line,
+					DLMCTL_SVG_WARNING, text);
+		}
+		if (f->bad_line) {
+			dlmctl_svg_mark(s, (uint32_t)i, f->bad_line,
+					DLMCTL_SVG_AT);
+			snprintf(text, sizeof(text), "CONTRACT VIOLATED, %s:%lu: "
+				 "%s", f->path, f->bad_line, f->bad_reason);
+			dlmctl_svg_note(s, (uint32_t)i, f->bad_line,
+					DLMCTL_SVG_VIOLATION, text);
+		}
+		snprintf(text, sizeof(text), "%s: %lu events, %s", f->path,
+			 f->events, f->bad_line ? "contract violated" :
+			 f->nhazards ? "contract kept, with hazards" :
+			 "contract kept");
+		dlmctl_svg_summary(s, text);
+	}
+	for (size_t i = 0; invariants && i < c->nlost; i++) {
+		snprintf(text, sizeof(text), "node %u: events lost: not "
+			 "judged in %s until its next join", c->lost[i].node,
+			 c->lost[i].ls[0] ? c->lost[i].ls : "any lockspace");
+		dlmctl_svg_note(s, (uint32_t)c->lost[i].file, c->lost[i].line,
+				DLMCTL_SVG_WARNING, text);
+	}
+	for (size_t i = 0; invariants && i < dlmr_judge_count(c->judge); i++) {
+		const struct dlmr_judge_violation *v =
+			dlmr_judge_violation(c->judge, i);
+
+		for (unsigned int k = 0; k < v->nrefs; k++)
+			dlmctl_svg_mark(s, v->refs[k].file, v->refs[k].line,
+					DLMCTL_SVG_REF);
+		if (v->at.line)
+			dlmctl_svg_mark(s, v->at.file, v->at.line,
+					DLMCTL_SVG_AT);
+		snprintf(text, sizeof(text), "VIOLATION %s (ls %s)", v->detail,
+			 v->ls);
+		dlmctl_svg_note(s, v->at.file, v->at.line, DLMCTL_SVG_VIOLATION,
+				text);
+	}
+	if (invariants) {
+		snprintf(text, sizeof(text), "invariants: %lu events of %zu "
+			 "trace%s merged on %s: %s", c->events, c->nf,
+			 c->nf == 1 ? "" : "s", c->by_step ? "step" : "time_ns",
+			 dlmr_judge_count(c->judge) ? "S1-S5 violated" :
+			 "S1-S5 held");
+		dlmctl_svg_summary(s, text);
+	}
+	r = dlmctl_svg_write(s, file);
+	dlmctl_svg_free(s);
+	if (r)
+		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s: %s", file,
+				    strerror(-r));
+	return DLMCTL_EXIT_OK;
+}
+
+/* recover check [--invariants] [-j] [--svg FILE] TRACE...: everything
+ * read first */
 static int recover_check_all(char **paths, size_t n, bool invariants,
-			     bool json)
+			     bool json, const char *svg)
 {
 	struct check c = { 0 };
 	struct dlmr_event *ev = malloc(sizeof(*ev));
@@ -581,6 +697,7 @@ static int recover_check_all(char **paths, size_t n, bool invariants,
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
 	}
 	c.nf = n;
+	c.keep_order = svg != NULL;
 	for (size_t i = 0; i < n && ret == DLMCTL_EXIT_OK; i++) {
 		c.f[i].path = paths[i];
 		ret = load_file(&c.f[i], ev);
@@ -591,10 +708,12 @@ static int recover_check_all(char **paths, size_t n, bool invariants,
 		ret = run_contract(&c.f[i], ev);
 	if (ret == DLMCTL_EXIT_OK && invariants)
 		ret = run_judge(&c, ev);
+	if (ret == DLMCTL_EXIT_OK && svg)
+		ret = svg_draw(&c, ev, invariants, svg);
 	if (ret == DLMCTL_EXIT_OK) {
 		if (json)
 			print_json(&c, invariants);
-		else
+		else if (!svg || strcmp(svg, "-"))
 			print_human(&c, invariants);
 		for (size_t i = 0; i < n; i++)
 			if (c.f[i].bad_line || c.f[i].nhazards)
@@ -613,9 +732,11 @@ static int recover_check_cmd(int argc, char **argv)
 		{ "invariants", no_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "svg", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool invariants = false, json = false;
+	const char *svg = NULL;
 	int o;
 
 	optind = 1;
@@ -630,6 +751,9 @@ static int recover_check_cmd(int argc, char **argv)
 			break;
 		case 'h':
 			return dlmctl_help("recover check");
+		case 'G':
+			svg = optarg;
+			break;
 		default:
 			return dlmctl_getopt_error(argv, o);
 		}
@@ -641,10 +765,12 @@ static int recover_check_cmd(int argc, char **argv)
 	if (!invariants && argc - optind != 1)
 		return dlmctl_usage_error("expected one TRACE argument "
 					  "(several need --invariants)");
-	if (!invariants && !json)
+	if (dlmctl_svg_usage(svg, json))
+		return DLMCTL_EXIT_USAGE;
+	if (!invariants && !json && !svg)
 		return recover_check(argv[optind]);
 	return recover_check_all(argv + optind, (size_t)(argc - optind),
-				 invariants, json);
+				 invariants, json, svg);
 }
 
 int dlmctl_recover(int argc, char **argv)

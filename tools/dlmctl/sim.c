@@ -7,14 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <dlmrecover.h>
 
 #include "dlmctl.h"
 #include "stacks.h"
-
-#define COLW 20
 
 char *dlmctl_read_file(const char *path, size_t *len)
 {
@@ -68,157 +68,75 @@ char *dlmctl_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The timeline: one column per node, one row per step (more when a node
+ * has several events in a step).  It is kept until the run ends, then
+ * printed to fit the terminal: full cells (COLW) when they fit, else
+ * narrower cells with the brief texts, and when even COLW_MIN does not
+ * fit, the nodes in groups, one timeline after the other.
+ */
+#define COLW 20      /* a cell at full width */
+#define COLW_MIN 12  /* the narrowest cell: a brief text */
+#define STEPW 6      /* the step column */
+
+struct tl_ev {
+	uint64_t step;
+	uint32_t node;         /* 0: a violation line */
+	bool new_row;          /* starts a row */
+	char text[DLMCTL_TEXT_MAX];
+	char brief[DLMCTL_TEXT_MAX];
+	char *line;            /* a violation line */
+};
+
 struct timeline {
 	const struct dlmr_sim_result *res; /* nodes is set before any event */
 	unsigned int nodes;
 	bool json;
+	struct dlmctl_svg *svg;
+	int err;                /* out of memory */
+	struct tl_ev *ev;
+	size_t nev, cap;
+	bool taken[DLMR_SIM_NODES_MAX + 1]; /* cells of the row being filled */
+	bool row_open;
 	uint64_t row_step;
-	char cells[DLMR_SIM_NODES_MAX + 1][COLW + 1];
-	bool row_used;
-	bool printed_any;
-	uint64_t printed_step;
 	unsigned long events;
 };
 
-static const char *mode_name(int mode)
+static void timeline_free(struct timeline *t)
 {
-	static const char *const names[] = { "NL", "CR", "CW", "PR", "PW", "EX" };
-
-	return mode >= 0 && mode <= 5 ? names[mode] : "--";
+	for (size_t i = 0; i < t->nev; i++)
+		free(t->ev[i].line);
+	free(t->ev);
+	dlmctl_svg_free(t->svg);
 }
 
-static void lock_text(const struct dlmr_event *ev, char *buf, size_t len,
-		      const char *verb)
+static struct tl_ev *tl_add(struct timeline *t)
 {
-	char res[16];
+	if (t->nev == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct tl_ev *n = realloc(t->ev, cap * sizeof(*n));
 
-	if (ev->resource && !strcmp(ev->resource, "journal"))
-		snprintf(res, sizeof(res), "j%d", ev->jid);
-	else if (ev->resource && !strcmp(ev->resource, "control"))
-		snprintf(res, sizeof(res), "ctl");
-	else
-		snprintf(res, sizeof(res), "mnt");
-	snprintf(buf, len, "%s %s%s%s%s%s", verb, res,
-		 ev->type == DLMR_EV_UNLOCK ? "" : " ",
-		 ev->type == DLMR_EV_UNLOCK ? "" : mode_name(ev->mode),
-		 (ev->flags & DLMR_LKF_NOQUEUE) ? " nq" : "",
-		 (ev->flags & DLMR_LKF_VALBLK) ? " lvb" : "");
-}
-
-/* A cell of the timeline: the event in at most COLW characters. */
-static void cell_text(const struct dlmr_event *ev, char *buf, size_t len)
-{
-	switch (ev->type) {
-	case DLMR_EV_PREP:
-		snprintf(buf, len, "prep");
-		break;
-	case DLMR_EV_SLOT:
-		snprintf(buf, len, "slot node%u s%d", ev->nodeid, ev->slot);
-		break;
-	case DLMR_EV_DONE:
-		snprintf(buf, len, "done gen%u slot%d", ev->generation,
-			 ev->our_slot);
-		break;
-	case DLMR_EV_JOIN:
-		snprintf(buf, len, "join");
-		break;
-	case DLMR_EV_LEAVE:
-		snprintf(buf, len, "leave");
-		break;
-	case DLMR_EV_CRASH:
-		snprintf(buf, len, "*** CRASH ***");
-		break;
-	case DLMR_EV_LOCK:
-		lock_text(ev, buf, len, "lock");
-		break;
-	case DLMR_EV_GRANT:
-		lock_text(ev, buf, len, "grant");
-		break;
-	case DLMR_EV_AGAIN:
-		lock_text(ev, buf, len, ev->status == -EAGAIN ? "again" : "fail");
-		break;
-	case DLMR_EV_UNLOCK:
-		lock_text(ev, buf, len, "unlock");
-		break;
-	case DLMR_EV_RECOVER:
-		snprintf(buf, len, "recover j%d", ev->jid);
-		break;
-	case DLMR_EV_RECOVERED:
-		snprintf(buf, len, "%s j%d", ev->status ? "REPLAYED" : "clean",
-			 ev->jid);
-		break;
-	case DLMR_EV_BLOCK:
-		snprintf(buf, len, "block");
-		break;
-	case DLMR_EV_UNBLOCK:
-		snprintf(buf, len, "UNBLOCK");
-		break;
-	case DLMR_EV_MOUNTED:
-		snprintf(buf, len, "MOUNTED jid%d%s", ev->jid,
-			 ev->first ? " 1st" : "");
-		break;
-	case DLMR_EV_FIRST_DONE:
-		snprintf(buf, len, "first_done");
-		break;
-	case DLMR_EV_UNMOUNTED:
-		snprintf(buf, len, "%s", ev->status ? "MOUNT FAILED" : "unmounted");
-		break;
-	default:
-		snprintf(buf, len, "%s", dlmr_event_name(ev->type) ?
-			 dlmr_event_name(ev->type) : "?");
-		break;
+		if (!n) {
+			t->err = -ENOMEM;
+			return NULL;
+		}
+		t->ev = n;
+		t->cap = cap;
 	}
-}
-
-/* The columns of one row, padded to COLW, without trailing blanks. */
-static void print_cells(unsigned int nodes,
-			const char cells[][COLW + 1])
-{
-	unsigned int last = 0;
-
-	for (unsigned int n = 1; n <= nodes; n++)
-		if (cells[n][0])
-			last = n;
-	for (unsigned int n = 1; n <= last; n++)
-		printf("  %-*s", n == last ? 0 : COLW, cells[n]);
-	putchar('\n');
-}
-
-static void flush_row(struct timeline *t)
-{
-	if (!t->row_used)
-		return;
-	if (t->printed_step == t->row_step && t->printed_any)
-		printf("%6s", "");
-	else
-		printf("%6" PRIu64, t->row_step);
-	t->printed_step = t->row_step;
-	t->printed_any = true;
-	print_cells(t->nodes, t->cells);
-	memset(t->cells, 0, sizeof(t->cells));
-	t->row_used = false;
-}
-
-static void header_row(const struct timeline *t)
-{
-	char h[DLMR_SIM_NODES_MAX + 1][COLW + 1];
-
-	printf("%6s", "step");
-	for (unsigned int n = 1; n <= t->nodes; n++)
-		snprintf(h[n], sizeof(h[n]), "node %u", n);
-	print_cells(t->nodes, h);
+	memset(&t->ev[t->nev], 0, sizeof(t->ev[0]));
+	return &t->ev[t->nev++];
 }
 
 static void on_event(const struct dlmr_event *ev, void *arg)
 {
 	struct timeline *t = arg;
+	struct tl_ev *e;
 	char buf[512];
 
-	if (!t->events++) {
+	if (!t->events++)
 		t->nodes = t->res->nodes;
-		if (!t->json)
-			header_row(t);
-	}
+	if (t->svg && dlmctl_svg_event(t->svg, ev, 0, t->events, NULL))
+		t->err = -ENOMEM;
 	if (t->json) {
 		int r = dlmr_trace_format(ev, buf, sizeof(buf));
 
@@ -229,22 +147,153 @@ static void on_event(const struct dlmr_event *ev, void *arg)
 		puts(buf);
 		return;
 	}
+	if (ev->type != DLMR_EV_VIOLATION &&
+	    (ev->node < 1 || ev->node > t->nodes))
+		return;
+	e = tl_add(t);
+	if (!e)
+		return;
+	e->step = ev->step;
 	if (ev->type == DLMR_EV_VIOLATION) {
-		flush_row(t);
-		printf("%6" PRIu64 "  VIOLATION (node %u): %s\n", ev->step,
-		       ev->node, ev->detail);
+		if (asprintf(&e->line, "VIOLATION (node %u): %s", ev->node,
+			     ev->detail) < 0) {
+			e->line = NULL;
+			t->err = -ENOMEM;
+		}
+		t->row_open = false;
 		return;
 	}
 	/* a new row per step, and a new row when a column is taken */
-	if (t->row_used && (ev->step != t->row_step ||
-			    (ev->node <= t->nodes && t->cells[ev->node][0])))
-		flush_row(t);
-	t->row_step = ev->step;
-	if (ev->node >= 1 && ev->node <= t->nodes) {
-		cell_text(ev, buf, sizeof(buf));
-		buf[COLW] = '\0';
-		memcpy(t->cells[ev->node], buf, strlen(buf) + 1);
-		t->row_used = true;
+	if (t->row_open && (ev->step != t->row_step || t->taken[ev->node]))
+		t->row_open = false;
+	if (!t->row_open) {
+		e->new_row = true;
+		t->row_open = true;
+		t->row_step = ev->step;
+		memset(t->taken, 0, sizeof(t->taken));
+	}
+	t->taken[ev->node] = true;
+	e->node = ev->node;
+	dlmctl_event_text(ev, e->text, sizeof(e->text), false);
+	dlmctl_event_text(ev, e->brief, sizeof(e->brief), true);
+}
+
+/* The terminal's width: COLUMNS, else stdout's if it is a terminal;
+ * 0: unknown (no limit). */
+static unsigned int term_width(void)
+{
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (c && *c) {
+		char *end;
+		unsigned long v = strtoul(c, &end, 10);
+
+		if (!*end && v > 0 && v < 100000)
+			return (unsigned int)v;
+	}
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+/* Nodes @lo..@hi of a row, @w characters a cell, without trailing
+ * blanks. */
+static void print_cells(unsigned int lo, unsigned int hi, unsigned int w,
+			const char *const cells[])
+{
+	unsigned int last = 0;
+
+	for (unsigned int n = lo; n <= hi; n++)
+		if (cells[n])
+			last = n;
+	for (unsigned int n = lo; n <= last; n++)
+		printf("  %-*.*s", n == last ? 0 : (int)w, (int)w,
+		       cells[n] ? cells[n] : "");
+	putchar('\n');
+}
+
+/* The rows of the timeline that have a cell in nodes @lo..@hi, and the
+ * violation lines; brief texts in cells narrower than COLW. */
+static void print_group(const struct timeline *t, unsigned int lo,
+			unsigned int hi, unsigned int w)
+{
+	const char *cells[DLMR_SIM_NODES_MAX + 1] = { NULL };
+	char names[DLMR_SIM_NODES_MAX + 1][16];
+	bool any = false, printed = false;
+	uint64_t step = 0, printed_step = 0;
+
+	printf("%*s", STEPW, "step");
+	for (unsigned int n = lo; n <= hi; n++) {
+		snprintf(names[n], sizeof(names[n]), "node %u", n);
+		cells[n] = names[n];
+	}
+	print_cells(lo, hi, w, cells);
+	memset(cells, 0, sizeof(cells));
+	for (size_t i = 0; i <= t->nev; i++) {
+		const struct tl_ev *e = i < t->nev ? &t->ev[i] : NULL;
+
+		if (!e || e->new_row || e->line) {
+			if (any) {
+				if (printed && printed_step == step)
+					printf("%*s", STEPW, "");
+				else
+					printf("%*" PRIu64, STEPW, step);
+				printed = true;
+				printed_step = step;
+				print_cells(lo, hi, w, cells);
+			}
+			memset(cells, 0, sizeof(cells));
+			any = false;
+		}
+		if (!e)
+			break;
+		if (e->line) {
+			printf("%*" PRIu64 "  %s\n", STEPW, e->step, e->line);
+			continue;
+		}
+		step = e->step;
+		if (e->node >= lo && e->node <= hi) {
+			cells[e->node] = w < COLW ? e->brief : e->text;
+			any = true;
+		}
+	}
+}
+
+static void print_timeline(const struct timeline *t, unsigned int width)
+{
+	unsigned int nodes = t->nodes, per = nodes, groups = 1, w = COLW;
+
+	if (!t->nev || !nodes)
+		return;
+	if (width && STEPW + nodes * (2 + COLW) > width) {
+		/* the fewest groups of nodes that fit at COLW_MIN, then
+		 * cells as wide as the width allows for that group size */
+		unsigned int fit = width > STEPW ?
+			(width - STEPW) / (2 + COLW_MIN) : 0;
+
+		if (fit < 1)
+			fit = 1;
+		groups = (nodes + fit - 1) / fit;
+		per = (nodes + groups - 1) / groups;
+		w = (width > STEPW ? width - STEPW : 0) / per;
+		w = w > 2 ? w - 2 : 0;
+		if (w < COLW_MIN)
+			w = COLW_MIN;
+		if (w > COLW)
+			w = COLW;
+	}
+	for (unsigned int g = 0; g < groups; g++) {
+		unsigned int lo = 1 + g * per;
+		unsigned int hi = lo + per - 1 > nodes ? nodes : lo + per - 1;
+
+		if (lo > nodes)
+			break;
+		if (groups > 1)
+			printf("%snodes %u-%u of %u:\n", g ? "\n" : "", lo, hi,
+			       nodes);
+		print_group(t, lo, hi, w);
 	}
 }
 
@@ -300,6 +349,42 @@ static void print_summary(const char *scen_name, uint64_t seed,
 		       r->finding, finding_title(r->finding));
 }
 
+/* The diagram of the run, with its verdict, to @file: @ret (the run's
+ * result), or -EIO once the error is reported, or -ENOMEM. */
+static int write_svg(struct dlmctl_svg *svg, const char *file,
+		     const char *path, uint64_t seed,
+		     const struct dlmr_sim_result *res, int ret)
+{
+	char line[DLMR_DETAIL_MAX + 160];
+	int r;
+
+	snprintf(line, sizeof(line), "scenario %s, seed %" PRIu64 ", %" PRIu64
+		 " steps, %u nodes", path ? path : "<default>", seed,
+		 res->steps, res->nodes);
+	dlmctl_svg_summary(svg, line);
+	if (ret == 0)
+		snprintf(line, sizeof(line), "invariants S1-S5: held");
+	else
+		snprintf(line, sizeof(line), "invariant violated: %s",
+			 res->violation);
+	dlmctl_svg_summary(svg, line);
+	if (ret && finding_title(res->finding)) {
+		snprintf(line, sizeof(line), "matches docs/findings.md, "
+			 "finding %u: %s", res->finding,
+			 finding_title(res->finding));
+		dlmctl_svg_summary(svg, line);
+	}
+	r = dlmctl_svg_write(svg, file);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		fflush(stdout);
+		dlmctl_error(0, "%s: %s", file, strerror(-r));
+		return -EIO;
+	}
+	return ret;
+}
+
 int dlmctl_sim(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -310,10 +395,12 @@ int dlmctl_sim(int argc, char **argv)
 		{ "stack", required_argument, NULL, 'S' },
 		{ "compare", no_argument, NULL, 'C' },
 		{ "nodes", required_argument, NULL, 'n' },
+		{ "svg", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum dlmr_stack stack = DLMR_STACK_CLUSTER4;
-	bool compare = false;
+	bool compare = false, stack_set = false;
+	const char *svg = NULL;
 	unsigned int cmp_nodes = 3;
 	struct dlmr_scenario *sc = NULL;
 	struct dlmr_sim_result *res;
@@ -355,6 +442,10 @@ int dlmctl_sim(int argc, char **argv)
 				return dlmctl_usage_error("--stack: unknown stack "
 							  "'%s' (cluster3 or "
 							  "cluster4)", optarg);
+			stack_set = stack == DLMR_STACK_CLUSTER3;
+			break;
+		case 'G':
+			svg = optarg;
 			break;
 		case 'C':
 			compare = true;
@@ -372,6 +463,13 @@ int dlmctl_sim(int argc, char **argv)
 			return dlmctl_getopt_error(argv, c);
 		}
 	}
+	if (svg && (compare || stack_set))
+		return dlmctl_usage_error("--svg draws the simulator's run "
+					  "(--stack cluster4), not %s",
+					  compare ? "--compare" :
+					  "--stack cluster3");
+	if (dlmctl_svg_usage(svg, json))
+		return DLMCTL_EXIT_USAGE;
 	if (compare) {
 		if (optind < argc)
 			return dlmctl_usage_error("--compare takes no scenario");
@@ -417,15 +515,32 @@ int dlmctl_sim(int argc, char **argv)
 	}
 	tl->json = json;
 	tl->res = res;
+	if (svg) {
+		char title[PATH_MAX + 64];
+
+		snprintf(title, sizeof(title), "dlmctl sim %s%s--seed %" PRIu64,
+			 path ? path : "", path ? " " : "", seed);
+		tl->svg = dlmctl_svg_new(title);
+		if (!tl->svg)
+			tl->err = -ENOMEM;
+		if (!strcmp(svg, "-"))
+			json = true; /* no timeline or summary on stdout */
+	}
 	if (stack == DLMR_STACK_CLUSTER3) {
 		r = dlmr_stacks_scenario(stdout, sc, seed, res, json);
 		json = true; /* no cluster4 timeline or summary */
 	} else {
 		r = dlmr_sim_run(sc, seed, on_event, tl, res);
 	}
-	if (!json)
-		flush_row(tl);
-	if (r < 0 && r != -ENOEXEC) {
+	if (r >= 0 && tl->err)
+		r = tl->err;
+	if (!json && r >= 0)
+		print_timeline(tl, term_width());
+	if (r >= 0 && svg)
+		r = write_svg(tl->svg, svg, path, seed, res, r);
+	if (r == -EIO) {
+		r = DLMCTL_EXIT_RUNTIME; /* reported */
+	} else if (r < 0 && r != -ENOEXEC) {
 		dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s", strerror(-r));
 		r = DLMCTL_EXIT_RUNTIME;
 	} else if (r == -ENOEXEC) {
@@ -451,6 +566,7 @@ int dlmctl_sim(int argc, char **argv)
 		}
 	}
 	dlmr_scenario_free(sc);
+	timeline_free(tl);
 	free(tl);
 	free(res);
 	fflush(stdout);
