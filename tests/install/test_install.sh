@@ -42,6 +42,7 @@ file "$LIBDIR/libdlmrecover.so.0" "the library"
 file "$LIBDIR/libdlmrecover.so" "the library's link"
 file "$LIBDIR/pkgconfig/dlmrecover.pc" "the .pc file"
 file "$MANDIR/man8/dlmctl.8" "dlmctl(8)"
+file "$DATADIR/bash-completion/completions/dlmctl" "bash completion, where bash-completion looks"
 outside=$(find "$D" -type f | grep -v "^$D$PREFIX/" | head -3)
 [ -z "$outside" ] && ok || bad "installed outside the prefix: $outside"
 if [ "$DOCS" = true ]; then

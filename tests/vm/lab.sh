@@ -1797,7 +1797,10 @@ stock() {
 		fail "$name: not the stock dlm.ko (or node1 did not answer: $WHY)"
 	# dlmctl on the stock module: recover watch of gfs0 from before the
 	# mounts, from the kernel log (the family is missing)
-	for n in $(seq 1 "$CN"); do run "$n" 30 "lab_watch_start kgfs -j gfs0"; done
+	for n in $(seq 1 "$CN"); do
+		run "$n" 30 "lab_watch_start kgfs -j gfs0"
+		run "$n" 30 "lab_watch_start kgfsh gfs0" # human-mode
+	done
 	for n in $(seq 1 "$CN"); do run "$n" 180 lab_mount; done
 	# shellcheck disable=SC2046
 	stock_klog "$name" slots $(seq 1 "$CN")
@@ -1856,6 +1859,11 @@ stock_klog() {
 		*) fail "$name: node$n: dlmctl recover watch (kernel log) saw '$w' for the kill, expected prep, slot ${what%/*} ${what#*/}, done $GGEN" ;;
 		esac
 		run "$n" 30 "dlmctl recover check /tmp/watch.kgfs"
+		# the human-mode watch: the same slot event, with its time
+		run "$n" 30 "cat /tmp/watch.kgfsh"
+		echo "node$n klog watch (human): $(echo "$OUT" | paste -sd'|')" >>"$RES/$name.observed"
+		grep -qE "^20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8}\.[0-9]{3} UTC gfs0 #[0-9]+ slot nodeid ${what%/*} slot ${what#*/}\$" <<<"$OUT" ||
+			fail "$name: node$n: the human-mode dlmctl recover watch printed no timed slot line for node ${what%/*}: $(echo "$OUT" | tail -n 3 | paste -sd'|')"
 	done
 	if [ "$what" = slots ]; then
 		log "$name: PASS: dlmctl slots on the stock dlm.ko, from the kernel log, = the kernel's gfs0 line and gfs2's jid on node(s) $*"

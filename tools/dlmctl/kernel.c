@@ -529,7 +529,11 @@ int dlmctl_recover_watch(int argc, char **argv)
 						     ev->seq, dlmr_event_name(
 						     ev->type));
 			} else if (ev->type != DLMR_EV_LOST) {
-				printf("%s #%" PRIu64 " %s", ev->ls, ev->seq,
+				char when[64];
+
+				printf("%s %s #%" PRIu64 " %s", ev->time_ns ?
+				       wall_time(ev->time_ns, when, sizeof(when)) :
+				       "(no time)", ev->ls, ev->seq,
 				       dlmr_event_name(ev->type));
 				if (ev->type == DLMR_EV_SLOT)
 					printf(" nodeid %u slot %d", ev->nodeid,
