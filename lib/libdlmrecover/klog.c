@@ -196,6 +196,15 @@ static bool parse_table(const char *p, uint32_t *gen, struct dlmr_slot *s,
 	}
 	if (*p || *n != num)
 		return false;
+	/* the log lists the table in slot order; tables are kept sorted by
+	 * nodeid (include/dlmrecover.h) */
+	for (unsigned int i = 1; i < *n; i++)
+		for (unsigned int j = i; j > 0 && s[j - 1].nodeid > s[j].nodeid; j--) {
+			struct dlmr_slot t = s[j];
+
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
 	*gen = (uint32_t)g;
 	return true;
 }

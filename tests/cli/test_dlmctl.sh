@@ -373,5 +373,13 @@ oneline "$T/err" "recover --klog: unknown lockspace"
 expect 3 "slots --klog: missing file" -- "$DLMCTL" slots --klog="$T/nope.log"
 has "$T/err" 'nope.log: No such file or directory' "slots --klog: names the missing file"
 expect 2 "slots --klog=: empty name" -- "$DLMCTL" slots --klog=
+expect 0 "slots --klog=FILE --nodeid 1" -- "$DLMCTL" slots --klog="$KLOG" --nodeid 1
+has "$T/out" '^dlmrex: generation 6, our slot 3$' "slots --klog --nodeid: our slot"
+has "$T/out" '^  1        3     2    <- this node$' "slots --klog --nodeid: this node's row"
+expect 0 "slots --klog=FILE -j --nodeid 1" -- "$DLMCTL" slots -j --klog="$KLOG" --nodeid 1
+has "$T/out" '"slots":\[\{"nodeid":1,"slot":3,"jid":2,"self":true\},\{"nodeid":3,"slot":1' "slots -j --klog: the table in nodeid order"
+hasnot "$T/out" '"node \(a saved log' "slots -j --klog --nodeid: the node is known"
+expect 2 "--nodeid without --klog=FILE" -- "$DLMCTL" slots --nodeid 1
+expect 2 "--nodeid 0" -- "$DLMCTL" slots --klog="$KLOG" --nodeid 0
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

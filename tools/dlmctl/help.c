@@ -25,7 +25,10 @@
 	"  LOCKSPACE       a lockspace name (at most 64 characters)\n" \
 	"  -j, --json      one JSON array with an object per lockspace\n" \
 	"  --klog[=FILE]   read the kernel log (FILE: a saved one, dmesg or\n" \
-	"                  /dev/kmsg lines) even if the family is there\n" \
+	"                  /dev/kmsg lines; its times are since boot) even\n" \
+	"                  if the family is there\n" \
+	"  --nodeid N      with --klog=FILE: the node whose log it is (our\n" \
+	"                  slot, this node's row), 1..4294967295\n" \
 	"  -h, --help      this text\n" \
 	"\n" \
 	"Without the dlm_recover family (a stock kernel) the data comes from\n" \
@@ -128,8 +131,8 @@ static const struct dlmctl_cmd cmds[] = {
 	  "Exit status: 0 no violation; 1 violation; 2 usage error;\n"
 	  "3 interrupted, out of memory or over --max-states.\n" },
 	{ "slots",
-	  "dlmctl slots [LOCKSPACE...] [-j]",
-	  "Usage: dlmctl slots [LOCKSPACE...] [-j|--json]\n"
+	  "dlmctl slots [LOCKSPACE...] [-j] [--klog[=FILE] [--nodeid N]]",
+	  "Usage: dlmctl slots [LOCKSPACE...] [-j|--json] [--klog[=FILE] [--nodeid N]]\n"
 	  "\n"
 	  "The slot table of each lockspace (all of them without arguments) as\n"
 	  "the kernel DLM holds it: nodeid, slot and jid (slot - 1) of every\n"
@@ -137,8 +140,8 @@ static const struct dlmctl_cmd cmds[] = {
 	  "kernel patches (kernel/README.md; no privilege), else the kernel log.\n"
 	  KERNEL_QUERY_TAIL },
 	{ "recover",
-	  "dlmctl recover [LOCKSPACE...] [-j]",
-	  "Usage: dlmctl recover [LOCKSPACE...] [-j|--json]\n"
+	  "dlmctl recover [LOCKSPACE...] [-j] [--klog[=FILE] [--nodeid N]]",
+	  "Usage: dlmctl recover [LOCKSPACE...] [-j|--json] [--klog[=FILE] [--nodeid N]]\n"
 	  "       dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] [--klog]\n"
 	  "       dlmctl recover check [--invariants] [-j] TRACE...\n"
 	  "\n"

@@ -249,6 +249,11 @@ static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
 			json_object_array_add(u, json_object_new_string(
 				"slots (not in the kernel log: it wrapped or "
 				"was cleared)"));
+		if (!in->id)
+			json_object_array_add(u, json_object_new_string("id"));
+		if (!me)
+			json_object_array_add(u, json_object_new_string(
+				"node (a saved log: --nodeid N)"));
 		json_object_object_add(o, "unknown", u);
 	}
 	json_object_object_add(o, "id", json_object_new_int64(in->id));
@@ -284,12 +289,14 @@ static int show(int argc, char **argv, bool slots)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "klog", optional_argument, NULL, 'k' },
+		{ "nodeid", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct src k;
 	struct dlmr_ls_info *v = NULL;
 	const char *file = NULL;
+	unsigned long nodeid = 0;
 	size_t n = 0;
 	bool json = false, klog = false;
 	uint32_t me;
@@ -306,6 +313,10 @@ static int show(int argc, char **argv, bool slots)
 			if (file && !*file)
 				return dlmctl_usage_error("--klog=FILE: empty "
 							  "file name");
+		} else if (c == 'n') {
+			if (dlmctl_parse_ulong("--nodeid", optarg, 1, UINT32_MAX,
+					       &nodeid))
+				return DLMCTL_EXIT_USAGE;
 		} else if (c == 'h')
 			return dlmctl_help(slots ? "slots" : "recover");
 		else
@@ -316,9 +327,15 @@ static int show(int argc, char **argv, bool slots)
 			return dlmctl_usage_error("%.70s...: lockspace name "
 						  "longer than %d characters",
 						  argv[i], DLMR_LSNAME_MAX);
+	if (nodeid && !file)
+		return dlmctl_usage_error("--nodeid N goes with --klog=FILE (a "
+					  "saved log); live, the nodeid is "
+					  "dlm_controld's");
 	r = src_open(&k, klog, file);
 	if (r)
 		return r;
+	if (nodeid)
+		dlmr_klog_set_nodeid(k.l, (uint32_t)nodeid);
 	since_boot = k.boot;
 	r = collect(&k, argv + optind, argc - optind, &v, &n);
 	me = src_nodeid(&k);
