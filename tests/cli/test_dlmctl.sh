@@ -281,7 +281,7 @@ expect 2 "dlmctl help of an unknown command" -- "$DLMCTL" help frobnicate
 has "$T/err" "^dlmctl help: unknown command 'frobnicate'$" "help: unknown command named"
 expect 2 "no command: a hint, not the whole help" -- "$DLMCTL"
 has "$T/err" '^dlmctl: no command given$' "no command said"
-has "$T/err" '^Usage: dlmctl \[--version\] \[--help\] COMMAND \[ARGS\] \(commands: dlmctl help\)$' "main usage hint"
+has "$T/err" '^Usage: dlmctl \[--version\] \[--help\] \[-p\] COMMAND \[ARGS\] \(commands: dlmctl help\)$' "main usage hint"
 n=$(wc -l <"$T/err")
 if [ "$n" -eq 2 ]; then ok; else bad "no command: $n lines on stderr"; fi
 expect 2 "unknown command: a hint" -- "$DLMCTL" frobnicate
@@ -379,6 +379,17 @@ has "$T/out" '^  1        3     2    <- this node$' "slots --klog --nodeid: this
 expect 0 "slots --klog=FILE -j --nodeid 1" -- "$DLMCTL" slots -j --klog="$KLOG" --nodeid 1
 has "$T/out" '"slots":\[\{"nodeid":1,"slot":3,"jid":2,"self":true\},\{"nodeid":3,"slot":1' "slots -j --klog: the table in nodeid order"
 hasnot "$T/out" '"node \(a saved log' "slots -j --klog --nodeid: the node is known"
+expect 0 "-p slots -j" -- "$DLMCTL" -p slots -j --klog="$KLOG" --nodeid 1
+[ "$(wc -l <"$T/out")" -gt 10 ] && ok || bad "-p: JSON not indented"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" && ok || bad "-p: not JSON"
+cp "$T/out" "$T/pretty"
+expect 0 "slots -j (plain)" -- "$DLMCTL" slots -j --klog="$KLOG" --nodeid 1
+[ "$(wc -l <"$T/out")" = 1 ] && ok || bad "without -p: not one line"
+python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$T/out" "$T/pretty" &&
+	ok || bad "-p: not the same JSON as without"
+expect 0 "--pretty explore --mutant list -j" -- "$DLMCTL" --pretty explore --mutant list -j
+has "$T/out" '^    "name": "' "--pretty explore --mutant list -j: indented"
+expect 2 "-p alone" -- "$DLMCTL" -p
 expect 2 "--nodeid without --klog=FILE" -- "$DLMCTL" slots --nodeid 1
 expect 2 "--nodeid 0" -- "$DLMCTL" slots --klog="$KLOG" --nodeid 0
 echo "$pass passed, $fail failed"

@@ -11,6 +11,8 @@
 
 #include <dlmrecover.h>
 
+#include <json-c/json.h>
+
 #include "dlmctl.h"
 
 /* dlmctl help [COMMAND [SUBCOMMAND]] */
@@ -30,10 +32,26 @@ static int help(int argc, char **argv)
 	return dlmctl_help(name);
 }
 
+bool dlmctl_pretty;
+
+int dlmctl_json_flags(int extra)
+{
+	return (dlmctl_pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+		JSON_C_TO_STRING_PLAIN) | extra;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
 
+	/* global options before the command: -p */
+	while (argc > 1 && (!strcmp(argv[1], "-p") ||
+			    !strcmp(argv[1], "--pretty"))) {
+		dlmctl_pretty = true;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return dlmctl_usage_error("no command given");
 	cmd = argv[1];

@@ -30,6 +30,13 @@ const struct dlmctl_cmd *dlmctl_cmd_find(const char *name);
 const struct dlmctl_cmd *dlmctl_cmd_start(const char *name);
 
 /* Print the help of command @name on stdout: 0, or 2 if there is none. */
+/* dlmctl -p (--pretty): indent the JSON documents of -j (set once by
+ * main() before the command runs) */
+extern bool dlmctl_pretty;
+/* json_object_to_json_string_ext() flags: plain or, with -p, pretty;
+ * with @extra */
+int dlmctl_json_flags(int extra);
+
 int dlmctl_help(const char *name);
 
 /* dlmctl's own usage on @f; 0 on stdout, 2 on stderr. */

@@ -75,8 +75,8 @@ static int list_variants(const char *(*name)(unsigned int),
 		json_object_array_add(a, o);
 	}
 	if (json) {
-		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
-						    JSON_C_TO_STRING_NOSLASHESCAPE));
+		puts(json_object_to_json_string_ext(a,
+			dlmctl_json_flags(JSON_C_TO_STRING_NOSLASHESCAPE)));
 		json_object_put(a);
 	}
 	return 0;
@@ -300,7 +300,7 @@ int dlmctl_explore(int argc, char **argv)
 			if (st.fair_cycle)
 				json_object_object_add(o, "fair_cycle", json_object_new_int64((int64_t)st.fair_cycle));
 		}
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		puts(json_object_to_json_string_ext(o, dlmctl_json_flags(0)));
 		json_object_put(o);
 	}
 	if (r == 1 || (r == -EPROTO && cex)) {

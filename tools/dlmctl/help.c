@@ -268,7 +268,7 @@ void dlmctl_usage_hint(void)
 		fprintf(stderr, "Usage: %s (all options: dlmctl help %s)\n",
 			current->synopsis, current->name);
 	else
-		fputs("Usage: dlmctl [--version] [--help] COMMAND [ARGS] "
+		fputs("Usage: dlmctl [--version] [--help] [-p] COMMAND [ARGS] "
 		      "(commands: dlmctl help)\n", stderr);
 }
 
@@ -321,7 +321,7 @@ int dlmctl_parse_ulong(const char *opt, const char *s, unsigned long min,
 
 int dlmctl_usage_main(FILE *f)
 {
-	fputs("Usage: dlmctl [--version] [--help] COMMAND [ARGS]\n"
+	fputs("Usage: dlmctl [--version] [--help] [-p] COMMAND [ARGS]\n"
 	      "       dlmctl help [COMMAND]\n"
 	      "\n"
 	      "The Linux DLM's slots and recovery callbacks, simulated, explored\n"
@@ -343,6 +343,10 @@ int dlmctl_usage_main(FILE *f)
 	      "Options:\n"
 	      "  -h, --help       this text (also: dlmctl help)\n"
 	      "  -V, --version    the versions of dlmctl and of the library\n"
+	      "  -p, --pretty     before COMMAND: indent the JSON document of -j\n"
+	      "                   (slots, recover, explore, recover check; the\n"
+	      "                   JSON Lines of sim and recover watch stay one\n"
+	      "                   object a line)\n"
 	      "\n"
 	      "Every command takes -j (JSON).  Exit status: 0 ok, 1 violation\n"
 	      "found, 2 usage or input error, 3 runtime error.  See dlmctl(8).\n",

@@ -349,7 +349,7 @@ static int show(int argc, char **argv, bool slots)
 		for (size_t i = 0; i < n; i++)
 			json_object_array_add(a, info_json(&v[i], me, slots,
 							   k.l != NULL));
-		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+		puts(json_object_to_json_string_ext(a, dlmctl_json_flags(0)));
 		json_object_put(a);
 	} else {
 		if (k.l)

@@ -582,8 +582,8 @@ static void print_json(const struct check *c, bool invariants)
 	} else {
 		json_object_object_add(o, "invariants", NULL);
 	}
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(o,
+			dlmctl_json_flags(JSON_C_TO_STRING_NOSLASHESCAPE)));
 	json_object_put(o);
 }
 
