@@ -756,7 +756,10 @@ struct dlmr_action {
 	 * included) and reads into it otherwise. */
 	bool write_lvb;
 	uint8_t lvb[DLMR_LVB_SIZE]; /**< LOCK: the value buffer's content */
-	int jid;             /**< RECOVER, MOUNTED, journal LOCK/UNLOCK */
+	int jid;             /**< RECOVER, MOUNTED, journal LOCK/UNLOCK;
+			       *   FIRST_DONE: our own jid.  (Read only the
+			       *   fields listed for the action's type: the
+			       *   others hold no meaning.) */
 	bool first;          /**< MOUNTED: first mounter */
 	int timer;           /**< TIMER: a @ref dlmr_timer_id */
 	unsigned int timer_ms; /**< TIMER: delay the kernel would use */
