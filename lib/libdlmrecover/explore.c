@@ -508,6 +508,7 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 	F(s->change_pending);
 	F(s->slots_assigned);
 	F(s->cb_suspended);
+	F(s->ends);
 	F(s->members);
 	F(s->crashed);
 	F(s->dirty);
@@ -535,14 +536,17 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 		noff[nn] = c->pos;
 	A(s->dlm.node, nn);
 	F(s->dlm.stopped);
+	A(s->dlm.off, nn);
 	/*
-	 * Masters and value block sequence numbers are read only when a
-	 * recovery gives a resource a new master (recover_lvb(), case 2),
-	 * and for the sequence numbers a master's own lock keeps (which only
-	 * that reads).  A master is removed only by a crash here (the
-	 * explorer has no clean leave): with no crash left and no removed
-	 * node awaiting recovery, none of them is ever read again, and they
-	 * are not encoded (decoded as 0).
+	 * Value block sequence numbers are read only when a recovery gives
+	 * a resource a new master (recover_lvb(), case 2), and for those a
+	 * master's own lock keeps (which only that reads).  A master is
+	 * removed only by a crash here (the explorer has no clean leave):
+	 * with no crash left and no removed node awaiting recovery, none of
+	 * them is ever read again, and they are not encoded (decoded as 0).
+	 * Masters are always encoded: at every stop (a reboot's join too)
+	 * an operation waits for its resource's master to end its recovery
+	 * (simdlm.c op_waits()).
 	 */
 	c->seq_dead = !c->full && x->crashes >= s->crash_bound;
 	for (unsigned int i = 0; i < nn && c->seq_dead; i++)
@@ -554,13 +558,12 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 
 		F(res->lvb_exists);
 		F(res->valnotvalid);
-		if (!c->seq_dead) {
-			F(res->master);
+		F(res->recover_grant);
+		F(res->master);
+		if (!c->seq_dead)
 			F(res->lvbseq);
-		} else if (c->buf && !c->enc) {
-			res->master = 0;
+		else if (c->buf && !c->enc)
 			res->lvbseq = 0;
-		}
 		for (unsigned int i = 0; i < nn; i++)
 			codec_lock(c, &res->locks[i]);
 		/* the control lock's value blocks hold generations */
@@ -1773,6 +1776,9 @@ void sim_step_text(const struct step *p, char *buf, size_t n)
 		else
 			snprintf(buf, n, "step recovery master %u lvb-from %u",
 				 p->arg & 0xff, p->arg >> 8);
+		break;
+	case SK_END:
+		snprintf(buf, n, "step end %u", p->node);
 		break;
 	case SK_CRASH:
 		if (p->arg == SK_CRASH_IN_WAIT)

@@ -485,11 +485,12 @@ static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 		[DLMR_SCEN_STEP_TIMER] = "timer",
 		[DLMR_SCEN_STEP_REPLAY] = "replay",
 		[DLMR_SCEN_STEP_RECOVERY] = "recovery",
+		[DLMR_SCEN_STEP_END] = "end",
 	};
 	static const unsigned int nargs[] = {
 		[DLMR_SCEN_STEP_CALLBACK] = 1, [DLMR_SCEN_STEP_AST] = 2,
 		[DLMR_SCEN_STEP_TIMER] = 2, [DLMR_SCEN_STEP_REPLAY] = 2,
-		[DLMR_SCEN_STEP_RECOVERY] = 0,
+		[DLMR_SCEN_STEP_RECOVERY] = 0, [DLMR_SCEN_STEP_END] = 1,
 	};
 	unsigned int k, node = 0, want;
 	uint64_t v = 0;
@@ -497,13 +498,13 @@ static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 
 	if (p->ntok < 2)
 		return scen_error(p, "step: missing kind (callback, ast, timer, "
-				  "replay or recovery)");
+				  "replay, recovery or end)");
 	for (k = 1; k < DLMR_ARRAY_SIZE(kinds); k++)
 		if (!strcmp(p->tok[1], kinds[k]))
 			break;
 	if (k == DLMR_ARRAY_SIZE(kinds))
 		return scen_error(p, "step: unknown kind '%s' (callback, ast, "
-				  "timer, replay or recovery)",
+				  "timer, replay, recovery or end)",
 				  scen_q(p, 0, p->tok[1]));
 	cmd->step = (enum dlmr_scen_step)k;
 	want = 2 + nargs[k] + (k == DLMR_SCEN_STEP_AST &&

@@ -28,6 +28,7 @@ enum dlmr_scen_step {
 	DLMR_SCEN_STEP_TIMER,        /* step timer NODE mount|work */
 	DLMR_SCEN_STEP_REPLAY,       /* step replay NODE J */
 	DLMR_SCEN_STEP_RECOVERY,     /* step recovery */
+	DLMR_SCEN_STEP_END,          /* step end NODE */
 };
 
 /* Resource qualifier of a trigger ("at lock:control"). */

@@ -30,13 +30,18 @@
  *    a failure inside dlm_recover_members_wait() interrupts it after it
  *    reset every member's slot to -1 (the fault SK_CRASH_IN_WAIT,
  *    members_wait());
- *  - then lock recovery (simdlm_recover) and recover_done on every member,
- *    joiners included (their first callback);
+ *  - then lock recovery (simdlm_recover_begin) up to
+ *    dlm_recover_done_wait(), and each member's own end after it, in any
+ *    order (node_end(): its locking enabled, its waiting requests and
+ *    those it masters decided, its callbacks resumed), which queues its
+ *    recover_done, joiners included (their first callback);
  *  - a change before recover_done restarts recovery from the stop, without
  *    a second prep; if slots were already assigned, the restart assigns
  *    them again (generation + 2 in all).
- *  A change that happens while done callbacks are still being delivered is
- *  processed once they are (dlm_controld handles one change at a time).
+ *  A change that happens while members' ends or done callbacks are still
+ *  to come is processed once they are (dlm_controld handles one change at
+ *  a time; the kernel would interrupt the members that have not ended,
+ *  which get no done for that recovery: not modelled).
  *
  * The slot recover_slot reports (Linux 6.1 and 6.12 fs/dlm/member.c
  * dlm_lsop_recover_slot() passes memb->slot as it is), per survivor:
@@ -409,7 +414,7 @@ static void start_stop(struct sim *s)
 /* A membership change: start (or restart) recovery, or queue it. */
 static void membership_changed(struct sim *s)
 {
-	if (s->phase == RP_NONE && dones_pending(s)) {
+	if (s->phase == RP_NONE && (dones_pending(s) || s->ends)) {
 		s->change_pending = true;
 		return;
 	}
@@ -594,7 +599,11 @@ unsigned int sim_rec_options(const struct sim *s, unsigned int *args,
 	return k;
 }
 
-/* lock recovery, then recover_done on every member */
+/*
+ * Lock recovery up to dlm_recover_done_wait(), the barrier every member
+ * passes together (Linux 6.1 fs/dlm/recoverd.c ls_recover()); then each
+ * member ends on its own (node_end()).
+ */
 static void rec_locks(struct sim *s, unsigned int arg)
 {
 	struct simdlm_remaster choice[SIMDLM_RES_MAX];
@@ -602,17 +611,35 @@ static void rec_locks(struct sim *s, unsigned int arg)
 	memset(choice, 0, sizeof(choice));
 	choice[RES_CONTROL].master = (uint8_t)(arg & 0xff);
 	choice[RES_CONTROL].from = (uint8_t)(arg >> 8);
-	if (simdlm_recover_with(&s->dlm, choice) < 0) {
+	if (simdlm_recover_begin(&s->dlm, choice) < 0) {
 		violation(s, 0, "simulator: recovery choice %u is not open "
 			  "here", arg);
 		return;
 	}
-	s->cb_suspended = false; /* dlm_callback_resume() */
+	/* read in STOP only; each node's callbacks resume at its end */
+	s->cb_suspended = false;
+	s->ends = 0;
 	for (uint32_t id = 1; id <= s->sc->nodes; id++)
-		if (s->members & BIT(id))
-			queue_cb(s, id, DLMR_EV_DONE, 0, 0);
+		if ((s->members & BIT(id)) && s->n[id].up)
+			s->ends |= BIT(id);
 	s->phase = RP_NONE;
 	s->slots_assigned = false;
+}
+
+/*
+ * Node @id's end of the recovery, after the barrier (recoverd.c
+ * ls_recover() from dlm_clear_members_gone() on, then do_ls_recovery()):
+ * dlm_callback_resume(), enable_locking(), dlm_process_requestqueue(),
+ * dlm_recover_waiters_post(), dlm_recover_grant() (simdlm_recover_end()),
+ * then dlm_lsop_recover_done(): recover_done queued to the node.  Each
+ * member's dlm_recoverd runs it on its own, in any order with the other
+ * members' ends and with every node's other steps.
+ */
+static void node_end(struct sim *s, uint32_t id)
+{
+	s->ends &= ~BIT(id);
+	simdlm_recover_end(&s->dlm, id);
+	queue_cb(s, id, DLMR_EV_DONE, 0, 0);
 }
 
 static void crash_node(struct sim *s, uint32_t id)
@@ -641,6 +668,7 @@ static void crash_node(struct sim *s, uint32_t id)
 		s->n[o].known_failed &= ~BIT(id);
 	n->in_ls = false;
 	n->cbq_len = 0;
+	s->ends &= ~BIT(id);
 	if (was_in) {
 		simdlm_fail(&s->dlm, id);
 		if (s->members & BIT(id))
@@ -724,15 +752,16 @@ static int mount_node(struct sim *s, uint32_t id)
  * on the requestqueue), so a pending one may wait either way: STOP with
  * callbacks not suspended, or after lock recovery.
  */
-bool sim_asts_deliverable(const struct sim *s)
+bool sim_asts_deliverable(const struct sim *s, uint32_t id)
 {
-	return !s->dlm.stopped || (s->phase == RP_STOP && !s->cb_suspended);
+	return !s->dlm.stopped || !s->dlm.off[id - 1] ||
+	       (s->phase == RP_STOP && !s->cb_suspended);
 }
 
 /* Whether node @id has a lock completion it may take now. */
 static bool ast_deliverable_to(const struct sim *s, uint32_t id)
 {
-	if (!s->n[id].up || !sim_asts_deliverable(s))
+	if (!s->n[id].up || !sim_asts_deliverable(s, id))
 		return false;
 	for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
 		if (simdlm_ast_pending(&s->dlm, r, id))
@@ -751,7 +780,9 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			continue;
 		if (n->cbq_len)
 			st[k++] = (struct step){ SK_CB, id, 0 };
-		if (sim_asts_deliverable(s))
+		if (s->ends & BIT(id))
+			st[k++] = (struct step){ SK_END, id, 0 };
+		if (sim_asts_deliverable(s, id))
 			for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
 				if (simdlm_ast_pending(&s->dlm, r, id))
 					st[k++] = (struct step){ SK_AST, id, r };
@@ -764,7 +795,7 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 	}
 	switch (s->phase) {
 	case RP_NONE:
-		if (s->change_pending && !dones_pending(s))
+		if (s->change_pending && !dones_pending(s) && !s->ends)
 			st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
 	case RP_STOP:
@@ -969,6 +1000,9 @@ void sim_run_step(struct sim *s, const struct step *st)
 	case SK_MOUNT:
 		mount_node(s, st->node);
 		break;
+	case SK_END:
+		node_end(s, st->node);
+		break;
 	case SK_REC:
 		switch (s->phase) {
 		case RP_NONE:
@@ -1160,6 +1194,10 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
 
 	if (!n->up)
 		return false;
+	/* a node's end of recovery decides other nodes' deferred requests
+	 * and grants their queued ones */
+	if (s->ends)
+		return false;
 	/* a queued request is granted (a new AST) by other nodes' unlocks,
 	 * a deferred one by recovery; both change its queue rank */
 	for (unsigned int r = 0; r < nres; r++) {
@@ -1306,6 +1344,7 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd,
 		[DLMR_SCEN_STEP_TIMER] = SK_TIMER,
 		[DLMR_SCEN_STEP_REPLAY] = SK_REPLAY,
 		[DLMR_SCEN_STEP_RECOVERY] = SK_REC,
+		[DLMR_SCEN_STEP_END] = SK_END,
 	};
 	struct step st[STEPS_MAX];
 	unsigned int k = sim_enabled_steps(s, st);
@@ -1319,7 +1358,7 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd,
 
 		if (st[i].kind != kind[cmd->step] || st[i].node != node ||
 		    (st[i].kind != SK_CB && st[i].kind != SK_REC &&
-		     st[i].arg != cmd->step_arg))
+		     st[i].kind != SK_END && st[i].arg != cmd->step_arg))
 			continue;
 		if (st[i].kind == SK_REC && cmd->step_arg) {
 			/* "master N [lvb-from M]": one of the options */

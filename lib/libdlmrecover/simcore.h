@@ -78,6 +78,8 @@ struct sim {
 	bool change_pending;
 	bool slots_assigned;    /* in this (possibly restarted) recovery */
 	bool cb_suspended;      /* dlm_callback_suspend() .. _resume() */
+	uint64_t ends;          /* members whose end of the lock recovery
+				 * (SK_END) has not come yet */
 	uint64_t members;       /* the lockspace's members (ls_nodes) */
 	uint64_t crashed;       /* removed by failure, not yet reported */
 
@@ -116,6 +118,7 @@ struct sim {
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
  * scripted scenarios inject them; the scheduler never picks them.
+ * SK_END is a node's own end of a lock recovery (sim.c node_end()).
  * SK_CRASH with arg SK_CRASH_IN_WAIT is the recovery step that enters
  * dlm_recover_members_wait() (every member's slot reset to -1) with the
  * node failing inside it, before the slots are assigned: the step is
@@ -123,7 +126,7 @@ struct sim {
  * members_wait()). */
 #define SK_CRASH_IN_WAIT 1
 enum step_kind { SK_CB, SK_AST, SK_TIMER, SK_REPLAY, SK_REC, SK_CRASH,
-		 SK_MOUNT };
+		 SK_MOUNT, SK_END };
 
 struct step {
 	uint8_t kind;
@@ -160,8 +163,9 @@ size_t sim_encode(struct sim *s, uint8_t *buf);
 /* Set up an empty cluster for @sc (not owned). */
 void sim_setup(struct sim *s, const struct dlmr_scenario *sc, uint64_t seed,
 	       dlmr_sim_event_fn fn, void *arg, struct dlmr_sim_result *res);
-/* Whether lock completions (ASTs) can be delivered now: see sim.c. */
-bool sim_asts_deliverable(const struct sim *s);
+/* Whether lock completions (ASTs) can be delivered to node @id now: see
+ * sim.c. */
+bool sim_asts_deliverable(const struct sim *s, uint32_t id);
 /* The enabled scheduler steps, in a fixed order; returns the count. */
 unsigned int sim_enabled_steps(const struct sim *s, struct step *st);
 /* The arguments of the recovery step when it rebuilds the control

@@ -22,10 +22,10 @@
 _Static_assert(sizeof(struct simdlm_lock) == 10 + DLMR_LVB_SIZE,
 	       "struct simdlm_lock must have no padding");
 _Static_assert(sizeof(struct simdlm_res) ==
-	       DLMR_LVB_SIZE + 4 + SIMDLM_NODES_MAX * sizeof(struct simdlm_lock),
+	       DLMR_LVB_SIZE + 5 + SIMDLM_NODES_MAX * sizeof(struct simdlm_lock),
 	       "struct simdlm_res must have no padding");
 _Static_assert(sizeof(struct simdlm) ==
-	       SIMDLM_NODES_MAX + 4 + SIMDLM_RES_MAX * sizeof(struct simdlm_res),
+	       2 * SIMDLM_NODES_MAX + 4 + SIMDLM_RES_MAX * sizeof(struct simdlm_res),
 	       "struct simdlm must have no padding");
 
 #define LKF_ALL ((unsigned int)(DLMR_LKF_NOQUEUE | DLMR_LKF_CONVERT | \
@@ -403,12 +403,23 @@ static void do_unlock(struct simdlm *d, struct simdlm_res *r,
 	grant_pending_locks(d, r, false);
 }
 
+/* Whether an operation of node @idx + 1 on @r waits for recovery: its
+ * node has not enabled locking (dlm_lock_recovery()), or the resource's
+ * master has not (the message waits in its requestqueue). */
+static bool op_waits(const struct simdlm *d, const struct simdlm_res *r,
+		     unsigned int idx)
+{
+	return d->stopped &&
+	       (d->off[idx] || (r->master && r->master <= SIMDLM_NODES_MAX &&
+				d->off[r->master - 1]));
+}
+
 /* Decide an operation now, or defer it while stopped (dlm_lock_recovery). */
 static void submit(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
 {
 	struct simdlm_lock *lk = &r->locks[idx];
 
-	if (d->stopped) {
+	if (op_waits(d, r, idx)) {
 		queue_add(r, lk, SIMDLM_AT_DEFERRED);
 		return;
 	}
@@ -490,10 +501,14 @@ int simdlm_fail(struct simdlm *d, uint32_t node)
 	return node_remove(d, node, SIMDLM_NODE_FAILED);
 }
 
+static unsigned int nodes_used(const struct simdlm *d);
+
 void simdlm_stop(struct simdlm *d)
 {
-	if (d)
-		d->stopped = 1;
+	if (!d)
+		return;
+	d->stopped = 1;
+	memset(d->off, 1, nodes_used(d));
 }
 
 /*
@@ -686,6 +701,8 @@ static void recover_lvb_new(const struct simdlm *d, struct simdlm_res *r,
 	r->lvb_exists = 1;
 }
 
+static void end_nodes(struct simdlm *d, bool all, uint64_t mask);
+
 int simdlm_recover(struct simdlm *d)
 {
 	return simdlm_recover_with(d, NULL);
@@ -693,6 +710,17 @@ int simdlm_recover(struct simdlm *d)
 
 int simdlm_recover_with(struct simdlm *d,
 			const struct simdlm_remaster choice[SIMDLM_RES_MAX])
+{
+	int total = simdlm_recover_begin(d, choice);
+
+	if (total < 0)
+		return total;
+	end_nodes(d, true, 0);
+	return total;
+}
+
+int simdlm_recover_begin(struct simdlm *d,
+			 const struct simdlm_remaster choice[SIMDLM_RES_MAX])
 {
 	bool purged[SIMDLM_RES_MAX];
 	struct simdlm_remaster pick[SIMDLM_RES_MAX];
@@ -724,7 +752,7 @@ int simdlm_recover_with(struct simdlm *d,
 			return -EINVAL;
 		pick[ri] = opt[i];
 	}
-	d->stopped = 1;
+	simdlm_stop(d);
 
 	for (ri = 0; ri < nr; ri++) {
 		struct simdlm_res *r = &d->res[ri];
@@ -788,28 +816,69 @@ int simdlm_recover_with(struct simdlm *d,
 		if (node_removed(d, i))
 			d->node[i] = SIMDLM_NODE_OUT;
 
-	/*
-	 * enable_locking() lets blocked callers in and dlm_recover_grant()
-	 * grants what the purge unblocked; the kernel runs them
-	 * concurrently.  We grant first, then decide the deferred operations
-	 * of each resource in submission order.
-	 */
-	d->stopped = 0;
 	for (ri = 0; ri < nr; ri++)
-		if (purged[ri])
-			grant_pending_locks(d, &d->res[ri], true);
+		d->res[ri].recover_grant = purged[ri];
+	return total;
+}
+
+/*
+ * The end of recovery of the nodes in @mask (@all: every node):
+ * enable_locking() lets blocked callers in and dlm_recover_grant() grants
+ * what the purge unblocked on the resources the node masters; the kernel
+ * runs them concurrently.  We grant first, then decide the deferred
+ * operations that may go now, of each resource in submission order.
+ */
+static void end_nodes(struct simdlm *d, bool all, uint64_t mask)
+{
+	unsigned int ri, i, nr, nn;
+	bool any_off = false;
+
+	nr = d->nres && d->nres <= SIMDLM_RES_MAX ? d->nres : SIMDLM_RES_MAX;
+	nn = nodes_used(d);
+	for (i = 0; i < nn; i++) {
+		if (all || (mask & (1ull << i)))
+			d->off[i] = 0;
+		if (d->off[i] && d->node[i] == SIMDLM_NODE_MEMBER)
+			any_off = true;
+	}
+	if (!any_off) {
+		d->stopped = 0;
+		memset(d->off, 0, sizeof(d->off));
+	}
 	for (ri = 0; ri < nr; ri++) {
 		struct simdlm_res *r = &d->res[ri];
+
+		if (!r->recover_grant ||
+		    (d->stopped && r->master && r->master <= nn &&
+		     d->off[r->master - 1]))
+			continue;
+		r->recover_grant = 0;
+		grant_pending_locks(d, r, true);
+	}
+	for (ri = 0; ri < nr; ri++) {
+		struct simdlm_res *r = &d->res[ri];
+		unsigned int rank = 1;
 		int idx;
 
 		if (res_idle(r, nn))
 			continue;
-		while ((idx = queue_at(r, SIMDLM_AT_DEFERRED, 1)) >= 0) {
+		while ((idx = queue_at(r, SIMDLM_AT_DEFERRED, rank)) >= 0) {
+			if (op_waits(d, r, (unsigned int)idx)) {
+				rank++;
+				continue;
+			}
 			queue_del(r, &r->locks[idx]);
 			submit(d, r, (unsigned int)idx);
 		}
 	}
-	return total;
+}
+
+int simdlm_recover_end(struct simdlm *d, uint32_t node)
+{
+	if (!args_ok(d, 0, node))
+		return -EINVAL;
+	end_nodes(d, false, 1ull << (node - 1));
+	return 0;
 }
 
 int simdlm_set_lvb(struct simdlm *d, unsigned int res, uint32_t node,

@@ -72,7 +72,8 @@
  *   simdlm_recover_with()) for resources whose value block is rebuilt; for
  *   the others the lowest nodeid becomes master.
  * - Recovery: simdlm_stop() (dlm_ls_stop) defers every request and unlock
- *   submitted until simdlm_recover(); nothing is granted while stopped.
+ *   submitted until simdlm_recover(), or per node until
+ *   simdlm_recover_end() (below); nothing is granted while stopped.
  *
  * Not modelled: blocking ASTs, cancel, QUECVT/EXPEDITE/NOORDER/ALTPR/
  * ALTCW/CONVDEADLK/IVVALBLK/PERSISTENT, the toss timer (an unused resource
@@ -166,6 +167,8 @@ struct simdlm_res {
 	uint8_t valnotvalid; /* RSB_VALNOTVALID */
 	uint8_t master;      /* the master's nodeid, 0 none (no rsb) */
 	uint8_t lvbseq;      /* res_lvbseq */
+	uint8_t recover_grant; /* RSB_RECOVER_GRANT: the master's end of
+				* recovery grants what the purge unblocked */
 	struct simdlm_lock locks[SIMDLM_NODES_MAX]; /* index nodeid - 1 */
 };
 
@@ -177,6 +180,9 @@ struct simdlm {
 	 * caller uses (0: all): simdlm_recover() looks at no others */
 	uint8_t nres, nnodes;
 	uint8_t pad;         /* zero */
+	/* while stopped: node i+1 has not enabled locking yet (its end of
+	 * recovery, simdlm_recover_end(), has not come) */
+	uint8_t off[SIMDLM_NODES_MAX];
 	struct simdlm_res res[SIMDLM_RES_MAX];
 };
 
@@ -257,6 +263,26 @@ unsigned int simdlm_remaster_options(const struct simdlm *d, unsigned int res,
  */
 int simdlm_recover_with(struct simdlm *d,
 			const struct simdlm_remaster choice[SIMDLM_RES_MAX]);
+
+/*
+ * simdlm_recover_with() in two halves, as ls_recover() runs on each node
+ * (Linux 6.1 fs/dlm/recoverd.c): simdlm_recover_begin() is the part every
+ * node does before dlm_recover_done_wait() (purge, masters, value
+ * blocks, dlm_clear_members_gone()); locking stays off on every member.
+ * simdlm_recover_end(@node) is that node's own end after the barrier:
+ * enable_locking(), dlm_process_requestqueue(), dlm_recover_waiters_post()
+ * and dlm_recover_grant(): the node's locking is on, the resources it
+ * masters grant what the purge unblocked, and every deferred operation
+ * whose node and whose resource's master are both on now is decided, per
+ * resource in submission order.  An operation submitted meanwhile is
+ * decided at once when its node and its resource's master are on, and
+ * deferred otherwise (the caller blocked in dlm_lock_recovery(), or the
+ * message waiting in the master's requestqueue).  The lockspace is
+ * running again once every member has ended.
+ */
+int simdlm_recover_begin(struct simdlm *d,
+			 const struct simdlm_remaster choice[SIMDLM_RES_MAX]);
+int simdlm_recover_end(struct simdlm *d, uint32_t node);
 
 /*
  * The lock's lksb buffer changed (the caller wrote sb_lvbptr): the DLM

@@ -132,10 +132,10 @@ for f in "$SCEN"/bad/*.scn; do
 done
 # ast-after-prep.scn (above) delivers a completion after recover_prep;
 # once recovery has left STOP (ls_recover suspends callbacks) it waits
-sed -n '1,13p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
+sed -n '1,16p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
 printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
 expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
-has "$T/err" "flush.scn:16: step: that step is not enabled here" "completion held after the flush"
+has "$T/err" "flush.scn:19: step: that step is not enabled here" "completion held after the flush"
 # finding 7 with the kernel's slot fix modelled (kernel/patches/0001):
 # node 1 is reported with its slot and journal 0 is replayed
 sed 's/^fix first-done-serial$/&\nfix kernel-slot-fix/' "$FINDINGS/slot-reset.scn" >"$T/f7k.scn"

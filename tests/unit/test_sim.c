@@ -801,6 +801,72 @@ static void test_crash_during_first_mount(void **state)
 
 /* ---- API --------------------------------------------------------------------- */
 
+/*
+ * Per-node ends of a lock recovery (docs/step-order.md, K): after
+ * dlm_recover_done_wait() each member enables locking and gets
+ * recover_done on its own (Linux 6.1 fs/dlm/recoverd.c 209-239, 278).
+ * Node 1 crashes while nodes 2 and 3 mount; both ask for the control
+ * lock EX NOQUEUE while the lockspace is stopped.  A request waits for
+ * its own node's end (dlm_lock_recovery()), so the node that asked
+ * second can end first and get the lock, and the first is refused.  The
+ * old model ended every node at once and decided the waiting requests in
+ * the order they were made: the first always won (0 of these seeds).
+ */
+static bool later_request_wins(const struct run *r)
+{
+	size_t ic = find(r, 0, DLMR_EV_CRASH, 1), idone, req[4] = { 0 };
+	int out[4] = { 0 };
+
+	if (ic == SIZE_MAX)
+		return false;
+	for (size_t i = 0; i < ic; i++)
+		if (r->ev[i].type == DLMR_EV_GRANT && r->ev[i].node >= 2 &&
+		    !strcmp(r->ev[i].resource, "control") &&
+		    r->ev[i].mode == DLMR_MODE_EX)
+			return false; /* held EX before the crash */
+	idone = find(r, ic, DLMR_EV_DONE, 0);
+	for (size_t i = ic; i < r->n; i++) {
+		uint32_t n = r->ev[i].node;
+
+		if (n < 2 || n > 3 || !r->ev[i].resource ||
+		    strcmp(r->ev[i].resource, "control"))
+			continue;
+		if (r->ev[i].type == DLMR_EV_LOCK &&
+		    r->ev[i].mode == DLMR_MODE_EX && !req[n])
+			req[n] = i;
+		else if (req[n] && !out[n] && (r->ev[i].type == DLMR_EV_GRANT ||
+					       r->ev[i].type == DLMR_EV_AGAIN))
+			out[n] = r->ev[i].type;
+	}
+	if (!req[2] || !req[3] || !out[2] || !out[3] ||
+	    req[2] > idone || req[3] > idone)
+		return false; /* not both made while stopped */
+	return req[2] < req[3] ?
+	       out[2] == DLMR_EV_AGAIN && out[3] == DLMR_EV_GRANT :
+	       out[3] == DLMR_EV_AGAIN && out[2] == DLMR_EV_GRANT;
+}
+
+static void test_recovery_ends_per_node(void **state)
+{
+	struct dlmr_scenario *s = parse("nodes 3\njournals 3\nmount 1\nwait\n"
+					"mount 2-3\n"
+					"crash 1 at grant:mounted on 3\nwait\n",
+					"ends-per-node");
+	unsigned int later = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 60; seed++) {
+		struct run r;
+
+		run_scen(s, seed, &r);
+		assert_clean(&r, seed);
+		later += later_request_wins(&r);
+		run_free(&r);
+	}
+	dlmr_scenario_free(s);
+	assert_true(later > 0);
+}
+
 static void test_run_errors(void **state)
 {
 	struct dlmr_sim_result res;
@@ -832,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_clean_leave_example),
 		cmocka_unit_test(test_double_failure),
 		cmocka_unit_test(test_crash_during_first_mount),
+		cmocka_unit_test(test_recovery_ends_per_node),
 		cmocka_unit_test(test_run_errors),
 		cmocka_unit_test(test_slot_minus_one),
 		cmocka_unit_test(test_slot_zero),
