@@ -2,7 +2,7 @@
 # Build the VM lab's initramfs.
 #
 #   tests/vm/mkinitramfs.sh [--module NAME=FILE.ko]... [--bin FILE]...
-#                           KVER OUT.cpio [EXTRA.ko...]
+#                           [--ynl DIR] KVER OUT.cpio [EXTRA.ko...]
 #
 # Contents: busybox-static (all applets), corosync + tools, dlm_controld,
 # dlm_tool, a few gfs2 tools, their shared libraries (resolved with ldd),
@@ -13,13 +13,21 @@
 # vermagic must be KVER and its dependencies are read from FILE.  --bin
 # FILE adds a program of this project (the lab: dlmctl) as
 # /usr/bin/<name>; the libraries ldd finds outside /lib and /usr/lib (its
-# build tree's libdlmrecover) go to /usr/lib/x86_64-linux-gnu.  Not compressed: under TCG the kernel
+# build tree's libdlmrecover) go to /usr/lib/x86_64-linux-gnu.  --ynl
+# DIR adds the kernel's generic netlink CLI, DIR/cli.py and DIR/lib/ (from
+# tools/net/ynl of linux-source-6.12) with DIR/dlm_recover.yaml, as
+# /usr/bin/ynl (cli.py --spec dlm_recover.yaml --no-schema), and what it
+# runs on: Debian's python3 binary with its libraries and only the part
+# of its standard library it uses (the top-level modules, encodings, json,
+# collections, importlib, re, lib-dynload: about 12 MB of the 54), plus
+# python3-yaml.  Not compressed: under TCG the kernel
 # unpacks a plain cpio faster than a gzipped one.
 set -euo pipefail
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 declare -A REPLACE=()
 OWNBINS=()
+YNL=
 while :; do
 	case ${1:-} in
 	--module)
@@ -30,10 +38,16 @@ while :; do
 		[ $# -ge 2 ] && [ -x "$2" ] || die "--bin ${2:-}: not an executable"
 		OWNBINS+=("$2")
 		shift 2 ;;
+	--ynl)
+		[ $# -ge 2 ] && [ -f "$2/cli.py" ] && [ -d "$2/lib" ] &&
+			[ -f "$2/dlm_recover.yaml" ] ||
+			die "--ynl ${2:-}: needs cli.py, lib/ and dlm_recover.yaml"
+		YNL=$2
+		shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || die "usage: $0 [--module NAME=FILE.ko]... [--bin FILE]... KVER OUT.cpio [EXTRA.ko...]"
+[ $# -ge 2 ] || die "usage: $0 [--module NAME=FILE.ko]... [--bin FILE]... [--ynl DIR] KVER OUT.cpio [EXTRA.ko...]"
 KVER=$1 OUT=$2
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -103,6 +117,37 @@ for b in "${OWNBINS[@]}"; do
 	done
 	ldd "$b" | grep -q 'not found' && die "$b: a library is missing: $(ldd "$b" | grep 'not found')"
 done
+if [ -n "$YNL" ]; then
+	PY=/usr/bin/python3.11
+	STD=/usr/lib/python3.11
+	YAML=/usr/lib/python3/dist-packages/yaml
+	[ -x "$PY" ] && [ -f "$STD/os.py" ] || die "$PY missing (apt-get install python3)"
+	[ -d "$YAML" ] || die "$YAML missing (scripts/deps.sh --lab: python3-yaml)"
+	copy_with_libs "$PY"
+	ln -s python3.11 "$ROOT/usr/bin/python3"
+	mkdir -p "$ROOT$STD" "$ROOT/usr/lib/python3/dist-packages" "$ROOT/usr/share/ynl"
+	cp "$STD"/*.py "$ROOT$STD/"
+	for d in encodings json collections importlib re lib-dynload; do
+		cp -r "$STD/$d" "$ROOT$STD/"
+	done
+	cp -r "$YAML" "$ROOT/usr/lib/python3/dist-packages/"
+	for so in "$ROOT$STD"/lib-dynload/*.so "$ROOT/usr/lib/python3/dist-packages/yaml"/*.so; do
+		for lib in $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
+			[ -e "$ROOT$lib" ] && continue
+			mkdir -p "$ROOT$(dirname "$lib")"
+			cp -L "$lib" "$ROOT$lib"
+		done
+	done
+	find "$ROOT/usr/lib/python3.11" "$ROOT/usr/lib/python3" -name __pycache__ -prune -exec rm -rf {} +
+	cp -r "$YNL/cli.py" "$YNL/lib" "$YNL/dlm_recover.yaml" "$ROOT/usr/share/ynl/"
+	# -S: no site module (no site-packages to look for); yaml by path
+	cat >"$ROOT/usr/bin/ynl" <<'YNL'
+#!/bin/sh
+PYTHONPATH=/usr/lib/python3/dist-packages PYTHONDONTWRITEBYTECODE=1 exec /usr/bin/python3 -S \
+	/usr/share/ynl/cli.py --spec /usr/share/ynl/dlm_recover.yaml --no-schema "$@"
+YNL
+	chmod 755 "$ROOT/usr/bin/ynl"
+fi
 for a in $(/bin/busybox --list); do
 	[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
 done
