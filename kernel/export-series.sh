@@ -8,7 +8,8 @@
 #       copy the series of LINE (6.12 or 6.1; the cover letter 0000 too)
 #       to OUTDIR with "From: NAME <EMAIL>" and, in every patch but the
 #       cover letter, "Signed-off-by: NAME <EMAIL>" as the last trailer,
-#       NAME and EMAIL being `git config user.name` and `user.email`.
+#       NAME and EMAIL being `git config user.name` and `user.email`;
+#       the cover letter's shortlog line "@SUBMITTER@ (N):" gets NAME.
 #       Fails with one line if either is unset or EMAIL is a reserved
 #       placeholder domain (example.*, *.invalid, *.test, *.localhost,
 #       *.example, localhost).  OUTDIR is then ready for
@@ -70,8 +71,12 @@ do_export() {
 		case $(basename "$p") in 0000-*) cover=1 ;; esac
 		# From: after the mbox "From <sha> ..." line; the sign-off
 		# after the message's last line, before the "---" separator
-		awk -v id="$ident" -v cover=$cover '
+		awk -v id="$ident" -v name="$name" -v cover=$cover '
 			NR == 1 { print; print "From: " id; next }
+			# the cover letter'"'"'s shortlog: "@SUBMITTER@ (N):"
+			cover && /^@SUBMITTER@ \([0-9]+\):$/ {
+				sub(/^@SUBMITTER@/, name)
+			}
 			!sep && /^---$/ {
 				if (!cover) {
 					# the last paragraph holds the trailers
@@ -86,6 +91,8 @@ do_export() {
 		' "$p" >"$2/$(basename "$p")"
 		grep -q "^From: $ident\$" "$2/$(basename "$p")" ||
 			die "$(basename "$p"): cannot add the From: header"
+		! grep -q '@SUBMITTER@' "$2/$(basename "$p")" ||
+			die "$(basename "$p"): @SUBMITTER@ left outside the cover letter's shortlog"
 		n=$((n + 1))
 	done
 	echo "export-series: $n patches of $line signed by $ident in $2"

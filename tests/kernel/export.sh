@@ -72,14 +72,17 @@ for l in 6.12 6.1; do
 		[ "$(grep -c "^From: $id\$" "$e")" -eq 1 ] || fail "$l/$b: no From: $id"
 		n=$(grep -c "^Signed-off-by: $id\$" "$e" || true)
 		case $b in
-		0000-*) [ "$n" -eq 0 ] || fail "$l/$b: a cover letter is not signed off" ;;
+		0000-*) [ "$n" -eq 0 ] || fail "$l/$b: a cover letter is not signed off"
+			grep -q '^Test Submitter ([0-9]*):$' "$e" ||
+				fail "$l/$b: the shortlog does not name the submitter" ;;
 		*) [ "$n" -eq 1 ] || fail "$l/$b: $n Signed-off-by lines, want 1" ;;
 		esac
 		# the export adds the identity lines (and a blank line before a
 		# first trailer), nothing else
 		extra=$(diff "$p" "$e" | grep '^[<>]' |
 			grep -v "^> From: $id\$" | grep -v "^> Signed-off-by: $id\$" |
-			grep -v '^> $' || true)
+			grep -v '^> $' | grep -v '^< @SUBMITTER@ ([0-9]*):$' |
+			grep -v '^> Test Submitter ([0-9]*):$' || true)
 		[ -z "$extra" ] || fail "$l/$b: the export changed more than the identity: $extra"
 	done
 	echo "ok: $l: $(ls "$W/$l" | wc -l) patches signed by $id"
