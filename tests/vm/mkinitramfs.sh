@@ -17,9 +17,8 @@
 # DIR adds the kernel's generic netlink CLI, DIR/cli.py and DIR/lib/ (from
 # tools/net/ynl of linux-source-6.12) with DIR/dlm_recover.yaml, as
 # /usr/bin/ynl (cli.py --spec dlm_recover.yaml --no-schema), and what it
-# runs on: Debian's python3 binary with its libraries and only the part
-# of its standard library it uses (the top-level modules, encodings, json,
-# collections, importlib, re, lib-dynload: about 12 MB of the 54), plus
+# runs on: Debian's python3 binary with its libraries and only the
+# modules it loads (about 1.5 MB of the standard library's 54), with
 # python3-yaml.  Not compressed: under TCG the kernel
 # unpacks a plain cpio faster than a gzipped one.
 set -euo pipefail
@@ -126,11 +125,37 @@ if [ -n "$YNL" ]; then
 	copy_with_libs "$PY"
 	ln -s python3.11 "$ROOT/usr/bin/python3"
 	mkdir -p "$ROOT$STD" "$ROOT/usr/lib/python3/dist-packages" "$ROOT/usr/share/ynl"
-	cp "$STD"/*.py "$ROOT$STD/"
-	for d in encodings json collections importlib re lib-dynload; do
-		cp -r "$STD/$d" "$ROOT$STD/"
+	# the modules cli.py, its library and a traceback load, as this
+	# python imports them (all their imports are at the top: running
+	# cli.py up to its first netlink request loads them all)
+	mods=$(cd "$YNL" && PYTHONPATH=/usr/lib/python3/dist-packages "$PY" -S -c '
+import sys
+sys.path.insert(0, ".")
+sys.argv = ["cli.py", "--spec", "dlm_recover.yaml", "--no-schema", "--list-ops"]
+import traceback, linecache, tokenize
+try:
+    exec(compile(open("cli.py").read(), "cli.py", "exec"), {"__name__": "__main__"})
+except BaseException:
+    pass
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if f:
+        print(f)
+') || die "--ynl: cannot list the modules cli.py loads"
+	n=0
+	for f in $mods; do
+		case $f in
+		"$STD"/* | /usr/lib/python3/dist-packages/*) ;;
+		*) continue ;;
+		esac
+		mkdir -p "$ROOT$(dirname "$f")"
+		cp "$f" "$ROOT$f"
+		n=$((n + 1))
 	done
-	cp -r "$YAML" "$ROOT/usr/lib/python3/dist-packages/"
+	[ -f "$ROOT$STD/os.py" ] && [ -f "$ROOT/usr/lib/python3/dist-packages/yaml/__init__.py" ] ||
+		die "--ynl: the module list lacks os or yaml ($n files)"
+	# the platform library directory python looks for at startup
+	mkdir -p "$ROOT$STD/lib-dynload"
 	for so in "$ROOT$STD"/lib-dynload/*.so "$ROOT/usr/lib/python3/dist-packages/yaml"/*.so; do
 		for lib in $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
 			[ -e "$ROOT$lib" ] && continue
