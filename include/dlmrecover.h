@@ -1457,13 +1457,13 @@ enum dlmr_ls_state {
 };
 
 /**
- * The last completed recovery of a lockspace (kernel patch 0005): when its
+ * The last completed recovery of a lockspace (the kernel series' `LAST`): when its
  * `recover_prep` and `recover_done` points were, the generation it set and
  * the members its `recover_slot` points reported failed.
  */
 struct dlmr_ls_last {
 	/**
-	 * The kernel reports it.  False on a kernel without patch 0005:
+	 * The kernel reports it.  False on a kernel whose family has no `LAST`:
 	 * everything below is then zero.
 	 */
 	bool known;

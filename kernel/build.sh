@@ -16,6 +16,13 @@
 #                                      and OUTDIR/dlm_recover.h, and verify
 #                                      vermagic and the export CRCs
 #   kernel/build.sh verify OUTDIR      only the checks of 'module'
+#   kernel/build.sh ynl OUTDIR [HEADER]
+#                                      the netlink code the series carries
+#                                      (uapi header, fs/dlm/recover_nl_gen.[ch])
+#                                      is what kernel/ynl-gen.sh makes of
+#                                      the series' spec, and HEADER (the
+#                                      uapi header the library is built
+#                                      with) is that header too
 #
 # The kernel (its ABI for the headers, vermagic and CRCs, its line for the
 # linux-source tarball) is the one scripts/kernel.sh chooses: the current
@@ -49,14 +56,17 @@ kernel() {
 	KDIR=/lib/modules/$KVER/build
 }
 
-[ $# -eq 2 ] || die "usage: build.sh checkpatch|apply|module|verify OUTDIR"
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = ynl ]; } ||
+	die "usage: build.sh checkpatch|apply|module|verify OUTDIR | ynl OUTDIR [HEADER]"
 cmd=$1
 mkdir -p "$2"
 OUT=$(cd "$2" && pwd)
+LIBHEADER=${3:-}
 
-# the line's series, in order (scripts/kernel.sh series)
+# the line's series, in order (scripts/kernel.sh series), without its
+# cover letter (0000-cover-letter.patch)
 series() {
-	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null ||
+	ls "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-' ||
 		die "no patches in $PATCHES"
 }
 
@@ -100,9 +110,12 @@ do_checkpatch() {
 	fail=0
 	for p in $(series); do
 		# --no-tree: only fs/dlm is extracted; spelling.txt and
-		# const_structs.checkpatch are found next to the script
+		# const_structs.checkpatch are found next to the script.
+		# --no-signoff: the committed series carries no identity;
+		# kernel/export-series.sh signs it (tests/kernel/export.sh
+		# checks the signed copy with the sign-off checks)
 		if perl "$OUT/pristine/scripts/checkpatch.pl" --strict \
-				--no-tree --no-color "$p"; then
+				--no-tree --no-color --no-signoff "$p"; then
 			echo "checkpatch: $(basename "$p"): clean"
 		else
 			echo "checkpatch: $(basename "$p"): NOT clean" >&2
@@ -176,8 +189,32 @@ do_module() {
 	do_verify
 }
 
+do_ynl() {
+	pristine
+	apply_to "$OUT/ynl-tree"
+	"$(dirname "$0")/ynl-gen.sh" "$OUT/ynl-tree" "$LINE" "$OUT/ynl-gen"
+	for f in include/uapi/linux/dlm_recover.h fs/dlm/recover_nl_gen.h \
+		fs/dlm/recover_nl_gen.c; do
+		[ -f "$OUT/ynl-tree/$f" ] || die "the series makes no $f"
+		if ! cmp -s "$OUT/ynl-gen/$f" "$OUT/ynl-tree/$f"; then
+			diff -u "$OUT/ynl-gen/$f" "$OUT/ynl-tree/$f" >&2 || true
+			die "$f in the $LINE series is not what ynl-gen-c.py makes of Documentation/netlink/specs/dlm_recover.yaml (regenerate with kernel/ynl-gen.sh)"
+		fi
+		echo "ynl: $f: generated from the spec"
+	done
+	if [ -n "$LIBHEADER" ]; then
+		[ -f "$LIBHEADER" ] || die "$LIBHEADER missing"
+		if ! cmp -s "$OUT/ynl-gen/include/uapi/linux/dlm_recover.h" "$LIBHEADER"; then
+			diff -u "$OUT/ynl-gen/include/uapi/linux/dlm_recover.h" "$LIBHEADER" >&2 || true
+			die "$LIBHEADER (the library's uapi header) is not the one generated from the spec"
+		fi
+		echo "ynl: $LIBHEADER: the library's header is the generated one"
+	fi
+}
+
 case $cmd in
 checkpatch) do_checkpatch ;;
+ynl) do_ynl ;;
 apply) do_apply ;;
 module) do_module ;;
 verify) do_verify ;;

@@ -23,12 +23,15 @@ libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
 libdlm-dev python3 spin chromium fonts-dejavu-core libpng-dev"
 LAB="qemu-system-x86 busybox-static corosync dlm-controld gfs2-utils mdadm
 iproute2 kmod cpio xz-utils zstd bc flex bison libelf-dev libssl-dev rsync
+python3-yaml python3-jsonschema
 patch perl"
 
 pkgs=$BUILD
 if [ "${1:-}" = "--lab" ]; then
 	if [ -n "${DLMR_KVER:-}" ]; then
-		pkgs="$pkgs $LAB $(scripts/kernel.sh packages)"
+		# linux-source-6.12 for any line: its tools/net/ynl generates
+		# the netlink code and is the lab's second client
+		pkgs="$pkgs $LAB $(scripts/kernel.sh packages) linux-source-6.12"
 	else
 		pkgs="$pkgs $LAB $(scripts/kernel.sh packages --all)"
 	fi

@@ -343,7 +343,7 @@ static void get_u8(const struct nlattr *a, uint8_t *v)
 		*v = mnl_attr_get_u8(a);
 }
 
-/* DLM_RECOVER_A_LAST (patch 0005); attributes of a wrong size are
+/* DLM_RECOVER_A_LAST (patch 0003); attributes of a wrong size are
  * ignored, like missing ones */
 static void parse_last(const struct nlattr *nest, struct dlmr_ls_last *l)
 {

@@ -132,7 +132,7 @@ static void test_parse_reply(void **state)
 	assert_int_equal(in->last.failed[1].slot, -1);
 	assert_int_equal(in->last.failed_truncated, 5);
 
-	/* a kernel without patch 0005: no LAST, all zero, not known */
+	/* a family without LAST (an early series): all zero, not known */
 	nlh = msg(buf, DLM_RECOVER_CMD_GET, "gfs1", 3, 9);
 	put_table(nlh, 1, 1, 2, table2);
 	assert_int_equal(dlmr_kernel_parse_info(nlh, in), 0);

@@ -148,6 +148,49 @@ lab_watch_stop() {
 	cat "/tmp/watch.$1"
 }
 
+# The kernel's generic netlink CLI (/usr/bin/ynl: tools/net/ynl/cli.py
+# with the series' spec, mkinitramfs.sh --ynl), a client independent of
+# libdlmrecover.  lab_ynl_get LS...: the sections tests/vm/ynl-compare.py
+# get compares: ynl's dump, dlmctl recover -j and slots -j, and ynl's do
+# of each LS.
+lab_ynl_get() {
+	echo '== ynl dump'
+	ynl --dump get --output-json || return 1
+	echo '== dlmctl recover'
+	dlmctl recover -j || return 1
+	echo '== dlmctl slots'
+	dlmctl slots -j || return 1
+	for _l in "$@"; do
+		echo "== ynl do $_l"
+		ynl --do get --json "{\"ls-name\":\"$_l\"}" --output-json || return 1
+	done
+}
+
+# lab_ynl_subscribe SECONDS: ynl --subscribe events --sleep SECONDS in the
+# background (it prints what it received when the sleep ends), output in
+# /tmp/ynl.events; returns once it has joined the group: cli.py subscribes
+# before it sleeps, so once its python sleeps in clock_nanosleep (x86-64
+# syscall 230) it is subscribed.  Python starts in seconds under TCG.
+lab_ynl_subscribe() {
+	rm -f /tmp/ynl.events
+	ynl --subscribe events --sleep "$1" --output-json >/tmp/ynl.events 2>&1 &
+	echo $! >/tmp/ynl.events.pid
+	wait_for '[ "$(cut -d" " -f1 /proc/$(cat /tmp/ynl.events.pid)/syscall 2>/dev/null)" = 230 ]' 600 ||
+		{ echo "ynl --subscribe: not subscribed within 60 s: $(cat /tmp/ynl.events)" >&2; return 1; }
+}
+
+# lab_ynl_events TAG TENTHS: once the subscription of lab_ynl_subscribe
+# ended (within TENTHS), the sections tests/vm/ynl-compare.py events
+# compares: what ynl received and what the watch TAG recorded.
+lab_ynl_events() {
+	wait_for '! kill -0 "$(cat /tmp/ynl.events.pid)" 2>/dev/null' "$2" ||
+		{ echo "ynl --subscribe still running after $(($2 / 10)) s" >&2; return 1; }
+	echo '== ynl events'
+	cat /tmp/ynl.events
+	echo '== watch'
+	cat "/tmp/watch.$1"
+}
+
 # lab_flood PREFIX N: N lockspaces PREFIX1..PREFIXN, each joined and left
 # with dlm_tool, one after the other.
 lab_flood() {

@@ -233,9 +233,25 @@ if dlm_stale; then
 		{ cat "$BUILD/dlm.log" >&2; fail "kernel/build.sh module failed"; }
 	log "built the patched dlm.ko ($BUILD/dlm.log)"
 fi
+# The kernel's generic netlink CLI, tools/net/ynl/cli.py of
+# linux-source-6.12 (on either line: 6.1 has none), with the spec the
+# series under test carries: a second client, independent of
+# libdlmrecover, whose answers must equal dlmctl's (ynl_get_check,
+# ynl_events_check).
+YNLDIR=$BUILD/ynl
+YNLSRC=$(DLMR_KVER=6.12 "$REPO/scripts/kernel.sh" source)
+if [ ! -f "$YNLDIR/cli.py" ]; then
+	[ -f "$YNLSRC" ] || fail "$YNLSRC missing: the lab's ynl client comes from it (scripts/deps.sh --lab)"
+	mkdir -p "$YNLDIR"
+	tar -xJf "$YNLSRC" -C "$YNLDIR" --strip-components=4 \
+		linux-source-6.12/tools/net/ynl/cli.py linux-source-6.12/tools/net/ynl/lib ||
+		fail "cannot extract tools/net/ynl from $YNLSRC"
+fi
+cp "$BUILD/dlm/tree/Documentation/netlink/specs/dlm_recover.yaml" "$YNLDIR/" ||
+	fail "the series under test has no Documentation/netlink/specs/dlm_recover.yaml"
 "$REPO/examples/kernel/build.sh" "$BUILD/kmod" "$KVER" >"$BUILD/kmod.log" 2>&1 ||
 	{ cat "$BUILD/kmod.log" >&2; fail "examples/kernel/build.sh failed"; }
-"$HERE/mkinitramfs.sh" --module dlm="$DLMKO" "${BINS[@]}" "$KVER" \
+"$HERE/mkinitramfs.sh" --module dlm="$DLMKO" "${BINS[@]}" --ynl "$YNLDIR" "$KVER" \
 	"$BUILD/initramfs.cpio" \
 	"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" || fail "mkinitramfs.sh failed"
 INITRD=$BUILD/initramfs.cpio
@@ -703,6 +719,53 @@ strict_requests() { # NAME NODE
 	log "$name: PASS: node$n refuses malformed requests as expected, as root and as nobody ($(grep -c ': ok:' <<<"$root") probes)"
 }
 
+# The kernel's generic netlink CLI against dlmctl (tests/vm/ynl-compare.py):
+# ynl_get_check NAME NODE: on NODE, ynl's dump of GET equals dlmctl
+# recover -j field by field, and its GET of dlmrex and gfs0 equals the
+# dump and dlmctl slots -j.  Saved in NAME.ynl-get.nodeN.
+ynl_get_check() {
+	local name=$1 n=$2 f r
+	f=$RES/$name.ynl-get.node$n
+	run "$n" 180 "lab_ynl_get dlmrex gfs0"
+	echo "$OUT" >"$f"
+	r=$(/usr/bin/python3 "$HERE/ynl-compare.py" get "$f" 2>&1) ||
+		fail "$name: node$n: the ynl CLI and dlmctl differ ($f): $r"
+	log "$name: PASS: node$n: ynl CLI vs dlmctl: $r"
+}
+
+# ynl_events_start NODES...: ynl --subscribe events on each node, before
+# a failure; YFIRST[N]: the seq of the next dlmrex event on node N (its
+# watch's last + 1)
+ynl_events_start() {
+	local n last
+	for n in "$@"; do
+		run "$n" 90 "lab_ynl_subscribe $YNL_SUB_S"
+		run "$n" 10 "tail -n 1 /tmp/watch.dlmrex"
+		last=$(echo "$OUT" | sed -nE 's/.*"seq":([0-9]+).*/\1/p')
+		[ -n "$last" ] || fail "node$n: no seq in the dlmrex watch's last line '$OUT'"
+		YFIRST[$n]=$((last + 1))
+	done
+}
+declare -A YFIRST=()
+YNL_SUB_S=60
+
+# ynl_events_check NAME NODES...: what ynl received through the failure
+# equals what the node's dlmctl recover watch -j dlmrex recorded, from
+# YFIRST on, field by field; the last one a done.  Saved in
+# NAME.ynl-events.nodeN.
+ynl_events_check() {
+	local name=$1 n f r
+	shift
+	for n in "$@"; do
+		f=$RES/$name.ynl-events.node$n
+		run "$n" $((YNL_SUB_S + 30)) "lab_ynl_events dlmrex $(((YNL_SUB_S + 20) * 10))"
+		echo "$OUT" >"$f"
+		r=$(/usr/bin/python3 "$HERE/ynl-compare.py" events "$f" dlmrex "${YFIRST[$n]}" 2>&1) ||
+			fail "$name: node$n: the ynl CLI's events differ from dlmctl recover watch's ($f): $r"
+		log "$name: PASS: node$n: ynl --subscribe vs dlmctl recover watch: $r"
+	done
+}
+
 # Normalised traces (time_ns dropped) of the nodes up, saved for SCENARIO.
 declare -A UP=()
 save_traces() {
@@ -798,6 +861,7 @@ cold_start() { # NAME
 	sysfs_check "$name" 0 $(seq 1 "$CN")
 	[ "$name" = cold ] && unprivileged "$name" 1
 	[ "$name" = cold ] && strict_requests "$name" 1
+	ynl_get_check "$name" 1
 	watch_check "$name" "$EX_GEN" peek $(seq 1 "$CN")
 	# last recovery: the last join (node 1's own, its initial join, in
 	# dlmrex; node CN's in gfs0), no failed member
@@ -876,6 +940,7 @@ kill_one() {
 	for n in "${surv[@]}"; do last_done "$n"; done
 	local vslot vjid=${JID[$v]}
 	vslot=$(slot_of "$EX_TABLE" "$v")
+	ynl_events_start "${surv[@]}"
 	kill_node "$v"
 	# (kill_node reads the engine's trace first: the kill is KILLED_T)
 	tk=${KILLED_T[$v]}
@@ -891,6 +956,8 @@ kill_one() {
 	md_after_kill "$name" "$v" "${surv[@]}"
 	sysfs_check "$name" "$tk" "${surv[@]}"
 	last_check "$name" "$v/$vslot" "" "$v/$((vjid + 1))" "" "${surv[@]}"
+	ynl_events_check "$name" "${surv[@]}"
+	ynl_get_check "$name" 1
 	EX_TABLE=$(table_without "$EX_TABLE" "$v")
 	EX_GEN=$((base_gen + 1))
 	log "$name: PASS: survivors saw prep, slot $v:$vslot, done gen $EX_GEN [$EX_TABLE]"
@@ -899,7 +966,7 @@ kill_one() {
 }
 declare -A PROBE_T=()
 
-# last_check NAME XFAILED XINIT GFAILED GINIT NODES...: patch 0005's last
+# last_check NAME XFAILED XINIT GFAILED GINIT NODES...: patch 0003's last
 # completed recovery, as dlmctl recover -j (and its text "last recovery:"
 # line) reports it on each node, for dlmrex and gfs0.  dlmrex: exactly the
 # recovery of the node's last done in its dlmrex watch (traces/NAME/

@@ -2,7 +2,7 @@
 # Build the VM lab's initramfs.
 #
 #   tests/vm/mkinitramfs.sh [--module NAME=FILE.ko]... [--bin FILE]...
-#                           KVER OUT.cpio [EXTRA.ko...]
+#                           [--ynl DIR] KVER OUT.cpio [EXTRA.ko...]
 #
 # Contents: busybox-static (all applets), corosync + tools, dlm_controld,
 # dlm_tool, a few gfs2 tools, their shared libraries (resolved with ldd),
@@ -13,13 +13,20 @@
 # vermagic must be KVER and its dependencies are read from FILE.  --bin
 # FILE adds a program of this project (the lab: dlmctl) as
 # /usr/bin/<name>; the libraries ldd finds outside /lib and /usr/lib (its
-# build tree's libdlmrecover) go to /usr/lib/x86_64-linux-gnu.  Not compressed: under TCG the kernel
+# build tree's libdlmrecover) go to /usr/lib/x86_64-linux-gnu.  --ynl
+# DIR adds the kernel's generic netlink CLI, DIR/cli.py and DIR/lib/ (from
+# tools/net/ynl of linux-source-6.12) with DIR/dlm_recover.yaml, as
+# /usr/bin/ynl (cli.py --spec dlm_recover.yaml --no-schema), and what it
+# runs on: Debian's python3 binary with its libraries and only the
+# modules it loads (about 1.5 MB of the standard library's 54), with
+# python3-yaml.  Not compressed: under TCG the kernel
 # unpacks a plain cpio faster than a gzipped one.
 set -euo pipefail
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 declare -A REPLACE=()
 OWNBINS=()
+YNL=
 while :; do
 	case ${1:-} in
 	--module)
@@ -30,10 +37,16 @@ while :; do
 		[ $# -ge 2 ] && [ -x "$2" ] || die "--bin ${2:-}: not an executable"
 		OWNBINS+=("$2")
 		shift 2 ;;
+	--ynl)
+		[ $# -ge 2 ] && [ -f "$2/cli.py" ] && [ -d "$2/lib" ] &&
+			[ -f "$2/dlm_recover.yaml" ] ||
+			die "--ynl ${2:-}: needs cli.py, lib/ and dlm_recover.yaml"
+		YNL=$2
+		shift 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 2 ] || die "usage: $0 [--module NAME=FILE.ko]... [--bin FILE]... KVER OUT.cpio [EXTRA.ko...]"
+[ $# -ge 2 ] || die "usage: $0 [--module NAME=FILE.ko]... [--bin FILE]... [--ynl DIR] KVER OUT.cpio [EXTRA.ko...]"
 KVER=$1 OUT=$2
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -103,6 +116,63 @@ for b in "${OWNBINS[@]}"; do
 	done
 	ldd "$b" | grep -q 'not found' && die "$b: a library is missing: $(ldd "$b" | grep 'not found')"
 done
+if [ -n "$YNL" ]; then
+	PY=/usr/bin/python3.11
+	STD=/usr/lib/python3.11
+	YAML=/usr/lib/python3/dist-packages/yaml
+	[ -x "$PY" ] && [ -f "$STD/os.py" ] || die "$PY missing (apt-get install python3)"
+	[ -d "$YAML" ] || die "$YAML missing (scripts/deps.sh --lab: python3-yaml)"
+	copy_with_libs "$PY"
+	ln -s python3.11 "$ROOT/usr/bin/python3"
+	mkdir -p "$ROOT$STD" "$ROOT/usr/lib/python3/dist-packages" "$ROOT/usr/share/ynl"
+	# the modules cli.py, its library and a traceback load, as this
+	# python imports them (all their imports are at the top: running
+	# cli.py up to its first netlink request loads them all)
+	mods=$(cd "$YNL" && PYTHONPATH=/usr/lib/python3/dist-packages "$PY" -S -c '
+import sys
+sys.path.insert(0, ".")
+sys.argv = ["cli.py", "--spec", "dlm_recover.yaml", "--no-schema", "--list-ops"]
+import traceback, linecache, tokenize
+try:
+    exec(compile(open("cli.py").read(), "cli.py", "exec"), {"__name__": "__main__"})
+except BaseException:
+    pass
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None)
+    if f:
+        print(f)
+') || die "--ynl: cannot list the modules cli.py loads"
+	n=0
+	for f in $mods; do
+		case $f in
+		"$STD"/* | /usr/lib/python3/dist-packages/*) ;;
+		*) continue ;;
+		esac
+		mkdir -p "$ROOT$(dirname "$f")"
+		cp "$f" "$ROOT$f"
+		n=$((n + 1))
+	done
+	[ -f "$ROOT$STD/os.py" ] && [ -f "$ROOT/usr/lib/python3/dist-packages/yaml/__init__.py" ] ||
+		die "--ynl: the module list lacks os or yaml ($n files)"
+	# the platform library directory python looks for at startup
+	mkdir -p "$ROOT$STD/lib-dynload"
+	for so in "$ROOT$STD"/lib-dynload/*.so "$ROOT/usr/lib/python3/dist-packages/yaml"/*.so; do
+		for lib in $(ldd "$so" 2>/dev/null | awk '/=> \//{print $3}'); do
+			[ -e "$ROOT$lib" ] && continue
+			mkdir -p "$ROOT$(dirname "$lib")"
+			cp -L "$lib" "$ROOT$lib"
+		done
+	done
+	find "$ROOT/usr/lib/python3.11" "$ROOT/usr/lib/python3" -name __pycache__ -prune -exec rm -rf {} +
+	cp -r "$YNL/cli.py" "$YNL/lib" "$YNL/dlm_recover.yaml" "$ROOT/usr/share/ynl/"
+	# -S: no site module (no site-packages to look for); yaml by path
+	cat >"$ROOT/usr/bin/ynl" <<'YNL'
+#!/bin/sh
+PYTHONPATH=/usr/lib/python3/dist-packages PYTHONDONTWRITEBYTECODE=1 exec /usr/bin/python3 -S \
+	/usr/share/ynl/cli.py --spec /usr/share/ynl/dlm_recover.yaml --no-schema "$@"
+YNL
+	chmod 755 "$ROOT/usr/bin/ynl"
+fi
 for a in $(/bin/busybox --list); do
 	[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
 done

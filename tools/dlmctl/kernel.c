@@ -176,8 +176,8 @@ static void print_last(const struct dlmr_ls_last *l, bool klog)
 		return;
 	}
 	if (!l->known) {
-		printf("not reported (the kernel lacks the dlmrecover patch "
-		       "0005)\n");
+		printf("not reported (the kernel's dlm_recover family has "
+		       "no LAST)\n");
 		return;
 	}
 	if (!l->done_ns) {
