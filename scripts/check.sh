@@ -8,12 +8,31 @@
 # Linux 6.12, the lab scenarios that do not depend on the kernel line
 # (tests/vm/meson.build: lab-6.12 and lab-6.12-rest).
 #
+#
+#   scripts/check.sh [--debug-kernel]
+#
+# --debug-kernel adds two stages at the end: scripts/debug-kernel.sh
+# builds (or reuses, cached) the lab's debug kernel, Linux 6.12 with
+# lockdep, KASAN, DEBUG_ATOMIC_SLEEP and DEBUG_LIST (kernel/README.md,
+# "The debug kernel": its build time), and the lab's suite vm-debug runs
+# on it (DLMR_KVER=6.12-debug): the series' scenarios with a clean kernel
+# log, and scenario lockbug, where lockdep must report the series' old
+# locking.  Not in the default run, for time.
+#
 # Every stage runs, whatever the earlier ones did (a stage whose build
 # failed reports that); the end is always the stage table and the line
 # "N passed, M failed" (meson tests, plus one per stage that is not a
 # meson test run).  Exit status: 0 if every stage passed, 1 otherwise.
 set -u
 cd "$(dirname "$0")/.."
+
+DEBUG_KERNEL=0
+for a in "$@"; do
+	case $a in
+	--debug-kernel) DEBUG_KERNEL=1 ;;
+	*) echo "check.sh: unknown argument '$a' (usage: check.sh [--debug-kernel])" >&2; exit 2 ;;
+	esac
+done
 
 OUT=$(mktemp)
 TABLE=$(mktemp)
@@ -66,12 +85,13 @@ build() {
 stage deps scripts/deps.sh --lab
 echo "kernel under test: $(scripts/kernel.sh kver 2>&1)"
 
-# The suites no stage but their own runs: the VM lab (vm, stage 4) and
-# the long ones (vm-long, explore-large: not in check.sh).  meson's
+# The suites no stage but their own runs: the VM lab (vm, stage 4), the
+# long ones (vm-long, explore-large: not in check.sh) and the debug
+# kernel's lab (vm-debug, --debug-kernel).  meson's
 # --no-suite matches a suite's whole name: --no-suite vm leaves vm-long
 # in (before this list, the unit, asan and valgrind stages all ran
 # lab-6.12-rest, and asan and valgrind explore-large).
-NOT_HERE=(--no-suite vm --no-suite vm-long --no-suite explore-large)
+NOT_HERE=(--no-suite vm --no-suite vm-long --no-suite vm-debug --no-suite explore-large)
 
 # 1. normal build, every suite but the VM lab (the kernel suite builds
 # the patched dlm.ko; the explore suite runs the 3-node explorer)
@@ -133,6 +153,13 @@ stage valgrind-cli vgcli
 # 4. the VM lab (real kernel DLM with the patched module, corosync,
 # dlm_controld, gfs2, dlmctl)
 stage vm mtest -C build --print-errorlogs --suite vm
+
+# 5. --debug-kernel: the lab on the debug kernel (kernel/README.md, "The
+# debug kernel"; tests/vm/README.md)
+if [ "$DEBUG_KERNEL" = 1 ]; then
+	stage debug-kernel scripts/debug-kernel.sh
+	stage vm-debug mtest -C build --print-errorlogs --suite vm-debug
+fi
 
 echo
 echo "check.sh: stages (kernel $(scripts/kernel.sh kver 2>/dev/null || echo unknown), $((SECONDS - T0)) s in all)"
