@@ -147,7 +147,9 @@ KERNEL=$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" image)
 # the debug kernel (lockdep and KASAN slow the guests down under TCG); the
 # corosync token (--token) is 1000 ms, or 5000 ms on the debug kernel (at
 # 1000 its guests lost the token every few seconds on a loaded host)
+DEBUGK=0
 if DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" debugdir >/dev/null 2>&1; then
+	DEBUGK=1
 	SLOW=${LAB_SLOW:-3}
 	TOKEN=${TOKEN:-5000}
 else
@@ -520,9 +522,20 @@ klog_scan() {
 	KLOG_OUT=$("$HERE/klog-scan.sh" --matched "$RES/klog.allowed" "${args[@]}" 2>&1)
 }
 klog_check() { # NAME
+	local n
 	klog_scan ||
 		fail "$1: kernel trouble in a node's console (not in tests/vm/klog-allow.txt):"$'\n'"$(echo "$KLOG_OUT" | head -n 24)"
 	log "$1: PASS: no kernel warning, BUG, oops or stall in the consoles ($(cut -f1 "$RES/klog.allowed" 2>/dev/null | sort -u | wc -l) allowed kinds of hit so far, klog.allowed)"
+	# the debug kernel: a clean log means something only if lockdep was
+	# still on (it turns itself off after its first report, or when it
+	# runs out of room)
+	[ "$DEBUGK" = 1 ] || return 0
+	for n in $(echo "${!QPID[@]}" | tr ' ' '\n' | sort -n); do
+		run "$n" 30 "awk '\$1 == \"debug_locks:\" { print \$2 }' /proc/lockdep_stats"
+		[ "$OUT" = 1 ] ||
+			fail "$1: node$n: lockdep is off (debug_locks '$OUT' in /proc/lockdep_stats): its checks no longer run"
+	done
+	log "$1: PASS: lockdep still on, on every node up"
 }
 
 # The scan on a real console, once per cluster: a WARNING written to
