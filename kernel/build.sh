@@ -10,7 +10,8 @@
 #                                      no offset) to the pristine fs/dlm of
 #                                      the line
 #   kernel/build.sh module OUTDIR      apply, build OUTDIR/dlm.ko against
-#                                      /lib/modules/$KVER/build, install the
+#                                      the kernel's build tree
+#                                      (scripts/kernel.sh kdir), install the
 #                                      uapi header as
 #                                      OUTDIR/include/linux/dlm_recover.h
 #                                      and OUTDIR/dlm_recover.h, and verify
@@ -23,6 +24,12 @@
 #                                      the series' spec, and HEADER (the
 #                                      uapi header the library is built
 #                                      with) is that header too
+#   kernel/build.sh apply|module OUTDIR --plus PATCH...
+#                                      the same with PATCH... applied
+#                                      after the series, also with no
+#                                      fuzz: a planted bug
+#                                      (kernel/test-patches/LINE/, e.g.
+#                                      the lab's scenario lockbug)
 #
 # The kernel (its ABI for the headers, vermagic and CRCs, its line for the
 # linux-source tarball) is the one scripts/kernel.sh chooses: the current
@@ -53,15 +60,37 @@ die() {
 # the ABI to build for, checked installed (headers, modules, source)
 kernel() {
 	KVER=$("$KERNEL_SH" require) || exit 1
-	KDIR=/lib/modules/$KVER/build
+	KDIR=$("$KERNEL_SH" kdir) || exit 1
+	MODS=$("$KERNEL_SH" modroot)/lib/modules/$KVER
 }
 
-[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = ynl ]; } ||
-	die "usage: build.sh checkpatch|apply|module|verify OUTDIR | ynl OUTDIR [HEADER]"
+USAGE="usage: build.sh checkpatch|apply|module|verify OUTDIR | build.sh apply|module OUTDIR --plus PATCH... | build.sh ynl OUTDIR [HEADER]"
+[ $# -ge 2 ] || die "$USAGE"
 cmd=$1
 mkdir -p "$2"
 OUT=$(cd "$2" && pwd)
-LIBHEADER=${3:-}
+LIBHEADER=
+# apply|module OUTDIR --plus PATCH...: after the series, apply PATCH...
+# (test patches that plant a bug, kernel/test-patches/LINE/; never the
+# series)
+PLUS=
+if [ $# -gt 2 ]; then
+	case $cmd in
+	ynl)
+		[ $# -eq 3 ] || die "$USAGE"
+		LIBHEADER=$3
+		;;
+	apply | module)
+		[ "$3" = --plus ] && [ $# -ge 4 ] || die "$USAGE"
+		shift 3
+		for p in "$@"; do
+			[ -r "$p" ] || die "--plus $p: no such patch"
+			PLUS="$PLUS $(cd "$(dirname "$p")" && pwd)/$(basename "$p")"
+		done
+		;;
+	*) die "$USAGE" ;;
+	esac
+fi
 
 # the line's series, in order (scripts/kernel.sh series), without its
 # cover letter (0000-cover-letter.patch)
@@ -93,7 +122,7 @@ apply_to() {
 	mkdir -p "$1"
 	(cd "$OUT/pristine" && tar -cf - fs include MAINTAINERS) |
 		(cd "$1" && tar -xf -)
-	for p in $(series); do
+	for p in $(series) $PLUS; do
 		# -F0: no fuzz; a rejected hunk is a failure, and so is an
 		# offset one: each series is made against its line
 		if ! out=$(patch -d "$1" -p1 -F0 -N --no-backup-if-mismatch \
@@ -128,7 +157,7 @@ do_checkpatch() {
 do_apply() {
 	pristine
 	apply_to "$OUT/apply-check"
-	echo "apply: $(series | wc -l) patches of $PATCHES apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE"))"
+	echo "apply: $(series | wc -l) patches of $PATCHES${PLUS:+ and$PLUS} apply cleanly to $LINE fs/dlm ($(basename "$LINUX_SOURCE"))"
 }
 
 do_verify() {
@@ -152,8 +181,8 @@ do_verify() {
 	echo "verify: $(wc -l <"$OUT/crc.ours") exports, CRCs equal to the stock dlm.ko"
 
 	# the dlm symbols the stock gfs2.ko imports, with the CRCs it expects
-	gfs2=$(find "/lib/modules/$KVER/kernel/fs/gfs2" -name 'gfs2.ko*' | head -n 1)
-	[ -n "$gfs2" ] || die "no gfs2.ko under /lib/modules/$KVER"
+	gfs2=$(find "$MODS/kernel/fs/gfs2" -name 'gfs2.ko*' | head -n 1)
+	[ -n "$gfs2" ] || die "no gfs2.ko under $MODS"
 	case $gfs2 in
 	*.ko) cp "$gfs2" "$OUT/gfs2.ko" ;;
 	*.xz) xz -dc "$gfs2" >"$OUT/gfs2.ko" ;;

@@ -6,7 +6,17 @@
 # this.  Not here, for time: the explorer's long three-node searches
 # (meson test -C build --suite explore-large, about 12 minutes) and, on
 # Linux 6.12, the lab scenarios that do not depend on the kernel line
-# (tests/vm/meson.build: lab-6.12 and lab-6.12-rest).
+# (tests/vm/meson.build: lab-6.12-rest).
+#
+#   scripts/check.sh [--debug-kernel]
+#
+# --debug-kernel adds two stages at the end: scripts/debug-kernel.sh
+# builds (or reuses, cached) the lab's debug kernel, Linux 6.12 with
+# lockdep, KASAN, DEBUG_ATOMIC_SLEEP and DEBUG_LIST (kernel/README.md,
+# "The debug kernel": its build time), and the lab's suite vm-debug runs
+# on it (DLMR_KVER=6.12-debug): the series' scenarios with a clean kernel
+# log, and scenario lockbug, where lockdep must report the series' old
+# locking.  Not in the default run, for time.
 #
 # Every stage runs, whatever the earlier ones did (a stage whose build
 # failed reports that); the end is always the stage table and the line
@@ -14,6 +24,14 @@
 # meson test run).  Exit status: 0 if every stage passed, 1 otherwise.
 set -u
 cd "$(dirname "$0")/.."
+
+DEBUG_KERNEL=0
+for a in "$@"; do
+	case $a in
+	--debug-kernel) DEBUG_KERNEL=1 ;;
+	*) echo "check.sh: unknown argument '$a' (usage: check.sh [--debug-kernel])" >&2; exit 2 ;;
+	esac
+done
 
 OUT=$(mktemp)
 TABLE=$(mktemp)
@@ -66,11 +84,18 @@ build() {
 stage deps scripts/deps.sh --lab
 echo "kernel under test: $(scripts/kernel.sh kver 2>&1)"
 
+# The suites no stage but their own runs: the VM lab (vm, stage 4), the
+# long ones (vm-long, explore-large: not in check.sh) and the debug
+# kernel's lab (vm-debug, --debug-kernel).  meson's
+# --no-suite matches a suite's whole name: --no-suite vm leaves vm-long
+# in (before this list, the unit, asan and valgrind stages all ran
+# lab-6.12-rest, and asan and valgrind explore-large).
+NOT_HERE=(--no-suite vm --no-suite vm-long --no-suite vm-debug --no-suite explore-large)
+
 # 1. normal build, every suite but the VM lab (the kernel suite builds
 # the patched dlm.ko; the explore suite runs the 3-node explorer)
 normal() {
-	build build && mtest -C build --print-errorlogs --no-suite vm --no-suite vm-long \
-		--no-suite explore-large
+	build build && mtest -C build --print-errorlogs "${NOT_HERE[@]}"
 }
 stage unit normal
 
@@ -87,9 +112,9 @@ asan() {
 	export EXPLORE_SKIP=test_reduced_encoding,test_reduced_mutants,test_threads
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 		-Ddocs=false &&
-		mtest -C build-asan --print-errorlogs --no-suite vm --no-suite vm-long \
-			--no-suite docs --no-suite explore --no-suite explore-large \
-			--no-suite kernel --no-suite render --no-suite install \
+		mtest -C build-asan --print-errorlogs "${NOT_HERE[@]}" \
+			--no-suite docs --no-suite explore --no-suite kernel \
+			--no-suite render --no-suite install \
 			--timeout-multiplier=2 && rc=0 || rc=$?
 	unset EXPLORE_SKIP
 	return "$rc"
@@ -122,10 +147,9 @@ vg() {
 	local skip=test_reduced_encoding,test_reduced_mutants,test_por_mutants
 	skip=$skip,test_fair_livelock,test_por_preserves_quiescent_states
 	export EXPLORE_SKIP=$skip,test_threads
-	mtest -C build --print-errorlogs --no-suite vm --no-suite vm-long --no-suite docs \
-		--no-suite explore --no-suite explore-large --no-suite kernel \
-		--no-suite cli --no-suite render --no-suite install \
-		--wrap="$VG" \
+	mtest -C build --print-errorlogs "${NOT_HERE[@]}" --no-suite docs \
+		--no-suite explore --no-suite kernel --no-suite cli \
+		--no-suite render --no-suite install --wrap="$VG" \
 		--timeout-multiplier=10 && rc=0 || rc=$?
 	unset EXPLORE_SKIP
 	return "$rc"
@@ -144,6 +168,13 @@ stage valgrind-cli vgcli
 # 4. the VM lab (real kernel DLM with the patched module, corosync,
 # dlm_controld, gfs2, dlmctl)
 stage vm mtest -C build --print-errorlogs --suite vm
+
+# 5. --debug-kernel: the lab on the debug kernel (kernel/README.md, "The
+# debug kernel"; tests/vm/README.md)
+if [ "$DEBUG_KERNEL" = 1 ]; then
+	stage debug-kernel scripts/debug-kernel.sh
+	stage vm-debug mtest -C build --print-errorlogs --suite vm-debug
+fi
 
 echo
 echo "check.sh: stages (kernel $(scripts/kernel.sh kver 2>/dev/null || echo unknown), $((SECONDS - T0)) s in all)"

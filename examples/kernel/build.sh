@@ -11,13 +11,15 @@
 # defaults to the kernel the VM lab boots (scripts/kernel.sh kver: the
 # current Debian 6.1 kernel, or DLMR_KVER), NOT the running kernel.  By
 # hand, the same is:
-#   make -C /lib/modules/$(scripts/kernel.sh kver)/build M=$PWD modules
+#   make -C $(scripts/kernel.sh kdir) M=$PWD modules
 set -eu
 SRC=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$SRC/../../build-lab/kmod}
 KVER=${2:-$("$SRC/../../scripts/kernel.sh" kver)}
-KDIR=/lib/modules/$KVER/build
-[ -f "$KDIR/Makefile" ] || { echo "build.sh: $KDIR missing (apt-get install linux-headers-$KVER)" >&2; exit 1; }
+# the kernel's build tree: /lib/modules/KVER/build for a Debian kernel, the
+# debug kernel's tree for 6.12-debug (scripts/kernel.sh kdir)
+KDIR=$(DLMR_KVER=$KVER "$SRC/../../scripts/kernel.sh" kdir) || exit 1
+[ -f "$KDIR/Makefile" ] || { echo "build.sh: $KDIR missing (apt-get install linux-headers-$KVER, or for the debug kernel scripts/debug-kernel.sh)" >&2; exit 1; }
 TOP=$SRC/../..
 mkdir -p "$OUT/engine" "$OUT/include"
 OUT=$(cd "$OUT" && pwd) # kbuild's M= must be absolute

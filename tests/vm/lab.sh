@@ -11,14 +11,17 @@
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
 # (f), bench (g), stock (h), slotbug (i), slotbug-stock (j), firstkill
-# (k), mutant (l); default all but bench.  cold/kill/rejoin/leave/flood
+# (k), mutant (l), lockbug (m); default all but bench and lockbug.  cold/kill/rejoin/leave/flood
 # share one boot of N (default 3) nodes; double boots its own 4-node
 # cluster; firstkill and mutant (the engine, dlmr_journal.ko) their own 3
 # nodes; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
-# own 3.  Every scenario runs on either kernel line: each has its own copy
-# of the whole series (scripts/kernel.sh series).
+# own 3, lockbug (the series with its old locking planted, on the debug
+# kernel: DLMR_KVER=6.12-debug) its own 3.  Every scenario runs on either
+# kernel line: each has its own copy of the whole series
+# (scripts/kernel.sh series); on the debug kernel (scripts/debug-kernel.sh)
+# too.
 # After every scenario the nodes' kernel logs are scanned (klog-scan.sh,
 # klog-allow.txt).  --record copies the normalised traces to
 # tests/vm/traces/.  --keep leaves the
@@ -56,7 +59,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 KVER=
 MEM=${LAB_MEM:-448}
 NODES=3
-TOKEN=1000
+TOKEN=
 KEEP=0
 RECORD=0
 BUILDDIR=$REPO/build-lab
@@ -96,6 +99,7 @@ while [ $# -gt 0 ]; do
 	j | slotbug-stock) SCEN+=(slotbug-stock) ;;
 	k | firstkill) SCEN+=(firstkill) ;;
 	l | mutant) SCEN+=(mutant) ;;
+	m | lockbug) SCEN+=(lockbug) ;;
 	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -137,7 +141,23 @@ for c in qemu-system-x86_64 ip mkfs.gfs2 modinfo cpio busybox corosync \
 		fail "'$c' not found: install the lab packages (scripts/deps.sh --lab)"
 done
 KVER=$("$REPO/scripts/kernel.sh" require 2>&1) || fail "${KVER#kernel.sh: }"
-KERNEL=/boot/vmlinuz-$KVER
+# /boot/vmlinuz-KVER, or the debug kernel's vmlinux (DLMR_KVER=6.12-debug)
+KERNEL=$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" image)
+# every wait's timeout is multiplied by SLOW: LAB_SLOW, default 1, or 3 on
+# the debug kernel (lockdep and KASAN slow the guests down under TCG); the
+# corosync token (--token) is 1000 ms, or 5000 ms on the debug kernel (at
+# 1000 its guests lost the token every few seconds on a loaded host)
+DEBUGK=0
+if DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" debugdir >/dev/null 2>&1; then
+	DEBUGK=1
+	SLOW=${LAB_SLOW:-3}
+	TOKEN=${TOKEN:-5000}
+else
+	SLOW=${LAB_SLOW:-1}
+	TOKEN=${TOKEN:-1000}
+fi
+[[ $TOKEN =~ ^[1-9][0-9]{2,5}$ ]] || fail "--token '$TOKEN': milliseconds, 100 or more"
+[[ $SLOW =~ ^[1-9][0-9]?$ ]] || fail "LAB_SLOW='$SLOW': a factor from 1 to 99"
 # the kernel line's own series (kernel/patches/6.1 or 6.12)
 SERIES=$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" series)
 [ -x "$DLMCTL" ] || fail "$DLMCTL missing: build it (ninja -C build) or pass --dlmctl"
@@ -221,7 +241,7 @@ DLMKO=$BUILD/dlm/dlm.ko
 dlm_stale() {
 	local f
 	[ -s "$DLMKO" ] || return 0
-	for f in "$SERIES"/*.patch "$REPO/kernel/build.sh"; do
+	for f in "$SERIES"/*.patch "$REPO/kernel/build.sh" "$KERNEL"; do
 		[ "$f" -nt "$DLMKO" ] && return 0
 	done
 	[ "$(modinfo -F vermagic "$DLMKO" | awk '{print $1}')" != "$KVER" ]
@@ -255,6 +275,19 @@ cp "$BUILD/dlm/tree/Documentation/netlink/specs/dlm_recover.yaml" "$YNLDIR/" ||
 	"$BUILD/initramfs.cpio" \
 	"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" || fail "mkinitramfs.sh failed"
 INITRD=$BUILD/initramfs.cpio
+# scenario lockbug: the series plus kernel/test-patches/LINE/old-locking.patch
+if want lockbug; then
+	OLDLOCK=$REPO/kernel/test-patches/$("$REPO/scripts/kernel.sh" line)/old-locking.patch
+	[ -r "$OLDLOCK" ] || fail "lockbug: no $OLDLOCK for this kernel line"
+	rm -f "$BUILD/dlm-lockbug/dlm.ko"
+	DLMR_KVER=$KVER "$REPO/kernel/build.sh" module "$BUILD/dlm-lockbug" --plus "$OLDLOCK" \
+		>"$BUILD/dlm-lockbug.log" 2>&1 ||
+		{ cat "$BUILD/dlm-lockbug.log" >&2; fail "kernel/build.sh module --plus $OLDLOCK failed"; }
+	"$HERE/mkinitramfs.sh" --module dlm="$BUILD/dlm-lockbug/dlm.ko" "${BINS[@]}" "$KVER" \
+		"$BUILD/initramfs-lockbug.cpio" \
+		"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" ||
+		fail "mkinitramfs.sh (lockbug) failed"
+fi
 # scenario stock: the same, with Debian's own dlm.ko
 if want stock || want slotbug-stock; then
 	"$HERE/mkinitramfs.sh" "${BINS[@]}" "$KVER" "$BUILD/initramfs-stock.cpio" \
@@ -268,6 +301,8 @@ fi
 # (6.1) or zstd (6.12).  Falls back to the bzImage if it cannot be
 # extracted.
 VMLINUX=$BUILD/vmlinux-$KVER
+# the debug kernel (scripts/debug-kernel.sh) is an ELF vmlinux already
+[ "$(head -c 4 "$KERNEL" | od -An -c | tr -d ' ')" = 177ELF ] && VMLINUX=$KERNEL
 # extract DECOMPRESSOR MAGIC: the ELF payload that starts at MAGIC
 extract() {
 	local off
@@ -281,7 +316,8 @@ extract() {
 	rm -f "$VMLINUX.tmp"
 	return 1
 }
-if [ ! -s "$VMLINUX" ] || [ "$KERNEL" -nt "$VMLINUX" ]; then
+if [ "$VMLINUX" != "$KERNEL" ] &&
+	{ [ ! -s "$VMLINUX" ] || [ "$KERNEL" -nt "$VMLINUX" ]; }; then
 	rm -f "$VMLINUX"
 	extract xz $'\xfd7zXZ\x00' || extract zstd $'\x28\xb5\x2f\xfd' || true
 fi
@@ -401,13 +437,13 @@ send() { # NODE COMMAND: queue a command, sets SENT to its id
 # host time it arrived.  Fails the run on timeout, a dead VM or rc != 0;
 # with SOFT=1 it returns 1 instead, the reason in WHY.
 collect() {
-	local n=$1 id=$2 deadline=$((SECONDS + $3)) log=$RES/$CL/node$1.agent.log end
+	local n=$1 id=$2 deadline=$((SECONDS + $3 * SLOW)) log=$RES/$CL/node$1.agent.log end
 	OUT= WHY=
 	until end=$(grep -m1 "^[0-9.]* @@END $id " "$log"); do
 		if ! { [ -n "${QPID[$n]:-}" ] && kill -0 "${QPID[$n]}" 2>/dev/null; }; then
 			WHY="node$n died while running '${CMDOF[$id]}'"
 		elif [ $SECONDS -ge $deadline ]; then
-			WHY="timeout ($3 s): '${CMDOF[$id]}'"
+			WHY="timeout ($(($3 * SLOW)) s): '${CMDOF[$id]}'"
 		fi
 		if [ -n "$WHY" ]; then
 			[ "${SOFT:-0}" = 1 ] && return 1
@@ -434,14 +470,14 @@ try() { SOFT=1 run "$@"; } # like run; returns 1 (reason in WHY) instead of fail
 # matches REGEX, in CW_T (and the line in CW_LINE).  SINCE matters: a
 # rebooted node's logs still hold its earlier boots.
 log_wait() {
-	local k=$1 n=$2 re=$3 since=$4 deadline=$((SECONDS + $5))
+	local k=$1 n=$2 re=$3 since=$4 deadline=$((SECONDS + $5 * SLOW))
 	while :; do
 		CW_LINE=$(awk -v s="$since" -v re="$re" \
 			'$1 + 0 >= s + 0 && $0 ~ re { print; exit }' \
 			"$RES/$CL/node$n.$k.log")
 		[ -n "$CW_LINE" ] && break
 		[ $SECONDS -ge $deadline ] &&
-			fail "node$n: no $k line /$re/ after ${since}s within $5 s"
+			fail "node$n: no $k line /$re/ after ${since}s within $(($5 * SLOW)) s"
 		sleep 0.1
 	done
 	CW_T=${CW_LINE%% *}
@@ -502,9 +538,20 @@ klog_scan() {
 	KLOG_OUT=$("$HERE/klog-scan.sh" --matched "$RES/klog.allowed" "${args[@]}" 2>&1)
 }
 klog_check() { # NAME
+	local n
 	klog_scan ||
 		fail "$1: kernel trouble in a node's console (not in tests/vm/klog-allow.txt):"$'\n'"$(echo "$KLOG_OUT" | head -n 24)"
 	log "$1: PASS: no kernel warning, BUG, oops or stall in the consoles ($(cut -f1 "$RES/klog.allowed" 2>/dev/null | sort -u | wc -l) allowed kinds of hit so far, klog.allowed)"
+	# the debug kernel: a clean log means something only if lockdep was
+	# still on (it turns itself off after its first report, or when it
+	# runs out of room)
+	[ "$DEBUGK" = 1 ] || return 0
+	for n in $(echo "${!QPID[@]}" | tr ' ' '\n' | sort -n); do
+		run "$n" 30 "awk '\$1 == \"debug_locks:\" { print \$2 }' /proc/lockdep_stats"
+		[ "$OUT" = 1 ] ||
+			fail "$1: node$n: lockdep is off (debug_locks '$OUT' in /proc/lockdep_stats): its checks no longer run"
+	done
+	log "$1: PASS: lockdep still on, on every node up"
 }
 
 # The scan on a real console, once per cluster: a WARNING written to
@@ -1494,7 +1541,7 @@ md_after_kill() {
 	done
 	# the victims' dirty bitmaps merged (md_bitmap_copy_from_slot), then
 	# resynced by the survivor that merged them
-	local deadline=$((SECONDS + 60))
+	local deadline=$((SECONDS + 60 * SLOW))
 	while [ -z "$first" ]; do
 		for n in "$@"; do
 			t=$(console_first "md: resync of RAID array md0" "${KILLED_T[${victims%% *}]}" "$n")
@@ -2296,7 +2343,7 @@ mutant() {
 		run "$n" 300 "lab_journal_wait_unblocked 3000"
 	done
 	# the replay ends (1 s late) on one of them
-	deadline=$((SECONDS + 120))
+	deadline=$((SECONDS + 120 * SLOW))
 	until [ -n "$got" ]; do
 		for n in 1 2; do
 			run "$n" 30 lab_journal_replays
@@ -2310,6 +2357,58 @@ mutant() {
 	engine_judge "$name" "S1"
 	esave_traces "$name"
 	EPARAMS=
+}
+
+# m. The series' old locking on 6.12 (issue 14, item 1), planted by
+# kernel/test-patches/6.12/old-locking.patch: the netlink lookups take
+# lslist_lock and ls_recover_lock with plain spin_lock(), while 6.12's
+# fs/dlm takes both in softirq context (dlm_find_lockspace_global() and
+# rcom.c, from lowcomms' WQ_BH work).  An expected failure, on a kernel
+# with lockdep only (the debug kernel, DLMR_KVER=6.12-debug): the example
+# joins on nodes 3, 2, 1 (DLM messages, so both locks are taken in
+# softirq), then every node asks the family (dlmctl slots and recover,
+# nlprobe strict: GET and dump, so both are taken with softirqs on).
+# lockdep must report an inconsistent lock state naming one of the two
+# locks and a function of the family's path, and the kernel-log scan must
+# fail on it; the scenario passes when both happen.  lockbug.report: the
+# report as the consoles show it; lockbug.klog: the scan's output.
+lockbug() {
+	local n f t rep=$RES/lockbug.report
+	run 1 10 "if [ -e /proc/lockdep ]; then echo lockdep; else echo none; fi"
+	[ "$OUT" = lockdep ] ||
+		fail "lockbug: kernel $KVER has no lockdep (no /proc/lockdep): run it on the debug kernel (scripts/debug-kernel.sh; DLMR_KVER=6.12-debug)"
+	for n in 3 2 1; do run "$n" 180 lab_example_join; done
+	t=$(now)
+	for n in 1 2 3; do
+		run "$n" 60 "dlmctl slots -j dlmrex >/dev/null; dlmctl recover dlmrex >/dev/null; nlprobe strict >/dev/null; echo asked"
+	done
+	# lockdep prints its report while the request runs; the console
+	# reader may still be writing it
+	for n in 1 2 3; do
+		f=$RES/$CL/node$n.console.log
+		grep -q 'inconsistent lock state' "$f" && { console_wait "$n" 'other info that might help|stack backtrace' "$t" 60; break; }
+	done
+	: >"$rep"
+	for n in 1 2 3; do
+		f=$RES/$CL/node$n.console.log
+		# each report, from its title on (its stack traces included)
+		awk -v f="node$n" '/inconsistent lock state/ { p = 1 } p { print f ": " $0; if (++k > 90) exit }' "$f" >>"$rep"
+	done
+	if klog_scan; then
+		fail "lockbug: the kernel-log scan found nothing: lockdep did not report the planted plain spin_lock()"
+	fi
+	echo "$KLOG_OUT" >"$RES/lockbug.klog"
+	grep -q 'inconsistent lock state' <<<"$KLOG_OUT" ||
+		fail "lockbug: the scan failed, but not on lockdep's inconsistent lock state:"$'\n'"$(head -n 12 <<<"$KLOG_OUT")"
+	grep -Eq 'inconsistent \{(IN-SOFTIRQ-W|SOFTIRQ-ON-W)\} -> \{(IN-SOFTIRQ-W|SOFTIRQ-ON-W)\} usage' "$rep" ||
+		fail "lockbug: no softirq usage conflict in the report ($rep)"
+	grep -Eq '\((&?lslist_lock|&ls->ls_recover_lock)\)' "$rep" ||
+		fail "lockbug: the report names neither lslist_lock nor ls_recover_lock ($rep)"
+	grep -Eq 'dlm_find_lockspace_(name|nth)\+|ls_state\+|dlm_recover_nl' "$rep" ||
+		fail "lockbug: the report shows none of the family's functions ($rep)"
+	log "lockbug: PASS (expected failure): lockdep reported the planted locking, the kernel-log scan failed on it:"
+	grep -E 'inconsistent|\((&?lslist_lock|&ls->ls_recover_lock)\)' "$rep" | head -n 8 |
+		while IFS= read -r l; do log "  $l"; done
 }
 
 scn_header() {
@@ -2395,6 +2494,14 @@ fi
 if want slotbug; then
 	boot_cluster 3 1,1,1 slotbug
 	slotbug slotbug safe
+fi
+if want lockbug; then
+	INITRD=$BUILD/initramfs-lockbug.cpio
+	boot_cluster 3 1,1,1 lockbug
+	lockbug
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
+	INITRD=$BUILD/initramfs.cpio
 fi
 if want bench; then
 	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" bench

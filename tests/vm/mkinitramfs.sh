@@ -50,7 +50,11 @@ done
 KVER=$1 OUT=$2
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
-MODDIR=/lib/modules/$KVER
+# the modules of KVER: /lib/modules/KVER, or the debug kernel's
+# (scripts/kernel.sh modroot)
+MODROOT=$(DLMR_KVER=$KVER "$HERE/../../scripts/kernel.sh" modroot) || exit 1
+MODDIR=$MODROOT/lib/modules/$KVER
+mi() { modinfo -b "$MODROOT" -k "$KVER" "$@"; }
 
 # Modules loaded at boot; their dependencies are added and ordered below.
 # crc32c_generic first: libcrc32c only soft-depends on it.
@@ -189,13 +193,13 @@ visit() {
 	[ -n "${seen[$m]:-}" ] && return
 	seen[$m]=1
 	# built into this kernel (6.12: virtio_pci): nothing to load
-	[ "$(modinfo -k "$KVER" -F filename "$m" 2>/dev/null)" = "(builtin)" ] && return
-	for d in $(modinfo -k "$KVER" -F depends "${REPLACE[$m]:-$m}" | tr , ' '); do visit "$d"; done
+	[ "$(mi -F filename "$m" 2>/dev/null)" = "(builtin)" ] && return
+	for d in $(mi -F depends "${REPLACE[$m]:-$m}" | tr , ' '); do visit "$d"; done
 	ORDER+=("$m")
 }
 for m in $WANT; do visit "$m"; done
 for m in "${ORDER[@]}"; do
-	f=${REPLACE[$m]:-$(modinfo -k "$KVER" -F filename "$m")}
+	f=${REPLACE[$m]:-$(mi -F filename "$m")}
 	case $f in
 	*.ko) cp "$f" "$ROOT/lab/modules/$m.ko" ;;
 	*.ko.xz) xz -dc "$f" >"$ROOT/lab/modules/$m.ko" ;;
