@@ -35,6 +35,8 @@ enum coord_fix {
 	FIX_VALNOTVALID_RESUBMIT, /* DLM_SBF_VALNOTVALID: non-members' bits */
 	FIX_KERNEL_SLOT,       /* the kernel's slot fix (the simulated DLM
 				  reads it; the coordinator does not) */
+	FIX_WORK_RETRY_RECOVERING, /* control work requeues itself when
+				      gfs2_recover_set() finds JDF_RECOVERY */
 	FIX_MAX
 };
 
@@ -90,6 +92,14 @@ enum coord_jrec {
 	JR_IDLE = 0,
 	JR_LOCK,          /* journal lock EX NOQUEUE outstanding */
 	JR_REPLAY,        /* RECOVER asked; waiting for JOURNAL_DONE */
+	JR_QUEUED,        /* gfs2_recover_journal(): JDF_RECOVERY set, the
+			   * work item queued on gfs_recovery_wq (the
+			   * recovery timer of this jid armed); it runs later */
+	JR_END,           /* the result handed on (the control work queued);
+			   * JDF_RECOVERY still set until the work item's last
+			   * step (the recovery timer armed) */
+	JR_END_UNLOCK,    /* as JR_END, and the journal lock we took for the
+			   * recovery still to release in that step */
 };
 
 struct dlmr_coord {

@@ -294,7 +294,7 @@ codec_up_node(struct codec *c, struct sim_node *n, unsigned int j,
 	F(n->mount_fed);
 	F(n->failed);
 	F(n->leaving);
-	A(n->timer, 2);
+	A(n->timer, SIM_TIMER_RECOVERY0 + j);
 	F(n->cbq_len);
 	for (unsigned int i = 0; i < n->cbq_len && i < CBQ_MAX; i++) {
 		F(n->cbq[i].type);
@@ -1761,8 +1761,12 @@ void sim_step_text(const struct step *p, char *buf, size_t n)
 				 p->arg == RES_CONTROL ? "control" : "mounted");
 		break;
 	case SK_TIMER:
-		snprintf(buf, n, "step timer %u %s", p->node,
-			 p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
+		if (p->arg >= SIM_TIMER_RECOVERY0)
+			snprintf(buf, n, "step timer %u recovery %u", p->node,
+				 p->arg - SIM_TIMER_RECOVERY0);
+		else
+			snprintf(buf, n, "step timer %u %s", p->node,
+				 p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
 		break;
 	case SK_REPLAY:
 		snprintf(buf, n, "step replay %u %u", p->node, p->arg);

@@ -292,14 +292,21 @@ static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 	case DLMR_ACT_FIRST_DONE:
 		emit_simple(s, DLMR_EV_FIRST_DONE, id, a->jid);
 		break;
-	case DLMR_ACT_TIMER:
+	case DLMR_ACT_TIMER: {
 		/* include/dlmrecover.h, "Timers": an armed timer is never
 		 * asked for again, so a caller never has to re-arm one */
-		if (n->timer[a->timer])
+		unsigned int t = a->timer == DLMR_TIMER_RECOVERY ?
+				 SIM_TIMER_RECOVERY0 + (unsigned int)a->jid :
+				 (unsigned int)a->timer;
+
+		if (t >= SIM_TIMERS)
+			break;
+		if (n->timer[t])
 			violation(s, id, "coordinator: timer %s asked for while "
 				  "armed", dlmr_timer_name(a->timer));
-		n->timer[a->timer] = true;
+		n->timer[t] = true;
 		break;
+	}
 	case DLMR_ACT_UNMOUNTED:
 		do_unmounted(s, id);
 		break;
@@ -786,7 +793,8 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
 				if (simdlm_ast_pending(&s->dlm, r, id))
 					st[k++] = (struct step){ SK_AST, id, r };
-		for (unsigned int t = 0; t < 2; t++)
+		for (unsigned int t = 0;
+		     t < SIM_TIMER_RECOVERY0 + s->sc->journals; t++)
 			if (n->timer[t])
 				st[k++] = (struct step){ SK_TIMER, id, t };
 		for (unsigned int j = 0; j < s->sc->journals; j++)
@@ -983,6 +991,11 @@ void sim_run_step(struct sim *s, const struct step *st)
 	case SK_TIMER: {
 		struct dlmr_input in = { .type = DLMR_IN_TIMER,
 					 .timer = (int)st->arg };
+
+		if (st->arg >= SIM_TIMER_RECOVERY0) {
+			in.timer = DLMR_TIMER_RECOVERY;
+			in.jid = (int)(st->arg - SIM_TIMER_RECOVERY0);
+		}
 
 		s->n[st->node].timer[st->arg] = false;
 		feed(s, st->node, &in);

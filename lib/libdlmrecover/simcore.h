@@ -15,6 +15,8 @@
 #define RES_CONTROL 0
 #define RES_MOUNTED 1
 #define RES_JOURNAL0 2
+#define SIM_TIMER_RECOVERY0 2
+#define SIM_TIMERS (SIM_TIMER_RECOVERY0 + NMAX)
 
 enum rec_phase {
 	RP_NONE = 0, /* no recovery */
@@ -39,7 +41,10 @@ struct sim_node {
 	bool mount_fed;
 	bool failed;      /* the mount failed */
 	bool leaving;     /* unmount requested */
-	bool timer[2];
+	/* the coordinator's timers: DLMR_TIMER_MOUNT, DLMR_TIMER_WORK, then
+	 * DLMR_TIMER_RECOVERY of journal j at SIM_TIMER_RECOVERY0 + j (a
+	 * step's arg, as timer_index() gives) */
+	bool timer[SIM_TIMERS];
 	unsigned int cbq_len;
 	struct sim_cb cbq[CBQ_MAX];
 	bool replay[NMAX];      /* journal replay asked for, not finished */
