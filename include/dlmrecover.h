@@ -1086,8 +1086,9 @@ struct dlmr_sim_result {
 	 * matches by what happened on its way (an -EBUSY on the control
 	 * lock: 1; S3: 3; a result older than the failure it cleared: 6;
 	 * a recover_slot with slot -1 or 0: 7; a value block rebuilt after
-	 * its master failed: 8; a fair livelock: 9), 0 if none (and always
-	 * with a mutant). */
+	 * its master failed: 8; a fair livelock: 9; a control work that
+	 * found a journal's recovery flag still set after its result: 10),
+	 * 0 if none (and always with a mutant). */
 	unsigned int finding;
 };
 

@@ -520,10 +520,18 @@ static void work_nl_done(struct dlmr_coord *c)
 		 * work is not queued again (docs/step-order.md, F2);
 		 * work-retry-recovering queues it again. */
 		if ((int)i != c->jid && i < c->cfg.journals &&
-		    recover_journal(c, (int)i) == -EBUSY &&
-		    (c->cfg.fixes & (1u << FIX_WORK_RETRY_RECOVERING)) &&
-		    !(c->flags & CF_UNMOUNT))
-			coord_queue_work(c, 1000);
+		    (c->jrec[i] == JR_END || c->jrec[i] == JR_END_UNLOCK)) {
+			/* its result came before this work ran: nothing
+			 * else will queue the work for this journal */
+			c->recover_busy_errors++;
+			if ((c->cfg.fixes & (1u << FIX_WORK_RETRY_RECOVERING)) &&
+			    !(c->flags & CF_UNMOUNT))
+				coord_queue_work(c, 1000);
+		} else if ((int)i != c->jid && i < c->cfg.journals) {
+			/* -EBUSY while the item runs (its result will queue
+			 * the work again) */
+			recover_journal(c, (int)i);
+		}
 		recover_set++;
 	}
 	if (!recover_set &&

@@ -147,6 +147,11 @@ struct dlmr_coord {
 	 * lksb in use by the other thread: docs/findings.md, finding 1);
 	 * statistics, never read by the protocol, not encoded */
 	unsigned int ctrl_busy_errors;
+	/* times gfs2_recover_set() was -EBUSY for a journal whose recovery
+	 * work item had handed its result on and not yet cleared
+	 * JDF_RECOVERY (docs/findings.md, finding 10); statistics, never
+	 * read by the protocol, not encoded */
+	unsigned int recover_busy_errors;
 	/* action queue */
 	unsigned int aq_head, aq_len;
 	struct dlmr_action aq[COORD_ACTQ_MAX];
