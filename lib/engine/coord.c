@@ -31,7 +31,10 @@
  *  - queue_delayed_work() on a work already pending does nothing, as in the
  *    kernel (so a 1 s GAVEUP delay is not shortened by a later queue(0)).
  *  - gfs2_recover_journal() on a journal whose recovery is already running
- *    returns -EBUSY and does nothing (JDF_RECOVERY); the same here.
+ *    returns -EBUSY and does nothing (JDF_RECOVERY); the same here.  The
+ *    flag is set from the queueing of the journal's work item to that
+ *    item's last step, after its result was handed on (JR_QUEUED ..
+ *    JR_END_UNLOCK; docs/step-order.md, E and F2).
  */
 #include "coord.h"
 
@@ -319,7 +322,7 @@ static void journal_ended(struct dlmr_coord *c, int jid, int result,
 }
 
 /* The work item's last step: the glock released, clear_bit(JDF_RECOVERY),
- * wake_up_bit() (recovery.c 538-541 or 544-549, 559-561).  The woken
+ * wake_up_bit() (recovery.c 538-541 or 548-553, then 560-562).  The woken
  * mount thread runs later, on its own: the mount timer at once
  * (MP_JWOKEN). */
 static void recover_work_end(struct dlmr_coord *c, int jid)

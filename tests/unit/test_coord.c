@@ -1017,7 +1017,7 @@ static void test_recovery_work_item_starts_later(void **state)
  * F2 (docs/step-order.md): a recovery that gave up (the try-lock refused,
  * LM_RD_GAVEUP) queues the control work (gdlm_recovery_result(),
  * lock_dlm.c 1220-1262) before its work item clears JDF_RECOVERY
- * (recovery.c 559-561).  If the control work runs in between and the
+ * (recovery.c 560-562).  If the control work runs in between and the
  * journal's bit is still set, gfs2_recover_set() is -EBUSY (recovery.c
  * 569-570) and gfs2_control_func() (lock_dlm.c 770-782) returns with
  * recover_set > 0: nothing queues the work again, locks stay blocked.
