@@ -506,14 +506,27 @@ static void work_ex_granted(struct dlmr_coord *c, bool lvb_invalid)
 	}
 }
 
-/* control_lock back in NL: recover what the lvb asks for, or unblock */
-static void work_nl_done(struct dlmr_coord *c)
+/*
+ * control_lock back in NL: recover what the lvb asks for, or unblock;
+ * from jid @from on (0, or where the loop waited for sd_journal_ready).
+ */
+static void work_nl_loop(struct dlmr_coord *c, unsigned int from)
 {
 	int recover_set = 0;
 
-	for (unsigned int i = 0; i < c->recover_size; i++) {
+	for (unsigned int i = from; i < c->recover_size; i++) {
 		if (!jid_bit(c->lvb_bits, (int)i))
 			continue;
+		/* gfs2_recover_set() starts with
+		 * wait_for_completion(&sdp->sd_journal_ready) (sys.c 494),
+		 * completed once our own mount's init_journal() returned
+		 * (ops_fstype.c 890-891): the work waits there, holding the
+		 * work item, whatever the jid (docs/step-order.md, M) */
+		if (!c->journal_ready) {
+			c->wp = WP_JREADY;
+			c->w_next = i;
+			return;
+		}
 		/* gfs2_recover_set() (fs/gfs2/sys.c 488-519): our own
 		 * journal is -EBUSY and a jid without a journal is -ENOENT;
 		 * both still count as set, so locking stays blocked.  A
@@ -546,6 +559,24 @@ static void work_nl_done(struct dlmr_coord *c)
 		set_block(c, false);
 	}
 	work_return(c);
+}
+
+static void work_nl_done(struct dlmr_coord *c)
+{
+	work_nl_loop(c, 0);
+}
+
+/*
+ * complete(&sdp->sd_journal_ready) (ops_fstype.c 890-891, after
+ * init_journal() returned): a control work waiting in gfs2_recover_set()
+ * runs on later, on its own: the mount timer at once (the mount thread
+ * has no other use for it once mounted).
+ */
+static void journal_ready(struct dlmr_coord *c)
+{
+	c->journal_ready = true;
+	if (c->wp == WP_JREADY)
+		act_timer(c, DLMR_TIMER_MOUNT, 0);
 }
 
 /* ---- mount thread ------------------------------------------------------ */
@@ -735,6 +766,7 @@ static void mount_finished_journal(struct dlmr_coord *c)
 		a->jid = c->jid;
 		a->first = false;
 	}
+	journal_ready(c);
 	maybe_unmounted(c);
 }
 
@@ -768,6 +800,7 @@ static void first_done_finished(struct dlmr_coord *c)
 		a->jid = c->jid;
 		a->first = true;
 	}
+	journal_ready(c);
 	maybe_unmounted(c);
 }
 
@@ -933,7 +966,7 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 	if (in->lvb && !in->status)
 		memcpy(c->control_lvb, in->lvb, DLMR_LVB_SIZE);
 
-	if (c->wp != WP_IDLE) {
+	if (c->wp != WP_IDLE && c->wp != WP_JREADY) {
 		switch (c->wp) {
 		case WP_EX:
 			if (in->status == -EAGAIN &&
@@ -1106,7 +1139,8 @@ static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 		c->ctrl_busy = false;
 		/* the mode asked for is the one in the last LOCK action;
 		 * the state machine knows it from where it waits */
-		switch (c->wp != WP_IDLE ? (int)c->wp + 100 : (int)c->mp) {
+		switch (c->wp != WP_IDLE && c->wp != WP_JREADY ?
+			(int)c->wp + 100 : (int)c->mp) {
 		case WP_EX + 100:
 		case MP_CTRL_EX:
 			mode = DLMR_MODE_EX;
@@ -1170,6 +1204,14 @@ static int in_timer(struct dlmr_coord *c, int timer, int jid)
 		c->mp = MP_FIRST_WAIT;
 		if (!(c->flags & CF_DLM_RECOVERY))
 			first_recover_next(c);
+		return 0;
+	}
+	if (timer == DLMR_TIMER_MOUNT && c->wp == WP_JREADY &&
+	    c->journal_ready) {
+		/* the control work, woken in gfs2_recover_set(), goes on */
+		c->wp = WP_NL;
+		work_nl_loop(c, c->w_next);
+		maybe_unmounted(c);
 		return 0;
 	}
 	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_JWAIT) {

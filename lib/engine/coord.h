@@ -85,6 +85,10 @@ enum coord_work_pc {
 	WP_EX,            /* control_lock ->EX (VALBLK) outstanding */
 	WP_ABORT_NL,      /* generation changed: control_lock ->NL outstanding */
 	WP_NL,            /* control_lock ->NL (VALBLK if writing) outstanding */
+	WP_JREADY,        /* in gfs2_recover_set(): wait_for_completion(
+			   * &sd_journal_ready) until our mount's
+			   * init_journal() returned; then the mount timer
+			   * resumes the loop at jid w_next (M) */
 };
 
 /* Per-journal recovery (gfs2_recover_func) state. */
@@ -129,6 +133,8 @@ struct dlmr_coord {
 	bool work_pending;           /* queued (timer asked for) */
 	bool work_deferred;          /* queued again while running */
 	bool work_write_lvb;
+	unsigned int w_next;         /* WP_JREADY: the jid the loop waits at */
+	bool journal_ready;          /* sd_journal_ready completed */
 	uint32_t w_block_gen, w_start_gen;
 	/* journal recoveries */
 	uint8_t jrec[DLMR_JOURNALS_MAX]; /* enum coord_jrec */

@@ -137,12 +137,13 @@ struct xstate {
 /* Whether w_block_gen and w_start_gen, lvb_bits are encoded: see below. */
 static bool w_gens_live(const struct dlmr_coord *k, bool full)
 {
-	return full || k->wp == WP_EX || k->wp == WP_NL;
+	return full || k->wp == WP_EX || k->wp == WP_NL || k->wp == WP_JREADY;
 }
 
 static bool lvb_bits_live(const struct dlmr_coord *k, bool full)
 {
-	return full || k->wp == WP_NL || k->mp == MP_CTRL_NL2;
+	return full || k->wp == WP_NL || k->wp == WP_JREADY ||
+	       k->mp == MP_CTRL_NL2;
 }
 
 /*
@@ -196,6 +197,12 @@ static inline __attribute__((always_inline)) void codec_coord(struct codec *c, s
 	F(k->wp);
 	F(k->work_pending);
 	F(k->work_deferred);
+	F(k->journal_ready);
+	/* w_next: read only when the wait ends (wp WP_JREADY) */
+	if (c->full || k->wp == WP_JREADY)
+		F(k->w_next);
+	else if (c->buf && !c->enc)
+		k->w_next = 0;
 	/*
 	 * Coordinator scratch, encoded only where it can still be read
 	 * (unless c->full; decoded as zero elsewhere):

@@ -1089,6 +1089,76 @@ static void test_gaveup_work_before_clear_bit_fixed(void **state)
 	dlmr_coord_free(c);
 }
 
+/*
+ * M (docs/step-order.md): gfs2_recover_set() starts with
+ * wait_for_completion(&sdp->sd_journal_ready) (sys.c 494), completed
+ * only once our own mount's init_journal() returned (ops_fstype.c
+ * 890-891).  A second mounter whose control_mount() is done, but not
+ * init_journal(), runs its control work after a failure: the work finds
+ * the failed node's bit and waits in gfs2_recover_set(), holding the work
+ * item (a queued run waits behind it), until the mount is finished; then
+ * it goes on, later (the mount timer), and queues the journal's recovery.
+ * (The old model queued the recovery at once.)
+ */
+static void test_recover_set_waits_for_journal_ready(void **state)
+{
+	struct dlmr_coord *c = second_start();
+	uint8_t lvb[DLMR_LVB_SIZE], old[DLMR_LVB_SIZE];
+	int j2 = 2;
+
+	(void)state;
+	lvb_make(lvb, 2, NULL, 0);
+	other_locks(c, lvb);
+	/* control_mount() done: MOUNT_DONE, the mount goes on later */
+	expect_type(c, DLMR_ACT_UNBLOCK);
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	/* node 3 (slot 3) fails before init_journal() */
+	simple(c, DLMR_IN_PREP);
+	expect_type(c, DLMR_ACT_BLOCK);
+	slot_cb(c, 3, 3);
+	done_cb(c, 3, 2, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_none(c);
+	work_to_ex(c);
+	lvb_make(old, 2, NULL, 0);
+	grant_lvb(c, CTRL, old);
+	lvb_make(lvb, 3, &j2, 1);
+	expect_lock(c, CTRL, -1, NL, CVT | VAL, lvb);
+	grant(c, CTRL);
+	/* gfs2_recover_set(2) waits for sd_journal_ready: nothing yet */
+	expect_none(c);
+	/* queued again meanwhile: it waits behind the running work */
+	done_cb(c, 4, 2, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	fire(c, DLMR_TIMER_WORK);
+	expect_none(c);
+	/* the mount thread: own journal, recovered, mounted */
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_lock(c, JRNL, 1, EX, 0, NULL);
+	grant_journal(c, 1, 0);
+	rec_start(c, 1);
+	expect_recover(c, 1);
+	journal_done(c, 1, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 1);
+	wake_mount(c);
+	expect_mounted(c, 1, false);
+	/* complete(&sd_journal_ready): the work goes on later */
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	fire(c, DLMR_TIMER_MOUNT);
+	/* journal 2's work item queued; the work returns and its queued
+	 * run starts at once: control EX */
+	expect_timer_jid(c, DLMR_TIMER_RECOVERY, 2, 0);
+	expect_lock(c, CTRL, -1, EX, CVT | VAL, NULL);
+	expect_none(c);
+	fire_jid(c, DLMR_TIMER_RECOVERY, 2);
+	expect_lock(c, JRNL, 2, EX, NOQ, NULL);
+	expect_none(c);
+	assert_true(status(c).blocked);
+	dlmr_coord_free(c);
+}
+
 /* (e) a prep while the work waits for control EX: it aborts with NL (no
  * VALBLK) and leaves locks blocked; the next done restarts the work. */
 static void test_prep_aborts_work(void **state)
@@ -1758,6 +1828,7 @@ int main(void)
 		cmocka_unit_test(test_recovery_work_item_starts_later),
 		cmocka_unit_test(test_gaveup_work_before_clear_bit),
 		cmocka_unit_test(test_gaveup_work_before_clear_bit_fixed),
+		cmocka_unit_test(test_recover_set_waits_for_journal_ready),
 		cmocka_unit_test(test_prep_aborts_work),
 		cmocka_unit_test(test_prep_before_nl_keeps_block),
 		cmocka_unit_test(test_work_queued_while_running),
