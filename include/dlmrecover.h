@@ -564,7 +564,9 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  * armed at once**: @ref DLMR_TIMER_MOUNT
  * (the mount's 500 ms sleep before it retries; with 0 ms, the mount
  * thread going on later, on its own: after `control_mount()`, after each
- * journal it recovers, after `recover_done` wakes `control_first_done()`),
+ * journal it recovers, after `recover_done` wakes `control_first_done()`;
+ * and once mounted, a control work that waited for the mount's journal in
+ * `gfs2_recover_set()` going on),
  * @ref DLMR_TIMER_WORK (the
  * control work, queued with a delay of 0 or 1000 ms) and, per journal,
  * @ref DLMR_TIMER_RECOVERY (that journal's recovery work item going on
@@ -635,7 +637,7 @@ enum dlmr_lock_id {
 /** The coordinator's timers; all can be armed at once (see the group's
  *  "Timers"). */
 enum dlmr_timer_id {
-	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry, or (0 ms) the mount thread going on later ("mount") */
+	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry, or (0 ms) the mount thread going on later, or (0 ms, once mounted) a control work that waited for the mount in gfs2_recover_set() going on ("mount") */
 	DLMR_TIMER_WORK = 1,  /**< gfs2_control_func() queued, delay 0 or 1 s ("work") */
 	/** One per journal, dlmr_action::jid / dlmr_input::jid: the journal's
 	 *  recovery work item (gfs2_recover_func() queued on
