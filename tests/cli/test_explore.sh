@@ -48,8 +48,8 @@ check "POR check at (2,2,1)" 0 "$DLMCTL" explore --nodes 2 --failures 2 \
 	--rejoins 1 --fix first-done-serial --fix work-retry-recovering --por-check 1 -j
 grep -q '"result":"clean"' "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: POR check"; }
 check "bad --por-check" 2 "$DLMCTL" explore --nodes 2 --por-check 5
-# (3,1,0) clean: 20.7 million states since the journals' work items have
-# steps of their own (13.8 million before; about 4 minutes): with
+# (3,1,0) clean: 18.9 million states since the journals' work items have
+# steps of their own (13.8 million before; about 2 minutes): with
 # EXPLORE_LARGE=1; (2,2,1) clean is the POR check above
 if [ "${EXPLORE_LARGE:-0}" = 1 ]; then
 check "fixed protocol clean at (3,1,0)" 0 \
