@@ -560,14 +560,24 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  *
  * ### Timers
  *
- * There are two, and **both can be armed at once**: @ref DLMR_TIMER_MOUNT
+ * There are two per coordinator and one per journal, and **all can be
+ * armed at once**: @ref DLMR_TIMER_MOUNT
  * (the mount's 500 ms sleep before it retries; with 0 ms, the mount
  * thread going on later, on its own: after `control_mount()`, after each
- * journal it recovers, after `recover_done` wakes `control_first_done()`)
- * and @ref DLMR_TIMER_WORK (the
- * control work, queued with a delay of 0 or 1000 ms).  The join's done
+ * journal it recovers, after `recover_done` wakes `control_first_done()`;
+ * and once mounted, a control work that waited for the mount's journal in
+ * `gfs2_recover_set()` going on),
+ * @ref DLMR_TIMER_WORK (the
+ * control work, queued with a delay of 0 or 1000 ms) and, per journal,
+ * @ref DLMR_TIMER_RECOVERY (that journal's recovery work item going on
+ * later, 0 ms: dlmr_action::jid names the journal, and its expiry is fed
+ * with the same dlmr_input::jid; gfs2 runs one work item per journal on
+ * `gfs_recovery_wq`, so several are armed at once while a failed node's
+ * journals are recovered).  The join's done
  * queues the work while the mount may be sleeping, for instance.  So keep
- * one timer per id, two per coordinator.  A timer is armed from its
+ * one timer per id (and per jid for @ref DLMR_TIMER_RECOVERY), two plus
+ * one per journal per coordinator; a kernel caller may run the recovery
+ * timer as a work item of its own per journal.  A timer is armed from its
  * @ref DLMR_ACT_TIMER until its expiry is fed, and the coordinator never
  * asks for a timer that is armed: there is never anything to re-arm,
  * shorten or replace (as `queue_delayed_work()` on a pending work does
@@ -624,11 +634,21 @@ enum dlmr_lock_id {
 	DLMR_LOCK_JOURNAL = 2, /**< the lock of journal `jid` (gfs2's journal glock) */
 };
 
-/** The coordinator's timers; both can be armed at once (see the group's
+/** The coordinator's timers; all can be armed at once (see the group's
  *  "Timers"). */
 enum dlmr_timer_id {
-	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry, or (0 ms) the mount thread going on later ("mount") */
+	DLMR_TIMER_MOUNT = 0, /**< control_mount()'s 500 ms sleep before a retry, or (0 ms) the mount thread going on later, or (0 ms, once mounted) a control work that waited for the mount in gfs2_recover_set() going on ("mount") */
 	DLMR_TIMER_WORK = 1,  /**< gfs2_control_func() queued, delay 0 or 1 s ("work") */
+	/** One per journal, dlmr_action::jid / dlmr_input::jid: the journal's
+	 *  recovery work item (gfs2_recover_func() queued on
+	 *  `gfs_recovery_wq`, one per journal, running concurrently) goes on
+	 *  later, 0 ms ("recovery").  Asked for when a recovery of that
+	 *  journal starts (the work item runs: the journal lock's try-lock,
+	 *  or our own journal's @ref DLMR_ACT_RECOVER) and again when it
+	 *  ended (the work item's last step: the journal lock released and
+	 *  the recovery's flag cleared).  A caller written for the two
+	 *  timers before it must arm it too (docs/step-order.md, E). */
+	DLMR_TIMER_RECOVERY = 2,
 };
 
 /** Journal recovery results, as gfs2's `LM_RD_*`. */
@@ -680,7 +700,8 @@ struct dlmr_input {
 	int our_slot;        /**< DONE: our slot */
 	uint32_t generation; /**< DONE: generation */
 	int lock;            /**< LOCK_DONE: a @ref dlmr_lock_id */
-	int timer;           /**< TIMER: a @ref dlmr_timer_id */
+	int timer;           /**< TIMER: a @ref dlmr_timer_id (with
+			      *   @ref DLMR_TIMER_RECOVERY, jid too) */
 	int status;          /**< LOCK_DONE: 0, -EAGAIN or another -errno (the
 			      *   completion's, or `dlm_lock()`'s own return) */
 	/** LOCK_DONE of a VALBLK request with status 0: the lock's value
@@ -691,7 +712,9 @@ struct dlmr_input {
 	 *  recovery purged a PW or EX lock of a failed node on it); the
 	 *  coordinator, as gfs2, does not act on it. */
 	bool lvb_invalid;
-	int jid;             /**< JOURNAL_DONE, LOCK_DONE of a journal lock: the journal */
+	int jid;             /**< JOURNAL_DONE, LOCK_DONE of a journal lock,
+			      *   TIMER of @ref DLMR_TIMER_RECOVERY (the
+			      *   journal's recovery timer): the journal */
 	int result;          /**< JOURNAL_DONE: a @ref dlmr_journal_result */
 };
 
@@ -729,9 +752,11 @@ enum dlmr_action_type {
 	 *  gfs2's others_may_mount: the other nodes learn it through the
 	 *  control value block.  For information; no answer. */
 	DLMR_ACT_FIRST_DONE,
-	/** Arm ("timer") timer for about timer_ms milliseconds, then feed
-	 *  @ref DLMR_IN_TIMER.  Both timers can be armed at once; an armed
-	 *  one is never asked for again (the group's "Timers"). */
+	/** Arm ("timer") timer (for @ref DLMR_TIMER_RECOVERY, that of journal
+	 *  jid) for about timer_ms milliseconds, then feed
+	 *  @ref DLMR_IN_TIMER (with that jid).  All timers can be armed at
+	 *  once; an armed one is never asked for again (the group's
+	 *  "Timers"). */
 	DLMR_ACT_TIMER,
 	/** The unmount finished ("unmounted"): release the lockspace (that
 	 *  purges the control and mounted locks) and free the coordinator.
@@ -756,7 +781,8 @@ struct dlmr_action {
 	 * included) and reads into it otherwise. */
 	bool write_lvb;
 	uint8_t lvb[DLMR_LVB_SIZE]; /**< LOCK: the value buffer's content */
-	int jid;             /**< RECOVER, MOUNTED, journal LOCK/UNLOCK;
+	int jid;             /**< RECOVER, MOUNTED, journal LOCK/UNLOCK,
+			       *   TIMER of @ref DLMR_TIMER_RECOVERY;
 			       *   FIRST_DONE: our own jid.  (Read only the
 			       *   fields listed for the action's type: the
 			       *   others hold no meaning.) */
@@ -898,8 +924,9 @@ const char *dlmr_lock_name(int lock);
 /**
  * @brief Name of one of the coordinator's timers, for logs.
  * @param timer a @ref dlmr_timer_id.
- * @return "mount" or "work" (as in a scenario's `step timer N mount`), or
- *         NULL if @p timer is not one.
+ * @return "mount", "work" or "recovery" (as in a scenario's `step timer
+ *         N mount` or `step timer N recovery J`), or NULL if @p timer is
+ *         not one.
  */
 const char *dlmr_timer_name(int timer);
 
@@ -1061,8 +1088,9 @@ struct dlmr_sim_result {
 	 * matches by what happened on its way (an -EBUSY on the control
 	 * lock: 1; S3: 3; a result older than the failure it cleared: 6;
 	 * a recover_slot with slot -1 or 0: 7; a value block rebuilt after
-	 * its master failed: 8; a fair livelock: 9), 0 if none (and always
-	 * with a mutant). */
+	 * its master failed: 8; a fair livelock: 9; a control work that
+	 * found a journal's recovery flag still set after its result: 10),
+	 * 0 if none (and always with a mutant). */
 	unsigned int finding;
 };
 

@@ -18,7 +18,8 @@
  * due time (a lock completion 1 ms, a replay 20 ms, a timer its timer_ms)
  * and the earliest is delivered first.  The rules the program follows are
  * those of include/dlmrecover.h, coordinator group: the join's done before
- * MOUNT, one answer per LOCK, RECOVER and TIMER, two timers per node.
+ * MOUNT, one answer per LOCK, RECOVER and TIMER, two timers per node and
+ * one per journal (the recovery timer, per jid).
  *
  * Build:  cc coordinator.c $(pkg-config --cflags --libs dlmrecover)
  * Run:    ./a.out [SEED] [--one-timer] [--mutant=NAME]
@@ -78,7 +79,9 @@ struct node {
 	struct dlmr_coord *c;
 	bool up, mounted, blocked, first, first_done, unmounted;
 	int jid;
-	bool armed[2];     /* DLMR_TIMER_MOUNT, DLMR_TIMER_WORK */
+	/* DLMR_TIMER_MOUNT, DLMR_TIMER_WORK, then DLMR_TIMER_RECOVERY of
+	 * journal j at 2 + j: one timer per id and per jid */
+	bool armed[2 + JOURNALS];
 };
 
 static struct resource res[NRES];
@@ -261,22 +264,30 @@ static void feed(uint32_t n, const struct dlmr_input *in, const char *what)
 		act(n, &a);
 }
 
-static void arm(uint32_t n, int timer, unsigned int ms)
+/* The index of a timer in node::armed: the recovery timer is per jid. */
+static int timer_slot(int timer, int jid)
 {
+	return timer == DLMR_TIMER_RECOVERY ? 2 + jid : timer;
+}
+
+static void arm(uint32_t n, int timer, int jid, unsigned int ms)
+{
+	int t = timer_slot(timer, jid);
+
 	if (one_timer) {
 		/* the mistake: one timer per node, re-armed for every
 		 * request, so an armed timer of the other id is lost */
 		for (unsigned int i = qlen; i-- > 0;)
 			if (q[i].kind == P_TIMER && q[i].node == n)
 				drop(i);
-		nodes[n].armed[0] = nodes[n].armed[1] = false;
-	} else if (nodes[n].armed[timer]) {
+		memset(nodes[n].armed, 0, sizeof(nodes[n].armed));
+	} else if (nodes[n].armed[t]) {
 		/* include/dlmrecover.h, "Timers": never happens */
 		error("a timer asked for while armed", n);
 	}
-	nodes[n].armed[timer] = true;
+	nodes[n].armed[t] = true;
 	push((struct pending){ .kind = P_TIMER, .node = n, .timer = timer,
-			       .due = now + ms + jitter(50) });
+			       .jid = jid, .due = now + ms + jitter(50) });
 }
 
 static void act(uint32_t n, const struct dlmr_action *a)
@@ -353,7 +364,7 @@ static void act(uint32_t n, const struct dlmr_action *a)
 		nd->first_done = true;
 		break;
 	case DLMR_ACT_TIMER:
-		arm(n, a->timer, a->timer_ms);
+		arm(n, a->timer, a->jid, a->timer_ms);
 		break;
 	case DLMR_ACT_UNMOUNTED:
 		nd->mounted = false;
@@ -525,9 +536,9 @@ static void step(void)
 	}
 	case P_TIMER: {
 		struct dlmr_input in = { .type = DLMR_IN_TIMER,
-					 .timer = p.timer };
+					 .timer = p.timer, .jid = p.jid };
 
-		nodes[p.node].armed[p.timer] = false;
+		nodes[p.node].armed[timer_slot(p.timer, p.jid)] = false;
 		feed(p.node, &in, dlmr_timer_name(p.timer));
 		break;
 	}

@@ -172,9 +172,15 @@ struct dj_replay {
 	struct work_struct work;
 };
 
+/* The engine's timers: mount, work, then one recovery timer per journal
+ * (DLMR_TIMER_RECOVERY with its jid, the journal's recovery work item,
+ * as gfs2 runs gfs2_recover_func() per journal on gfs_recovery_wq) */
+#define DJ_TIMERS (2 + DJ_MAX_JOURNALS)
+
 struct dj_timer {
 	struct dj *dj;
 	int id;
+	int jid;	/* DLMR_TIMER_RECOVERY: the journal; else -1 */
 	struct delayed_work work;
 };
 
@@ -193,7 +199,7 @@ struct dj {
 	struct work_struct lock_work;
 	struct dj_lock control, mounted, journal[DJ_MAX_JOURNALS];
 	struct dj_replay replay[DJ_MAX_JOURNALS];
-	struct dj_timer timer[2];
+	struct dj_timer timer[DJ_TIMERS];
 	struct delayed_work writer;
 	/* state */
 	bool mounted_done, blocked, unmounting, left;
@@ -378,10 +384,18 @@ static void dj_action(struct dj *dj, const struct dlmr_action *a)
 		ev_new(dj, EV_FIRST_DONE);
 		pr_info("%s: first_done\n", lockspace);
 		break;
-	case DLMR_ACT_TIMER:
-		queue_delayed_work(dj->work_wq, &dj->timer[a->timer].work,
+	case DLMR_ACT_TIMER: {
+		int t = a->timer == DLMR_TIMER_RECOVERY ? 2 + a->jid : a->timer;
+
+		if (t < 0 || t >= DJ_TIMERS) {
+			pr_err("%s: timer %d jid %d out of range\n", lockspace,
+			       a->timer, a->jid);
+			break;
+		}
+		queue_delayed_work(dj->work_wq, &dj->timer[t].work,
 				   msecs_to_jiffies(a->timer_ms));
 		break;
+	}
 	case DLMR_ACT_UNMOUNTED:
 		ev_new(dj, EV_UNMOUNTED);
 		complete(&dj->unmounted);
@@ -597,7 +611,8 @@ static void dj_timer_work(struct work_struct *w)
 {
 	struct dj_timer *t = container_of(to_delayed_work(w), struct dj_timer,
 					  work);
-	struct dlmr_input in = { .type = DLMR_IN_TIMER, .timer = t->id };
+	struct dlmr_input in = { .type = DLMR_IN_TIMER, .timer = t->id,
+				 .jid = t->jid };
 
 	dj_feed_locked(t->dj, &in);
 }
@@ -976,7 +991,7 @@ static void dj_unmount(struct dj *dj)
 {
 	struct dlmr_input in = { .type = DLMR_IN_UNMOUNT };
 	unsigned long irqf;
-	int error;
+	int error, i;
 
 	mutex_lock(&unmount_mutex);
 	if (dj->left)
@@ -992,8 +1007,8 @@ static void dj_unmount(struct dj *dj)
 	}
 	flush_workqueue(dj->lock_wq);
 	flush_workqueue(dj->work_wq);
-	cancel_delayed_work_sync(&dj->timer[0].work);
-	cancel_delayed_work_sync(&dj->timer[1].work);
+	for (i = 0; i < DJ_TIMERS; i++)
+		cancel_delayed_work_sync(&dj->timer[i].work);
 	error = dlm_release_lockspace(dj->ls, 2);
 	if (error)
 		pr_err("%s: dlm_release_lockspace: %d\n", lockspace, error);
@@ -1022,10 +1037,12 @@ static void dj_init_lock(struct dj *dj, struct dj_lock *l, int id, int jid)
 
 static void dj_free(struct dj *dj)
 {
+	int i;
+
 	WRITE_ONCE(dj->unmounting, true);
 	cancel_delayed_work_sync(&dj->writer);
-	cancel_delayed_work_sync(&dj->timer[0].work);
-	cancel_delayed_work_sync(&dj->timer[1].work);
+	for (i = 0; i < DJ_TIMERS; i++)
+		cancel_delayed_work_sync(&dj->timer[i].work);
 	if (dj->lock_wq)
 		destroy_workqueue(dj->lock_wq);
 	if (dj->work_wq)
@@ -1085,9 +1102,10 @@ static int __init dj_init(void)
 		dj->replay[i].jid = i;
 		INIT_WORK(&dj->replay[i].work, dj_replay_work);
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < DJ_TIMERS; i++) {
 		dj->timer[i].dj = dj;
-		dj->timer[i].id = i;
+		dj->timer[i].id = i < 2 ? i : DLMR_TIMER_RECOVERY;
+		dj->timer[i].jid = i < 2 ? -1 : i - 2;
 		INIT_DELAYED_WORK(&dj->timer[i].work, dj_timer_work);
 	}
 	error = -ENOMEM;

@@ -31,7 +31,10 @@
  *  - queue_delayed_work() on a work already pending does nothing, as in the
  *    kernel (so a 1 s GAVEUP delay is not shortened by a later queue(0)).
  *  - gfs2_recover_journal() on a journal whose recovery is already running
- *    returns -EBUSY and does nothing (JDF_RECOVERY); the same here.
+ *    returns -EBUSY and does nothing (JDF_RECOVERY); the same here.  The
+ *    flag is set from the queueing of the journal's work item to that
+ *    item's last step, after its result was handed on (JR_QUEUED ..
+ *    JR_END_UNLOCK; docs/step-order.md, E and F2).
  */
 #include "coord.h"
 
@@ -201,7 +204,8 @@ static void act_simple(struct dlmr_coord *c, enum dlmr_action_type t, int jid)
 		a->jid = jid;
 }
 
-static void act_timer(struct dlmr_coord *c, int timer, unsigned int ms)
+static void act_timer_jid(struct dlmr_coord *c, int timer, int jid,
+			  unsigned int ms)
 {
 	struct dlmr_action *a = push(c, DLMR_ACT_TIMER);
 
@@ -209,6 +213,12 @@ static void act_timer(struct dlmr_coord *c, int timer, unsigned int ms)
 		return;
 	a->timer = timer;
 	a->timer_ms = ms;
+	a->jid = jid;
+}
+
+static void act_timer(struct dlmr_coord *c, int timer, unsigned int ms)
+{
+	act_timer_jid(c, timer, -1, ms);
 }
 
 /* DFL_BLOCK_LOCKS set/clear, reported as BLOCK/UNBLOCK on each change. */
@@ -237,15 +247,30 @@ static void coord_queue_work(struct dlmr_coord *c, unsigned int ms)
 /* ---- journal recovery (gfs2_recover_func) ----------------------------- */
 
 /*
- * gfs2_recover_journal(jd, wait): start recovering journal jid.  Our own
- * journal is already locked by us (sd_journal_gh); any other is taken with
- * LM_FLAG_TRY (DLM_LKF_NOQUEUE) so that a journal in use, or being
- * recovered by another node, gives up ("jid=N: Busy").
+ * gfs2_recover_journal(jd, wait) (Linux 6.1 fs/gfs2/recovery.c 565-581):
+ * test_and_set_bit(JDF_RECOVERY), else -EBUSY; then queue_work() of
+ * gfs2_recover_func() on gfs_recovery_wq, which runs later, one work item
+ * per journal, concurrently: the recovery timer of this jid, at once
+ * (docs/step-order.md, E).  Returns -EBUSY if the journal's recovery is
+ * still running (JR_QUEUED up to the end of its JR_END step).
  */
-static void recover_journal(struct dlmr_coord *c, int jid)
+static int recover_journal(struct dlmr_coord *c, int jid)
 {
 	if (c->jrec[jid] != JR_IDLE)
-		return; /* JDF_RECOVERY already set: -EBUSY */
+		return -EBUSY; /* JDF_RECOVERY already set */
+	c->jrec[jid] = JR_QUEUED;
+	act_timer_jid(c, DLMR_TIMER_RECOVERY, jid, 0);
+	return 0;
+}
+
+/*
+ * gfs2_recover_func() starts (recovery.c 401-450): our own journal is
+ * already locked by us (sd_journal_gh: "already locked for use"); any
+ * other is taken with LM_FLAG_TRY (DLM_LKF_NOQUEUE) so that a journal in
+ * use, or being recovered by another node, gives up ("jid=N: Busy").
+ */
+static void recover_work_start(struct dlmr_coord *c, int jid)
+{
 	if (jid == c->jid) {
 		c->jrec[jid] = JR_REPLAY;
 		act_simple(c, DLMR_ACT_RECOVER, jid);
@@ -277,19 +302,32 @@ static void recovery_result(struct dlmr_coord *c, int jid, int result)
 
 /*
  * A journal recovery ended: the end of gfs2_recover_func() (Linux 6.1
- * fs/gfs2/recovery.c 536-562) in its order: gfs2_recovery_done() hands
- * the result on (gdlm_recovery_result(), which queues the control work),
- * then the journal glock is released (@unlock: a journal we locked for
- * this), then JDF_RECOVERY is cleared and wake_up_bit() wakes the mount
- * thread if it waits for this journal in gfs2_recover_journal(jd, true)
- * (recovery.c 577-578).  That thread runs later, on its own: a step of
- * its own, the mount timer at once (MP_JWOKEN).
+ * fs/gfs2/recovery.c 536-562) in its order: gfs2_recovery_done() (RC
+ * 279-295) hands the result on (gdlm_recovery_result(), lock_dlm.c
+ * 1220-1262, which queues the control work under ls_recover_spin); then
+ * the journal glock is released (@unlock: a journal we locked for this),
+ * then JDF_RECOVERY is cleared and wake_up_bit() wakes the mount thread
+ * if it waits for this journal in gfs2_recover_journal(jd, true)
+ * (recovery.c 577-578).  The control work queued by the result may run
+ * on another CPU before the rest (docs/step-order.md, F2): the rest is a
+ * step of its own, the recovery timer of this jid again (JR_END,
+ * recover_work_end()).
  */
 static void journal_ended(struct dlmr_coord *c, int jid, int result,
 			  bool unlock)
 {
 	recovery_result(c, jid, result);
-	if (unlock)
+	c->jrec[jid] = unlock ? JR_END_UNLOCK : JR_END;
+	act_timer_jid(c, DLMR_TIMER_RECOVERY, jid, 0);
+}
+
+/* The work item's last step: the glock released, clear_bit(JDF_RECOVERY),
+ * wake_up_bit() (recovery.c 538-541 or 548-553, then 560-562).  The woken
+ * mount thread runs later, on its own: the mount timer at once
+ * (MP_JWOKEN). */
+static void recover_work_end(struct dlmr_coord *c, int jid)
+{
+	if (c->jrec[jid] == JR_END_UNLOCK)
 		act_unlock(c, DLMR_LOCK_JOURNAL, jid);
 	c->jrec[jid] = JR_IDLE;
 	if ((c->mp == MP_FIRST_RECOVER && jid == c->mp_jid) ||
@@ -468,19 +506,48 @@ static void work_ex_granted(struct dlmr_coord *c, bool lvb_invalid)
 	}
 }
 
-/* control_lock back in NL: recover what the lvb asks for, or unblock */
-static void work_nl_done(struct dlmr_coord *c)
+/*
+ * control_lock back in NL: recover what the lvb asks for, or unblock;
+ * from jid @from on (0, or where the loop waited for sd_journal_ready).
+ */
+static void work_nl_loop(struct dlmr_coord *c, unsigned int from)
 {
 	int recover_set = 0;
 
-	for (unsigned int i = 0; i < c->recover_size; i++) {
+	for (unsigned int i = from; i < c->recover_size; i++) {
 		if (!jid_bit(c->lvb_bits, (int)i))
 			continue;
-		/* gfs2_recover_set() (fs/gfs2/sys.c): our own journal is
-		 * busy and a jid without a journal is -ENOENT; both still
-		 * count as set, so locking stays blocked */
-		if ((int)i != c->jid && i < c->cfg.journals)
+		/* gfs2_recover_set() starts with
+		 * wait_for_completion(&sdp->sd_journal_ready) (sys.c 494),
+		 * completed once our own mount's init_journal() returned
+		 * (ops_fstype.c 890-891): the work waits there, holding the
+		 * work item, whatever the jid (docs/step-order.md, M) */
+		if (!c->journal_ready) {
+			c->wp = WP_JREADY;
+			c->w_next = i;
+			return;
+		}
+		/* gfs2_recover_set() (fs/gfs2/sys.c 488-519): our own
+		 * journal is -EBUSY and a jid without a journal is -ENOENT;
+		 * both still count as set, so locking stays blocked.  A
+		 * journal whose recovery work item has not cleared
+		 * JDF_RECOVERY yet is -EBUSY too (gfs2_recover_journal(),
+		 * recovery.c 569-570), ignored by gfs2_control_func(): the
+		 * work is not queued again (docs/step-order.md, F2);
+		 * work-retry-recovering queues it again. */
+		if ((int)i != c->jid && i < c->cfg.journals &&
+		    (c->jrec[i] == JR_END || c->jrec[i] == JR_END_UNLOCK)) {
+			/* its result came before this work ran: nothing
+			 * else will queue the work for this journal */
+			c->recover_busy_errors++;
+			if ((c->cfg.fixes & (1u << FIX_WORK_RETRY_RECOVERING)) &&
+			    !(c->flags & CF_UNMOUNT))
+				coord_queue_work(c, 1000);
+		} else if ((int)i != c->jid && i < c->cfg.journals) {
+			/* -EBUSY while the item runs (its result will queue
+			 * the work again) */
 			recover_journal(c, (int)i);
+		}
 		recover_set++;
 	}
 	if (!recover_set &&
@@ -492,6 +559,24 @@ static void work_nl_done(struct dlmr_coord *c)
 		set_block(c, false);
 	}
 	work_return(c);
+}
+
+static void work_nl_done(struct dlmr_coord *c)
+{
+	work_nl_loop(c, 0);
+}
+
+/*
+ * complete(&sdp->sd_journal_ready) (ops_fstype.c 890-891, after
+ * init_journal() returned): a control work waiting in gfs2_recover_set()
+ * runs on later, on its own: the mount timer at once (the mount thread
+ * has no other use for it once mounted).
+ */
+static void journal_ready(struct dlmr_coord *c)
+{
+	c->journal_ready = true;
+	if (c->wp == WP_JREADY)
+		act_timer(c, DLMR_TIMER_MOUNT, 0);
 }
 
 /* ---- mount thread ------------------------------------------------------ */
@@ -681,6 +766,7 @@ static void mount_finished_journal(struct dlmr_coord *c)
 		a->jid = c->jid;
 		a->first = false;
 	}
+	journal_ready(c);
 	maybe_unmounted(c);
 }
 
@@ -714,6 +800,7 @@ static void first_done_finished(struct dlmr_coord *c)
 		a->jid = c->jid;
 		a->first = true;
 	}
+	journal_ready(c);
 	maybe_unmounted(c);
 }
 
@@ -879,7 +966,7 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 	if (in->lvb && !in->status)
 		memcpy(c->control_lvb, in->lvb, DLMR_LVB_SIZE);
 
-	if (c->wp != WP_IDLE) {
+	if (c->wp != WP_IDLE && c->wp != WP_JREADY) {
 		switch (c->wp) {
 		case WP_EX:
 			if (in->status == -EAGAIN &&
@@ -1052,7 +1139,8 @@ static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 		c->ctrl_busy = false;
 		/* the mode asked for is the one in the last LOCK action;
 		 * the state machine knows it from where it waits */
-		switch (c->wp != WP_IDLE ? (int)c->wp + 100 : (int)c->mp) {
+		switch (c->wp != WP_IDLE && c->wp != WP_JREADY ?
+			(int)c->wp + 100 : (int)c->mp) {
 		case WP_EX + 100:
 		case MP_CTRL_EX:
 			mode = DLMR_MODE_EX;
@@ -1088,14 +1176,42 @@ static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 	}
 }
 
-static int in_timer(struct dlmr_coord *c, int timer)
+/* The recovery timer of @jid: gfs2_recover_func()'s work item runs. */
+static int in_timer_recovery(struct dlmr_coord *c, int jid)
 {
+	if (jid < 0 || jid >= (int)c->cfg.journals)
+		return -EINVAL;
+	switch (c->jrec[jid]) {
+	case JR_QUEUED:
+		recover_work_start(c, jid);
+		return 0;
+	case JR_END:
+	case JR_END_UNLOCK:
+		recover_work_end(c, jid);
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+
+static int in_timer(struct dlmr_coord *c, int timer, int jid)
+{
+	if (timer == DLMR_TIMER_RECOVERY)
+		return in_timer_recovery(c, jid);
 	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_FIRST_WOKEN) {
 		/* woken from wait_on_bit(DFL_DLM_RECOVERY): a recover_prep
 		 * since recover_done keeps it waiting; else "goto restart" */
 		c->mp = MP_FIRST_WAIT;
 		if (!(c->flags & CF_DLM_RECOVERY))
 			first_recover_next(c);
+		return 0;
+	}
+	if (timer == DLMR_TIMER_MOUNT && c->wp == WP_JREADY &&
+	    c->journal_ready) {
+		/* the control work, woken in gfs2_recover_set(), goes on */
+		c->wp = WP_NL;
+		work_nl_loop(c, c->w_next);
+		maybe_unmounted(c);
 		return 0;
 	}
 	if (timer == DLMR_TIMER_MOUNT && c->mp == MP_JWAIT) {
@@ -1201,7 +1317,7 @@ DLMR_EXPORT int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *i
 	case DLMR_IN_JOURNAL_DONE:
 		return in_journal_done(c, in);
 	case DLMR_IN_TIMER:
-		return in_timer(c, in->timer);
+		return in_timer(c, in->timer, in->jid);
 	case DLMR_IN_UNMOUNT:
 		return in_unmount(c);
 	default:
@@ -1254,6 +1370,7 @@ static const char *const lock_names[] = {
 static const char *const timer_names[] = {
 	[DLMR_TIMER_MOUNT] = "mount",
 	[DLMR_TIMER_WORK] = "work",
+	[DLMR_TIMER_RECOVERY] = "recovery",
 };
 
 /* Entry @i of a table of @n names, NULL outside it or where it has none. */
@@ -1345,6 +1462,11 @@ static const struct variant fixes[FIX_MAX] = {
 		"reports a failed member with the slot it has in the last slot "
 		"table this node completed, and not at all if it is in none "
 		"(never -1 or 0)" },
+	[FIX_WORK_RETRY_RECOVERING] = { "work-retry-recovering",
+		"gfs2_control_func() queues itself again (1 s) when "
+		"gfs2_recover_set() returns -EBUSY for a journal whose "
+		"recovery work item has not cleared JDF_RECOVERY yet, "
+		"instead of leaving the retry to nobody" },
 	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
 		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
 		"-1 or 0) from the last recover_done's table by nodeid, and "

@@ -35,6 +35,8 @@ enum coord_fix {
 	FIX_VALNOTVALID_RESUBMIT, /* DLM_SBF_VALNOTVALID: non-members' bits */
 	FIX_KERNEL_SLOT,       /* the kernel's slot fix (the simulated DLM
 				  reads it; the coordinator does not) */
+	FIX_WORK_RETRY_RECOVERING, /* control work requeues itself when
+				      gfs2_recover_set() finds JDF_RECOVERY */
 	FIX_MAX
 };
 
@@ -83,6 +85,10 @@ enum coord_work_pc {
 	WP_EX,            /* control_lock ->EX (VALBLK) outstanding */
 	WP_ABORT_NL,      /* generation changed: control_lock ->NL outstanding */
 	WP_NL,            /* control_lock ->NL (VALBLK if writing) outstanding */
+	WP_JREADY,        /* in gfs2_recover_set(): wait_for_completion(
+			   * &sd_journal_ready) until our mount's
+			   * init_journal() returned; then the mount timer
+			   * resumes the loop at jid w_next (M) */
 };
 
 /* Per-journal recovery (gfs2_recover_func) state. */
@@ -90,6 +96,14 @@ enum coord_jrec {
 	JR_IDLE = 0,
 	JR_LOCK,          /* journal lock EX NOQUEUE outstanding */
 	JR_REPLAY,        /* RECOVER asked; waiting for JOURNAL_DONE */
+	JR_QUEUED,        /* gfs2_recover_journal(): JDF_RECOVERY set, the
+			   * work item queued on gfs_recovery_wq (the
+			   * recovery timer of this jid armed); it runs later */
+	JR_END,           /* the result handed on (the control work queued);
+			   * JDF_RECOVERY still set until the work item's last
+			   * step (the recovery timer armed) */
+	JR_END_UNLOCK,    /* as JR_END, and the journal lock we took for the
+			   * recovery still to release in that step */
 };
 
 struct dlmr_coord {
@@ -119,6 +133,8 @@ struct dlmr_coord {
 	bool work_pending;           /* queued (timer asked for) */
 	bool work_deferred;          /* queued again while running */
 	bool work_write_lvb;
+	unsigned int w_next;         /* WP_JREADY: the jid the loop waits at */
+	bool journal_ready;          /* sd_journal_ready completed */
 	uint32_t w_block_gen, w_start_gen;
 	/* journal recoveries */
 	uint8_t jrec[DLMR_JOURNALS_MAX]; /* enum coord_jrec */
@@ -137,6 +153,11 @@ struct dlmr_coord {
 	 * lksb in use by the other thread: docs/findings.md, finding 1);
 	 * statistics, never read by the protocol, not encoded */
 	unsigned int ctrl_busy_errors;
+	/* times gfs2_recover_set() was -EBUSY for a journal whose recovery
+	 * work item had handed its result on and not yet cleared
+	 * JDF_RECOVERY (docs/findings.md, finding 10); statistics, never
+	 * read by the protocol, not encoded */
+	unsigned int recover_busy_errors;
 	/* action queue */
 	unsigned int aq_head, aq_len;
 	struct dlmr_action aq[COORD_ACTQ_MAX];

@@ -137,12 +137,13 @@ struct xstate {
 /* Whether w_block_gen and w_start_gen, lvb_bits are encoded: see below. */
 static bool w_gens_live(const struct dlmr_coord *k, bool full)
 {
-	return full || k->wp == WP_EX || k->wp == WP_NL;
+	return full || k->wp == WP_EX || k->wp == WP_NL || k->wp == WP_JREADY;
 }
 
 static bool lvb_bits_live(const struct dlmr_coord *k, bool full)
 {
-	return full || k->wp == WP_NL || k->mp == MP_CTRL_NL2;
+	return full || k->wp == WP_NL || k->wp == WP_JREADY ||
+	       k->mp == MP_CTRL_NL2;
 }
 
 /*
@@ -196,6 +197,12 @@ static inline __attribute__((always_inline)) void codec_coord(struct codec *c, s
 	F(k->wp);
 	F(k->work_pending);
 	F(k->work_deferred);
+	F(k->journal_ready);
+	/* w_next: read only when the wait ends (wp WP_JREADY) */
+	if (c->full || k->wp == WP_JREADY)
+		F(k->w_next);
+	else if (c->buf && !c->enc)
+		k->w_next = 0;
 	/*
 	 * Coordinator scratch, encoded only where it can still be read
 	 * (unless c->full; decoded as zero elsewhere):
@@ -294,7 +301,7 @@ codec_up_node(struct codec *c, struct sim_node *n, unsigned int j,
 	F(n->mount_fed);
 	F(n->failed);
 	F(n->leaving);
-	A(n->timer, 2);
+	A(n->timer, SIM_TIMER_RECOVERY0 + j);
 	F(n->cbq_len);
 	for (unsigned int i = 0; i < n->cbq_len && i < CBQ_MAX; i++) {
 		F(n->cbq[i].type);
@@ -1761,8 +1768,12 @@ void sim_step_text(const struct step *p, char *buf, size_t n)
 				 p->arg == RES_CONTROL ? "control" : "mounted");
 		break;
 	case SK_TIMER:
-		snprintf(buf, n, "step timer %u %s", p->node,
-			 p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
+		if (p->arg >= SIM_TIMER_RECOVERY0)
+			snprintf(buf, n, "step timer %u recovery %u", p->node,
+				 p->arg - SIM_TIMER_RECOVERY0);
+		else
+			snprintf(buf, n, "step timer %u %s", p->node,
+				 p->arg == DLMR_TIMER_MOUNT ? "mount" : "work");
 		break;
 	case SK_REPLAY:
 		snprintf(buf, n, "step replay %u %u", p->node, p->arg);

@@ -512,6 +512,9 @@ static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 	if (k == DLMR_SCEN_STEP_AST && p->ntok >= 4 &&
 	    !strcmp(p->tok[3], "journal"))
 		want = 5;
+	if (k == DLMR_SCEN_STEP_TIMER && p->ntok >= 4 &&
+	    !strcmp(p->tok[3], "recovery"))
+		want = 5;
 	if (k == DLMR_SCEN_STEP_RECOVERY && p->ntok > 2)
 		return scen_recovery_choice(p, cmd);
 	if (p->ntok < want)
@@ -546,9 +549,14 @@ static int scen_step(struct scen_parser *p, struct dlmr_scen_cmd *cmd)
 			cmd->step_arg = DLMR_TIMER_MOUNT;
 		else if (!strcmp(p->tok[3], "work"))
 			cmd->step_arg = DLMR_TIMER_WORK;
-		else
+		else if (!strcmp(p->tok[3], "recovery") && want == 5) {
+			/* the recovery work item of journal J */
+			rc = scen_number(p, "step timer recovery", p->tok[4], 0,
+					 p->s->journals - 1, &v);
+			cmd->step_arg = 2 + (unsigned int)v;
+		} else
 			return scen_error(p, "step timer: unknown timer '%s' "
-					  "(mount or work)",
+					  "(mount, work or recovery J)",
 					  scen_q(p, 0, p->tok[3]));
 		break;
 	case DLMR_SCEN_STEP_REPLAY:

@@ -25,7 +25,7 @@ enum dlmr_scen_op {
 enum dlmr_scen_step {
 	DLMR_SCEN_STEP_CALLBACK = 1, /* step callback NODE */
 	DLMR_SCEN_STEP_AST,          /* step ast NODE control|mounted|journal J */
-	DLMR_SCEN_STEP_TIMER,        /* step timer NODE mount|work */
+	DLMR_SCEN_STEP_TIMER,        /* step timer NODE mount|work|recovery J */
 	DLMR_SCEN_STEP_REPLAY,       /* step replay NODE J */
 	DLMR_SCEN_STEP_RECOVERY,     /* step recovery */
 	DLMR_SCEN_STEP_END,          /* step end NODE */
@@ -52,7 +52,8 @@ struct dlmr_scen_cmd {
 	/* STEP: which step; the node is the one bit of `nodes` */
 	enum dlmr_scen_step step;
 	unsigned int step_arg;     /* AST: resource (0 control, 1 mounted,
-				      2 + j journal j); TIMER: timer id;
+				      2 + j journal j); TIMER: timer id,
+				      2 + j the recovery timer of journal j;
 				      REPLAY: journal; RECOVERY: master |
 				      from << 8; CYCLE: its step count */
 	unsigned int line;         /* source line, for messages */

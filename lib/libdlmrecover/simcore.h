@@ -15,6 +15,8 @@
 #define RES_CONTROL 0
 #define RES_MOUNTED 1
 #define RES_JOURNAL0 2
+#define SIM_TIMER_RECOVERY0 2
+#define SIM_TIMERS (SIM_TIMER_RECOVERY0 + NMAX)
 
 enum rec_phase {
 	RP_NONE = 0, /* no recovery */
@@ -39,7 +41,14 @@ struct sim_node {
 	bool mount_fed;
 	bool failed;      /* the mount failed */
 	bool leaving;     /* unmount requested */
-	bool timer[2];
+	/* the coordinator's timers: DLMR_TIMER_MOUNT, DLMR_TIMER_WORK, then
+	 * DLMR_TIMER_RECOVERY of journal j at SIM_TIMER_RECOVERY0 + j (a
+	 * step's arg, as timer_index() gives) */
+	bool timer[SIM_TIMERS];
+	/* the work timer was asked for with a delay of 1 s or more (a
+	 * GAVEUP result's retry): read only by the seeded scheduler
+	 * (sim_step()), not by the explorer, and not encoded */
+	bool work_slow;
 	unsigned int cbq_len;
 	struct sim_cb cbq[CBQ_MAX];
 	bool replay[NMAX];      /* journal replay asked for, not finished */
@@ -115,6 +124,8 @@ struct sim {
 #define SIM_MARK_VALNOTVALID  0x04 /* a control grant with VALNOTVALID */
 #define SIM_MARK_STALE_RESULT 0x08 /* a journal orphaned while a node had
 				      an unconsumed success for it */
+#define SIM_MARK_RECOVER_BUSY 0x10 /* gfs2_recover_set() -EBUSY after the
+				      journal's result (finding 10) */
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
  * scripted scenarios inject them; the scheduler never picks them.

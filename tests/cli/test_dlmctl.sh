@@ -177,10 +177,11 @@ expect 1 "finding 8 (c): not closed by the two fixes" -- "$DLMCTL" sim "$T/f8j.s
 # close or is not fair is a scenario error
 expect 0 "work-noqueue passes the livelock check" -- "$DLMCTL" explore \
 	--nodes 2 --failures 1 --rejoins 1 --fix first-done-serial \
-	--mutant work-noqueue -j
+	--fix work-retry-recovering --mutant work-noqueue -j
 has "$T/out" '"fair_checked":false' "no fairness check by default"
 expect 1 "work-noqueue caught by --fair" -- "$DLMCTL" explore --nodes 2 \
 	--failures 1 --rejoins 1 --fix first-done-serial \
+	--fix work-retry-recovering \
 	--mutant work-noqueue --fair --save "$T/fair.scn" -j
 has "$T/out" '"violation":"S5: fair livelock: a weakly fair cycle of [0-9]+ steps' "fair livelock in JSON"
 has "$T/out" '"por":false' "--fair implies --no-por"
@@ -204,10 +205,16 @@ expect 1 "finding 9 replays" -- "$DLMCTL" sim "$SCEN/../findings/mount-starvatio
 has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "finding 9 is a fair livelock"
 # a violation names the finding it matches (dlmr_sim_result.finding)
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
-	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9; do
+	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
+	 recovering-busy:10 recovering-busy-pending:10; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
+done
+# finding 10 and its fix: the same steps are clean with work-retry-recovering
+for f in recovering-busy recovering-busy-pending; do
+	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"
+	expect 0 "finding 10 closed by work-retry-recovering ($f)" -- "$DLMCTL" sim "$T/$f-fixed.scn"
 done
 expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
 hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"

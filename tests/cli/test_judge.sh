@@ -143,7 +143,7 @@ has "$T/out" "^$T/lost.jsonl:4: node 2: events lost: not judged in gfs0 until it
 # simulator traces (no time_ns) merge on step
 "$RAW" sim -j >"$T/sim.jsonl"
 expect 0 "simulator trace" -- "$DLMCTL" recover check --invariants "$T/sim.jsonl"
-has "$T/out" '^invariants: 176 events of 1 trace merged on step: S1-S5 held$' "merged on step"
+has "$T/out" '^invariants: 187 events of 1 trace merged on step: S1-S5 held$' "merged on step"
 
 # --- malformed input: one line on stderr, exit 2 ---------------------------
 sed '3s/"time_ns":[0-9]*,//' "$C/node2.jsonl" >"$T/notime.jsonl"

@@ -38,6 +38,17 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
+static struct dlmr_coord *coord_new_fixes(unsigned int journals,
+					  unsigned int fixes)
+{
+	struct dlmr_coord_config cfg = { .journals = journals, .fixes = fixes };
+	struct dlmr_coord *c = NULL;
+
+	assert_int_equal(dlmr_coord_new(&cfg, &c), 0);
+	assert_non_null(c);
+	return c;
+}
+
 static struct dlmr_coord *coord_new(unsigned int journals)
 {
 	struct dlmr_coord_config cfg = { .journals = journals };
@@ -117,6 +128,17 @@ static void expect_timer(struct dlmr_coord *c, int timer, unsigned int ms)
 	assert_int_equal(a.timer_ms, ms);
 }
 
+static void expect_timer_jid(struct dlmr_coord *c, int timer, int jid,
+			     unsigned int ms)
+{
+	struct dlmr_action a = next(c);
+
+	assert_int_equal(a.type, DLMR_ACT_TIMER);
+	assert_int_equal(a.timer, timer);
+	assert_int_equal(a.jid, jid);
+	assert_int_equal(a.timer_ms, ms);
+}
+
 static void expect_recover(struct dlmr_coord *c, int jid)
 {
 	struct dlmr_action a = next(c);
@@ -172,6 +194,31 @@ static void fire(struct dlmr_coord *c, int timer)
 
 	feed(c, &in);
 }
+
+static void fire_jid(struct dlmr_coord *c, int timer, int jid)
+{
+	struct dlmr_input in = { .type = DLMR_IN_TIMER, .timer = timer,
+				 .jid = jid };
+
+	feed(c, &in);
+}
+
+/*
+ * The recovery work item of journal jid (gfs2_recover_func() on
+ * gfs_recovery_wq) runs later, on its own: the recovery timer of that
+ * jid, asked for last, then fired.  rec_start(): the work item starts
+ * (queued by gfs2_recover_journal()); rec_end(): its last step after the
+ * result was handed on (unlock, clear_bit(JDF_RECOVERY), wake_up_bit()).
+ */
+static void rec_step(struct dlmr_coord *c, int jid)
+{
+	expect_timer_jid(c, DLMR_TIMER_RECOVERY, jid, 0);
+	expect_none(c);
+	fire_jid(c, DLMR_TIMER_RECOVERY, jid);
+}
+
+#define rec_start rec_step
+#define rec_end rec_step
 
 static void journal_done(struct dlmr_coord *c, int jid, int result)
 {
@@ -320,6 +367,8 @@ static void first_to_own_recover(struct dlmr_coord *c, unsigned int mask)
 	assert_false(st.mounted);
 
 	grant_journal(c, 0, 0);
+	/* gfs2_recover_journal(): the work item runs later */
+	rec_start(c, 0);
 	/* our own journal: no lock of its own */
 	expect_recover(c, 0);
 	expect_none(c);
@@ -357,6 +406,7 @@ static void first_recover_others(struct dlmr_coord *c, int from, int to)
 	for (int j = from; j < to; j++) {
 		wake_mount(c);
 		/* gfs2_recover_func(): LM_FLAG_TRY journal glock */
+		rec_start(c, j);
 		expect_lock(c, JRNL, j, EX, NOQ, NULL);
 		expect_none(c);
 		grant_journal(c, j, 0);
@@ -364,6 +414,7 @@ static void first_recover_others(struct dlmr_coord *c, int from, int to)
 		expect_none(c);
 		journal_done(c, j, DLMR_JOURNAL_SUCCESS);
 		/* DFL_FIRST_MOUNT: recovery_result queues no work */
+		rec_end(c, j);
 		expect_unlock(c, JRNL, j);
 	}
 	wake_mount(c);
@@ -375,6 +426,7 @@ static void first_mount(struct dlmr_coord *c, unsigned int journals,
 {
 	first_to_own_recover(c, mask);
 	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 0);
 	first_recover_others(c, 1, (int)journals);
 	expect_first_done(c, 1);
 }
@@ -423,11 +475,14 @@ static void expect_other_mounted(struct dlmr_coord *c, int jid)
 	expect_none(c);
 	grant_journal(c, jid, 0);
 	/* gfs2_recover_journal(sd_jdesc): our journal, locked already */
+	rec_start(c, jid);
 	expect_recover(c, jid);
 	expect_none(c);
 	journal_done(c, jid, DLMR_JOURNAL_SUCCESS);
 	/* own journal: no unlock, and recovery_result ignores it; the
-	 * mount thread, woken, then goes on */
+	 * work item clears JDF_RECOVERY, and the mount thread, woken,
+	 * then goes on */
+	rec_end(c, jid);
 	wake_mount(c);
 	expect_mounted(c, jid, false);
 	expect_none(c);
@@ -473,7 +528,9 @@ static struct dlmr_coord *first_to_journal1_lock(void)
 
 	first_to_own_recover(c, 1u << 1);
 	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 0);
 	wake_mount(c);
+	rec_start(c, 1);
 	expect_lock(c, JRNL, 1, EX, NOQ, NULL);
 	expect_none(c);
 	return c;
@@ -487,6 +544,7 @@ static void test_first_mounter_busy_journal(void **state)
 
 	(void)state;
 	grant_journal(c, 1, -EAGAIN);
+	rec_end(c, 1);
 	wake_mount(c);
 	expect_first_done(c, 1);
 	dlmr_coord_free(c);
@@ -506,6 +564,7 @@ static void test_first_done_waits_for_recovery(void **state)
 	assert_false(status(c).blocked);
 	assert_int_equal(status(c).recover_block, 1);
 	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 0);
 	first_recover_others(c, 1, 2);
 	/* start_gen == block_gen: wait */
 	expect_none(c);
@@ -539,6 +598,7 @@ static void test_first_done_prep_before_wakeup(void **state)
 	first_to_own_recover(c, 1u << 1);
 	simple(c, DLMR_IN_PREP);
 	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 0);
 	first_recover_others(c, 1, 2);
 	expect_none(c);
 	done_cb(c, 2, 1, (1u << 1) | (1u << 2));
@@ -568,6 +628,7 @@ static void test_first_done_prep_after_last_journal(void **state)
 	grant_journal(c, 1, 0);
 	expect_recover(c, 1);
 	journal_done(c, 1, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 1);
 	expect_unlock(c, JRNL, 1);
 	/* node 2 joins before the mount thread runs */
 	prep_before_wakeup(c);
@@ -747,10 +808,8 @@ static void test_second_mounter_control_busy(void **state)
 
 /* Node 1, first mounter of a cluster {1, 2} (gen 1), mounted; node 2
  * crashes: prep, slot(2, 2), done(gen 2).  Leaves the work queued. */
-static struct dlmr_coord *mounted_node_crash_of_2(void)
+static void mounted_node_crash_of_2_on(struct dlmr_coord *c)
 {
-	struct dlmr_coord *c = coord_new(3);
-
 	first_mount(c, 3, (1u << 1) | (1u << 2));
 	simple(c, DLMR_IN_PREP);
 	expect_type(c, DLMR_ACT_BLOCK);
@@ -764,6 +823,13 @@ static struct dlmr_coord *mounted_node_crash_of_2(void)
 	expect_none(c);
 	assert_int_equal(status(c).recover_start, 2);
 	assert_true(status(c).blocked);
+}
+
+static struct dlmr_coord *mounted_node_crash_of_2(void)
+{
+	struct dlmr_coord *c = coord_new(3);
+
+	mounted_node_crash_of_2_on(c);
 	return c;
 }
 
@@ -783,7 +849,8 @@ static void work_sets_bit(struct dlmr_coord *c, uint32_t old_gen,
 	expect_lock(c, CTRL, -1, NL, CVT | VAL, lvb);
 	expect_none(c);
 	grant(c, CTRL);
-	/* gfs2_recover_set(jid) */
+	/* gfs2_recover_set(jid): the work item queued, its try-lock later */
+	rec_start(c, jid);
 	expect_lock(c, JRNL, jid, EX, NOQ, NULL);
 	expect_none(c);
 }
@@ -806,8 +873,10 @@ static void test_mounted_recovery(void **state)
 	journal_done(c, 1, DLMR_JOURNAL_SUCCESS);
 	/* gfs2_recover_func(): gfs2_recovery_done() first, whose
 	 * recovery_result(SUCCESS) queues the work at once, then the
-	 * journal glock released (the old model unlocked first) */
+	 * journal glock released (the old model unlocked first), in the
+	 * work item's last step */
 	expect_timer(c, DLMR_TIMER_WORK, 0);
+	rec_end(c, 1);
 	expect_unlock(c, JRNL, 1);
 	expect_none(c);
 	work_to_ex(c);
@@ -858,6 +927,7 @@ static void test_mounted_recovery_bit_from_other(void **state)
 	/* lvb_gen == start_gen: nothing to write */
 	expect_lock(c, CTRL, -1, NL, CVT, NULL);
 	grant(c, CTRL);
+	rec_start(c, 1);
 	expect_lock(c, JRNL, 1, EX, NOQ, NULL);
 	expect_none(c);
 	dlmr_coord_free(c);
@@ -876,8 +946,9 @@ static void test_mounted_recovery_gaveup(void **state)
 	work_sets_bit(c, 1, 2, 1);
 	grant_journal(c, 1, -EAGAIN);
 	/* "jid=1: Busy": LM_RD_GAVEUP, queue_delayed_work(HZ); nothing
-	 * to unlock */
+	 * to unlock; JDF_RECOVERY cleared in the work item's last step */
 	expect_timer(c, DLMR_TIMER_WORK, 1000);
+	rec_end(c, 1);
 	expect_none(c);
 	assert_true(status(c).blocked);
 	work_to_ex(c);
@@ -886,7 +957,203 @@ static void test_mounted_recovery_gaveup(void **state)
 	/* GAVEUP clears nothing; lvb_gen == start_gen writes nothing */
 	expect_lock(c, CTRL, -1, NL, CVT, NULL);
 	grant(c, CTRL);
+	rec_start(c, 1);
 	expect_lock(c, JRNL, 1, EX, NOQ, NULL);
+	expect_none(c);
+	assert_true(status(c).blocked);
+	dlmr_coord_free(c);
+}
+
+/*
+ * E (docs/step-order.md): gfs2_recover_set() only queues the journal's
+ * work item (gfs2_recover_journal(), recovery.c 565-581); its try-lock of
+ * the journal glock (recovery.c 424-431) runs later, on gfs_recovery_wq.
+ * A recover_prep can come in between, and a second gfs2_recover_set() of
+ * the same journal meanwhile is -EBUSY (JDF_RECOVERY already set).  (The
+ * old model asked for the journal lock in the control work's own step.)
+ */
+static void test_recovery_work_item_starts_later(void **state)
+{
+	struct dlmr_coord *c = mounted_node_crash_of_2();
+	uint8_t old[DLMR_LVB_SIZE], lvb[DLMR_LVB_SIZE];
+	int j1 = 1;
+
+	(void)state;
+	work_to_ex(c);
+	lvb_make(old, 1, NULL, 0);
+	grant_lvb(c, CTRL, old);
+	lvb_make(lvb, 2, &j1, 1);
+	expect_lock(c, CTRL, -1, NL, CVT | VAL, lvb);
+	expect_none(c);
+	grant(c, CTRL);
+	/* the work item queued: a timer of journal 1, no lock yet */
+	expect_timer_jid(c, DLMR_TIMER_RECOVERY, 1, 0);
+	expect_none(c);
+	/* a prep before the work item runs changes nothing of it */
+	simple(c, DLMR_IN_PREP);
+	expect_none(c);
+	fire_jid(c, DLMR_TIMER_RECOVERY, 1);
+	expect_lock(c, JRNL, 1, EX, NOQ, NULL);
+	expect_none(c);
+	/* a timer of a journal whose work item is not queued: -EPROTO;
+	 * a jid out of range: -EINVAL */
+	{
+		struct dlmr_input in = { .type = DLMR_IN_TIMER,
+					 .timer = DLMR_TIMER_RECOVERY,
+					 .jid = 0 };
+
+		assert_int_equal(dlmr_coord_feed(c, &in), -EPROTO);
+		in.jid = 1;
+		assert_int_equal(dlmr_coord_feed(c, &in), -EPROTO);
+		in.jid = 3;
+		assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
+		in.jid = -1;
+		assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
+	}
+	dlmr_coord_free(c);
+}
+
+/*
+ * F2 (docs/step-order.md): a recovery that gave up (the try-lock refused,
+ * LM_RD_GAVEUP) queues the control work (gdlm_recovery_result(),
+ * lock_dlm.c 1220-1262) before its work item clears JDF_RECOVERY
+ * (recovery.c 560-562).  If the control work runs in between and the
+ * journal's bit is still set, gfs2_recover_set() is -EBUSY (recovery.c
+ * 569-570) and gfs2_control_func() (lock_dlm.c 770-782) returns with
+ * recover_set > 0: nothing queues the work again, locks stay blocked.
+ * (The old model cleared JDF_RECOVERY in the step of the result, so the
+ * work could not run in the window.)  work-retry-recovering queues the
+ * work again.
+ */
+static void gaveup_then_work_in_window(struct dlmr_coord *c)
+{
+	uint8_t lvb[DLMR_LVB_SIZE];
+	int j1 = 1;
+
+	work_to_ex(c);
+	work_sets_bit(c, 1, 2, 1);
+	grant_journal(c, 1, -EAGAIN);
+	expect_timer(c, DLMR_TIMER_WORK, 1000);
+	/* the work item's last step is asked for, not yet run */
+	expect_timer_jid(c, DLMR_TIMER_RECOVERY, 1, 0);
+	expect_none(c);
+	/* the control work runs first: the bit is still set */
+	work_to_ex(c);
+	lvb_make(lvb, 2, &j1, 1);
+	grant_lvb(c, CTRL, lvb);
+	expect_lock(c, CTRL, -1, NL, CVT, NULL);
+	expect_none(c);
+	grant(c, CTRL);
+}
+
+static void test_gaveup_work_before_clear_bit(void **state)
+{
+	struct dlmr_coord *c = mounted_node_crash_of_2();
+
+	(void)state;
+	gaveup_then_work_in_window(c);
+	/* gfs2_recover_set(1): -EBUSY, no work item, no work queued */
+	expect_none(c);
+	fire_jid(c, DLMR_TIMER_RECOVERY, 1);
+	/* JDF_RECOVERY cleared: nothing else happens, for ever */
+	expect_none(c);
+	assert_true(status(c).blocked);
+	dlmr_coord_free(c);
+}
+
+static void test_gaveup_work_before_clear_bit_fixed(void **state)
+{
+	int fix = dlmr_fix_from_name("work-retry-recovering");
+	struct dlmr_coord *c;
+	uint8_t lvb[DLMR_LVB_SIZE];
+
+	(void)state;
+	assert_true(fix > 0);
+	c = coord_new_fixes(3, 1u << fix);
+	mounted_node_crash_of_2_on(c);
+	gaveup_then_work_in_window(c);
+	/* -EBUSY: the work queued again (1 s) */
+	expect_timer(c, DLMR_TIMER_WORK, 1000);
+	expect_none(c);
+	fire_jid(c, DLMR_TIMER_RECOVERY, 1);
+	expect_none(c);
+	/* the other node recovered journal 1 and cleared its bit */
+	work_to_ex(c);
+	lvb_make(lvb, 2, NULL, 0);
+	grant_lvb(c, CTRL, lvb);
+	expect_lock(c, CTRL, -1, NL, CVT, NULL);
+	grant(c, CTRL);
+	expect_type(c, DLMR_ACT_UNBLOCK);
+	expect_none(c);
+	assert_false(status(c).blocked);
+	dlmr_coord_free(c);
+}
+
+/*
+ * M (docs/step-order.md): gfs2_recover_set() starts with
+ * wait_for_completion(&sdp->sd_journal_ready) (sys.c 494), completed
+ * only once our own mount's init_journal() returned (ops_fstype.c
+ * 890-891).  A second mounter whose control_mount() is done, but not
+ * init_journal(), runs its control work after a failure: the work finds
+ * the failed node's bit and waits in gfs2_recover_set(), holding the work
+ * item (a queued run waits behind it), until the mount is finished; then
+ * it goes on, later (the mount timer), and queues the journal's recovery.
+ * (The old model queued the recovery at once.)
+ */
+static void test_recover_set_waits_for_journal_ready(void **state)
+{
+	struct dlmr_coord *c = second_start();
+	uint8_t lvb[DLMR_LVB_SIZE], old[DLMR_LVB_SIZE];
+	int j2 = 2;
+
+	(void)state;
+	lvb_make(lvb, 2, NULL, 0);
+	other_locks(c, lvb);
+	/* control_mount() done: MOUNT_DONE, the mount goes on later */
+	expect_type(c, DLMR_ACT_UNBLOCK);
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	/* node 3 (slot 3) fails before init_journal() */
+	simple(c, DLMR_IN_PREP);
+	expect_type(c, DLMR_ACT_BLOCK);
+	slot_cb(c, 3, 3);
+	done_cb(c, 3, 2, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_none(c);
+	work_to_ex(c);
+	lvb_make(old, 2, NULL, 0);
+	grant_lvb(c, CTRL, old);
+	lvb_make(lvb, 3, &j2, 1);
+	expect_lock(c, CTRL, -1, NL, CVT | VAL, lvb);
+	grant(c, CTRL);
+	/* gfs2_recover_set(2) waits for sd_journal_ready: nothing yet */
+	expect_none(c);
+	/* queued again meanwhile: it waits behind the running work */
+	done_cb(c, 4, 2, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	fire(c, DLMR_TIMER_WORK);
+	expect_none(c);
+	/* the mount thread: own journal, recovered, mounted */
+	fire(c, DLMR_TIMER_MOUNT);
+	expect_lock(c, JRNL, 1, EX, 0, NULL);
+	grant_journal(c, 1, 0);
+	rec_start(c, 1);
+	expect_recover(c, 1);
+	journal_done(c, 1, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 1);
+	wake_mount(c);
+	expect_mounted(c, 1, false);
+	/* complete(&sd_journal_ready): the work goes on later */
+	expect_timer(c, DLMR_TIMER_MOUNT, 0);
+	expect_none(c);
+	fire(c, DLMR_TIMER_MOUNT);
+	/* journal 2's work item queued; the work returns and its queued
+	 * run starts at once: control EX */
+	expect_timer_jid(c, DLMR_TIMER_RECOVERY, 2, 0);
+	expect_lock(c, CTRL, -1, EX, CVT | VAL, NULL);
+	expect_none(c);
+	fire_jid(c, DLMR_TIMER_RECOVERY, 2);
+	expect_lock(c, JRNL, 2, EX, NOQ, NULL);
 	expect_none(c);
 	assert_true(status(c).blocked);
 	dlmr_coord_free(c);
@@ -1427,7 +1694,8 @@ static void test_names(void **state)
 	assert_null(dlmr_lock_name(-1));
 	assert_string_equal(dlmr_timer_name(DLMR_TIMER_MOUNT), "mount");
 	assert_string_equal(dlmr_timer_name(DLMR_TIMER_WORK), "work");
-	assert_null(dlmr_timer_name(2));
+	assert_string_equal(dlmr_timer_name(DLMR_TIMER_RECOVERY), "recovery");
+	assert_null(dlmr_timer_name(3));
 	assert_null(dlmr_timer_name(-1));
 }
 
@@ -1557,6 +1825,10 @@ int main(void)
 		cmocka_unit_test(test_mounted_recovery_done_elsewhere),
 		cmocka_unit_test(test_mounted_recovery_bit_from_other),
 		cmocka_unit_test(test_mounted_recovery_gaveup),
+		cmocka_unit_test(test_recovery_work_item_starts_later),
+		cmocka_unit_test(test_gaveup_work_before_clear_bit),
+		cmocka_unit_test(test_gaveup_work_before_clear_bit_fixed),
+		cmocka_unit_test(test_recover_set_waits_for_journal_ready),
 		cmocka_unit_test(test_prep_aborts_work),
 		cmocka_unit_test(test_prep_before_nl_keeps_block),
 		cmocka_unit_test(test_work_queued_while_running),

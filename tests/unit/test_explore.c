@@ -2,7 +2,8 @@
 /*
  * The explorer: every planted bug is caught, with a counterexample that
  * the simulator replays to a violation; gfs2's protocol with the proposed
- * fix first-done-serial is clean at the same bounds; and the findings on
+ * fixes first-done-serial and work-retry-recovering is clean at the same
+ * bounds; and the findings on
  * gfs2's unmodified protocol (docs/findings.md) are reported and replay;
  * a livelock (retry-stale-lvb) is caught by the check that every state
  * reaches quiescence.
@@ -28,6 +29,13 @@ static unsigned int fix_bit(const char *name)
 
 	assert_true(id > 0);
 	return 1u << id;
+}
+
+/* first-done-serial, and work-retry-recovering: without it every bound
+ * with a failure stops at finding 10 first (test_finding10) */
+static unsigned int fds_fixes(void)
+{
+	return fix_bit("first-done-serial") | fix_bit("work-retry-recovering");
 }
 
 /* Explore; on a violation, replay the counterexample in the simulator. */
@@ -85,7 +93,7 @@ static void test_mutants_caught(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) {
 		int r = explore(2, 1, 1, caught[i],
-				fix_bit("first-done-serial"), &st);
+				fds_fixes(), &st);
 
 		if (r != 1)
 			fail_msg("mutant %s not caught at (2,1,1): %d", caught[i], r);
@@ -117,7 +125,7 @@ static void test_fair_livelock(void **state)
 {
 	struct dlmr_explore_config cfg = {
 		.nodes = 2, .journals = 2, .failures = 1, .rejoins = 1,
-		.fixes = fix_bit("first-done-serial"),
+		.fixes = fds_fixes(),
 		.mutant = (unsigned int)dlmr_mutant_from_name("work-noqueue"),
 	};
 	struct dlmr_explore_stats st;
@@ -171,7 +179,7 @@ static void test_fair_livelock(void **state)
 static void test_livelock(void **state)
 {
 	struct dlmr_explore_stats st;
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	assert_int_equal(explore(2, 1, 0, "retry-stale-lvb", fds, &st), 1);
@@ -255,7 +263,7 @@ static void test_swarm(void **state)
 	char *cex = NULL;
 
 	(void)state;
-	cfg.fixes = fix_bit("first-done-serial");
+	cfg.fixes = fds_fixes();
 	cfg.mutant = (unsigned int)dlmr_mutant_from_name("ignore-lvb-bits");
 	free(swarm_replays(&cfg, 20000, 1, "S1"));
 	/* same seed, same first failure */
@@ -283,14 +291,54 @@ static void test_fixed_protocol_clean(void **state)
 	struct dlmr_explore_stats st;
 
 	(void)state;
-	assert_int_equal(explore(2, 1, 0, NULL, fix_bit("first-done-serial"), &st), 0);
+	assert_int_equal(explore(2, 1, 0, NULL, fds_fixes(), &st), 0);
 	assert_true(st.complete);
 	assert_false(st.violated);
 	assert_true(st.states > 1000);
-	assert_int_equal(explore(2, 1, 1, NULL, fix_bit("first-done-serial"), &st), 0);
+	assert_int_equal(explore(2, 1, 1, NULL, fds_fixes(), &st), 0);
 	assert_true(st.complete);
 	assert_true(st.livelock_checked);
 	assert_int_equal(st.trapped, 0);
+}
+
+/*
+ * docs/findings.md, finding 10: with first-done-serial alone, (2,1,0)
+ * fails S5 (a node blocked: its control work ran between a journal
+ * recovery's result and clear_bit(JDF_RECOVERY), gfs2_recover_set() was
+ * -EBUSY and nothing queued the work again); the counterexample replays
+ * as finding 10 and is clean with work-retry-recovering, which makes the
+ * search clean (test_fixed_protocol_clean).  The model before the
+ * journal's work item had steps of its own (docs/step-order.md, E, F2)
+ * was clean here.
+ */
+static void test_finding10(void **state)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = 2, .journals = 2, .failures = 1,
+		.fixes = fix_bit("first-done-serial"),
+	};
+	struct dlmr_explore_stats st;
+	struct dlmr_scenario *sc;
+	struct dlmr_sim_result *res = malloc(sizeof(*res));
+	char *cex = NULL, err[256];
+
+	(void)state;
+	assert_non_null(res);
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 1);
+	assert_non_null(strstr(st.violation, "S5: "));
+	assert_non_null(strstr(st.violation, "is blocked"));
+	assert_non_null(cex);
+	assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err, sizeof(err)), 0);
+	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
+	assert_int_equal(res->finding, 10);
+	dlmr_scenario_free(sc);
+	free(cex);
+	cex = NULL;
+	cfg.fixes |= fix_bit("work-retry-recovering");
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 0);
+	assert_true(st.complete);
+	assert_null(cex);
+	free(res);
 }
 
 /* docs/findings.md, finding 3: work-retry-busy alone is not enough; the
@@ -305,7 +353,7 @@ static void test_finding_work_retry_not_enough(void **state)
 	assert_non_null(strstr(st.violation, "S3"));
 	assert_int_equal(explore(2, 1, 1, NULL, fix_bit("work-retry-busy"), &st), 1);
 	assert_non_null(strstr(st.violation, "S3"));
-	assert_int_equal(explore(2, 0, 0, NULL, fix_bit("first-done-serial"), &st), 0);
+	assert_int_equal(explore(2, 0, 0, NULL, fds_fixes(), &st), 0);
 }
 
 /* docs/findings.md, finding 1: reported on gfs2's protocol, S5 */
@@ -467,7 +515,7 @@ static int por_same(unsigned int nodes, unsigned int failures,
 
 static void test_por_preserves_quiescent_states(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	assert_int_equal(por_same(2, 1, 0, NULL, fds, 3), 0);
@@ -481,7 +529,7 @@ static void test_por_preserves_quiescent_states(void **state)
 /* The same at larger bounds: EXPLORE_LARGE=1, in the 'explore' suite. */
 static void test_por_large(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	assert_int_equal(por_same(2, 2, 1, NULL, fds, 1), 0);
@@ -492,7 +540,7 @@ static void test_por_large(void **state)
 /* Every mutant is still caught with POR, and replays. */
 static void test_por_mutants(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	for (unsigned int m = 1; dlmr_mutant_name(m); m++) {
@@ -531,7 +579,7 @@ static int reduce_same(unsigned int nodes, unsigned int failures,
 
 static void test_reduced_encoding(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	assert_int_equal(reduce_same(2, 1, 0, NULL, fds), 0);
@@ -546,7 +594,7 @@ static void test_reduced_encoding(void **state)
  * encoding (the longest test here: natively only, see scripts/check.sh) */
 static void test_reduced_mutants(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	for (unsigned int m = 1; dlmr_mutant_name(m); m++) {
@@ -563,7 +611,7 @@ static void test_reduced_mutants(void **state)
 /* The same at larger bounds: EXPLORE_LARGE=1, in the 'explore' suite. */
 static void test_reduced_large(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 
 	(void)state;
 	assert_int_equal(reduce_same(3, 1, 0, NULL, fds), 0);
@@ -583,7 +631,7 @@ static void test_swarm_finding6(void **state)
 		/* slot-from-table: else finding 7 comes first; the fixes
 		 * of finding 8 (the control lock's master fails), else it
 		 * does */
-		.fixes = fix_bit("first-done-serial") |
+		.fixes = fds_fixes() |
 			 fix_bit("slot-from-table") |
 			 fix_bit("work-clears-own-bit") |
 			 fix_bit("valnotvalid-resubmit"),
@@ -613,7 +661,7 @@ static void test_swarm_finding7(void **state)
 	char *cex;
 
 	(void)state;
-	cfg.fixes = fix_bit("first-done-serial");
+	cfg.fixes = fds_fixes();
 	cex = swarm_replays(&cfg, 200, 1, "S1");
 	assert_non_null(strstr(cex, "in members-wait\nstep recovery\n"));
 	free(cex);
@@ -666,7 +714,7 @@ static void same_with_threads(struct dlmr_explore_config cfg)
 
 static void test_threads(void **state)
 {
-	unsigned int fds = fix_bit("first-done-serial");
+	unsigned int fds = fds_fixes();
 	struct dlmr_explore_config c;
 	const char *m;
 
@@ -736,7 +784,7 @@ static void test_bad_bounds(void **state)
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
 	cfg.mutant = 0;
 	cfg.max_states = 10;
-	cfg.fixes = fix_bit("first-done-serial");
+	cfg.fixes = fds_fixes();
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -E2BIG);
 	cfg.fixes = 1u << 30;
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
@@ -763,6 +811,7 @@ int main(void)
 		cmocka_unit_test(test_bad_bounds),
 		cmocka_unit_test(test_finding_first_done_busy),
 		cmocka_unit_test(test_fixed_protocol_clean),
+		cmocka_unit_test(test_finding10),
 		cmocka_unit_test(test_finding_work_retry_not_enough),
 		cmocka_unit_test(test_mutants_caught),
 		cmocka_unit_test(test_livelock),

@@ -313,6 +313,9 @@ static const char *finding_title(unsigned int n)
 		      "went back to an older version",
 		[9] = "two mounting nodes keep each other from mounting "
 		      "(weak fairness)",
+		[10] = "the control work runs before a journal recovery "
+		       "clears JDF_RECOVERY: gfs2_recover_set() -EBUSY, and "
+		       "nothing queues the work again",
 	};
 
 	return n < sizeof(titles) / sizeof(titles[0]) ? titles[n] : NULL;
