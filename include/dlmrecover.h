@@ -1574,10 +1574,19 @@ int dlmr_kernel_get(struct dlmr_kernel *k, const char *ls,
 
 /**
  * @brief Every lockspace's slots and state.
+ *
+ * One dump of the family, oldest lockspace first.  The kernel resumes a
+ * dump by a serial number each lockspace gets when it joins, so a
+ * lockspace that joins or leaves meanwhile makes it neither skip nor
+ * repeat another; it marks the replies after such a change
+ * (NLM_F_DUMP_INTR), and then this function dumps again, up to five
+ * times in all, so that the list it returns was the kernel's at one
+ * moment.
  * @param k the connection.
  * @param out receives an array to free() (NULL when @p n is 0).
  * @param n receives the number of entries.
  * @retval 0 success. @retval -ENOMEM out of memory. @retval -EINVAL.
+ * @retval -EAGAIN the list changed during each of five dumps in a row.
  */
 int dlmr_kernel_list(struct dlmr_kernel *k, struct dlmr_ls_info **out,
 		     size_t *n);

@@ -28,6 +28,10 @@
 #include "dlm_recover.h"
 #include "internal.h"
 
+/* dumps of the lockspace list before dlmr_kernel_list() gives up on a
+ * list that keeps changing (-EAGAIN) */
+#define DLMR_KERNEL_DUMP_TRIES 5
+
 struct dlmr_kernel {
 	struct mnl_socket *nl;     /* requests */
 	struct mnl_socket *ev;     /* events (after subscribe) */
@@ -129,21 +133,36 @@ static struct nlmsghdr *genl_msg(struct dlmr_kernel *k, uint16_t type,
 	return nlh;
 }
 
-/* Send a request and run @cb on every reply; returns 0 or -errno. */
+/*
+ * Send a request and run @cb on every reply; returns 0 or -errno.  With
+ * @intr, *intr tells whether a reply of this dump (or its end) carried
+ * NLM_F_DUMP_INTR: the list changed while it was being dumped.
+ */
 static int transact(struct dlmr_kernel *k, struct nlmsghdr *nlh,
-		    mnl_cb_t cb, void *data)
+		    mnl_cb_t cb, void *data, bool *intr)
 {
 	unsigned int portid = mnl_socket_get_portid(k->nl);
 	unsigned int seq = nlh->nlmsg_seq;
 	ssize_t n;
 	int r;
 
+	if (intr)
+		*intr = false;
 	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
 		n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
 		if (n < 0)
 			return -errno;
+		if (intr) {
+			const struct nlmsghdr *m = (const void *)k->buf;
+			int len = (int)n;
+
+			for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len))
+				if (m->nlmsg_seq == seq &&
+				    (m->nlmsg_flags & NLM_F_DUMP_INTR))
+					*intr = true;
+		}
 		r = mnl_cb_run(k->buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0)
 			return -errno;
@@ -212,7 +231,7 @@ DLMR_EXPORT int dlmr_kernel_open(struct dlmr_kernel **out)
 	}
 	nlh = genl_msg(k, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, DLM_RECOVER_GENL_NAME);
-	r = transact(k, nlh, family_cb, &f);
+	r = transact(k, nlh, family_cb, &f, NULL);
 	if (r == -ENOENT || (!r && !f.id)) {
 		/* no family: is there a DLM at all? */
 		r = path_exists("/sys/kernel/dlm") || path_exists("/sys/module/dlm") ?
@@ -441,7 +460,7 @@ DLMR_EXPORT int dlmr_kernel_get(struct dlmr_kernel *k, const char *ls,
 		return -ENAMETOOLONG;
 	nlh = genl_msg(k, k->family, DLM_RECOVER_CMD_GET, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, DLM_RECOVER_A_LS_NAME, ls);
-	r = transact(k, nlh, info_cb, &l);
+	r = transact(k, nlh, info_cb, &l, NULL);
 	if (!r && l.err)
 		r = l.err;
 	if (!r && l.n != 1)
@@ -457,14 +476,26 @@ DLMR_EXPORT int dlmr_kernel_list(struct dlmr_kernel *k,
 {
 	struct list_ctx l = { 0 };
 	struct nlmsghdr *nlh;
-	int r;
+	bool intr = true;
+	int r = 0;
 
 	if (!k || !out || !n)
 		return -EINVAL;
-	nlh = genl_msg(k, k->family, DLM_RECOVER_CMD_GET, NLM_F_DUMP);
-	r = transact(k, nlh, info_cb, &l);
-	if (!r && l.err)
-		r = l.err;
+	/* a dump the lockspace list changed under (NLM_F_DUMP_INTR)
+	 * neither skips nor repeats a lockspace, but is not one moment's
+	 * list: dump again, a few times */
+	for (int tries = 0; intr && tries < DLMR_KERNEL_DUMP_TRIES; tries++) {
+		free(l.v);
+		l = (struct list_ctx){ 0 };
+		nlh = genl_msg(k, k->family, DLM_RECOVER_CMD_GET, NLM_F_DUMP);
+		r = transact(k, nlh, info_cb, &l, &intr);
+		if (!r && l.err)
+			r = l.err;
+		if (r)
+			break;
+	}
+	if (!r && intr)
+		r = -EAGAIN;
 	if (r) {
 		free(l.v);
 		return r;

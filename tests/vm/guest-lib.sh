@@ -427,3 +427,43 @@ lab_md_writer_start() {
 		done
 	) </dev/null >/dev/null 2>&1 &
 }
+
+# lab_dump_churn N SECONDS: N lockspaces dq1..dqN joined on this node
+# (dlm_tool, ten at a time), then for SECONDS nlprobe dumps reads dumps
+# of every lockspace slowly while lockspace dqc joins and leaves over
+# and over: no dump may list a lockspace twice or miss one of dq1..dqN,
+# and some must be marked NLM_F_DUMP_INTR (tests/vm/nlprobe.c).  Prints
+# nlprobe's summary and "churn: C joins and leaves of dqc"; dq1..dqN are
+# left after.  Fails if nlprobe does or a join fails.
+lab_dump_churn() {
+	_names='' _i=1
+	while [ "$_i" -le "$1" ]; do
+		dlm_tool join "dq$_i" >/dev/null &
+		_names="$_names dq$_i"
+		[ $((_i % 10)) = 0 ] && wait
+		_i=$((_i + 1))
+	done
+	wait
+	for _n in $_names; do
+		[ -d "/sys/kernel/dlm/$_n" ] ||
+			{ echo "dlm_tool join $_n failed" >&2; return 1; }
+	done
+	(
+		_end=$(($(date +%s) + $2)) _c=0
+		while [ "$(date +%s)" -lt "$_end" ]; do
+			dlm_tool join dqc >/dev/null && dlm_tool leave dqc >/dev/null ||
+				{ echo "churn: join/leave of dqc failed"; exit 1; }
+			_c=$((_c + 1))
+		done
+		echo "churn: $_c joins and leaves of dqc"
+	) >/tmp/churn.out 2>&1 &
+	_cp=$!
+	# shellcheck disable=SC2086
+	nlprobe dumps "$2" $_names
+	_rc=$?
+	wait "$_cp" || _rc=1
+	cat /tmp/churn.out
+	for _n in $_names; do dlm_tool leave "$_n" >/dev/null & done
+	wait
+	return "$_rc"
+}

@@ -766,6 +766,19 @@ strict_requests() { # NAME NODE
 	log "$name: PASS: node$n refuses malformed requests as expected, as root and as nobody ($(grep -c ': ok:' <<<"$root") probes)"
 }
 
+# Dumps while the lockspace list changes (tests/vm/nlprobe.c, "dumps";
+# guest-lib.sh, lab_dump_churn): on NODE, 40 lockspaces joined, then for
+# 20 s slow dumps of all while another one joins and leaves; no dump may
+# repeat or miss one of the 40, and some must be marked NLM_F_DUMP_INTR
+# (kernel/README.md, "Netlink API": a dump resumes by serial number).
+dump_churn() { # NAME NODE
+	local name=$1 n=$2 t0=$EPOCHREALTIME
+	run "$n" 300 "lab_dump_churn 40 20"
+	echo "$OUT" >"$RES/$name.dumps"
+	timing "$name" "dump churn node$n" "$(ms "$t0" "$EPOCHREALTIME") ms (40 joins, 20 s of dumps, 40 leaves)"
+	log "$name: PASS: node$n: $(grep '^dumps: [0-9]' <<<"$OUT"); $(grep '^churn:' <<<"$OUT")"
+}
+
 # The kernel's generic netlink CLI against dlmctl (tests/vm/ynl-compare.py):
 # ynl_get_check NAME NODE: on NODE, ynl's dump of GET equals dlmctl
 # recover -j field by field, and its GET of dlmrex and gfs0 equals the
@@ -908,6 +921,7 @@ cold_start() { # NAME
 	sysfs_check "$name" 0 $(seq 1 "$CN")
 	[ "$name" = cold ] && unprivileged "$name" 1
 	[ "$name" = cold ] && strict_requests "$name" 1
+	[ "$name" = cold ] && dump_churn "$name" 1
 	ynl_get_check "$name" 1
 	watch_check "$name" "$EX_GEN" peek $(seq 1 "$CN")
 	# last recovery: the last join (node 1's own, its initial join, in

@@ -17,6 +17,20 @@
  *                    any other answer.  Run beside joins that fail
  *                    (guest-lib.sh, lab_joinfail): the lookups' lockspace
  *                    references race new_lockspace()'s error path.
+ *   nlprobe dumps SECONDS NAME...
+ *                    for SECONDS, dumps read slowly (a 4 KiB buffer, so
+ *                    that a dump of a few dozen lockspaces comes in
+ *                    several parts, and 2 ms between parts, while the
+ *                    list is free to change); in every dump no lockspace
+ *                    may appear twice and every NAME must appear.  Run
+ *                    while another lockspace joins and leaves (lab.sh,
+ *                    dump_churn): a dump resumed by list position skips
+ *                    or repeats one, a dump resumed by serial number
+ *                    does neither and marks the parts after a change
+ *                    NLM_F_DUMP_INTR.  Prints one summary line; exit 1 on
+ *                    a repeat, a missing NAME or an error, or when no
+ *                    dump was marked (the check saw no change: it proved
+ *                    nothing).
  *
  * What "strict" expects (kernel/README.md, "Netlink API"): the family's
  * resv_start_op is 0, so the genetlink core checks every request's header
@@ -307,14 +321,137 @@ static int hammer(double seconds, int nnames, char **names)
 	return bad ? 1 : 0;
 }
 
+#define DUMP_MAX 512		/* lockspaces a dump may list here */
+#define LSNAME_SIZE 65		/* a lockspace name (at most 64) and its NUL */
+
+/* the lockspace name of a GET reply, "" if none */
+static int name_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == DLM_RECOVER_A_LS_NAME &&
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(data, LSNAME_SIZE, "%s",
+			 mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+/* one slow dump; returns 0, or -1 with a line printed on an error */
+static int slow_dump(char names[][LSNAME_SIZE], int *n,
+		     bool *intr, int *parts)
+{
+	static char buf[4096];
+	const struct timespec pause = { 0, 2000000 };
+	uint32_t portid = mnl_socket_get_portid(nl);
+	struct nlmsghdr *nlh;
+
+	*n = 0;
+	*intr = false;
+	*parts = 0;
+	nlh = request(buf, family, NLM_F_REQUEST | NLM_F_DUMP,
+		      DLM_RECOVER_CMD_GET, DLM_RECOVER_GENL_VERSION);
+	nlh->nlmsg_seq = ++seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		printf("dumps: send: %s\n", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		const struct nlmsghdr *r;
+		ssize_t got;
+		int len;
+
+		got = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (got < 0) {
+			printf("dumps: recv: %s\n", strerror(errno));
+			return -1;
+		}
+		(*parts)++;
+		len = (int)got;
+		for (r = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(r, len);
+		     r = mnl_nlmsg_next(r, &len)) {
+			if (r->nlmsg_seq != seq || r->nlmsg_pid != portid)
+				continue;
+			if (r->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (r->nlmsg_type == NLMSG_DONE) {
+				const int *e = mnl_nlmsg_get_payload(r);
+
+				if (r->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) && *e) {
+					printf("dumps: dump ended with %s\n",
+					       errname(-*e));
+					return -1;
+				}
+				return 0;
+			}
+			if (r->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(r);
+
+				printf("dumps: dump: %s\n", errname(-e->error));
+				return -1;
+			}
+			if (r->nlmsg_type != family)
+				continue;
+			if (*n == DUMP_MAX) {
+				printf("dumps: more than %d lockspaces\n", DUMP_MAX);
+				return -1;
+			}
+			names[*n][0] = 0;
+			mnl_attr_parse(r, sizeof(struct genlmsghdr), name_attr,
+				       names[*n]);
+			(*n)++;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+static int dumps(double seconds, int nnames, char **want)
+{
+	static char names[DUMP_MAX][LSNAME_SIZE];
+	long total = 0, multi = 0, marked = 0, twice = 0, missing = 0;
+	long bad = 0, listed = 0;
+	double end = now() + seconds;
+	bool intr;
+	int n, parts, i, j;
+
+	while (now() < end) {
+		if (slow_dump(names, &n, &intr, &parts) < 0) {
+			bad++;
+			break;
+		}
+		total++;
+		listed += n;
+		multi += parts > 2;	/* the last part may be DONE alone */
+		marked += intr;
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if (!strcmp(names[i], names[j])) {
+					if (!twice++)
+						printf("dumps: dump %ld lists %s twice%s\n",
+						       total, names[i],
+						       intr ? " (marked)" : "");
+				}
+		for (i = 0; i < nnames; i++) {
+			for (j = 0; j < n && strcmp(want[i], names[j]); j++)
+				;
+			if (j == n && !missing++)
+				printf("dumps: dump %ld misses %s%s\n", total,
+				       want[i], intr ? " (marked)" : "");
+		}
+	}
+	printf("dumps: %ld dumps (%ld lockspaces listed, %ld in several parts, %ld marked NLM_F_DUMP_INTR), %ld repeats, %ld missing, %ld errors\n",
+	       total, listed, multi, marked, twice, missing, bad);
+	if (!marked && !twice && !missing && !bad)
+		printf("dumps: no dump was marked: the list did not change during one, nothing shown\n");
+	return twice || missing || bad || !marked ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int one = 1;
 
 	if (argc < 2 || (strcmp(argv[1], "strict") &&
-			 (strcmp(argv[1], "hammer") || argc < 3 ||
+			 ((strcmp(argv[1], "hammer") &&
+			   strcmp(argv[1], "dumps")) || argc < 3 ||
 			  atof(argv[2]) <= 0))) {
-		fprintf(stderr, "usage: nlprobe strict | hammer SECONDS [NAME...]\n");
+		fprintf(stderr, "usage: nlprobe strict | hammer SECONDS [NAME...] | dumps SECONDS NAME...\n");
 		return 2;
 	}
 	nl = mnl_socket_open(NETLINK_GENERIC);
@@ -332,5 +469,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "hammer"))
 		return hammer(atof(argv[2]), argc - 3, argv + 3);
+	if (!strcmp(argv[1], "dumps"))
+		return dumps(atof(argv[2]), argc - 3, argv + 3);
 	return strict();
 }

@@ -119,6 +119,9 @@ static int collect(struct src *k, char **names, int n,
 
 	if (!n) {
 		r = src_list(k, out, count);
+		if (r == -EAGAIN && !k->l)
+			return dlmctl_error(DLMCTL_EXIT_RUNTIME,
+					    "the lockspace list changed during each of 5 dumps; try again");
 		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
 					src_strerror(k, r)) : 0;
 	}
