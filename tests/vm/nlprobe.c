@@ -334,13 +334,18 @@ static int name_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/* one slow dump; returns 0, or -1 with a line printed on an error */
-static int slow_dump(char names[][LSNAME_SIZE], int *n,
-		     bool *intr, int *parts)
+/*
+ * One slow dump on socket @s, which must never have read with a buffer
+ * larger than 4 KiB (the kernel sizes a dump's parts by the largest read
+ * of the socket so far); returns 0, or -1 with a line printed on an
+ * error.
+ */
+static int slow_dump(struct mnl_socket *s, char names[][LSNAME_SIZE],
+		     int *n, bool *intr, int *parts)
 {
 	static char buf[4096];
 	const struct timespec pause = { 0, 2000000 };
-	uint32_t portid = mnl_socket_get_portid(nl);
+	uint32_t portid = mnl_socket_get_portid(s);
 	struct nlmsghdr *nlh;
 
 	*n = 0;
@@ -349,7 +354,7 @@ static int slow_dump(char names[][LSNAME_SIZE], int *n,
 	nlh = request(buf, family, NLM_F_REQUEST | NLM_F_DUMP,
 		      DLM_RECOVER_CMD_GET, DLM_RECOVER_GENL_VERSION);
 	nlh->nlmsg_seq = ++seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0) {
 		printf("dumps: send: %s\n", strerror(errno));
 		return -1;
 	}
@@ -358,8 +363,9 @@ static int slow_dump(char names[][LSNAME_SIZE], int *n,
 		ssize_t got;
 		int len;
 
-		got = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		got = mnl_socket_recvfrom(s, buf, sizeof(buf));
 		if (got < 0) {
+			/* ENOSPC: a part larger than buf (MSG_TRUNC) */
 			printf("dumps: recv: %s\n", strerror(errno));
 			return -1;
 		}
@@ -408,11 +414,18 @@ static int dumps(double seconds, int nnames, char **want)
 	long total = 0, multi = 0, marked = 0, twice = 0, missing = 0;
 	long bad = 0, listed = 0;
 	double end = now() + seconds;
+	struct mnl_socket *s;
 	bool intr;
 	int n, parts, i, j;
 
+	/* a socket of its own: nl read the family's id with a large buffer */
+	s = mnl_socket_open(NETLINK_GENERIC);
+	if (!s || mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("nlprobe: netlink socket");
+		return 2;
+	}
 	while (now() < end) {
-		if (slow_dump(names, &n, &intr, &parts) < 0) {
+		if (slow_dump(s, names, &n, &intr, &parts) < 0) {
 			bad++;
 			break;
 		}
@@ -436,6 +449,7 @@ static int dumps(double seconds, int nnames, char **want)
 				       want[i], intr ? " (marked)" : "");
 		}
 	}
+	mnl_socket_close(s);
 	printf("dumps: %ld dumps (%ld lockspaces listed, %ld in several parts, %ld marked NLM_F_DUMP_INTR), %ld repeats, %ld missing, %ld errors\n",
 	       total, listed, multi, marked, twice, missing, bad);
 	if (!marked && !twice && !missing && !bad)
