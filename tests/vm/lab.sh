@@ -11,8 +11,10 @@
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
 # (f), bench (g), stock (h), slotbug (i), slotbug-stock (j), firstkill
-# (k), mutant (l), lockbug (m); default all but bench and lockbug.  cold/kill/rejoin/leave/flood
-# share one boot of N (default 3) nodes; double boots its own 4-node
+# (k), mutant (l), lockbug (m), nlfuzz (n); default all but bench, lockbug
+# and nlfuzz.  cold/nlfuzz/kill/rejoin/leave/flood share one boot of N
+# (default 3) nodes (nlfuzz right after cold: LAB_NLFUZZ messages per node
+# and user, default 100000); double boots its own 4-node
 # cluster; firstkill and mutant (the engine, dlmr_journal.ko) their own 3
 # nodes; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
@@ -68,6 +70,7 @@ LABCLOCK=$REPO/build/tests/vm/labclock
 NLPROBE=$REPO/build/tests/vm/nlprobe
 BENCHBIN=$REPO/build/bench/dlmr-bench
 FLOOD=${LAB_FLOOD:-150}
+NLFUZZ=${LAB_NLFUZZ:-100000}
 RESULTS=
 RESROOT=$HERE/results
 SCEN=()
@@ -100,6 +103,7 @@ while [ $# -gt 0 ]; do
 	k | firstkill) SCEN+=(firstkill) ;;
 	l | mutant) SCEN+=(mutant) ;;
 	m | lockbug) SCEN+=(lockbug) ;;
+	n | nlfuzz) SCEN+=(nlfuzz) ;;
 	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -2411,6 +2415,63 @@ lockbug() {
 		while IFS= read -r l; do log "  $l"; done
 }
 
+# n. Netlink fuzzing (issue 14): on every node at once, nlprobe fuzz
+# (tests/vm/nlprobe.c, nlfuzz.c) as root and as nobody at the same time,
+# NLFUZZ messages each (LAB_NLFUZZ, default 100000): random and malformed
+# requests, each answer checked against what the kernel must answer,
+# while lockspaces fz<N>-1..4 are joined and left on that node
+# (guest-lib.sh, lab_nlfuzz).  Then the family must still answer
+# correctly: sysfs and dlmctl slots -j of dlmrex and gfs0 as the lab
+# expects them (sysfs_check) and unchanged since cold, nlprobe strict as
+# root and as nobody, the dlmrex watch without a loss notice; the
+# kernel-log scan follows (klog_check).  Seeds: LAB_NLFUZZ_SEED (default
+# the clock), node N root SEED + 2N, nobody SEED + 2N + 1; a failure
+# prints the command that replays its messages.  nlfuzz.summary: each
+# fuzzer's summary line; nlfuzz.nodeN: the node's whole output.
+nlfuzz() {
+	local name=nlfuzz n seed=${LAB_NLFUZZ_SEED:-$(date +%s)} t0 out who line
+	local -A before=() ids=()
+	[[ $seed =~ ^[0-9]{1,18}$ ]] || fail "LAB_NLFUZZ_SEED='$seed': a number"
+	for n in $(seq 1 "$CN"); do before[$n]=${SLOTS_JSON[$n]}; done
+	log "$name: $NLFUZZ messages as root and as nobody on each of nodes 1-$CN at once, lockspaces joining and leaving meanwhile (LAB_NLFUZZ_SEED=$seed)"
+	t0=$(now)
+	for n in $(seq 1 "$CN"); do
+		send "$n" "lab_nlfuzz $NLFUZZ $((seed + 2 * n))"
+		ids[$n]=$SENT
+	done
+	: >"$RES/$name.summary"
+	for n in $(seq 1 "$CN"); do
+		SOFT=1 collect "$n" "${ids[$n]}" $((120 + NLFUZZ / 100)) && out=ok || out=$WHY
+		echo "$OUT" >"$RES/$name.node$n"
+		grep -E '^(root|nobody): fuzz: seed|^churn:' "$RES/$name.node$n" |
+			sed "s/^/node$n /" >>"$RES/$name.summary"
+		[ "$out" = ok ] ||
+			fail "$name: node$n: $(grep -E 'FAIL|left|churn:|^[a-z]*: nlprobe' "$RES/$name.node$n" | head -n 8 | paste -sd'|') ($RES/$name.node$n; $out)"
+		for who in root nobody; do
+			line=$(grep "^$who: fuzz: seed" "$RES/$name.node$n") ||
+				fail "$name: node$n: no summary line of the $who fuzzer ($RES/$name.node$n)"
+			[[ $line =~ \ ([0-9]+)\ messages\ in\ .*\ in\ ([0-9.]+)\ s,\ ([0-9]+)/s.*\ wrong\ 0$ ]] ||
+				fail "$name: node$n: the $who fuzzer's summary: $line"
+			[ "${BASH_REMATCH[1]}" -ge "$NLFUZZ" ] ||
+				fail "$name: node$n: the $who fuzzer sent ${BASH_REMATCH[1]} messages, fewer than $NLFUZZ"
+			timing "$name" "node$n $who" "${BASH_REMATCH[1]} messages in ${BASH_REMATCH[2]} s (${BASH_REMATCH[3]}/s)"
+		done
+		timing "$name" "node$n churn" "$(grep '^churn:' "$RES/$name.node$n" | sed 's/^churn: //')"
+	done
+	timing "$name" "all nodes" "$(ms "$t0" "$(now)") ms"
+	log "$name: PASS: every node answered $NLFUZZ fuzzed messages as root and as nobody as the oracle says, lockspaces joined and left meanwhile ($RES/$name.summary):"
+	while IFS= read -r line; do log "  $line"; done <"$RES/$name.summary"
+	# the family still answers as it should
+	sysfs_check "$name" 0 $(seq 1 "$CN")
+	for n in $(seq 1 "$CN"); do
+		[ "${SLOTS_JSON[$n]}" = "${before[$n]}" ] ||
+			fail "$name: node$n: dlmctl slots -j says '${SLOTS_JSON[$n]}' after the fuzzing, '${before[$n]}' before"
+		strict_requests "$name.node$n" "$n"
+		watch_err "$name" "$n"
+	done
+	log "$name: PASS: afterwards dlmctl slots -j as before, nlprobe strict as expected, the dlmrex watches without a loss notice"
+}
+
 scn_header() {
 	cat >"$RES/scenario.scn" <<EOF
 # Recorded by tests/vm/lab.sh on a real cluster (Linux $KVER): see
@@ -2428,14 +2489,15 @@ EOF
 : >"$RES/steps.txt"
 log "results in $RES; scenarios: ${SCEN[*]}"
 
-if want cold || want kill || want rejoin || want leave || want flood; then
+if want cold || want kill || want rejoin || want leave || want flood || want nlfuzz; then
 	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" main
-	if want cold || want kill || want rejoin || want leave; then
+	if want cold || want kill || want rejoin || want leave || want nlfuzz; then
 		scn_header
 		describe cold "cluster main: $CN nodes, votes $CVOTES, token $TOKEN ms"
 		cold_start cold
 		klog_check cold
 		last=cold
+		if want nlfuzz; then nlfuzz; klog_check nlfuzz; fi
 		if want kill || want rejoin; then kill_one; klog_check kill; last=kill; fi
 		if want rejoin; then rejoin; klog_check rejoin; last=rejoin; fi
 		if want leave; then leave; klog_check leave; last=leave; fi

@@ -508,7 +508,8 @@ static const char *check_ls(const struct nlmsghdr *a, char *name, size_t sz)
 /* extack TLVs after an error or DONE: whole, a NUL-terminated message */
 static const char *check_tlvs(const struct nlmsghdr *a, size_t off)
 {
-	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	/* any type: a newer kernel may know more than these headers */
+	const struct nlattr *tb[64];
 	const char *why;
 
 	if (!(a->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -517,7 +518,7 @@ static const char *check_tlvs(const struct nlmsghdr *a, size_t off)
 	if (a->nlmsg_len < off)
 		return "an error shorter than its header";
 	why = walk((const unsigned char *)a + NLMSG_ALIGN(off),
-		   (int)a->nlmsg_len - (int)NLMSG_ALIGN(off), NLMSGERR_ATTR_MAX, 0, tb);
+		   (int)a->nlmsg_len - (int)NLMSG_ALIGN(off), 63, 0, tb);
 	if (why)
 		return why;
 	if (tb[NLMSGERR_ATTR_MSG] &&
