@@ -11,8 +11,8 @@
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
 # (f), bench (g), stock (h), slotbug (i), slotbug-stock (j), firstkill
-# (k), mutant (l), lockbug (m), nlfuzz (n); default all but bench, lockbug
-# and nlfuzz.  cold/nlfuzz/kill/rejoin/leave/flood share one boot of N
+# (k), mutant (l), lockbug (m), nlfuzz (n), lifebug (o); default all but
+# bench, lockbug, nlfuzz and lifebug.  cold/nlfuzz/kill/rejoin/leave/flood share one boot of N
 # (default 3) nodes (nlfuzz right after cold: LAB_NLFUZZ messages per node
 # and user, default 100000); double boots its own 4-node
 # cluster; firstkill and mutant (the engine, dlmr_journal.ko) their own 3
@@ -20,7 +20,9 @@
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
 # own 3, lockbug (the series with its old locking planted, on the debug
-# kernel: DLMR_KVER=6.12-debug) its own 3.  Every scenario runs on either
+# kernel: DLMR_KVER=6.12-debug) its own 3, lifebug (the debug kernel too)
+# two clusters of 3: the series with slow lookups, then with the old error
+# path of new_lockspace() as well.  Every scenario runs on either
 # kernel line: each has its own copy of the whole series
 # (scripts/kernel.sh series); on the debug kernel (scripts/debug-kernel.sh)
 # too.
@@ -104,6 +106,7 @@ while [ $# -gt 0 ]; do
 	l | mutant) SCEN+=(mutant) ;;
 	m | lockbug) SCEN+=(lockbug) ;;
 	n | nlfuzz) SCEN+=(nlfuzz) ;;
+	o | lifebug) SCEN+=(lifebug) ;;
 	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
@@ -291,6 +294,26 @@ if want lockbug; then
 		"$BUILD/initramfs-lockbug.cpio" \
 		"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" ||
 		fail "mkinitramfs.sh (lockbug) failed"
+fi
+# scenario lifebug: the series plus kernel/test-patches/LINE/slow-lookup.patch
+# (lifeok), and plus old-error-path.patch as well (lifebug)
+if want lifebug; then
+	TP=$REPO/kernel/test-patches/$("$REPO/scripts/kernel.sh" line)
+	for v in lifeok lifebug; do
+		plus=("$TP/slow-lookup.patch")
+		[ "$v" = lifebug ] && plus+=("$TP/old-error-path.patch")
+		for f in "${plus[@]}"; do
+			[ -r "$f" ] || fail "lifebug: no $f for this kernel line"
+		done
+		rm -f "$BUILD/dlm-$v/dlm.ko"
+		DLMR_KVER=$KVER "$REPO/kernel/build.sh" module "$BUILD/dlm-$v" --plus "${plus[@]}" \
+			>"$BUILD/dlm-$v.log" 2>&1 ||
+			{ cat "$BUILD/dlm-$v.log" >&2; fail "kernel/build.sh module --plus ${plus[*]} failed"; }
+		"$HERE/mkinitramfs.sh" --module dlm="$BUILD/dlm-$v/dlm.ko" "${BINS[@]}" "$KVER" \
+			"$BUILD/initramfs-$v.cpio" \
+			"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" ||
+			fail "mkinitramfs.sh ($v) failed"
+	done
 fi
 # scenario stock: the same, with Debian's own dlm.ko
 if want stock || want slotbug-stock; then
@@ -2472,6 +2495,63 @@ nlfuzz() {
 	log "$name: PASS: afterwards dlmctl slots -j as before, nlprobe strict as expected, the dlmrex watches without a loss notice"
 }
 
+# o. The lifetime fix of patch 0003 (kernel/README.md, "Lifetime"), on a
+# kernel with KASAN (the debug kernel, DLMR_KVER=6.12-debug).  lifebug
+# NAME safe|bug, on a cluster whose dlm.ko is the series plus
+# kernel/test-patches/LINE/slow-lookup.patch (GET and dump hold their
+# lockspace reference 20 ms longer), and for bug old-error-path.patch as
+# well (new_lockspace()'s error path frees the lockspace without waiting
+# for references, as before the fix): on node 1, lab_joinfail makes 20
+# joins fail after their lockspace is listed while nlprobe hammer GETs and
+# dumps them.  safe: every join returns, nlprobe got only lockspaces and
+# ENOENT and found some of the joining ones (their references raced the
+# error path), and the kernel-log scan stays clean.  bug (an expected
+# failure): KASAN must report a use-after-free whose access is in the
+# family's path and whose free is new_lockspace()'s, and the scan must
+# fail on it.  NAME.joinfail: what lab_joinfail printed; NAME.report: the
+# KASAN report.
+lifebug() { # NAME safe|bug
+	local name=$1 mode=$2 t out f rep=$RES/$1.report found failed
+	grep -q '^CONFIG_KASAN=y' "$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" kdir)/.config" 2>/dev/null ||
+		fail "$name: kernel $KVER has no KASAN: run it on the debug kernel (scripts/debug-kernel.sh; DLMR_KVER=6.12-debug)"
+	t=$(now)
+	if try 1 300 "lab_joinfail jf 20 60"; then out=ok; else out=$WHY; fi
+	echo "$OUT" >"$RES/$name.joinfail"
+	found=$(sed -nE 's/.* gets \(([0-9]+) found.*/\1/p' "$RES/$name.joinfail")
+	failed=$(sed -nE 's/^joinfail: ([0-9]+) failed.*/\1/p' "$RES/$name.joinfail")
+	log "$name: lab_joinfail on node1: $(grep -E '^(hammer|joinfail):' "$RES/$name.joinfail" | paste -sd'; ') ($out)"
+	if [ "$mode" = safe ]; then
+		[ "$out" = ok ] || fail "$name: lab_joinfail jf 20 60 on node1: $out"
+		[ "${failed:-0}" -ge 1 ] ||
+			fail "$name: no join failed on the error path ($RES/$name.joinfail)"
+		[ "${found:-0}" -ge 1 ] ||
+			fail "$name: nlprobe hammer never found a joining lockspace: no reference raced the error path ($RES/$name.joinfail)"
+		log "$name: PASS: $failed joins failed after their lockspace was listed, nlprobe held references to joining lockspaces $found times, every answer a lockspace or ENOENT"
+		return 0
+	fi
+	# bug: KASAN's report on node 1's console, to its closing line
+	console_wait 1 'BUG: KASAN: [a-z-]*use-after-free' "$t" 120
+	console_wait 1 '==========' "$CW_T" 60
+	f=$RES/$CL/node1.console.log
+	awk -v s="$t" '$1 + 0 >= s + 0 && /BUG: KASAN: / { p = 1 } p { print; if (++k > 200 || (k > 3 && /==========/)) exit }' "$f" >"$rep"
+	if klog_scan; then
+		fail "$name: the kernel-log scan found nothing, though KASAN reported ($rep)"
+	fi
+	echo "$KLOG_OUT" >"$RES/$name.klog"
+	grep -q 'KASAN' <<<"$KLOG_OUT" ||
+		fail "$name: the scan failed, but not on KASAN's report:"$'\n'"$(head -n 12 <<<"$KLOG_OUT")"
+	# the access (the report's first stack) in the family's path, the
+	# free by new_lockspace()
+	awk '/Allocated by task/ { exit } { print }' "$rep" |
+		grep -Eq '(fill_ls|ls_state|put_common|ls_msg_size|dlm_recover_nl_get_(doit|dumpit)|dlm_put_lockspace)\+' ||
+		fail "$name: KASAN's use-after-free is not in the family's path ($rep): $(grep -m1 'BUG: KASAN' "$rep")"
+	awk '/Freed by task/ { p = 1 } /The buggy address/ { p = 0 } p' "$rep" | grep -q 'new_lockspace' ||
+		fail "$name: the memory was not freed by new_lockspace() ($rep)"
+	log "$name: PASS (expected failure): KASAN reported the old error path's use-after-free, the kernel-log scan failed on it:"
+	grep -E 'BUG: KASAN|Read of size|Write of size|Freed by task' "$rep" | head -n 4 |
+		while IFS= read -r l; do log "  $l"; done
+}
+
 scn_header() {
 	cat >"$RES/scenario.scn" <<EOF
 # Recorded by tests/vm/lab.sh on a real cluster (Linux $KVER): see
@@ -2561,6 +2641,22 @@ if want lockbug; then
 	INITRD=$BUILD/initramfs-lockbug.cpio
 	boot_cluster 3 1,1,1 lockbug
 	lockbug
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
+	INITRD=$BUILD/initramfs.cpio
+fi
+if want lifebug; then
+	# the series (with slow lookups): clean
+	INITRD=$BUILD/initramfs-lifeok.cpio
+	boot_cluster 3 1,1,1 lifeok
+	lifebug lifeok safe
+	klog_check lifeok
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
+	# the old error path: KASAN's use-after-free
+	INITRD=$BUILD/initramfs-lifebug.cpio
+	boot_cluster 3 1,1,1 lifebug
+	lifebug lifebug bug
 	for n in $(seq 1 "$CN"); do stop_node "$n"; done
 	UP=()
 	INITRD=$BUILD/initramfs.cpio
