@@ -12,7 +12,7 @@
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
 # (f), bench (g), stock (h), slotbug (i), slotbug-stock (j), firstkill
 # (k), mutant (l), lockbug (m), nlfuzz (n), lifebug (o); default all but
-# bench, lockbug, nlfuzz and lifebug.  cold/nlfuzz/kill/rejoin/leave/flood share one boot of N
+# bench, lockbug and lifebug.  cold/nlfuzz/kill/rejoin/leave/flood share one boot of N
 # (default 3) nodes (nlfuzz right after cold: LAB_NLFUZZ messages per node
 # and user, default 100000); double boots its own 4-node
 # cluster; firstkill and mutant (the engine, dlmr_journal.ko) their own 3
@@ -111,7 +111,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double firstkill mutant stock slotbug-stock slotbug)
+[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold nlfuzz kill rejoin leave flood double firstkill mutant stock slotbug-stock slotbug)
 [[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
 want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
