@@ -243,6 +243,66 @@ lab_joinfail() {
 	[ "$_hrc" = 0 ]
 }
 
+# lab_nlfuzz COUNT SEED: nlprobe fuzz (tests/vm/nlprobe.c) as root (seed
+# SEED) and as nobody (SEED + 1) at the same time, COUNT messages each,
+# while lockspaces fz<NODE>-1..fz<NODE>-4 (what the fuzzer GETs as churned
+# names) are joined and left (dlm_tool), two at a time, until both are
+# done.  Prints each fuzzer's summary line (prefixed root: / nobody:) and
+# "churn: J joins, L leaves, E failed"; fails if a fuzzer failed, the
+# churn did not go round or a churned lockspace is left.
+lab_nlfuzz() {
+	_p=fz$NODE-
+	rm -f /tmp/nlfuzz.stop
+	(
+		_j=0 _l=0 _e=0
+		until [ -e /tmp/nlfuzz.stop ]; do
+			for _k in 1 2 3 4; do
+				if dlm_tool join "$_p$_k" >/dev/null 2>&1; then
+					_j=$((_j + 1))
+				else
+					_e=$((_e + 1))
+				fi
+				_o=$(( (_k + 1) % 4 + 1 ))
+				if [ -d "/sys/kernel/dlm/$_p$_o" ]; then
+					if dlm_tool leave "$_p$_o" >/dev/null 2>&1; then
+						_l=$((_l + 1))
+					else
+						_e=$((_e + 1))
+					fi
+				fi
+			done
+		done
+		for _k in 1 2 3 4; do
+			[ -d "/sys/kernel/dlm/$_p$_k" ] || continue
+			if dlm_tool leave "$_p$_k" >/dev/null 2>&1; then
+				_l=$((_l + 1))
+			else
+				_e=$((_e + 1))
+			fi
+		done
+		echo "churn: $_j joins, $_l leaves, $_e failed"
+	) >/tmp/nlfuzz.churn 2>&1 &
+	_cp=$!
+	nlprobe fuzz "$1" "$2" --churn "$_p" dlmrex gfs0 >/tmp/nlfuzz.root 2>&1 &
+	_rp=$!
+	su -s /bin/sh -c "nlprobe fuzz '$1' '$(($2 + 1))' --churn '$_p' dlmrex gfs0" \
+		nobody >/tmp/nlfuzz.nobody 2>&1 &
+	_np=$!
+	wait "$_rp"
+	_rrc=$?
+	wait "$_np"
+	_nrc=$?
+	touch /tmp/nlfuzz.stop
+	wait "$_cp"
+	sed 's/^/root: /' /tmp/nlfuzz.root
+	sed 's/^/nobody: /' /tmp/nlfuzz.nobody
+	cat /tmp/nlfuzz.churn
+	_left=$(ls /sys/kernel/dlm | grep "^$_p" | paste -sd' ')
+	[ -z "$_left" ] || echo "churned lockspaces left: $_left"
+	[ "$_rrc" = 0 ] && [ "$_nrc" = 0 ] && [ -z "$_left" ] &&
+		grep -q '^churn: [1-9][0-9]* joins, [1-9][0-9]* leaves, 0 failed$' /tmp/nlfuzz.churn
+}
+
 # Files written and synced before a failure, with their checksums.
 lab_write_pre() {
 	mkdir -p /mnt/pre || return 1

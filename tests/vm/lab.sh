@@ -11,14 +11,18 @@
 #
 # SCENARIO: cold (a), kill (b), double (c), rejoin (d), leave (e), flood
 # (f), bench (g), stock (h), slotbug (i), slotbug-stock (j), firstkill
-# (k), mutant (l), lockbug (m); default all but bench and lockbug.  cold/kill/rejoin/leave/flood
-# share one boot of N (default 3) nodes; double boots its own 4-node
+# (k), mutant (l), lockbug (m), nlfuzz (n), lifebug (o); default all but
+# bench, lockbug and lifebug.  cold/nlfuzz/kill/rejoin/leave/flood share one boot of N
+# (default 3) nodes (nlfuzz right after cold: LAB_NLFUZZ messages per node
+# and user, default 100000); double boots its own 4-node
 # cluster; firstkill and mutant (the engine, dlmr_journal.ko) their own 3
 # nodes; bench
 # (bench/kernel/run) and stock (Debian's own dlm.ko) boot their own N
 # nodes, slotbug (the series' dlm.ko) and slotbug-stock (Debian's) their
 # own 3, lockbug (the series with its old locking planted, on the debug
-# kernel: DLMR_KVER=6.12-debug) its own 3.  Every scenario runs on either
+# kernel: DLMR_KVER=6.12-debug) its own 3, lifebug (the debug kernel too)
+# two clusters of 3: the series with slow lookups, then with the old error
+# path of new_lockspace() as well.  Every scenario runs on either
 # kernel line: each has its own copy of the whole series
 # (scripts/kernel.sh series); on the debug kernel (scripts/debug-kernel.sh)
 # too.
@@ -70,6 +74,7 @@ LABCLOCK=$REPO/build/tests/vm/labclock
 NLPROBE=$REPO/build/tests/vm/nlprobe
 BENCHBIN=$REPO/build/bench/dlmr-bench
 FLOOD=${LAB_FLOOD:-150}
+NLFUZZ=${LAB_NLFUZZ:-100000}
 RESULTS=
 RESROOT=$HERE/results
 SCEN=()
@@ -102,11 +107,13 @@ while [ $# -gt 0 ]; do
 	k | firstkill) SCEN+=(firstkill) ;;
 	l | mutant) SCEN+=(mutant) ;;
 	m | lockbug) SCEN+=(lockbug) ;;
+	n | nlfuzz) SCEN+=(nlfuzz) ;;
+	o | lifebug) SCEN+=(lifebug) ;;
 	*) echo "lab.sh: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift
 done
-[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold kill rejoin leave flood double firstkill mutant stock slotbug-stock slotbug)
+[ ${#SCEN[@]} -eq 0 ] && SCEN=(cold nlfuzz kill rejoin leave flood double firstkill mutant stock slotbug-stock slotbug)
 [[ $NODES =~ ^[0-9]+$ ]] && [ "$NODES" -ge 3 ] && [ "$NODES" -le 8 ] ||
 	{ echo "lab.sh: --nodes must be 3..8" >&2; exit 2; }
 want() { local s; for s in "${SCEN[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
@@ -289,6 +296,26 @@ if want lockbug; then
 		"$BUILD/initramfs-lockbug.cpio" \
 		"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" ||
 		fail "mkinitramfs.sh (lockbug) failed"
+fi
+# scenario lifebug: the series plus kernel/test-patches/LINE/slow-lookup.patch
+# (lifeok), and plus old-error-path.patch as well (lifebug)
+if want lifebug; then
+	TP=$REPO/kernel/test-patches/$("$REPO/scripts/kernel.sh" line)
+	for v in lifeok lifebug; do
+		plus=("$TP/slow-lookup.patch")
+		[ "$v" = lifebug ] && plus+=("$TP/old-error-path.patch")
+		for f in "${plus[@]}"; do
+			[ -r "$f" ] || fail "lifebug: no $f for this kernel line"
+		done
+		rm -f "$BUILD/dlm-$v/dlm.ko"
+		DLMR_KVER=$KVER "$REPO/kernel/build.sh" module "$BUILD/dlm-$v" --plus "${plus[@]}" \
+			>"$BUILD/dlm-$v.log" 2>&1 ||
+			{ cat "$BUILD/dlm-$v.log" >&2; fail "kernel/build.sh module --plus ${plus[*]} failed"; }
+		"$HERE/mkinitramfs.sh" --module dlm="$BUILD/dlm-$v/dlm.ko" "${BINS[@]}" "$KVER" \
+			"$BUILD/initramfs-$v.cpio" \
+			"$BUILD/kmod/dlmr_example.ko" "$BUILD/kmod/dlmr_journal.ko" ||
+			fail "mkinitramfs.sh ($v) failed"
+	done
 fi
 # scenario stock: the same, with Debian's own dlm.ko
 if want stock || want slotbug-stock; then
@@ -2431,6 +2458,130 @@ lockbug() {
 		while IFS= read -r l; do log "  $l"; done
 }
 
+# n. Netlink fuzzing (issue 14): on every node at once, nlprobe fuzz
+# (tests/vm/nlprobe.c, nlfuzz.c) as root and as nobody at the same time,
+# NLFUZZ messages each (LAB_NLFUZZ, default 100000): random and malformed
+# requests, each answer checked against what the kernel must answer,
+# while lockspaces fz<N>-1..4 are joined and left on that node
+# (guest-lib.sh, lab_nlfuzz).  Then the family must still answer
+# correctly: sysfs and dlmctl slots -j of dlmrex and gfs0 as cold's
+# sysfs_check found them as the lab expects, nlprobe strict as root and
+# as nobody, the dlmrex watch without a loss notice; the
+# kernel-log scan follows (klog_check).  Seeds: LAB_NLFUZZ_SEED (default
+# the clock), node N root SEED + 2N, nobody SEED + 2N + 1; a failure
+# prints the command that replays its messages.  nlfuzz.summary: each
+# fuzzer's summary line; nlfuzz.nodeN: the node's whole output.
+nlfuzz() {
+	local name=nlfuzz n seed=${LAB_NLFUZZ_SEED:-$(date +%s)} t0 out who line
+	local -A before=() ids=()
+	[[ $seed =~ ^[0-9]{1,18}$ ]] || fail "LAB_NLFUZZ_SEED='$seed': a number"
+	# what cold checked (sysfs_check): sysfs and dlmctl slots -j of dlmrex
+	# and gfs0, as the lab expects them
+	for n in $(seq 1 "$CN"); do
+		run "$n" 30 "lab_dlm_sysfs dlmrex gfs0; dlmctl slots -j dlmrex gfs0"
+		before[$n]=$OUT
+		[ "${OUT#*$'\n'}" = "${SLOTS_JSON[$n]}" ] ||
+			fail "$name: node$n: dlmctl slots -j says '${OUT#*$'\n'}', cold's check '${SLOTS_JSON[$n]}'"
+	done
+	log "$name: $NLFUZZ messages as root and as nobody on each of nodes 1-$CN at once, lockspaces joining and leaving meanwhile (LAB_NLFUZZ_SEED=$seed)"
+	t0=$(now)
+	for n in $(seq 1 "$CN"); do
+		send "$n" "lab_nlfuzz $NLFUZZ $((seed + 2 * n))"
+		ids[$n]=$SENT
+	done
+	: >"$RES/$name.summary"
+	for n in $(seq 1 "$CN"); do
+		SOFT=1 collect "$n" "${ids[$n]}" $((120 + NLFUZZ / 100)) && out=ok || out=$WHY
+		echo "$OUT" >"$RES/$name.node$n"
+		grep -E '^(root|nobody): fuzz: seed|^churn:' "$RES/$name.node$n" |
+			sed "s/^/node$n /" >>"$RES/$name.summary"
+		[ "$out" = ok ] ||
+			fail "$name: node$n: $(grep -E 'FAIL|left|churn:|^[a-z]*: nlprobe' "$RES/$name.node$n" | head -n 8 | paste -sd'|') ($RES/$name.node$n; $out)"
+		for who in root nobody; do
+			line=$(grep "^$who: fuzz: seed" "$RES/$name.node$n") ||
+				fail "$name: node$n: no summary line of the $who fuzzer ($RES/$name.node$n)"
+			[[ $line =~ \ ([0-9]+)\ messages\ in\ .*\ in\ ([0-9.]+)\ s,\ ([0-9]+)/s.*\ wrong\ 0$ ]] ||
+				fail "$name: node$n: the $who fuzzer's summary: $line"
+			[ "${BASH_REMATCH[1]}" -ge "$NLFUZZ" ] ||
+				fail "$name: node$n: the $who fuzzer sent ${BASH_REMATCH[1]} messages, fewer than $NLFUZZ"
+			timing "$name" "node$n $who" "${BASH_REMATCH[1]} messages in ${BASH_REMATCH[2]} s (${BASH_REMATCH[3]}/s)"
+		done
+		timing "$name" "node$n churn" "$(grep '^churn:' "$RES/$name.node$n" | sed 's/^churn: //')"
+	done
+	timing "$name" "all nodes" "$(ms "$t0" "$(now)") ms"
+	log "$name: PASS: every node answered $NLFUZZ fuzzed messages as root and as nobody as the oracle says, lockspaces joined and left meanwhile ($RES/$name.summary):"
+	while IFS= read -r line; do log "  $line"; done <"$RES/$name.summary"
+	# the family still answers as it should: sysfs and dlmctl slots -j as
+	# cold checked them (not sysfs_check again: the churn's kernel lines
+	# have pushed gfs0's slot line out of dmesg's ring buffer)
+	for n in $(seq 1 "$CN"); do
+		run "$n" 30 "lab_dlm_sysfs dlmrex gfs0; dlmctl slots -j dlmrex gfs0"
+		echo "$name node$n sysfs, dlmctl slots -j: $OUT" >>"$RES/sysfs.observed"
+		[ "$OUT" = "${before[$n]}" ] ||
+			fail "$name: node$n: sysfs and dlmctl slots -j say '$(echo "$OUT" | paste -sd'|')' after the fuzzing, '$(echo "${before[$n]}" | paste -sd'|')' before"
+		strict_requests "$name.node$n" "$n"
+		watch_err "$name" "$n"
+	done
+	log "$name: PASS: afterwards sysfs and dlmctl slots -j of dlmrex and gfs0 as cold checked them, nlprobe strict as expected (root and nobody), the dlmrex watches without a loss notice"
+}
+
+# o. The lifetime fix of patch 0003 (kernel/README.md, "Lifetime"), on a
+# kernel with KASAN (the debug kernel, DLMR_KVER=6.12-debug).  lifebug
+# NAME safe|bug, on a cluster whose dlm.ko is the series plus
+# kernel/test-patches/LINE/slow-lookup.patch (GET and dump hold their
+# lockspace reference 20 ms longer), and for bug old-error-path.patch as
+# well (new_lockspace()'s error path frees the lockspace without waiting
+# for references, as before the fix): on node 1, lab_joinfail makes 20
+# joins fail after their lockspace is listed while nlprobe hammer GETs and
+# dumps them.  safe: every join returns, nlprobe got only lockspaces and
+# ENOENT and found some of the joining ones (their references raced the
+# error path), and the kernel-log scan stays clean.  bug (an expected
+# failure): KASAN must report a use-after-free whose access is in the
+# family's path and whose free is new_lockspace()'s, and the scan must
+# fail on it.  NAME.joinfail: what lab_joinfail printed; NAME.report: the
+# KASAN report.
+lifebug() { # NAME safe|bug
+	local name=$1 mode=$2 t out f rep=$RES/$1.report found failed
+	grep -q '^CONFIG_KASAN=y' "$(DLMR_KVER=$KVER "$REPO/scripts/kernel.sh" kdir)/.config" 2>/dev/null ||
+		fail "$name: kernel $KVER has no KASAN: run it on the debug kernel (scripts/debug-kernel.sh; DLMR_KVER=6.12-debug)"
+	t=$(now)
+	if try 1 300 "lab_joinfail jf 20 60"; then out=ok; else out=$WHY; fi
+	echo "$OUT" >"$RES/$name.joinfail"
+	found=$(sed -nE 's/.* gets \(([0-9]+) found.*/\1/p' "$RES/$name.joinfail")
+	failed=$(sed -nE 's/^joinfail: ([0-9]+) failed.*/\1/p' "$RES/$name.joinfail")
+	log "$name: lab_joinfail on node1: $(grep -E '^(hammer|joinfail):' "$RES/$name.joinfail" | paste -sd'; ') ($out)"
+	if [ "$mode" = safe ]; then
+		[ "$out" = ok ] || fail "$name: lab_joinfail jf 20 60 on node1: $out"
+		[ "${failed:-0}" -ge 1 ] ||
+			fail "$name: no join failed on the error path ($RES/$name.joinfail)"
+		[ "${found:-0}" -ge 1 ] ||
+			fail "$name: nlprobe hammer never found a joining lockspace: no reference raced the error path ($RES/$name.joinfail)"
+		log "$name: PASS: $failed joins failed after their lockspace was listed, nlprobe held references to joining lockspaces $found times, every answer a lockspace or ENOENT"
+		return 0
+	fi
+	# bug: KASAN's report on node 1's console, to its closing line
+	console_wait 1 'BUG: KASAN: [a-z-]*use-after-free' "$t" 120
+	console_wait 1 '==========' "$CW_T" 60
+	f=$RES/$CL/node1.console.log
+	awk -v s="$t" '$1 + 0 >= s + 0 && /BUG: KASAN: / { p = 1 } p { print; if (++k > 200 || (k > 3 && /==========/)) exit }' "$f" >"$rep"
+	if klog_scan; then
+		fail "$name: the kernel-log scan found nothing, though KASAN reported ($rep)"
+	fi
+	echo "$KLOG_OUT" >"$RES/$name.klog"
+	grep -q 'KASAN' <<<"$KLOG_OUT" ||
+		fail "$name: the scan failed, but not on KASAN's report:"$'\n'"$(head -n 12 <<<"$KLOG_OUT")"
+	# the access (the report's first stack) in the family's path, the
+	# free by new_lockspace()
+	awk '/Allocated by task/ { exit } { print }' "$rep" |
+		grep -Eq '(fill_ls|ls_state|put_common|ls_msg_size|dlm_recover_nl_get_(doit|dumpit)|dlm_put_lockspace)\+' ||
+		fail "$name: KASAN's use-after-free is not in the family's path ($rep): $(grep -m1 'BUG: KASAN' "$rep")"
+	awk '/Freed by task/ { p = 1 } /The buggy address/ { p = 0 } p' "$rep" | grep -q 'new_lockspace' ||
+		fail "$name: the memory was not freed by new_lockspace() ($rep)"
+	log "$name: PASS (expected failure): KASAN reported the old error path's use-after-free, the kernel-log scan failed on it:"
+	grep -E 'BUG: KASAN|Read of size|Write of size|Freed by task' "$rep" | head -n 4 |
+		while IFS= read -r l; do log "  $l"; done
+}
+
 scn_header() {
 	cat >"$RES/scenario.scn" <<EOF
 # Recorded by tests/vm/lab.sh on a real cluster (Linux $KVER): see
@@ -2448,14 +2599,15 @@ EOF
 : >"$RES/steps.txt"
 log "results in $RES; scenarios: ${SCEN[*]}"
 
-if want cold || want kill || want rejoin || want leave || want flood; then
+if want cold || want kill || want rejoin || want leave || want flood || want nlfuzz; then
 	boot_cluster "$NODES" "$(printf '1%.0s,' $(seq 1 "$NODES") | sed 's/,$//')" main
-	if want cold || want kill || want rejoin || want leave; then
+	if want cold || want kill || want rejoin || want leave || want nlfuzz; then
 		scn_header
 		describe cold "cluster main: $CN nodes, votes $CVOTES, token $TOKEN ms"
 		cold_start cold
 		klog_check cold
 		last=cold
+		if want nlfuzz; then nlfuzz; klog_check nlfuzz; fi
 		if want kill || want rejoin; then kill_one; klog_check kill; last=kill; fi
 		if want rejoin; then rejoin; klog_check rejoin; last=rejoin; fi
 		if want leave; then leave; klog_check leave; last=leave; fi
@@ -2519,6 +2671,22 @@ if want lockbug; then
 	INITRD=$BUILD/initramfs-lockbug.cpio
 	boot_cluster 3 1,1,1 lockbug
 	lockbug
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
+	INITRD=$BUILD/initramfs.cpio
+fi
+if want lifebug; then
+	# the series (with slow lookups): clean
+	INITRD=$BUILD/initramfs-lifeok.cpio
+	boot_cluster 3 1,1,1 lifeok
+	lifebug lifeok safe
+	klog_check lifeok
+	for n in $(seq 1 "$CN"); do stop_node "$n"; done
+	UP=()
+	# the old error path: KASAN's use-after-free
+	INITRD=$BUILD/initramfs-lifebug.cpio
+	boot_cluster 3 1,1,1 lifebug
+	lifebug lifebug bug
 	for n in $(seq 1 "$CN"); do stop_node "$n"; done
 	UP=()
 	INITRD=$BUILD/initramfs.cpio
