@@ -258,7 +258,8 @@ static void put_bytes(struct out *o, const void *p, size_t n)
 {
 	if (!room(o, n))
 		return;
-	memcpy(o->buf + o->len, p, n);
+	if (n)	/* p may be NULL then (an empty attribute) */
+		memcpy(o->buf + o->len, p, n);
 	o->len += n;
 }
 
