@@ -274,6 +274,12 @@ struct dlmr_event {
 	enum dlmr_event_type type; /**< the kind */
 	uint64_t step;       /**< simulator step ("step"), 0 if none */
 	uint64_t time_ns;    /**< kernel timestamp, ns ("time_ns"), 0 if none */
+	/**
+	 * the same moment on the kernel's CLOCK_MONOTONIC, ns ("mono_ns"), 0
+	 * if none: for durations, which a step of the wall clock does not
+	 * change
+	 */
+	uint64_t mono_ns;
 	uint64_t seq;        /**< per-lockspace sequence number ("seq"), 0 if none */
 	uint32_t node;       /**< nodeid of the node that observed it ("node") */
 	char ls[DLMR_LSNAME_MAX + 1]; /**< lockspace name ("ls") */
@@ -346,7 +352,8 @@ int dlmr_event_hazard(const struct dlmr_event *ev, char *buf, size_t len);
  *
  * One JSON object per line.  Always present: `event` (see
  * @ref dlmr_event_type), `node`, `ls`.  Present when meaningful: `step`,
- * `time_ns`, `seq`, `nodeid`, `slot`, `generation`, `our_slot`, `slots` (an
+ * `time_ns`, `mono_ns`, `seq`, `nodeid`, `slot`, `generation`, `our_slot`,
+ * `slots` (an
  * array of `{"nodeid":N,"slot":S}` in nodeid order), `resource`, `jid`,
  * `mode` (a name: "NL", "CR", "CW", "PR", "PW", "EX"), `flags` (an array of
  * "NOQUEUE", "CONVERT", "VALBLK"), `status`, `first`, `detail`.
@@ -1500,6 +1507,10 @@ struct dlmr_ls_last {
 				 *   one); 0 for the initial join, which has none */
 	uint64_t done_ns;      /**< CLOCK_REALTIME ns of its done; 0: no recovery
 				 *   completed yet (all fields are then 0) */
+	uint64_t start_mono_ns; /**< CLOCK_MONOTONIC ns of the same prep (0 as
+				 *   @ref start_ns) */
+	uint64_t done_mono_ns; /**< CLOCK_MONOTONIC ns of its done: the
+				 *   recovery took done_mono_ns - start_mono_ns */
 	uint32_t generation;   /**< the slot generation it set */
 	unsigned int num_failed; /**< entries in @ref failed */
 	/**
@@ -1524,6 +1535,7 @@ struct dlmr_ls_info {
 	bool ops;              /**< a kernel user registered recovery callbacks */
 	uint64_t seq;          /**< sequence number of the last event */
 	uint64_t time_ns;      /**< CLOCK_REALTIME of the last event */
+	uint64_t mono_ns;      /**< CLOCK_MONOTONIC of the last event */
 	struct dlmr_ls_last last; /**< the last completed recovery */
 };
 
@@ -1649,7 +1661,8 @@ int dlmr_kernel_next_event(struct dlmr_kernel *k, struct dlmr_event *ev);
  *   kernel's events;
  * - times are printk's clock (`local_clock()`, as CLOCK_MONOTONIC) moved
  *   to CLOCK_REALTIME when the instance is opened; from a saved log they
- *   are nanoseconds since boot;
+ *   are nanoseconds since boot; dlmr_event::mono_ns and the other
+ *   CLOCK_MONOTONIC fields are 0 (printk's clock is not that clock);
  * - the slot of a failed member is the one it had in the last table, as
  *   the series' patch 0001 reports it; the stock kernel may have told its
  *   callbacks -1 or 0 (docs/findings.md, finding 7);

@@ -19,8 +19,8 @@ struct dlmr_ls_seq {
 	char name[DLMR_LSNAME_MAX + 1];
 	uint64_t seq;       /* last event delivered or resynced to; 0: none */
 	bool pending;       /* resynced: events the snapshot holds may follow */
-	uint64_t snap_seq;  /* the snapshot's seq and time_ns */
-	uint64_t snap_time;
+	uint64_t snap_seq;  /* the snapshot's seq and CLOCK_MONOTONIC ns */
+	uint64_t snap_mono;
 };
 
 enum dlmr_seq_verdict {
@@ -33,7 +33,7 @@ enum dlmr_seq_verdict {
 };
 
 enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
-				     uint64_t time_ns, uint64_t *lost);
+				     uint64_t mono_ns, uint64_t *lost);
 
 typedef int (*dlmr_kernel_get_fn)(struct dlmr_kernel *k, const char *ls,
 				  struct dlmr_ls_info *out);

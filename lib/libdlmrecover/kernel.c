@@ -303,19 +303,25 @@ static int slot_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/* A nest of SLOTS_ENTRY nests; returns how many did not fit. */
-static unsigned int parse_slots(const struct nlattr *nest,
-				struct dlmr_slot *slots, unsigned int *num,
-				unsigned int max)
+/*
+ * A slot table: the repeated (multi-attr) nests of type @type among the
+ * attributes from @first to @end, each one entry (nodeid, slot), in
+ * order; returns how many did not fit in @max.
+ */
+static unsigned int parse_slots(const struct nlattr *first, const void *end,
+				uint16_t type, struct dlmr_slot *slots,
+				unsigned int *num, unsigned int max)
 {
 	const struct nlattr *e;
 	unsigned int over = 0;
 
 	*num = 0;
-	mnl_attr_for_each_nested(e, nest) {
+	for (e = first; mnl_attr_ok(e, (const char *)end - (const char *)e);
+	     e = mnl_attr_next(e)) {
 		struct dlmr_slot s = { 0 };
 
-		if (mnl_attr_get_type(e) != DLM_RECOVER_A_SLOTS_ENTRY)
+		if (mnl_attr_get_type(e) != type ||
+		    mnl_attr_validate(e, MNL_TYPE_NESTED))
 			continue;
 		mnl_attr_parse_nested(e, slot_attr_cb, &s);
 		if (*num < max)
@@ -350,16 +356,13 @@ static void get_u32(const struct nlattr *a, uint32_t *v)
 		*v = mnl_attr_get_u32(a);
 }
 
-static void get_u64(const struct nlattr *a, uint64_t *v)
+/* a "uint" (NLA_UINT): four or eight bytes */
+static void get_uint(const struct nlattr *a, uint64_t *v)
 {
-	if (a && !mnl_attr_validate(a, MNL_TYPE_U64))
+	if (a && mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+		*v = mnl_attr_get_u32(a);
+	else if (a && mnl_attr_get_payload_len(a) == sizeof(uint64_t))
 		*v = mnl_attr_get_u64(a);
-}
-
-static void get_u8(const struct nlattr *a, uint8_t *v)
-{
-	if (a && !mnl_attr_validate(a, MNL_TYPE_U8))
-		*v = mnl_attr_get_u8(a);
 }
 
 /* DLM_RECOVER_A_LAST (patch 0003); attributes of a wrong size are
@@ -371,20 +374,27 @@ static void parse_last(const struct nlattr *nest, struct dlmr_ls_last *l)
 
 	l->known = true;
 	mnl_attr_parse_nested(nest, table_cb, &t);
-	get_u64(tb[DLM_RECOVER_A_LAST_START_NS], &l->start_ns);
-	get_u64(tb[DLM_RECOVER_A_LAST_DONE_NS], &l->done_ns);
+	get_uint(tb[DLM_RECOVER_A_LAST_START_NS], &l->start_ns);
+	get_uint(tb[DLM_RECOVER_A_LAST_DONE_NS], &l->done_ns);
+	get_uint(tb[DLM_RECOVER_A_LAST_START_MONO_NS], &l->start_mono_ns);
+	get_uint(tb[DLM_RECOVER_A_LAST_DONE_MONO_NS], &l->done_mono_ns);
 	get_u32(tb[DLM_RECOVER_A_LAST_GENERATION], &l->generation);
 	get_u32(tb[DLM_RECOVER_A_LAST_TRUNCATED], &l->failed_truncated);
-	if (tb[DLM_RECOVER_A_LAST_FAILED])
-		l->failed_truncated += parse_slots(tb[DLM_RECOVER_A_LAST_FAILED],
-						   l->failed, &l->num_failed,
-						   DLMR_SLOTS_MAX);
+	l->failed_truncated += parse_slots(mnl_attr_get_payload(nest),
+					   (const char *)nest +
+					   mnl_attr_get_len(nest),
+					   DLM_RECOVER_A_LAST_FAILED, l->failed,
+					   &l->num_failed, DLMR_SLOTS_MAX);
 }
 
-static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
+/* @tb: the top-level attributes of the message @nlh */
+static void parse_info(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		       struct dlmr_ls_info *in)
 {
-	uint32_t our_slot = 0;
-	uint8_t state = 0, ops = 0;
+	const struct nlattr *first =
+		mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+
+	uint32_t our_slot = 0, state = 0, ops = 0;
 
 	memset(in, 0, sizeof(*in));
 	if (tb[DLM_RECOVER_A_LS_NAME] &&
@@ -395,16 +405,17 @@ static void parse_info(const struct nlattr **tb, struct dlmr_ls_info *in)
 	get_u32(tb[DLM_RECOVER_A_GENERATION], &in->generation);
 	get_u32(tb[DLM_RECOVER_A_OUR_SLOT], &our_slot);
 	in->our_slot = (int)our_slot;
-	if (tb[DLM_RECOVER_A_SLOTS])
-		parse_slots(tb[DLM_RECOVER_A_SLOTS], in->slots, &in->num_slots,
-			    DLMR_SLOTS_MAX);
-	get_u8(tb[DLM_RECOVER_A_STATE], &state);
-	in->state = state;
+	parse_slots(first, mnl_nlmsg_get_payload_tail(nlh),
+		    DLM_RECOVER_A_MEMBER, in->slots,
+		    &in->num_slots, DLMR_SLOTS_MAX);
+	get_u32(tb[DLM_RECOVER_A_STATE], &state);
+	in->state = (int)state;
 	get_u32(tb[DLM_RECOVER_A_MEMBERS], &in->members);
-	get_u8(tb[DLM_RECOVER_A_OPS], &ops);
-	in->ops = ops;
-	get_u64(tb[DLM_RECOVER_A_SEQ], &in->seq);
-	get_u64(tb[DLM_RECOVER_A_TIME_NS], &in->time_ns);
+	get_u32(tb[DLM_RECOVER_A_OPS], &ops);
+	in->ops = ops != 0;
+	get_uint(tb[DLM_RECOVER_A_SEQ], &in->seq);
+	get_uint(tb[DLM_RECOVER_A_TIME_NS], &in->time_ns);
+	get_uint(tb[DLM_RECOVER_A_MONO_NS], &in->mono_ns);
 	if (tb[DLM_RECOVER_A_LAST])
 		parse_last(tb[DLM_RECOVER_A_LAST], &in->last);
 }
@@ -425,7 +436,7 @@ int dlmr_kernel_parse_info(const struct nlmsghdr *nlh,
 
 	if (parse_top(nlh, tb) < 0)
 		return -EINVAL;
-	parse_info(tb, in);
+	parse_info(nlh, tb, in);
 	return 0;
 }
 
@@ -572,7 +583,8 @@ static struct dlmr_ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
 }
 
 /*
- * Where an event with sequence number @seq and timestamp @time_ns stands
+ * Where an event with sequence number @seq and monotonic timestamp
+ * @mono_ns stands
  * in its lockspace's stream @t (the rules: include/dlmrecover.h, group
  * kernel).  Within one instance of a lockspace the kernel numbers events
  * from 1 without gaps and sends them in that order (prep runs after
@@ -581,11 +593,11 @@ static struct dlmr_ls_seq *ls_find(struct dlmr_kernel *k, const char *name)
  * unless a snapshot already contains it.
  */
 enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
-				     uint64_t time_ns, uint64_t *lost)
+				     uint64_t mono_ns, uint64_t *lost)
 {
 	*lost = 0;
 	if (t->pending) {
-		if (seq <= t->snap_seq && time_ns <= t->snap_time)
+		if (seq <= t->snap_seq && mono_ns <= t->snap_mono)
 			return DLMR_SEQ_DUPLICATE;
 		t->pending = false;
 	}
@@ -611,7 +623,7 @@ static void seq_resynced(struct dlmr_ls_seq *t, const struct dlmr_ls_info *in)
 	t->seq = in->seq;
 	t->pending = true;
 	t->snap_seq = in->seq;
-	t->snap_time = in->time_ns;
+	t->snap_mono = in->mono_ns;
 }
 
 /*
@@ -634,6 +646,7 @@ static int lost(struct dlmr_kernel *k, const char *ls, uint64_t count,
 		e->state = snap->state;
 		e->resync_seq = snap->seq;
 		e->time_ns = snap->time_ns;
+		e->mono_ns = snap->mono_ns;
 		e->generation = snap->generation;
 		e->our_slot = snap->our_slot;
 		e->num_slots = snap->num_slots;
@@ -684,13 +697,13 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	    g->cmd != DLM_RECOVER_CMD_DONE)
 		return MNL_CB_OK; /* not an event */
 	parse_top(nlh, tb);
-	parse_info(tb, &info);
+	parse_info(nlh, tb, &info);
 	ls = ls_find(k, info.name);
 	if (!ls) {
 		errno = ENOMEM;
 		return MNL_CB_ERROR;
 	}
-	switch (dlmr_seq_check(ls, info.seq, info.time_ns, &count)) {
+	switch (dlmr_seq_check(ls, info.seq, info.mono_ns, &count)) {
 	case DLMR_SEQ_DUPLICATE:
 		return MNL_CB_OK; /* the last snapshot contains it */
 	case DLMR_SEQ_NEXT:
@@ -710,7 +723,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	/* after a resync: the snapshot normally contains this event */
-	if (dlmr_seq_check(ls, info.seq, info.time_ns, &count) ==
+	if (dlmr_seq_check(ls, info.seq, info.mono_ns, &count) ==
 	    DLMR_SEQ_DUPLICATE)
 		return MNL_CB_OK;
 
@@ -742,6 +755,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	snprintf(e->ls, sizeof(e->ls), "%s", info.name);
 	e->seq = info.seq;
 	e->time_ns = info.time_ns;
+	e->mono_ns = info.mono_ns;
 	return MNL_CB_OK;
 }
 

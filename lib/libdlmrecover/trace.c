@@ -23,6 +23,7 @@
 enum trace_field {
 	TF_STEP,
 	TF_TIME_NS,
+	TF_MONO_NS,
 	TF_SEQ,
 	TF_EVENT,
 	TF_NODE,
@@ -49,6 +50,7 @@ enum trace_field {
 static const char *const field_names[TF_COUNT] = {
 	[TF_STEP] = "step",
 	[TF_TIME_NS] = "time_ns",
+	[TF_MONO_NS] = "mono_ns",
 	[TF_SEQ] = "seq",
 	[TF_EVENT] = "event",
 	[TF_NODE] = "node",
@@ -70,11 +72,12 @@ static const char *const field_names[TF_COUNT] = {
 };
 
 /*
- * Carried by every event; step, time_ns and seq only when nonzero, detail
+ * Carried by every event; step, time_ns, mono_ns and seq only when nonzero, detail
  * (a free-text note) only when not empty.
  */
 #define TF_ALWAYS (B(TF_EVENT) | B(TF_NODE) | B(TF_LS))
-#define TF_IF_SET (B(TF_STEP) | B(TF_TIME_NS) | B(TF_SEQ) | B(TF_DETAIL))
+#define TF_IF_SET (B(TF_STEP) | B(TF_TIME_NS) | B(TF_MONO_NS) | B(TF_SEQ) | \
+		   B(TF_DETAIL))
 /* The snapshot of a resynced lost event: all present, or none. */
 #define TF_SNAPSHOT (B(TF_RESYNC_SEQ) | B(TF_STATE) | B(TF_GENERATION) | \
 		     B(TF_OUR_SLOT) | B(TF_SLOTS))
@@ -260,6 +263,8 @@ static unsigned int event_fields(const struct dlmr_event *ev)
 		f |= B(TF_STEP);
 	if (ev->time_ns)
 		f |= B(TF_TIME_NS);
+	if (ev->mono_ns)
+		f |= B(TF_MONO_NS);
 	if (ev->seq)
 		f |= B(TF_SEQ);
 	if (ev->detail[0])
@@ -329,6 +334,8 @@ static struct json_object *field_to_json(const struct dlmr_event *ev,
 		return json_object_new_uint64(ev->step);
 	case TF_TIME_NS:
 		return json_object_new_uint64(ev->time_ns);
+	case TF_MONO_NS:
+		return json_object_new_uint64(ev->mono_ns);
 	case TF_SEQ:
 		return json_object_new_uint64(ev->seq);
 	case TF_EVENT:
@@ -620,6 +627,8 @@ static int parse_field(enum trace_field f, struct json_object *v,
 		return get_u64(v, name, &ev->step, err, errlen);
 	case TF_TIME_NS:
 		return get_u64(v, name, &ev->time_ns, err, errlen);
+	case TF_MONO_NS:
+		return get_u64(v, name, &ev->mono_ns, err, errlen);
 	case TF_SEQ:
 		return get_u64(v, name, &ev->seq, err, errlen);
 	case TF_NODE:

@@ -25,6 +25,18 @@
 
 /* ---- crafting messages ------------------------------------------------- */
 
+/* a "uint" (NLA_UINT) as the kernel puts it: four bytes if it fits */
+static void put_uint(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
+{
+	if (v <= UINT32_MAX)
+		mnl_attr_put_u32(nlh, type, (uint32_t)v);
+	else
+		mnl_attr_put_u64(nlh, type, v);
+}
+
+/* the monotonic clock of a message whose wall clock is @time_ns */
+#define MONO(time_ns) ((time_ns) + 1000000)
+
 static struct nlmsghdr *msg(uint8_t *buf, uint8_t cmd, const char *ls,
 			    uint64_t seq, uint64_t time_ns)
 {
@@ -37,26 +49,26 @@ static struct nlmsghdr *msg(uint8_t *buf, uint8_t cmd, const char *ls,
 	g->version = DLM_RECOVER_GENL_VERSION;
 	mnl_attr_put_strz(nlh, DLM_RECOVER_A_LS_NAME, ls);
 	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LS_ID, 0x1234);
-	mnl_attr_put_u64(nlh, DLM_RECOVER_A_SEQ, seq);
-	mnl_attr_put_u64(nlh, DLM_RECOVER_A_TIME_NS, time_ns);
+	put_uint(nlh, DLM_RECOVER_A_SEQ, seq);
+	put_uint(nlh, DLM_RECOVER_A_TIME_NS, time_ns);
+	put_uint(nlh, DLM_RECOVER_A_MONO_NS, MONO(time_ns));
 	return nlh;
 }
 
-/* a nest of SLOTS_ENTRY from nodeid, slot pairs */
+/* one @type nest (MEMBER, LAST_FAILED) per nodeid, slot pair */
 static void put_slots(struct nlmsghdr *nlh, uint16_t type, unsigned int n,
 		      const int *pairs)
 {
-	struct nlattr *list = mnl_attr_nest_start(nlh, type), *e;
+	struct nlattr *e;
 
 	for (unsigned int i = 0; i < n; i++) {
-		e = mnl_attr_nest_start(nlh, DLM_RECOVER_A_SLOTS_ENTRY);
+		e = mnl_attr_nest_start(nlh, type);
 		mnl_attr_put_u32(nlh, DLM_RECOVER_A_SLOT_NODEID,
 				 (uint32_t)pairs[2 * i]);
 		mnl_attr_put_u32(nlh, DLM_RECOVER_A_SLOT_SLOT,
 				 (uint32_t)pairs[2 * i + 1]);
 		mnl_attr_nest_end(nlh, e);
 	}
-	mnl_attr_nest_end(nlh, list);
 }
 
 static void put_table(struct nlmsghdr *nlh, uint32_t gen, int our_slot,
@@ -65,7 +77,7 @@ static void put_table(struct nlmsghdr *nlh, uint32_t gen, int our_slot,
 	mnl_attr_put_u32(nlh, DLM_RECOVER_A_GENERATION, gen);
 	mnl_attr_put_u32(nlh, DLM_RECOVER_A_OUR_SLOT, (uint32_t)our_slot);
 	mnl_attr_put_u32(nlh, DLM_RECOVER_A_MEMBERS, n);
-	put_slots(nlh, DLM_RECOVER_A_SLOTS, n, pairs);
+	put_slots(nlh, DLM_RECOVER_A_MEMBER, n, pairs);
 }
 
 static const int table2[] = { 1, 2, 2, 1 };
@@ -91,22 +103,31 @@ static void test_parse_reply(void **state)
 {
 	static const int failed[] = { 3, 3, 4, -1 };
 	uint8_t buf[8192];
-	struct nlmsghdr *nlh = msg(buf, DLM_RECOVER_CMD_GET, "gfs0", 25, 777);
+	struct nlmsghdr *nlh = msg(buf, DLM_RECOVER_CMD_GET, "gfs0", 25,
+				   UINT64_C(1) << 40);
 	struct dlmr_ls_info *in = calloc(1, sizeof(*in));
 	struct nlattr *last;
 
 	(void)state;
 	assert_non_null(in);
-	put_table(nlh, 4, 1, 2, table2);
-	mnl_attr_put_u8(nlh, DLM_RECOVER_A_STATE, DLM_RECOVER_STATE_RUNNING);
-	mnl_attr_put_u8(nlh, DLM_RECOVER_A_OPS, 1);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_GENERATION, 4);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_OUR_SLOT, 1);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_MEMBERS, 2);
+	put_slots(nlh, DLM_RECOVER_A_MEMBER, 1, table2);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_STATE, DLM_RECOVER_STATE_RUNNING);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_OPS, 1);
 	last = mnl_attr_nest_start(nlh, DLM_RECOVER_A_LAST);
-	mnl_attr_put_u64(nlh, DLM_RECOVER_A_LAST_START_NS, 1000);
+	put_slots(nlh, DLM_RECOVER_A_LAST_FAILED, 1, failed);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LAST_START_NS, 1000);
 	mnl_attr_put_u64(nlh, DLM_RECOVER_A_LAST_DONE_NS, 251000);
+	mnl_attr_put_u64(nlh, DLM_RECOVER_A_LAST_START_MONO_NS, 11000);
+	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LAST_DONE_MONO_NS, 261000);
 	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LAST_GENERATION, 4);
 	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LAST_TRUNCATED, 5);
-	put_slots(nlh, DLM_RECOVER_A_LAST_FAILED, 2, failed);
+	put_slots(nlh, DLM_RECOVER_A_LAST_FAILED, 1, failed + 2);
 	mnl_attr_nest_end(nlh, last);
+	/* a repeated attribute's entries need not be adjacent */
+	put_slots(nlh, DLM_RECOVER_A_MEMBER, 1, table2 + 2);
 
 	assert_int_equal(dlmr_kernel_parse_info(nlh, in), 0);
 	assert_string_equal(in->name, "gfs0");
@@ -120,10 +141,13 @@ static void test_parse_reply(void **state)
 	assert_int_equal(in->members, 2);
 	assert_true(in->ops);
 	assert_int_equal(in->seq, 25);
-	assert_int_equal(in->time_ns, 777);
+	assert_int_equal(in->time_ns, UINT64_C(1) << 40);
+	assert_int_equal(in->mono_ns, MONO(UINT64_C(1) << 40));
 	assert_true(in->last.known);
 	assert_int_equal(in->last.start_ns, 1000);
 	assert_int_equal(in->last.done_ns, 251000);
+	assert_int_equal(in->last.start_mono_ns, 11000);
+	assert_int_equal(in->last.done_mono_ns, 261000);
 	assert_int_equal(in->last.generation, 4);
 	assert_int_equal(in->last.num_failed, 2);
 	assert_int_equal(in->last.failed[0].nodeid, 3);
@@ -145,7 +169,7 @@ static void test_parse_reply(void **state)
 	 * attribute is ignored */
 	nlh = msg(buf, DLM_RECOVER_CMD_GET, "gfs2", 0, 0);
 	last = mnl_attr_nest_start(nlh, DLM_RECOVER_A_LAST);
-	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LAST_DONE_NS, 5);
+	mnl_attr_put_u16(nlh, DLM_RECOVER_A_LAST_DONE_NS, 5);
 	mnl_attr_nest_end(nlh, last);
 	assert_int_equal(dlmr_kernel_parse_info(nlh, in), 0);
 	assert_true(in->last.known);
@@ -154,7 +178,7 @@ static void test_parse_reply(void **state)
 	/* so is a mis-sized top-level one (read as far as it goes before) */
 	nlh = msg(buf, DLM_RECOVER_CMD_GET, "gfs3", 0, 0);
 	mnl_attr_put_u16(nlh, DLM_RECOVER_A_GENERATION, 7);
-	mnl_attr_put_u32(nlh, DLM_RECOVER_A_STATE, DLM_RECOVER_STATE_RUNNING);
+	mnl_attr_put_u8(nlh, DLM_RECOVER_A_STATE, DLM_RECOVER_STATE_RUNNING);
 	assert_int_equal(dlmr_kernel_parse_info(nlh, in), 0);
 	assert_string_equal(in->name, "gfs3");
 	assert_int_equal(in->generation, 0);
@@ -183,7 +207,7 @@ static void test_seq_rules(void **state)
 	t.seq = 22;
 	t.pending = true;
 	t.snap_seq = 22;
-	t.snap_time = 105;
+	t.snap_mono = 105;
 	assert_int_equal(dlmr_seq_check(&t, 21, 102, &lost), DLMR_SEQ_DUPLICATE);
 	assert_int_equal(dlmr_seq_check(&t, 22, 105, &lost), DLMR_SEQ_DUPLICATE);
 	assert_int_equal(dlmr_seq_check(&t, 23, 106, &lost), DLMR_SEQ_NEXT);
@@ -204,7 +228,7 @@ static void test_seq_rules(void **state)
 	t.seq = 9;
 	t.pending = true;
 	t.snap_seq = 9;
-	t.snap_time = 400;
+	t.snap_mono = 400;
 	assert_int_equal(dlmr_seq_check(&t, 1, 500, &lost), DLMR_SEQ_RESTART);
 	assert_false(t.pending);
 }
@@ -260,6 +284,7 @@ static void snap(struct fake *f, const char *ls, uint64_t seq,
 	snprintf(in->name, sizeof(in->name), "%s", ls);
 	in->seq = seq;
 	in->time_ns = time_ns;
+	in->mono_ns = MONO(time_ns);
 	in->generation = gen;
 	in->our_slot = 1;
 	in->state = DLMR_LS_RECOVERING;
@@ -330,6 +355,7 @@ static void test_events(void **state)
 	assert_int_equal(f->ev.our_slot, 1);
 	assert_int_equal(f->ev.num_slots, 2);
 	assert_int_equal(f->ev.time_ns, 40);
+	assert_int_equal(f->ev.mono_ns, MONO(40));
 	feed(f, DLM_RECOVER_CMD_PREP, "gfs0", 5, 50);
 	feed(f, DLM_RECOVER_CMD_SLOT, "gfs0", 6, 60);
 	next(f, DLMR_EV_PREP, "gfs0", 5);

@@ -33,6 +33,7 @@ static void assert_event_equal(const struct dlmr_event *a,
 	assert_int_equal(a->type, b->type);
 	assert_int_equal(a->step, b->step);
 	assert_int_equal(a->time_ns, b->time_ns);
+	assert_int_equal(a->mono_ns, b->mono_ns);
 	assert_int_equal(a->seq, b->seq);
 	assert_int_equal(a->node, b->node);
 	assert_string_equal(a->ls, b->ls);
@@ -152,10 +153,11 @@ static void test_step_time_seq(void **state)
 	(void)state;
 	ev->step = 42;
 	ev->time_ns = UINT64_MAX;
+	ev->mono_ns = 12345;
 	ev->seq = 7;
 	ev->node = UINT32_MAX;
 	round_trip(ev, "{\"step\":42,\"time_ns\":18446744073709551615,"
-		   "\"seq\":7,\"event\":\"prep\",\"node\":4294967295,"
+		   "\"mono_ns\":12345,\"seq\":7,\"event\":\"prep\",\"node\":4294967295,"
 		   "\"ls\":\"gfs0\"}");
 	free(ev);
 }

@@ -1064,13 +1064,15 @@ declare -A PROBE_T=()
 # completed recovery, as dlmctl recover -j (and its text "last recovery:"
 # line) reports it on each node, for dlmrex and gfs0.  dlmrex: exactly the
 # recovery of the node's last done in its dlmrex watch (traces/NAME/
-# nodeN.watch.jsonl, the same kernel clock): generation, done_ns = the
-# done's time_ns, start_ns = the time_ns of the first prep since the
-# previous done (0 without one: the initial join), duration_ns = done_ns -
-# start_ns (null without a prep), failed = its slot events in order,
-# failed_truncated 0; and the lockspace's time_ns (its last event) is that
-# done's.  gfs0 (not watched): generation = the kernel's slot line (G of
-# sysfs_check), time_ns = done_ns, the same prep/no-prep rule.  Expected
+# nodeN.watch.jsonl, the same kernel clocks): generation, done_ns and
+# done_mono_ns = the done's time_ns and mono_ns, start_ns and
+# start_mono_ns = those of the first prep since the previous done (0
+# without one: the initial join), duration_ns = done_mono_ns -
+# start_mono_ns (null without a prep), failed = its slot events in order,
+# failed_truncated 0; and the lockspace's time_ns and mono_ns (its last
+# event) are that done's.  gfs0 (not watched): generation = the kernel's
+# slot line (G of sysfs_check), time_ns = done_ns, mono_ns =
+# done_mono_ns, the same prep/no-prep rule.  Expected
 # per scenario: XFAILED / GFAILED the failed members ("nodeid/slot,...";
 # "-" for none; gfs0's in any order), XINIT / GINIT the nodes whose last
 # recovery is their own initial join (no prep).  Saved in last.observed.
@@ -1087,52 +1089,56 @@ last_check() {
 		got=$(recover_last "$json")
 		# dlmrex: the watch's last recovery
 		w=$(watch_last "$RES/traces/$name/node$n.watch.jsonl")
-		local tl st dn du ge fa
-		read -r tl st dn du ge fa <<<"$w"
+		local tl tm st dn sm dm du ge fa
+		read -r tl st dn sm dm du ge fa <<<"$w"
 		[ "$tl" = "$dn" ] ||
 			fail "$name: node$n: the dlmrex watch does not end with a done: $w"
-		echo "$name node$n dlmrex from the watch: start_ns $st done_ns $dn duration_ns $du generation $ge failed $fa" >>"$RES/last.observed"
+		echo "$name node$n dlmrex from the watch: start_ns $st done_ns $dn start_mono_ns $sm done_mono_ns $dm duration_ns $du generation $ge failed $fa" >>"$RES/last.observed"
 		[ "$fa" = "$xf" ] ||
 			fail "$name: node$n: the dlmrex watch's last recovery failed '$fa', expected '$xf'"
 		case $xi in *" $n "*) [ "$st" = 0 ] ;; *) [ "$st" != 0 ] ;; esac ||
 			fail "$name: node$n: the dlmrex watch's last recovery has start $st (initial joins expected on:$xi)"
-		want="dlmrex $dn $st $dn $du $ge $fa 0"
+		want="dlmrex $dn $dm $st $dn $sm $dm $du $ge $fa 0"
 		l=$(echo "$got" | grep '^dlmrex ')
 		[ "$l" = "$want" ] ||
-			fail "$name: node$n: dlmctl recover -j dlmrex: 'ls time_ns start done duration generation failed truncated' = '$l', the watch says '$want'"
-		last_text "$name" "$n" dlmrex "$text" "$st" "$dn" "$ge" "$fa"
+			fail "$name: node$n: dlmctl recover -j dlmrex: 'ls time_ns mono_ns start done start_mono done_mono duration generation failed truncated' = '$l', the watch says '$want'"
+		last_text "$name" "$n" dlmrex "$text" "$st" "$dn" "$ge" "$fa" "$du"
 		# gfs0: the kernel's slot line, the same prep/no-prep rule
 		l=$(echo "$got" | grep '^gfs0 ')
-		read -r _ tl st dn du ge fa _ <<<"$l"
+		read -r _ tl tm st dn sm dm du ge fa _ <<<"$l"
 		case $gi in *" $n "*) w=0 ;; *) w=prep ;; esac
-		[ "$tl" = "$dn" ] && [ "$dn" -gt 0 ] && [ "$ge" = "$GFS0_GEN" ] &&
+		[ "$tl" = "$dn" ] && [ "$tm" = "$dm" ] && [ "$dn" -gt 0 ] &&
+			[ "$dm" -gt 0 ] && [ "$ge" = "$GFS0_GEN" ] &&
 			[ "$(sorted_table "$fa")" = "$(sorted_table "$gf")" ] &&
-			[ "$l" = "gfs0 $dn $st $dn $du $ge $fa 0" ] &&
-			if [ "$w" = 0 ]; then [ "$st" = 0 ] && [ "$du" = null ]
-			else [ "$st" -gt 0 ] && [ "$du" = $((dn - st)) ]; fi ||
-			fail "$name: node$n: dlmctl recover -j gfs0: 'ls time_ns start done duration generation failed truncated' = '$l', expected generation $GFS0_GEN, failed '$gf', time_ns = done, $([ "$w" = 0 ] && echo "the initial join (start 0, duration null)" || echo "a prep (duration = done - start)"), truncated 0"
-		last_text "$name" "$n" gfs0 "$text" "$st" "$dn" "$ge" "$fa"
+			[ "$l" = "gfs0 $dn $dm $st $dn $sm $dm $du $ge $fa 0" ] &&
+			if [ "$w" = 0 ]; then [ "$st" = 0 ] && [ "$sm" = 0 ] && [ "$du" = null ]
+			else [ "$st" -gt 0 ] && [ "$sm" -gt 0 ] && [ "$du" = $((dm - sm)) ]; fi ||
+			fail "$name: node$n: dlmctl recover -j gfs0: 'ls time_ns mono_ns start done start_mono done_mono duration generation failed truncated' = '$l', expected generation $GFS0_GEN, failed '$gf', time_ns = done, mono_ns = done_mono, $([ "$w" = 0 ] && echo "the initial join (starts 0, duration null)" || echo "a prep (duration = done_mono - start_mono)"), truncated 0"
+		last_text "$name" "$n" gfs0 "$text" "$st" "$dn" "$ge" "$fa" "$du"
 	done
 	log "$name: PASS: dlmctl recover's last recovery on node(s) $*: $says"
 }
 
 # recover_last JSON: dlmctl recover -j -> per lockspace "LS TIME_NS
-# START_NS DONE_NS DURATION_NS GENERATION FAILED TRUNCATED" (FAILED:
-# nodeid/slot,... or -), or "LS TIME_NS null" without a last.
+# MONO_NS START_NS DONE_NS START_MONO_NS DONE_MONO_NS DURATION_NS
+# GENERATION FAILED TRUNCATED" (FAILED: nodeid/slot,... or -), or "LS
+# TIME_NS MONO_NS null" without a last.
 recover_last() {
 	local l
 	echo "$1" | sed 's/},{"ls"/}\n{"ls"/g' | while IFS= read -r l; do
 		printf '%s %s %s\n' \
 			"$(echo "$l" | sed -nE 's/^[[{]*"ls":"([^"]*)".*/\1/p')" \
-			"$(echo "$l" | sed -nE 's/.*"time_ns":([0-9]+),"last":.*/\1/p')" \
-			"$(echo "$l" | sed -E 's/.*"last":null[]}]*$/null/; s/.*"last":\{"start_ns":([0-9]+),"done_ns":([0-9]+),"duration_ns":([0-9]+|null),"generation":([0-9]+),"failed":\[([^]]*)\],"failed_truncated":([0-9]+)\}[]}]*$/\1 \2 \3 \4 [\5] \6/; s/\[\]/-/; s/\{"nodeid":([0-9]+),"slot":(-?[0-9]+)\}/\1\/\2/g; s/[][]//g')"
+			"$(echo "$l" | sed -nE 's/.*"time_ns":([0-9]+),"mono_ns":([0-9]+),"last":.*/\1 \2/p')" \
+			"$(echo "$l" | sed -E 's/.*"last":null[]}]*$/null/; s/.*"last":\{"start_ns":([0-9]+),"done_ns":([0-9]+),"start_mono_ns":([0-9]+),"done_mono_ns":([0-9]+),"duration_ns":([0-9]+|null),"generation":([0-9]+),"failed":\[([^]]*)\],"failed_truncated":([0-9]+)\}[]}]*$/\1 \2 \3 \4 \5 \6 [\7] \8/; s/\[\]/-/; s/\{"nodeid":([0-9]+),"slot":(-?[0-9]+)\}/\1\/\2/g; s/[][]//g')"
 	done
 }
 
 # watch_last FILE: the last recovery in a watch's JSON Lines: "LAST_TIME
-# START DONE DURATION GENERATION FAILED": LAST_TIME the time_ns of its
-# last line; START the first prep's time_ns since the done before (0:
-# none), DURATION DONE - START or null, FAILED its slot events
+# START DONE START_MONO DONE_MONO DURATION GENERATION FAILED": LAST_TIME
+# the time_ns of its last line; START and START_MONO the first prep's
+# time_ns and mono_ns since the done before (0: none), DONE and
+# DONE_MONO the done's, DURATION DONE_MONO - START_MONO or null, FAILED
+# its slot events
 # (nodeid/slot,... in order, or -).
 watch_last() {
 	awk '
@@ -1140,28 +1146,29 @@ watch_last() {
 		if (!match($0, "\"" f "\":-?[0-9]+")) return ""
 		return substr($0, RSTART + length(f) + 3, RLENGTH - length(f) - 3)
 	}
-	{ t = num("time_ns") }
-	/"event":"prep"/ { if (start == "") start = t }
+	{ t = num("time_ns"); m = num("mono_ns") }
+	/"event":"prep"/ { if (start == "") { start = t; smono = m } }
 	/"event":"slot"/ { failed = failed (failed == "" ? "" : ",") num("nodeid") "/" num("slot") }
 	/"event":"done"/ {
-		ls = (start == "" ? 0 : start); ld = t; lg = num("generation")
+		ls = (start == "" ? 0 : start); lsm = (start == "" ? 0 : smono)
+		ld = t; ldm = m; lg = num("generation")
 		lf = (failed == "" ? "-" : failed); start = ""; failed = ""
 	}
 	END {
 		if (ld == "") { print t, "no-done"; exit }
-		print t, ls, ld, "DUR", lg, lf
+		print t, ls, ld, lsm, ldm, lg, lf
 	}' "$1" | {
-		read -r tl st dn du ge fa
-		if [ "$dn" = no-done ] || [ -z "$dn" ]; then echo "$tl - - - - -"; return; fi
-		if [ "$st" = 0 ]; then du=null; else du=$((dn - st)); fi
-		echo "$tl $st $dn $du $ge $fa"
+		read -r tl st dn sm dm ge fa
+		if [ "$dn" = no-done ] || [ -z "$dn" ]; then echo "$tl - - - - - - -"; return; fi
+		if [ "$st" = 0 ]; then du=null; else du=$((dm - sm)); fi
+		echo "$tl $st $dn $sm $dm $du $ge $fa"
 	}
 }
 
-# last_text NAME NODE LS TEXT START DONE GEN FAILED: dlmctl recover's
-# "last recovery:" line of LS says the same as its -j.
+# last_text NAME NODE LS TEXT START DONE GEN FAILED DURATION: dlmctl
+# recover's "last recovery:" line of LS says the same as its -j.
 last_text() {
-	local name=$1 n=$2 ls=$3 st=$5 dn=$6 ge=$7 fa=$8 line want f
+	local name=$1 n=$2 ls=$3 st=$5 dn=$6 ge=$7 fa=$8 du=$9 line want f
 	line=$(echo "$4" | awk -v ls="$ls" '/^[^ ]/ { cur = $1 } cur == ls ":" && /^  last recovery:/')
 	if [ "$fa" = - ]; then
 		f=" none"
@@ -1171,7 +1178,7 @@ last_text() {
 	if [ "$st" = 0 ]; then
 		want="  last recovery: generation $ge, initial join (no prep), done $(wall_ns "$dn"), failed:$f"
 	else
-		want="  last recovery: generation $ge, started $(wall_ns "$st"), took $(awk -v d=$((dn - st)) 'BEGIN { printf "%.3f", d / 1e9 }') s, failed:$f"
+		want="  last recovery: generation $ge, started $(wall_ns "$st"), took $(awk -v d="$du" 'BEGIN { printf "%.3f", d / 1e9 }') s, failed:$f"
 	fi
 	[ "$line" = "$want" ] ||
 		fail "$name: node$n: dlmctl recover $ls says '$line', expected '$want'"

@@ -86,11 +86,9 @@ int nlfz_parse_get(const unsigned char *attrs, int len, char *name,
 
 		if (nla_len < NLA_HDRLEN || nla_len > rem)
 			break;
-		/* __nla_validate_parse(), NL_VALIDATE_MAXTYPE */
-		if (type == 0 || type > DLM_RECOVER_A_LS_NAME)
-			return EINVAL;
-		/* validate_nla(): DLM_RECOVER_A_PAD has no policy entry
-		 * (NLA_UNSPEC), refused with NL_VALIDATE_UNSPEC */
+		/* __nla_validate_parse(), NL_VALIDATE_MAXTYPE: the policy's
+		 * only attribute is the first one; type 0 has no policy
+		 * entry (NLA_UNSPEC), refused with NL_VALIDATE_UNSPEC */
 		if (type != DLM_RECOVER_A_LS_NAME)
 			return EINVAL;
 		/* NL_VALIDATE_NESTED: "NLA_F_NESTED not expected" */
@@ -492,26 +490,34 @@ static void gen_garbage_attrs(struct nlfz_rng *r, struct out *o, int depth)
 		mutate_attr_len(r, o, last);
 }
 
-/* a slot table nest (SLOTS or LAST_FAILED) */
+/* a slot table: repeated @type nests (MEMBER or LAST_FAILED) */
 static void gen_slot_list(struct nlfz_rng *r, struct out *o, uint16_t type)
 {
-	size_t list = attr_start(o, type | NLA_F_NESTED), e;
+	size_t e;
 	int i, n = (int)nlfz_below(r, 4);
 
 	for (i = 0; i < n; i++) {
-		e = attr_start(o, DLM_RECOVER_A_SLOTS_ENTRY | NLA_F_NESTED);
+		e = attr_start(o, type | NLA_F_NESTED);
 		attr_u32(r, o, DLM_RECOVER_A_SLOT_NODEID, 1 + nlfz_below(r, 4));
 		attr_u32(r, o, DLM_RECOVER_A_SLOT_SLOT, nlfz_below(r, 5) - 1);
 		attr_end(r, o, e);
 	}
-	attr_end(r, o, list);
+}
+
+/* a "uint": four or eight bytes */
+static void attr_uint(struct nlfz_rng *r, struct out *o, uint16_t type)
+{
+	if (chance(r, 50))
+		attr_u32(r, o, type, (uint32_t)nlfz_next(r));
+	else
+		attr_u64(r, o, type, nlfz_next(r));
 }
 
 /* what a GET reply or an event carries, sent back as a request */
 static void gen_reply_attrs(struct nlfz_rng *r, const struct nlfz_config *cfg,
 			    struct out *o)
 {
-	uint8_t u8v = (uint8_t)nlfz_below(r, 5);
+	uint32_t u32v = nlfz_below(r, 5);
 	size_t last;
 
 	gen_name_attr(r, cfg, o);
@@ -519,24 +525,27 @@ static void gen_reply_attrs(struct nlfz_rng *r, const struct nlfz_config *cfg,
 	attr_u32(r, o, DLM_RECOVER_A_GENERATION, nlfz_below(r, 10));
 	attr_u32(r, o, DLM_RECOVER_A_OUR_SLOT, nlfz_below(r, 5));
 	attr_u32(r, o, DLM_RECOVER_A_MEMBERS, nlfz_below(r, 5));
-	gen_slot_list(r, o, DLM_RECOVER_A_SLOTS);
-	attr(r, o, DLM_RECOVER_A_STATE, &u8v, 1);
-	attr(r, o, DLM_RECOVER_A_OPS, &u8v, 1);
-	attr_u64(r, o, DLM_RECOVER_A_SEQ, nlfz_next(r));
-	attr_u64(r, o, DLM_RECOVER_A_TIME_NS, nlfz_next(r));
+	gen_slot_list(r, o, DLM_RECOVER_A_MEMBER);
+	attr_u32(r, o, DLM_RECOVER_A_STATE, u32v);
+	attr_u32(r, o, DLM_RECOVER_A_OPS, u32v);
+	attr_uint(r, o, DLM_RECOVER_A_SEQ);
+	attr_uint(r, o, DLM_RECOVER_A_TIME_NS);
+	attr_uint(r, o, DLM_RECOVER_A_MONO_NS);
 	if (chance(r, 50)) {
 		attr_u32(r, o, DLM_RECOVER_A_NODEID, nlfz_below(r, 5));
 		attr_u32(r, o, DLM_RECOVER_A_SLOT, nlfz_below(r, 5));
 	}
 	last = attr_start(o, DLM_RECOVER_A_LAST | NLA_F_NESTED);
-	attr_u64(r, o, DLM_RECOVER_A_LAST_START_NS, nlfz_next(r));
-	attr_u64(r, o, DLM_RECOVER_A_LAST_DONE_NS, nlfz_next(r));
+	attr_uint(r, o, DLM_RECOVER_A_LAST_START_NS);
+	attr_uint(r, o, DLM_RECOVER_A_LAST_DONE_NS);
+	attr_uint(r, o, DLM_RECOVER_A_LAST_START_MONO_NS);
+	attr_uint(r, o, DLM_RECOVER_A_LAST_DONE_MONO_NS);
 	attr_u32(r, o, DLM_RECOVER_A_LAST_GENERATION, nlfz_below(r, 10));
 	gen_slot_list(r, o, DLM_RECOVER_A_LAST_FAILED);
 	attr_u32(r, o, DLM_RECOVER_A_LAST_TRUNCATED, nlfz_below(r, 3));
 	attr_end(r, o, last);
-	if (chance(r, 20))
-		attr(r, o, DLM_RECOVER_A_PAD, NULL, 0);
+	if (chance(r, 20))	/* type 0: no attribute has it */
+		attr(r, o, 0, NULL, 0);
 }
 
 static uint16_t mutate_flags(struct nlfz_rng *r, uint16_t flags)

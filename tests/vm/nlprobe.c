@@ -513,8 +513,9 @@ static void wrong(const char *fmt, ...)
 }
 
 /* attributes in [p, p + len): each whole, each type 1..max at most once
- * (but pad), nothing left over; tb[type] the attribute */
-static const char *walk(const unsigned char *p, int len, int max, int pad,
+ * (but @multi, a repeated attribute), nothing left over; tb[type] the
+ * attribute (the last @multi) */
+static const char *walk(const unsigned char *p, int len, int max, int multi,
 			const struct nlattr **tb)
 {
 	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
@@ -526,7 +527,7 @@ static const char *walk(const unsigned char *p, int len, int max, int pad,
 			return "an attribute's length";
 		if (t == 0 || t > max)
 			return "an unknown attribute";
-		if (tb[t] && t != pad)
+		if (tb[t] && t != multi)
 			return "an attribute twice";
 		tb[t] = a;
 		p += NLA_ALIGN(a->nla_len);
@@ -545,24 +546,28 @@ static const unsigned char *pdata(const struct nlattr *a)
 	return (const unsigned char *)a + NLA_HDRLEN;
 }
 
-/* a nest of SLOTS_ENTRY nests of SLOT_NODEID and SLOT_SLOT */
-static const char *slot_list(const struct nlattr *list, int *count)
+/* a "uint" (NLA_UINT): four or eight bytes */
+static bool is_uint(const struct nlattr *a)
 {
-	const unsigned char *p = pdata(list);
-	int len = plen(list);
+	return a && (plen(a) == 4 || plen(a) == 8);
+}
 
+/* the slot table in [p, p + len) (walk() checked the attributes): each
+ * @type attribute a nest of a u32 SLOT_NODEID and an s32 SLOT_SLOT */
+static const char *slot_list(const unsigned char *p, int len, int type,
+			     int *count)
+{
 	*count = 0;
-	if (!(list->nla_type & NLA_F_NESTED))
-		return "a slot list without NLA_F_NESTED";
 	while (len >= NLA_HDRLEN) {
 		const struct nlattr *e = (const struct nlattr *)p, *tb[3];
 		const char *why;
 
-		if (e->nla_len < NLA_HDRLEN || e->nla_len > len)
-			return "a slot entry's length";
-		if ((e->nla_type & NLA_TYPE_MASK) != DLM_RECOVER_A_SLOTS_ENTRY ||
-		    !(e->nla_type & NLA_F_NESTED))
-			return "a slot list entry that is no SLOTS_ENTRY nest";
+		p += NLA_ALIGN(e->nla_len);
+		len -= NLA_ALIGN(e->nla_len);
+		if ((e->nla_type & NLA_TYPE_MASK) != type)
+			continue;
+		if (!(e->nla_type & NLA_F_NESTED))
+			return "a slot table entry without NLA_F_NESTED";
 		why = walk(pdata(e), plen(e), DLM_RECOVER_A_SLOT_MAX, 0, tb);
 		if (why)
 			return why;
@@ -571,10 +576,8 @@ static const char *slot_list(const struct nlattr *list, int *count)
 		    plen(tb[DLM_RECOVER_A_SLOT_SLOT]) != 4)
 			return "a slot entry without a u32 nodeid and an s32 slot";
 		(*count)++;
-		p += NLA_ALIGN(e->nla_len);
-		len -= NLA_ALIGN(e->nla_len);
 	}
-	return len ? "bytes after the slot entries" : NULL;
+	return NULL;
 }
 
 /* a GET reply (do or dump part): well-formed, every attribute; its name */
@@ -583,36 +586,35 @@ static const char *check_ls(const struct nlmsghdr *a, char *name, size_t sz)
 	static const int size[DLM_RECOVER_A_MAX + 1] = {
 		[DLM_RECOVER_A_LS_ID] = 4, [DLM_RECOVER_A_GENERATION] = 4,
 		[DLM_RECOVER_A_OUR_SLOT] = 4, [DLM_RECOVER_A_MEMBERS] = 4,
-		[DLM_RECOVER_A_STATE] = 1, [DLM_RECOVER_A_OPS] = 1,
-		[DLM_RECOVER_A_SEQ] = 8, [DLM_RECOVER_A_TIME_NS] = 8,
+		[DLM_RECOVER_A_STATE] = 4, [DLM_RECOVER_A_OPS] = 4,
 	};
 	const struct nlattr *tb[DLM_RECOVER_A_MAX + 1];
 	const struct nlattr *lt[DLM_RECOVER_A_LAST_MAX + 1];
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(a);
+	const unsigned char *attrs = (const unsigned char *)g + GENL_HDRLEN;
+	int alen = (int)a->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	const char *why;
-	int t, n, members, nlen;
-	uint8_t v;
+	int t, n, nlen;
+	uint32_t v, members;
 
 	if (a->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
 		return "a reply shorter than its genlmsghdr";
 	if (g->cmd != DLM_RECOVER_CMD_GET || g->version != DLM_RECOVER_GENL_VERSION ||
 	    g->reserved)
 		return "a reply's genlmsghdr (cmd, version, reserved)";
-	why = walk((const unsigned char *)g + GENL_HDRLEN,
-		   (int)a->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
-		   DLM_RECOVER_A_MAX, DLM_RECOVER_A_PAD, tb);
+	why = walk(attrs, alen, DLM_RECOVER_A_MAX, DLM_RECOVER_A_MEMBER, tb);
 	if (why)
 		return why;
 	for (t = 1; t <= DLM_RECOVER_A_MAX; t++) {
-		bool nest = t == DLM_RECOVER_A_SLOTS || t == DLM_RECOVER_A_LAST;
+		bool nest = t == DLM_RECOVER_A_MEMBER || t == DLM_RECOVER_A_LAST;
 
-		if (t == DLM_RECOVER_A_PAD)
-			continue;
 		if (t == DLM_RECOVER_A_NODEID || t == DLM_RECOVER_A_SLOT) {
 			if (tb[t])
 				return "an event's attribute in a GET reply";
 			continue;
 		}
+		if (t == DLM_RECOVER_A_MEMBER)
+			continue; /* none when there are no members: below */
 		if (!tb[t])
 			return "an attribute missing";
 		if (!nest != !(tb[t]->nla_type & NLA_F_NESTED))
@@ -620,34 +622,40 @@ static const char *check_ls(const struct nlmsghdr *a, char *name, size_t sz)
 		if (size[t] && plen(tb[t]) != size[t])
 			return "an attribute of the wrong size";
 	}
+	if (!is_uint(tb[DLM_RECOVER_A_SEQ]) || !is_uint(tb[DLM_RECOVER_A_TIME_NS]) ||
+	    !is_uint(tb[DLM_RECOVER_A_MONO_NS]))
+		return "SEQ, TIME_NS or MONO_NS not a uint of 4 or 8 bytes";
 	nlen = plen(tb[DLM_RECOVER_A_LS_NAME]);
 	if (nlen < 2 || nlen > 64 + 1 ||
 	    pdata(tb[DLM_RECOVER_A_LS_NAME])[nlen - 1] ||
 	    (int)strlen((const char *)pdata(tb[DLM_RECOVER_A_LS_NAME])) != nlen - 1)
 		return "LS_NAME not a NUL-terminated name of 1-64 bytes";
 	snprintf(name, sz, "%s", (const char *)pdata(tb[DLM_RECOVER_A_LS_NAME]));
-	v = *pdata(tb[DLM_RECOVER_A_STATE]);
+	memcpy(&v, pdata(tb[DLM_RECOVER_A_STATE]), 4);
 	if (v < DLM_RECOVER_STATE_RUNNING || v > DLM_RECOVER_STATE_RECOVERING)
 		return "STATE out of range";
-	if (*pdata(tb[DLM_RECOVER_A_OPS]) > 1)
+	memcpy(&v, pdata(tb[DLM_RECOVER_A_OPS]), 4);
+	if (v > 1)
 		return "OPS neither 0 nor 1";
-	why = slot_list(tb[DLM_RECOVER_A_SLOTS], &n);
+	why = slot_list(attrs, alen, DLM_RECOVER_A_MEMBER, &n);
 	if (why)
 		return why;
 	memcpy(&members, pdata(tb[DLM_RECOVER_A_MEMBERS]), 4);
-	if (members != n)
-		return "MEMBERS is not the number of SLOTS entries";
+	if (members != (uint32_t)n)
+		return "MEMBERS is not the number of MEMBER entries";
 	why = walk(pdata(tb[DLM_RECOVER_A_LAST]), plen(tb[DLM_RECOVER_A_LAST]),
-		   DLM_RECOVER_A_LAST_MAX, DLM_RECOVER_A_LAST_PAD, lt);
+		   DLM_RECOVER_A_LAST_MAX, DLM_RECOVER_A_LAST_FAILED, lt);
 	if (why)
 		return why;
-	if (!lt[DLM_RECOVER_A_LAST_START_NS] || plen(lt[DLM_RECOVER_A_LAST_START_NS]) != 8 ||
-	    !lt[DLM_RECOVER_A_LAST_DONE_NS] || plen(lt[DLM_RECOVER_A_LAST_DONE_NS]) != 8 ||
+	if (!is_uint(lt[DLM_RECOVER_A_LAST_START_NS]) ||
+	    !is_uint(lt[DLM_RECOVER_A_LAST_DONE_NS]) ||
+	    !is_uint(lt[DLM_RECOVER_A_LAST_START_MONO_NS]) ||
+	    !is_uint(lt[DLM_RECOVER_A_LAST_DONE_MONO_NS]) ||
 	    !lt[DLM_RECOVER_A_LAST_GENERATION] || plen(lt[DLM_RECOVER_A_LAST_GENERATION]) != 4 ||
-	    !lt[DLM_RECOVER_A_LAST_TRUNCATED] || plen(lt[DLM_RECOVER_A_LAST_TRUNCATED]) != 4 ||
-	    !lt[DLM_RECOVER_A_LAST_FAILED])
+	    !lt[DLM_RECOVER_A_LAST_TRUNCATED] || plen(lt[DLM_RECOVER_A_LAST_TRUNCATED]) != 4)
 		return "LAST without its attributes";
-	why = slot_list(lt[DLM_RECOVER_A_LAST_FAILED], &n);
+	why = slot_list(pdata(tb[DLM_RECOVER_A_LAST]), plen(tb[DLM_RECOVER_A_LAST]),
+			DLM_RECOVER_A_LAST_FAILED, &n);
 	if (why)
 		return why;
 	if (n > 32)

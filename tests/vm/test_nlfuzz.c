@@ -124,7 +124,10 @@ static void test_oracle(void)
 	attr(0, DLM_RECOVER_A_LAST, &u, 4);
 	CHECK(one() == 1 && ex[0].kind == NLFZ_ERROR && ex[0].err == EINVAL);
 	get("dlmrex", NLM_F_REQUEST);
-	attr(0, DLM_RECOVER_A_PAD, &u, 0);
+	attr(0, DLM_RECOVER_A_MONO_NS, &u, 4);	/* a reply's attribute */
+	CHECK(one() == 1 && ex[0].kind == NLFZ_ERROR && ex[0].err == EINVAL);
+	get("dlmrex", NLM_F_REQUEST);
+	attr(0, 0, &u, 0);			/* type 0 */
 	CHECK(one() == 1 && ex[0].kind == NLFZ_ERROR && ex[0].err == EINVAL);
 	len = 0;
 	at = msg(FAMILY, NLM_F_REQUEST, DLM_RECOVER_CMD_GET, 0);

@@ -12,7 +12,8 @@ and hands their outputs here, one file of sections ("== NAME" lines):
                            (one section per lockspace)
     The dump and dlmctl list the same lockspaces; for each one every
     field of the reply (id, generation, our slot, state, members, ops,
-    seq, time, the last recovery with its failed members) is the same,
+    seq, wall and monotonic time, the last recovery with its failed
+    members) is the same,
     each ynl do equals its dump entry, and its slot table is dlmctl's.
 
   ynl-compare.py events FILE LS FIRSTSEQ
@@ -65,17 +66,17 @@ def load(secs, name):
         die(f"section '{name}' is not JSON: {e}: {secs[name][:200]!r}")
 
 
-def table(entries):
-    """[(nodeid, slot)] by nodeid from ynl's {'entry': [...]} or dlmctl's list"""
-    if isinstance(entries, dict):
-        entries = entries.get('entry', [])
-    return sorted((e['nodeid'], e['slot']) for e in entries or [])
-
-
 def in_order(entries):
-    if isinstance(entries, dict):
-        entries = entries.get('entry', [])
+    """[(nodeid, slot)] from ynl's repeated attribute (a list, absent when
+    empty) or dlmctl's list"""
+    if entries is not None and not isinstance(entries, list):
+        mismatch(f"a slot table that is not a list: {entries!r}")
     return [(e['nodeid'], e['slot']) for e in entries or []]
+
+
+def table(entries):
+    """the same by nodeid"""
+    return sorted(in_order(entries))
 
 
 # the same facts under each client's names: ynl's (the spec's attribute
@@ -83,22 +84,23 @@ def in_order(entries):
 # start, done, generation, failed, truncated
 YNL_KEYS = {'id': 'ls-id', 'generation': 'generation', 'our_slot': 'our-slot',
             'state': 'state', 'members': 'members', 'ops': 'ops', 'seq': 'seq',
-            'time_ns': 'time-ns',
-            'last': ('last', 'start-ns', 'done-ns', 'generation', 'failed', 'truncated')}
+            'time_ns': 'time-ns', 'mono_ns': 'mono-ns',
+            'last': ('last', 'start-ns', 'done-ns', 'start-mono-ns', 'done-mono-ns',
+                     'generation', 'failed', 'truncated')}
 DLMCTL_KEYS = {'id': 'id', 'generation': 'generation', 'our_slot': 'our_slot',
                'state': 'state', 'members': 'members', 'ops': 'ops', 'seq': 'seq',
-               'time_ns': 'time_ns',
-               'last': ('last', 'start_ns', 'done_ns', 'generation', 'failed',
-                        'failed_truncated')}
+               'time_ns': 'time_ns', 'mono_ns': 'mono_ns',
+               'last': ('last', 'start_ns', 'done_ns', 'start_mono_ns', 'done_mono_ns',
+                        'generation', 'failed', 'failed_truncated')}
 
 
 def fields(e, keys):
     out = {k: e.get(v) for k, v in keys.items() if k != 'last'}
     out['ops'] = bool(out['ops'])
-    nest, start, done, gen, failed, trunc = keys['last']
+    nest, start, done, smono, dmono, gen, failed, trunc = keys['last']
     last = e.get(nest, {})
-    out['last'] = (last.get(start), last.get(done), last.get(gen),
-                   in_order(last.get(failed)), last.get(trunc))
+    out['last'] = (last.get(start), last.get(done), last.get(smono), last.get(dmono),
+                   last.get(gen), in_order(last.get(failed)), last.get(trunc))
     return out
 
 
@@ -130,8 +132,8 @@ def get(path):
             mismatch(f"{ls}: ynl do {one} != its dump entry {y.get(ls)}")
         if ls not in s:
             mismatch(f"{ls}: not in dlmctl slots -j")
-        if table(one.get('slots')) != table(s[ls].get('slots')):
-            mismatch(f"{ls}: slots: ynl {table(one.get('slots'))}, dlmctl slots {table(s[ls].get('slots'))}")
+        if table(one.get('member')) != table(s[ls].get('slots')):
+            mismatch(f"{ls}: slots: ynl {table(one.get('member'))}, dlmctl slots {table(s[ls].get('slots'))}")
         if (one.get('generation'), one.get('our-slot')) != \
            (s[ls].get('generation'), s[ls].get('our_slot')):
             mismatch(f"{ls}: generation/our slot: ynl {one.get('generation')}/{one.get('our-slot')}, dlmctl slots {s[ls].get('generation')}/{s[ls].get('our_slot')}")
@@ -141,14 +143,14 @@ def get(path):
 
 def event_key_ynl(e):
     m = e.get('msg', {})
-    return (m.get('seq'), e.get('name'), m.get('time-ns'), m.get('nodeid'),
-            m.get('slot'), m.get('generation'), m.get('our-slot'),
-            table(m.get('slots')) if e.get('name') == 'done' else None)
+    return (m.get('seq'), e.get('name'), m.get('time-ns'), m.get('mono-ns'),
+            m.get('nodeid'), m.get('slot'), m.get('generation'), m.get('our-slot'),
+            table(m.get('member')) if e.get('name') == 'done' else None)
 
 
 def event_key_watch(w):
-    return (w.get('seq'), w.get('event'), w.get('time_ns'), w.get('nodeid'),
-            w.get('slot'), w.get('generation'), w.get('our_slot'),
+    return (w.get('seq'), w.get('event'), w.get('time_ns'), w.get('mono_ns'),
+            w.get('nodeid'), w.get('slot'), w.get('generation'), w.get('our_slot'),
             table(w.get('slots')) if w.get('event') == 'done' else None)
 
 

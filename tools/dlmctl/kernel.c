@@ -169,9 +169,29 @@ static const char *wall_time(uint64_t ns, char *buf, size_t len)
 }
 
 /* The last recovery line of dlmctl recover. */
+/*
+ * How long the recovery @l took: on the monotonic clock when the kernel
+ * reports it (a step of the wall clock does not change it), else on the
+ * wall clock (the kernel log); false if neither gives a duration.
+ */
+static bool last_duration(const struct dlmr_ls_last *l, uint64_t *took)
+{
+	if (l->start_mono_ns && l->done_mono_ns >= l->start_mono_ns) {
+		*took = l->done_mono_ns - l->start_mono_ns;
+		return true;
+	}
+	if (!l->start_mono_ns && !l->done_mono_ns && l->start_ns &&
+	    l->done_ns >= l->start_ns) {
+		*took = l->done_ns - l->start_ns;
+		return true;
+	}
+	return false;
+}
+
 static void print_last(const struct dlmr_ls_last *l, bool klog)
 {
-	char when[64];
+	char when[64], when2[64];
+	uint64_t took;
 
 	printf("  last recovery: ");
 	if (!l->known && klog) {
@@ -188,10 +208,14 @@ static void print_last(const struct dlmr_ls_last *l, bool klog)
 		return;
 	}
 	printf("generation %u, ", l->generation);
-	if (l->start_ns && l->done_ns >= l->start_ns)
+	if (l->start_ns && last_duration(l, &took))
 		printf("started %s, took %.3f s", wall_time(l->start_ns, when,
 							    sizeof(when)),
-		       (double)(l->done_ns - l->start_ns) / 1e9);
+		       (double)took / 1e9);
+	else if (l->start_ns)
+		printf("started %s, done %s", wall_time(l->start_ns, when,
+							sizeof(when)),
+		       wall_time(l->done_ns, when2, sizeof(when2)));
 	else
 		printf("initial join (no prep), done %s",
 		       wall_time(l->done_ns, when, sizeof(when)));
@@ -210,6 +234,7 @@ static void print_last(const struct dlmr_ls_last *l, bool klog)
 static json_object *last_json(const struct dlmr_ls_last *l)
 {
 	json_object *o, *a;
+	uint64_t took;
 
 	if (!l->known)
 		return NULL;
@@ -217,8 +242,10 @@ static json_object *last_json(const struct dlmr_ls_last *l)
 	a = json_object_new_array();
 	json_object_object_add(o, "start_ns", json_object_new_uint64(l->start_ns));
 	json_object_object_add(o, "done_ns", json_object_new_uint64(l->done_ns));
-	json_object_object_add(o, "duration_ns", l->start_ns && l->done_ns >= l->start_ns ?
-			       json_object_new_uint64(l->done_ns - l->start_ns) : NULL);
+	json_object_object_add(o, "start_mono_ns", json_object_new_uint64(l->start_mono_ns));
+	json_object_object_add(o, "done_mono_ns", json_object_new_uint64(l->done_mono_ns));
+	json_object_object_add(o, "duration_ns", l->start_ns && last_duration(l, &took) ?
+			       json_object_new_uint64(took) : NULL);
 	json_object_object_add(o, "generation", json_object_new_int64(l->generation));
 	for (unsigned int i = 0; i < l->num_failed; i++) {
 		json_object *f = json_object_new_object();
@@ -282,6 +309,7 @@ static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
 		json_object_object_add(o, "ops", json_object_new_boolean(in->ops));
 		json_object_object_add(o, "seq", json_object_new_int64((int64_t)in->seq));
 		json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)in->time_ns));
+		json_object_object_add(o, "mono_ns", json_object_new_int64((int64_t)in->mono_ns));
 		json_object_object_add(o, "last", last_json(&in->last));
 	}
 	return o;
