@@ -1472,6 +1472,13 @@ static const struct variant fixes[FIX_MAX] = {
 		"lockspace's listener): the DLM's recovery does not go past "
 		"its stop (dlm_recover_members(), locking still stopped) "
 		"until the listener has acknowledged the recover_prep event" },
+	[FIX_EVENTS_FIRST] = { "events-before-grants",
+		"not gfs2's but a userspace driver's, for late delivery: "
+		"before it hands a lock completion to the engine, the driver "
+		"reads every recovery event the kernel has sent (the series "
+		"queues each event to the listener's socket before the "
+		"recovery goes on, so all of a recovery's events are there "
+		"before any grant that recovery allows)" },
 	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
 		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
 		"-1 or 0) from the last recover_done's table by nodeid, and "

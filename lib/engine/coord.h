@@ -41,6 +41,9 @@ enum coord_fix {
 				  for the listener's ack of prep (the
 				  simulated DLM reads it; the coordinator
 				  does not) */
+	FIX_EVENTS_FIRST,      /* late delivery: the driver reads every
+				  pending event before a lock completion
+				  (the simulator reads it) */
 	FIX_MAX
 };
 

@@ -519,6 +519,8 @@ codec_late(struct codec *c, struct sim *s)
 		struct sim_node *n = &s->n[id];
 
 		F(n->dlm_failed);
+		for (unsigned int i = 0; i < n->cbq_len && i < CBQ_MAX; i++)
+			F(n->cbq[i].stale);
 		F(n->ldone_len);
 		for (unsigned int i = 0; i < n->ldone_len &&
 		     i < SIM_LDONE_MAX; i++) {

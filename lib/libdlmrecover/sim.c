@@ -384,6 +384,7 @@ static void queue_cb(struct sim *s, uint32_t id, uint8_t type, uint32_t nodeid,
 	n->cbq[n->cbq_len].type = type;
 	n->cbq[n->cbq_len].nodeid = nodeid;
 	n->cbq[n->cbq_len].slot = slot;
+	n->cbq[n->cbq_len].stale = 0;
 	n->cbq_len++;
 }
 
@@ -432,8 +433,25 @@ static bool cb_pending(const struct sim *s, uint8_t type)
  *
  * prep-ack (FIX_PREP_ACK) models the kernel op proposed for it: the
  * DLM's recovery of a lockspace with a listener does not go past its
- * stop until the listener has read the prep.
+ * stop until the listener has read the prep.  events-before-grants
+ * (FIX_EVENTS_FIRST) models the driver-side one: before it hands a lock
+ * completion to the coordinator, the driver reads every event already
+ * sent (the series queues an event on the listener's socket when the
+ * DLM sends it, before its recovery goes on): a completion is read only
+ * with the node's queue empty, and a node with unread events acts on no
+ * grant, so S1's late form does not apply to it.
  */
+static bool late_events_first(const struct sim *s)
+{
+	return sim_late(s) && (s->sc->fixes & (1u << FIX_EVENTS_FIRST));
+}
+
+/* Whether node @id may read a lock completion as far as late delivery
+ * goes (events-before-grants: not with events unread). */
+static bool late_ast_ok(const struct sim *s, uint32_t id)
+{
+	return !late_events_first(s) || !s->n[id].cbq_len;
+}
 static bool late_waits(const struct sim *s, uint8_t type)
 {
 	return type == DLMR_EV_PREP &&
@@ -446,6 +464,23 @@ static bool cb_waits(const struct sim *s, uint8_t type)
 	if (sim_late(s) && !late_waits(s, type))
 		return false;
 	return cb_pending(s, type);
+}
+
+/*
+ * Node @id crashed again: the slot events about it that node @o has not
+ * read are of its earlier life, and reading one does not tell @o of this
+ * failure (S1 reads known_failed).  Only under late delivery can a node
+ * hold such an event: the kernel's recovery waits for its slots.
+ */
+static void late_mark_stale(struct sim *s, uint32_t o, uint32_t id)
+{
+	struct sim_node *n = &s->n[o];
+
+	if (!sim_late(s))
+		return;
+	for (unsigned int i = 0; i < n->cbq_len; i++)
+		if (n->cbq[i].type == DLMR_EV_SLOT && n->cbq[i].nodeid == id)
+			n->cbq[i].stale = 1;
 }
 
 /* node_end() under late delivery: the done event's table and
@@ -776,6 +811,7 @@ static void crash_node(struct sim *s, uint32_t id)
 	for (uint32_t o = 1; o <= s->sc->nodes; o++) {
 		s->n[o].known_failed &= ~BIT(id);
 		s->n[o].dlm_failed &= ~BIT(id);
+		late_mark_stale(s, o, id);
 	}
 	n->in_ls = false;
 	n->cbq_len = 0;
@@ -895,7 +931,7 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			st[k++] = (struct step){ SK_CB, id, 0 };
 		if (s->ends & BIT(id))
 			st[k++] = (struct step){ SK_END, id, 0 };
-		if (sim_asts_deliverable(s, id))
+		if (sim_asts_deliverable(s, id) && late_ast_ok(s, id))
 			for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
 				if (simdlm_ast_pending(&s->dlm, r, id))
 					st[k++] = (struct step){ SK_AST, id, r };
@@ -988,7 +1024,8 @@ static void deliver_cb(struct sim *s, uint32_t id)
 		in.slot = cb.slot;
 		ev.nodeid = cb.nodeid;
 		ev.slot = cb.slot;
-		n->known_failed |= BIT(cb.nodeid);
+		if (!cb.stale)
+			n->known_failed |= BIT(cb.nodeid);
 		break;
 	case DLMR_EV_DONE:
 		in.type = DLMR_IN_DONE;
@@ -1194,7 +1231,8 @@ static bool first_mounting_now(const struct dlmr_coord *c)
 static bool late_s1(struct sim *s, uint32_t id, uint32_t o)
 {
 	if (!sim_late(s) || !(s->n[id].dlm_failed & BIT(o)) ||
-	    (s->dlm.stopped && s->dlm.off[id - 1]))
+	    (s->dlm.stopped && s->dlm.off[id - 1]) ||
+	    (late_events_first(s) && s->n[id].cbq_len))
 		return false;
 	s->marks |= SIM_MARK_LATE_S1;
 	return true;

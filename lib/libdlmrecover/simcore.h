@@ -30,6 +30,10 @@ struct sim_cb {
 	uint8_t type;    /* DLMR_EV_PREP/SLOT/DONE */
 	uint32_t nodeid; /* SLOT */
 	int slot;        /* SLOT */
+	/* SLOT, late delivery only: node `nodeid` crashed again after the
+	 * event was sent (an event of its earlier life; explore.c
+	 * codec_late()) */
+	uint8_t stale;
 };
 
 /* Late delivery (sim.c, "Late delivery"): a recover_done event as the
