@@ -228,17 +228,13 @@ expect 2 "finding 11's steps under prep-ack" -- "$DLMCTL" sim "$T/f11-ack.scn"
 has "$T/err" "f11-ack.scn:[0-9]+: step: that step is not enabled here" "prep-ack: the recovery waits for the prep"
 expect 2 "finding 11's steps with the kernel's callbacks" -- "$DLMCTL" sim --delivery kernel "$F11"
 has "$T/err" "late-delivery.scn:[0-9]+: step: that step is not enabled here" "--delivery kernel: the recovery waits for the prep"
-# the explorer finds it, and each fix is clean at (2,1,0)
+# the explorer finds it (each fix clean at (2,1,0): test_explore
+# test_finding11_late_delivery)
 expect 1 "explore --delivery late finds finding 11" -- "$DLMCTL" explore --nodes 2 \
 	--fix first-done-serial --fix work-retry-recovering --delivery late --save "$T/f11.scn"
 has "$T/f11.scn" "^delivery late$" "the counterexample keeps the delivery mode"
 expect 1 "finding 11 counterexample replays" -- "$DLMCTL" sim "$T/f11.scn"
 has "$T/err" "^dlmctl sim: this is docs/findings.md, finding 11: " "explorer's late-delivery path named as finding 11"
-for f in prep-ack events-before-grants; do
-	expect 0 "late delivery with $f clean at (2,1,0)" -- "$DLMCTL" explore --nodes 2 \
-		--fix first-done-serial --fix work-retry-recovering --fix $f --delivery late -j
-	has "$T/out" '"result":"clean"' "late delivery with $f: clean"
-done
 expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
 hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"
 # a master that is not one of the recovery's options
