@@ -1069,6 +1069,17 @@ void dlmr_scenario_free(struct dlmr_scenario *s);
 uint64_t dlmr_scenario_seed(const struct dlmr_scenario *s);
 
 /**
+ * @brief Set how the scenario's coordinators get the recovery callbacks.
+ *
+ * Overrides the scenario's `delivery` line (docs/scenario-format.md).
+ * @param s the scenario.
+ * @param delivery a @ref dlmr_delivery.
+ * @retval 0 set.
+ * @retval -EINVAL @p s is NULL or @p delivery is not a @ref dlmr_delivery.
+ */
+int dlmr_scenario_set_delivery(struct dlmr_scenario *s, unsigned int delivery);
+
+/**
  * @brief Called for every event a simulation produces, in order.
  * @param ev the event, valid during the call only.
  * @param arg the caller's pointer.
@@ -1300,6 +1311,25 @@ const char *dlmr_judge_reason(const struct dlmr_judge *j);
  */
 typedef void (*dlmr_explore_state_fn)(uint64_t hash, void *arg);
 
+/**
+ * How a node's coordinator receives the recovery callbacks, in the
+ * simulator (scenario line `delivery kernel|late`, docs/scenario-format.md)
+ * and the explorer (@ref dlmr_explore_config.delivery, `dlmctl explore
+ * --delivery`).
+ */
+enum dlmr_delivery {
+	/** In the kernel's callbacks (`dlm_lockspace_ops`), as gfs2: the
+	 * DLM's recovery waits for recover_prep and recover_slot to
+	 * return, and a recovery starts only after every recover_done. */
+	DLMR_DELIVERY_KERNEL = 0,
+	/** As events to a userspace listener (a userspace lockspace, the
+	 * series' netlink events): in order, but at any time after the
+	 * kernel acted; the DLM's recovery waits for none of them, and a
+	 * lock completion granted after the recovery may come first.
+	 * docs/findings.md, finding 11. */
+	DLMR_DELIVERY_LATE = 1,
+};
+
 /** Bounds and options of an exploration; zero-initialise, then set. */
 struct dlmr_explore_config {
 	unsigned int nodes;    /**< cluster size, 1..8; all mount at once */
@@ -1349,6 +1379,10 @@ struct dlmr_explore_config {
 	 * docs/scenario-format.md).  Implies @ref no_por (the check needs
 	 * the full graph); needs the livelock check. */
 	bool fair;
+	/** How each node's coordinator receives recover_prep, recover_slot
+	 * and recover_done: a @ref dlmr_delivery (0: in the kernel's
+	 * callbacks, as gfs2). */
+	unsigned int delivery;
 };
 
 /** Progress and result of an exploration. */

@@ -1467,6 +1467,18 @@ static const struct variant fixes[FIX_MAX] = {
 		"gfs2_recover_set() returns -EBUSY for a journal whose "
 		"recovery work item has not cleared JDF_RECOVERY yet, "
 		"instead of leaving the retry to nobody" },
+	[FIX_PREP_ACK] = { "prep-ack",
+		"not gfs2's but the kernel's, for late delivery (a userspace "
+		"lockspace's listener): the DLM's recovery does not go past "
+		"its stop (dlm_recover_members(), locking still stopped) "
+		"until the listener has acknowledged the recover_prep event" },
+	[FIX_EVENTS_FIRST] = { "events-before-grants",
+		"not gfs2's but a userspace driver's, for late delivery: "
+		"before it hands a lock completion to the engine, the driver "
+		"reads every recovery event the kernel has sent (the series "
+		"queues each event to the listener's socket before the "
+		"recovery goes on, so all of a recovery's events are there "
+		"before any grant that recovery allows)" },
 	[FIX_SLOT_FROM_TABLE] = { "slot-from-table",
 		"gdlm_recover_slot() resolves a slot < 1 (an unfixed kernel's "
 		"-1 or 0) from the last recover_done's table by nodeid, and "

@@ -37,6 +37,13 @@ enum coord_fix {
 				  reads it; the coordinator does not) */
 	FIX_WORK_RETRY_RECOVERING, /* control work requeues itself when
 				      gfs2_recover_set() finds JDF_RECOVERY */
+	FIX_PREP_ACK,          /* late delivery: the DLM's recovery waits
+				  for the listener's ack of prep (the
+				  simulated DLM reads it; the coordinator
+				  does not) */
+	FIX_EVENTS_FIRST,      /* late delivery: the driver reads every
+				  pending event before a lock completion
+				  (the simulator reads it) */
 	FIX_MAX
 };
 

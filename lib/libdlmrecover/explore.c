@@ -504,6 +504,34 @@ codec_lvbs(struct codec *c, struct simdlm_res *res, unsigned int nn, bool gens)
 	}
 }
 
+/*
+ * Late delivery's state (sim.c, "Late delivery"), for every node: up or
+ * down (a crash clears it, mount_node() zeroes it).  Encoded whole; the
+ * done events' generations shifted as the others (gen()).  Nothing when
+ * the callbacks are the kernel's: the fields stay 0 there.
+ */
+static inline __attribute__((always_inline)) void
+codec_late(struct codec *c, struct sim *s)
+{
+	if (!sim_late(s))
+		return;
+	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
+		struct sim_node *n = &s->n[id];
+
+		F(n->dlm_failed);
+		for (unsigned int i = 0; i < n->cbq_len && i < CBQ_MAX; i++)
+			F(n->cbq[i].stale);
+		F(n->ldone_len);
+		for (unsigned int i = 0; i < n->ldone_len &&
+		     i < SIM_LDONE_MAX; i++) {
+			gen(c, &n->ldone[i].generation);
+			F(n->ldone[i].num);
+			A(n->ldone[i].s, n->ldone[i].num < NMAX ?
+			  n->ldone[i].num : NMAX);
+		}
+	}
+}
+
 static inline __attribute__((always_inline)) void codec_body(struct codec *c, struct sim *s, struct xstate *x,
 		       struct hist *h, size_t *noff)
 {
@@ -541,6 +569,7 @@ static inline __attribute__((always_inline)) void codec_body(struct codec *c, st
 	}
 	if (noff)
 		noff[nn] = c->pos;
+	codec_late(c, s);
 	A(s->dlm.node, nn);
 	F(s->dlm.stopped);
 	A(s->dlm.off, nn);
@@ -1830,6 +1859,8 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 	for (unsigned int f = 1; dlmr_fix_name(f); f++)
 		if (cfg->fixes & (1u << f))
 			sadd(&out, &len, &cap, "fix %s\n", dlmr_fix_name(f));
+	if (cfg->delivery == DLMR_DELIVERY_LATE)
+		sadd(&out, &len, &cap, "delivery late\n");
 	if (limit)
 		sadd(&out, &len, &cap, "step-limit %zu\n", limit);
 	sadd(&out, &len, &cap, "mount 1-%u\n", cfg->nodes);
@@ -2264,7 +2295,8 @@ static bool bad_config(const struct dlmr_explore_config *cfg)
 	if (!cfg->nodes || cfg->nodes > 8 || !cfg->journals ||
 	    cfg->journals > 8 || cfg->failures > cfg->nodes ||
 	    cfg->rejoins > 8 || cfg->por_check > 4 || cfg->threads > 256 ||
-	    (cfg->mutant && !dlmr_mutant_name(cfg->mutant)))
+	    (cfg->mutant && !dlmr_mutant_name(cfg->mutant)) ||
+	    cfg->delivery > DLMR_DELIVERY_LATE)
 		return true;
 	for (unsigned int f = 0; f < 32; f++)
 		if ((cfg->fixes & (1u << f)) && !dlmr_fix_name(f))
@@ -2291,6 +2323,7 @@ static int setup_root(const struct dlmr_explore_config *cfg, struct ctx *x,
 	sc->step_limit = UINT64_MAX;
 	sc->mutant = cfg->mutant;
 	sc->fixes = cfg->fixes;
+	sc->delivery = cfg->delivery;
 	sim_setup(s, sc, 1, NULL, NULL, &x->res);
 	s->crash_bound = cfg->failures;
 	for (uint32_t id = 1; id <= cfg->nodes; id++)

@@ -43,6 +43,7 @@ enum scen_hdr {
 	HDR_SEED,
 	HDR_STEP_LIMIT,
 	HDR_MUTANT,
+	HDR_DELIVERY,
 	HDR_MAX
 };
 
@@ -53,6 +54,7 @@ static const char *const hdr_names[HDR_MAX] = {
 	[HDR_SEED] = "seed",
 	[HDR_STEP_LIMIT] = "step-limit",
 	[HDR_MUTANT] = "mutant",
+	[HDR_DELIVERY] = "delivery",
 };
 
 static const struct {
@@ -271,6 +273,16 @@ static int scen_header(struct scen_parser *p, enum scen_hdr h)
 			s->mutant = (unsigned int)id;
 		break;
 	}
+	case HDR_DELIVERY:
+		if (!strcmp(p->tok[1], "kernel"))
+			s->delivery = DLMR_DELIVERY_KERNEL;
+		else if (!strcmp(p->tok[1], "late"))
+			s->delivery = DLMR_DELIVERY_LATE;
+		else
+			rc = scen_error(p, "delivery: unknown mode '%s' "
+					"(kernel or late)",
+					scen_q(p, 0, p->tok[1]));
+		break;
 	case HDR_MAX:
 		break;
 	}
@@ -787,4 +799,13 @@ DLMR_EXPORT void dlmr_scenario_free(struct dlmr_scenario *s)
 DLMR_EXPORT uint64_t dlmr_scenario_seed(const struct dlmr_scenario *s)
 {
 	return s ? s->seed : 1;
+}
+
+DLMR_EXPORT int dlmr_scenario_set_delivery(struct dlmr_scenario *s,
+					   unsigned int delivery)
+{
+	if (!s || delivery > DLMR_DELIVERY_LATE)
+		return -EINVAL;
+	s->delivery = delivery;
+	return 0;
 }

@@ -69,6 +69,9 @@ struct dlmr_scenario {
 	uint64_t step_limit;       /* default DLMR_SCEN_STEP_LIMIT_DEFAULT */
 	unsigned int mutant;       /* "mutant NAME": a planted bug; 0 none */
 	unsigned int fixes;        /* "fix NAME" lines: bit 1 << id */
+	/* "delivery kernel|late": how the coordinators get prep/slot/done
+	 * (enum dlmr_delivery; sim.c, "Late delivery") */
+	unsigned int delivery;
 	unsigned int ncmds;
 	struct dlmr_scen_cmd cmds[DLMR_SCEN_CMDS_MAX];
 };

@@ -384,11 +384,14 @@ static void queue_cb(struct sim *s, uint32_t id, uint8_t type, uint32_t nodeid,
 	n->cbq[n->cbq_len].type = type;
 	n->cbq[n->cbq_len].nodeid = nodeid;
 	n->cbq[n->cbq_len].slot = slot;
+	n->cbq[n->cbq_len].stale = 0;
 	n->cbq_len++;
 }
 
 static bool dones_pending(const struct sim *s)
 {
+	if (sim_late(s))
+		return false; /* a recovery does not wait for a done event */
 	for (uint32_t id = 1; id <= s->sc->nodes; id++)
 		for (unsigned int i = 0; i < s->n[id].cbq_len; i++)
 			if (s->n[id].cbq[i].type == DLMR_EV_DONE)
@@ -403,6 +406,131 @@ static bool cb_pending(const struct sim *s, uint8_t type)
 			if (s->n[id].cbq[i].type == type)
 				return true;
 	return false;
+}
+
+/*
+ * Late delivery (scenario "delivery late", dlmr_explore_config.delivery):
+ * every node's coordinator stands for a userspace lockspace user, which
+ * gets recover_prep, recover_slot and recover_done as events from the
+ * kernel (the series' netlink events) instead of callbacks.  The DLM
+ * sends them where it would call the callbacks, but waits for none of
+ * them: its recovery goes past the stop without the preps read, past
+ * dlm_recover_members() without the slots read, and a new membership
+ * change starts a recovery with dones still unread.  The events stay in
+ * order (the node's callback queue), and each done carries the table
+ * and generation of the recovery that sent it (n->ldone).  Lock
+ * completions are unchanged: the DLM decides and delivers them as it
+ * does for any lock, so one granted after a recovery can come before
+ * the prep, slot or done of that recovery.
+ *
+ * The property at stake is S1 as the kernel sees it: once the DLM has
+ * enabled locking again after removing failed node o, another node's
+ * locks may be granted what o held, so a mounted node that is not
+ * blocked while o's journal is unrecovered is a violation whether or
+ * not its coordinator has read the slot yet (n->dlm_failed; in-kernel
+ * delivery makes the two the same, since the prep is read before the
+ * recovery goes on).
+ *
+ * prep-ack (FIX_PREP_ACK) models the kernel op proposed for it: the
+ * DLM's recovery of a lockspace with a listener does not go past its
+ * stop until the listener has read the prep.  events-before-grants
+ * (FIX_EVENTS_FIRST) models the driver-side one: before it hands a lock
+ * completion to the coordinator, the driver reads every event already
+ * sent (the series queues an event on the listener's socket when the
+ * DLM sends it, before its recovery goes on): a completion is read only
+ * with the node's queue empty, and a node with unread events acts on no
+ * grant, so S1's late form does not apply to it.
+ */
+static bool late_events_first(const struct sim *s)
+{
+	return sim_late(s) && (s->sc->fixes & (1u << FIX_EVENTS_FIRST));
+}
+
+/* Whether node @id may read a lock completion as far as late delivery
+ * goes (events-before-grants: not with events unread). */
+static bool late_ast_ok(const struct sim *s, uint32_t id)
+{
+	return !late_events_first(s) || !s->n[id].cbq_len;
+}
+static bool late_waits(const struct sim *s, uint8_t type)
+{
+	return type == DLMR_EV_PREP &&
+	       (s->sc->fixes & (1u << FIX_PREP_ACK));
+}
+
+/* Whether the recovery waits for a pending callback of @type. */
+static bool cb_waits(const struct sim *s, uint8_t type)
+{
+	if (sim_late(s) && !late_waits(s, type))
+		return false;
+	return cb_pending(s, type);
+}
+
+/*
+ * Node @id crashed again: the slot events about it that node @o has not
+ * read are of its earlier life, and reading one does not tell @o of this
+ * failure (S1 reads known_failed).  Only under late delivery can a node
+ * hold such an event: the kernel's recovery waits for its slots.
+ */
+static void late_mark_stale(struct sim *s, uint32_t o, uint32_t id)
+{
+	struct sim_node *n = &s->n[o];
+
+	if (!sim_late(s))
+		return;
+	for (unsigned int i = 0; i < n->cbq_len; i++)
+		if (n->cbq[i].type == DLMR_EV_SLOT && n->cbq[i].nodeid == id)
+			n->cbq[i].stale = 1;
+}
+
+/* node_end() under late delivery: the done event's table and
+ * generation, kept until the event is read (deliver_cb()). */
+static void late_queue_done(struct sim *s, uint32_t id)
+{
+	struct sim_node *n = &s->n[id];
+	struct sim_ldone *d;
+
+	n->running = true; /* the kernel's state, not what the node read */
+	if (n->ldone_len >= SIM_LDONE_MAX) {
+		violation(s, id, "simulator: more than %d recover_done "
+			  "events unread", SIM_LDONE_MAX);
+		return;
+	}
+	d = &n->ldone[n->ldone_len++];
+	memset(d, 0, sizeof(*d));
+	d->generation = s->slots.generation;
+	d->num = (uint8_t)s->slots.num;
+	for (unsigned int i = 0; i < s->slots.num && i < NMAX; i++) {
+		d->s[i].nodeid = (uint8_t)s->slots.slots[i].nodeid;
+		d->s[i].slot = (uint8_t)s->slots.slots[i].slot;
+	}
+}
+
+/* deliver_cb() of a done under late delivery: the table it was sent
+ * with, into @tab; its generation to @in. */
+static void late_take_done(struct sim *s, uint32_t id,
+			   struct dlmr_slot_table *tab, struct dlmr_input *in)
+{
+	struct sim_node *n = &s->n[id];
+	const struct sim_ldone *d = &n->ldone[0];
+
+	memset(tab, 0, sizeof(*tab));
+	if (!n->ldone_len) {
+		violation(s, id, "simulator: recover_done without its table");
+		return;
+	}
+	tab->generation = d->generation;
+	tab->num = d->num;
+	for (unsigned int i = 0; i < d->num; i++) {
+		tab->slots[i].nodeid = d->s[i].nodeid;
+		tab->slots[i].slot = d->s[i].slot;
+	}
+	memmove(n->ldone, n->ldone + 1, (n->ldone_len - 1) * sizeof(*d));
+	n->ldone_len--;
+	in->slots = tab->slots;
+	in->num_slots = tab->num;
+	in->our_slot = dlmr_slots_slot(tab, id);
+	in->generation = tab->generation;
 }
 
 /* dlm_ls_stop() on every member: prep where the lockspace was running */
@@ -494,6 +622,8 @@ static void rec_start(struct sim *s)
 				if (kfix && !slot)
 					continue; /* not reported */
 				queue_cb(s, id, DLMR_EV_SLOT, r, slot);
+				if (sim_late(s))
+					s->n[id].dlm_failed |= BIT(r);
 			}
 		}
 		s->crashed &= ~BIT(r);
@@ -532,7 +662,7 @@ static void rec_members(struct sim *s)
 bool sim_in_wait_possible(const struct sim *s)
 {
 	return s->phase == RP_SLOTS && s->members &&
-	       !cb_pending(s, DLMR_EV_SLOT);
+	       !cb_waits(s, DLMR_EV_SLOT);
 }
 
 /*
@@ -652,6 +782,8 @@ static void node_end(struct sim *s, uint32_t id)
 	s->ends &= ~BIT(id);
 	simdlm_recover_end(&s->dlm, id);
 	queue_cb(s, id, DLMR_EV_DONE, 0, 0);
+	if (sim_late(s))
+		late_queue_done(s, id);
 }
 
 static void crash_node(struct sim *s, uint32_t id)
@@ -676,10 +808,14 @@ static void crash_node(struct sim *s, uint32_t id)
 					s->marks |= SIM_MARK_STALE_RESULT;
 		}
 	}
-	for (uint32_t o = 1; o <= s->sc->nodes; o++)
+	for (uint32_t o = 1; o <= s->sc->nodes; o++) {
 		s->n[o].known_failed &= ~BIT(id);
+		s->n[o].dlm_failed &= ~BIT(id);
+		late_mark_stale(s, o, id);
+	}
 	n->in_ls = false;
 	n->cbq_len = 0;
+	n->ldone_len = 0;
 	s->ends &= ~BIT(id);
 	if (was_in) {
 		simdlm_fail(&s->dlm, id);
@@ -722,6 +858,7 @@ static void do_unmounted(struct sim *s, uint32_t id)
 	n->in_ls = false;
 	n->up = false;   /* powered off until mounted again */
 	n->cbq_len = 0;
+	n->ldone_len = 0;
 	simdlm_leave(&s->dlm, id);
 	membership_changed(s);
 }
@@ -794,7 +931,7 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			st[k++] = (struct step){ SK_CB, id, 0 };
 		if (s->ends & BIT(id))
 			st[k++] = (struct step){ SK_END, id, 0 };
-		if (sim_asts_deliverable(s, id))
+		if (sim_asts_deliverable(s, id) && late_ast_ok(s, id))
 			for (unsigned int r = 0; r < RES_JOURNAL0 + s->sc->journals; r++)
 				if (simdlm_ast_pending(&s->dlm, r, id))
 					st[k++] = (struct step){ SK_AST, id, r };
@@ -812,11 +949,11 @@ unsigned int sim_enabled_steps(const struct sim *s, struct step *st)
 			st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
 	case RP_STOP:
-		if (!cb_pending(s, DLMR_EV_PREP))
+		if (!cb_waits(s, DLMR_EV_PREP))
 			st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
 	case RP_SLOTS:
-		if (!cb_pending(s, DLMR_EV_SLOT))
+		if (!cb_waits(s, DLMR_EV_SLOT))
 			st[k++] = (struct step){ SK_REC, 0, 0 };
 		break;
 	case RP_MEMBERS:
@@ -872,6 +1009,7 @@ static void deliver_cb(struct sim *s, uint32_t id)
 	struct sim_cb cb = n->cbq[0];
 	struct dlmr_input in = { 0 };
 	struct dlmr_event ev;
+	struct dlmr_slot_table late_tab;
 
 	memmove(n->cbq, n->cbq + 1, (n->cbq_len - 1) * sizeof(n->cbq[0]));
 	n->cbq_len--;
@@ -886,19 +1024,24 @@ static void deliver_cb(struct sim *s, uint32_t id)
 		in.slot = cb.slot;
 		ev.nodeid = cb.nodeid;
 		ev.slot = cb.slot;
-		n->known_failed |= BIT(cb.nodeid);
+		if (!cb.stale)
+			n->known_failed |= BIT(cb.nodeid);
 		break;
 	case DLMR_EV_DONE:
 		in.type = DLMR_IN_DONE;
-		in.slots = s->slots.slots;
-		in.num_slots = s->slots.num;
-		in.our_slot = dlmr_slots_slot(&s->slots, id);
-		in.generation = s->slots.generation;
+		if (sim_late(s)) {
+			late_take_done(s, id, &late_tab, &in);
+		} else {
+			in.slots = s->slots.slots;
+			in.num_slots = s->slots.num;
+			in.our_slot = dlmr_slots_slot(&s->slots, id);
+			in.generation = s->slots.generation;
+			n->running = true;
+		}
 		ev.generation = in.generation;
 		ev.our_slot = in.our_slot;
 		ev.num_slots = in.num_slots;
-		memcpy(ev.slots, s->slots.slots, in.num_slots * sizeof(ev.slots[0]));
-		n->running = true;
+		memcpy(ev.slots, in.slots, in.num_slots * sizeof(ev.slots[0]));
 		break;
 	}
 	emit(s, &ev);
@@ -1080,6 +1223,21 @@ static bool first_mounting_now(const struct dlmr_coord *c)
 	}
 }
 
+/*
+ * S1 as the kernel sees it under late delivery ("Late delivery" above):
+ * node @id's DLM removed failed node @o and enables locking again, and
+ * its coordinator has not been told.
+ */
+static bool late_s1(struct sim *s, uint32_t id, uint32_t o)
+{
+	if (!sim_late(s) || !(s->n[id].dlm_failed & BIT(o)) ||
+	    (s->dlm.stopped && s->dlm.off[id - 1]) ||
+	    (late_events_first(s) && s->n[id].cbq_len))
+		return false;
+	s->marks |= SIM_MARK_LATE_S1;
+	return true;
+}
+
 static void check_invariants(struct sim *s)
 {
 	int first_mounting = 0;
@@ -1115,6 +1273,13 @@ static void check_invariants(struct sim *s)
 						  "while journal %u of failed "
 						  "node %u is unrecovered",
 						  id, j, o);
+				else if (late_s1(s, id, o))
+					violation(s, id, "S1: node %u unblocked "
+						  "while journal %u of failed "
+						  "node %u is unrecovered, its "
+						  "DLM locking again (late "
+						  "delivery: the prep or slot "
+						  "event not read)", id, j, o);
 			}
 		}
 		if (first_mounting_now(&n->coord)) {
@@ -1210,7 +1375,9 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults)
 	bool prep = false, slot = false, done = false;
 	unsigned int nres = RES_JOURNAL0 + s->sc->journals;
 
-	if (!n->up)
+	/* the arguments below rest on the recovery waiting for the
+	 * callbacks: none under late delivery (explored in full) */
+	if (!n->up || sim_late(s))
 		return false;
 	/* a node's end of recovery decides other nodes' deferred requests
 	 * and grants their queued ones */
@@ -1277,7 +1444,7 @@ bool sim_por_rec_candidate(const struct sim *s, bool faults)
 	/* A fault restarts recovery at STOP; lock recovery (LOCKS) decides
 	 * requests nodes made meanwhile; a stop (NONE) disables ASTs, and
 	 * so does leaving STOP (the callbacks are suspended). */
-	if (faults)
+	if (faults || sim_late(s))
 		return false;
 	switch (s->phase) {
 	case RP_STOP:
@@ -1571,6 +1738,8 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 	if (!strncmp(v, "S3", 2))
 		return 3;
 	if (!strncmp(v, "S1", 2)) {
+		if (s->marks & SIM_MARK_LATE_S1)
+			return 11;
 		if (s->marks & SIM_MARK_SLOT_BAD)
 			return 7;
 		if (s->marks & SIM_MARK_VALNOTVALID)

@@ -30,6 +30,19 @@ struct sim_cb {
 	uint8_t type;    /* DLMR_EV_PREP/SLOT/DONE */
 	uint32_t nodeid; /* SLOT */
 	int slot;        /* SLOT */
+	/* SLOT, late delivery only: node `nodeid` crashed again after the
+	 * event was sent (an event of its earlier life; explore.c
+	 * codec_late()) */
+	uint8_t stale;
+};
+
+/* Late delivery (sim.c, "Late delivery"): a recover_done event as the
+ * kernel sent it, at the node's end of a recovery. */
+#define SIM_LDONE_MAX 6
+struct sim_ldone {
+	uint32_t generation;
+	uint8_t num;
+	struct { uint8_t nodeid, slot; } s[NMAX];
 };
 
 struct sim_node {
@@ -59,6 +72,13 @@ struct sim_node {
 	uint64_t slot_reset;
 	uint64_t join_epoch;    /* sim epoch when it joined */
 	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
+	/* late delivery only (zero otherwise; explore.c codec_late()):
+	 * bit o: this node's DLM has started a recovery that removed
+	 * failed node o (recover_slot sent, read or not) */
+	uint64_t dlm_failed;
+	/* the recover_done events in cbq, oldest first, with their table */
+	unsigned int ldone_len;
+	struct sim_ldone ldone[SIM_LDONE_MAX];
 	struct dlmr_coord coord;
 };
 
@@ -124,6 +144,9 @@ struct sim {
 #define SIM_MARK_VALNOTVALID  0x04 /* a control grant with VALNOTVALID */
 #define SIM_MARK_STALE_RESULT 0x08 /* a journal orphaned while a node had
 				      an unconsumed success for it */
+#define SIM_MARK_LATE_S1      0x20 /* S1 through late delivery: the DLM
+				      recovered, the coordinator not told
+				      (finding 11) */
 #define SIM_MARK_RECOVER_BUSY 0x10 /* gfs2_recover_set() -EBUSY after the
 				      journal's result (finding 10) */
 
@@ -229,5 +252,11 @@ bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults);
  * no sim_view.
  */
 bool sim_por_rec_candidate(const struct sim *s, bool faults);
+
+/* Late delivery (DLMR_DELIVERY_LATE): sim.c. */
+static inline bool sim_late(const struct sim *s)
+{
+	return s->sc->delivery == DLMR_DELIVERY_LATE;
+}
 
 #endif

@@ -206,7 +206,7 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 # a violation names the finding it matches (dlmr_sim_result.finding)
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
-	 recovering-busy:10 recovering-busy-pending:10; do
+	 recovering-busy:10 recovering-busy-pending:10 late-delivery:11; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
@@ -216,6 +216,25 @@ for f in recovering-busy recovering-busy-pending; do
 	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"
 	expect 0 "finding 10 closed by work-retry-recovering ($f)" -- "$DLMCTL" sim "$T/$f-fixed.scn"
 done
+# finding 11 (late delivery): events-before-grants holds on the same
+# steps; with prep-ack, or the kernel's callbacks, the recovery cannot
+# go past its stop while the prep is unread
+F11="$SCEN/../findings/late-delivery.scn"
+{ echo "fix events-before-grants"; cat "$F11"; } >"$T/f11-events.scn"
+expect 0 "finding 11 closed by events-before-grants" -- "$DLMCTL" sim "$T/f11-events.scn"
+has "$T/out" "journal 0 replayed by node 2" "events-before-grants: journal 0 replayed"
+{ echo "fix prep-ack"; cat "$F11"; } >"$T/f11-ack.scn"
+expect 2 "finding 11's steps under prep-ack" -- "$DLMCTL" sim "$T/f11-ack.scn"
+has "$T/err" "f11-ack.scn:[0-9]+: step: that step is not enabled here" "prep-ack: the recovery waits for the prep"
+expect 2 "finding 11's steps with the kernel's callbacks" -- "$DLMCTL" sim --delivery kernel "$F11"
+has "$T/err" "late-delivery.scn:[0-9]+: step: that step is not enabled here" "--delivery kernel: the recovery waits for the prep"
+# the explorer finds it (each fix clean at (2,1,0): test_explore
+# test_finding11_late_delivery)
+expect 1 "explore --delivery late finds finding 11" -- "$DLMCTL" explore --nodes 2 \
+	--fix first-done-serial --fix work-retry-recovering --delivery late --save "$T/f11.scn"
+has "$T/f11.scn" "^delivery late$" "the counterexample keeps the delivery mode"
+expect 1 "finding 11 counterexample replays" -- "$DLMCTL" sim "$T/f11.scn"
+has "$T/err" "^dlmctl sim: this is docs/findings.md, finding 11: " "explorer's late-delivery path named as finding 11"
 expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
 hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"
 # a master that is not one of the recovery's options
@@ -317,6 +336,9 @@ uerr explore "--runs: '0' is not a number, 1 or more" "explore: --runs 0" -- exp
 uerr explore "--max-states: '-1' is not a number, 1 or more" "explore: --max-states -1" -- explore --nodes 2 --max-states -1
 uerr explore "--threads: '0' is not a number in 1\\.\\.256" "explore: --threads 0" -- explore --nodes 2 --threads 0
 uerr explore "unknown mutant 'nope' \\(--mutant list\\)" "explore: unknown mutant" -- explore --nodes 2 --mutant nope
+uerr explore "--delivery: unknown mode 'soon' \\(kernel or late\\)" "explore: bad --delivery" -- explore --nodes 2 --delivery soon
+uerr sim "--delivery: unknown mode 'soon' \\(kernel or late\\)" "sim: bad --delivery" -- sim --delivery soon
+uerr sim "--delivery applies to the simulator's run \\(--stack cluster4\\), not --compare" "sim: --delivery with --compare" -- sim --compare --delivery late
 uerr slots "unknown option '--count'" "slots: a watch option" -- slots --count 3
 uerr recover "unknown option '--frobnicate'" "recover: unknown option" -- recover --frobnicate
 uerr "recover watch" "--count: 'x' is not a number, 0 or more" "recover watch: bad --count" -- recover watch --count x

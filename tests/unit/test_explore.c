@@ -311,6 +311,33 @@ static void test_fixed_protocol_clean(void **state)
  * journal's work item had steps of its own (docs/step-order.md, E, F2)
  * was clean here.
  */
+/*
+ * Explore @cfg: a violation of invariant @inv whose text has @what, and
+ * whose counterexample the simulator replays as finding @finding.
+ * Returns the parsed counterexample (to free).
+ */
+static struct dlmr_scenario *expect_finding(const struct dlmr_explore_config *cfg,
+					    const char *inv, const char *what,
+					    unsigned int finding)
+{
+	struct dlmr_explore_stats st;
+	struct dlmr_scenario *sc;
+	struct dlmr_sim_result *res = malloc(sizeof(*res));
+	char *cex = NULL, err[256];
+
+	assert_non_null(res);
+	assert_int_equal(dlmr_explore(cfg, NULL, NULL, &st, &cex), 1);
+	assert_non_null(strstr(st.violation, inv));
+	assert_non_null(strstr(st.violation, what));
+	assert_non_null(cex);
+	assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err, sizeof(err)), 0);
+	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
+	assert_int_equal(res->finding, finding);
+	free(res);
+	free(cex);
+	return sc;
+}
+
 static void test_finding10(void **state)
 {
 	struct dlmr_explore_config cfg = {
@@ -318,26 +345,64 @@ static void test_finding10(void **state)
 		.fixes = fix_bit("first-done-serial"),
 	};
 	struct dlmr_explore_stats st;
-	struct dlmr_scenario *sc;
-	struct dlmr_sim_result *res = malloc(sizeof(*res));
-	char *cex = NULL, err[256];
+	char *cex = NULL;
 
 	(void)state;
-	assert_non_null(res);
-	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 1);
-	assert_non_null(strstr(st.violation, "S5: "));
-	assert_non_null(strstr(st.violation, "is blocked"));
-	assert_non_null(cex);
-	assert_int_equal(dlmr_scenario_parse(cex, "cex", &sc, err, sizeof(err)), 0);
-	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
-	assert_int_equal(res->finding, 10);
-	dlmr_scenario_free(sc);
-	free(cex);
-	cex = NULL;
+	dlmr_scenario_free(expect_finding(&cfg, "S5: ", "is blocked", 10));
 	cfg.fixes |= fix_bit("work-retry-recovering");
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 0);
 	assert_true(st.complete);
 	assert_null(cex);
+}
+
+/*
+ * docs/findings.md, finding 11: under late delivery (a userspace
+ * lockspace's events) gfs2's protocol, clean at (2,1,0) with its fixes
+ * when the kernel calls it, fails S1 as the kernel sees it; the replay
+ * names finding 11; the kernel op prep-ack and the driver rule
+ * events-before-grants each make it clean there, and the encoding of
+ * the late state is exact (the full encoding gives the same verdict).
+ */
+static void test_finding11_late_delivery(void **state)
+{
+	struct dlmr_explore_config cfg = {
+		.nodes = 2, .journals = 2, .failures = 1,
+		.fixes = fds_fixes(), .delivery = DLMR_DELIVERY_LATE,
+	};
+	struct dlmr_explore_stats st, full;
+	struct dlmr_scenario *sc;
+	struct dlmr_sim_result *res = malloc(sizeof(*res));
+	char *cex = NULL;
+
+	(void)state;
+	assert_non_null(res);
+	sc = expect_finding(&cfg, "S1: ", "late delivery", 11);
+	/* the counterexample keeps the mode: the same steps cannot be
+	 * taken with the kernel's callbacks (the recovery waits for the
+	 * prep) */
+	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), 1);
+	assert_int_equal(dlmr_scenario_set_delivery(sc, DLMR_DELIVERY_KERNEL), 0);
+	assert_int_equal(dlmr_sim_run(sc, 1, NULL, NULL, res), -ENOEXEC);
+	dlmr_scenario_free(sc);
+
+	/* (the kernel's callbacks are clean here: test_fixed_protocol_clean) */
+	for (int f = 0; f < 2; f++) {
+		cfg.fixes = fds_fixes() | fix_bit(f ? "events-before-grants" :
+						  "prep-ack");
+		assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 0);
+		assert_true(st.complete);
+		assert_true(st.livelock_checked);
+		assert_null(cex);
+	}
+	/* the late state's encoding is exact: the whole state gives the
+	 * same verdict (events-before-grants: every late field is live) */
+	cfg.full_encoding = true;
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &full, &cex), 0);
+	assert_true(full.complete);
+	assert_true(full.states >= st.states);
+	/* a delivery mode that does not exist */
+	cfg.delivery = DLMR_DELIVERY_LATE + 1;
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), -EINVAL);
 	free(res);
 }
 
@@ -812,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_finding_first_done_busy),
 		cmocka_unit_test(test_fixed_protocol_clean),
 		cmocka_unit_test(test_finding10),
+		cmocka_unit_test(test_finding11_late_delivery),
 		cmocka_unit_test(test_finding_work_retry_not_enough),
 		cmocka_unit_test(test_mutants_caught),
 		cmocka_unit_test(test_livelock),

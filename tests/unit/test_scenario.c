@@ -378,6 +378,20 @@ static void test_defaults(void **state)
 	assert_true(s->step_limit == 10000000);
 	dlmr_scenario_free(s);
 
+	/* delivery: kernel by default (above), late, and the override */
+	s = parse_ok("nodes 2\ndelivery late\nmount all\n", "d.scn");
+	assert_int_equal(s->delivery, DLMR_DELIVERY_LATE);
+	assert_int_equal(dlmr_scenario_set_delivery(s, DLMR_DELIVERY_KERNEL), 0);
+	assert_int_equal(s->delivery, DLMR_DELIVERY_KERNEL);
+	assert_int_equal(dlmr_scenario_set_delivery(s, DLMR_DELIVERY_LATE + 1),
+			 -EINVAL);
+	assert_int_equal(s->delivery, DLMR_DELIVERY_KERNEL);
+	dlmr_scenario_free(s);
+	s = parse_ok("nodes 2\ndelivery kernel\nmount all\n", "d.scn");
+	assert_int_equal(s->delivery, DLMR_DELIVERY_KERNEL);
+	dlmr_scenario_free(s);
+	assert_int_equal(dlmr_scenario_set_delivery(NULL, 0), -EINVAL);
+
 	assert_true(dlmr_scenario_seed(NULL) == 1);
 	dlmr_scenario_free(NULL);
 }
@@ -401,6 +415,7 @@ static void test_accepts(void **state)
 		     "leave 2-2 4\n   \n#\nwait",
 		     "ok.scn");
 	assert_int_equal(s->nodes, 32);
+	assert_int_equal(s->delivery, DLMR_DELIVERY_KERNEL);
 	assert_true(s->seed == UINT64_MAX);
 	assert_string_equal(s->ls, "a-Z_0.9");
 	assert_int_equal(s->ncmds, 7);
@@ -503,6 +518,15 @@ static void test_errors(void **state)
 	expect_err("nodes 2\nmount 1 # fine\n wait ## fine\n-\n",
 		   "t.scn:4: unknown command '-'");
 
+	/* delivery (late delivery, docs/scenario-format.md) */
+	expect_err("nodes 2\ndelivery soon\nwait\n",
+		   "t.scn:2: delivery: unknown mode 'soon' (kernel or late)");
+	expect_err("nodes 2\ndelivery late\ndelivery late\nwait\n",
+		   "t.scn:3: delivery: given twice (first on line 2)");
+	expect_err("nodes 2\nwait\ndelivery late\n",
+		   "t.scn:3: delivery: header line after the first command");
+	expect_err("nodes 2\ndelivery\nwait\n",
+		   "t.scn:2: delivery: missing value");
 	/* arguments */
 	expect_err("nodes\n", "t.scn:1: nodes: missing value");
 	expect_err("nodes 2 3\n", "t.scn:1: nodes: unexpected argument '3'");

@@ -107,6 +107,7 @@ int dlmctl_explore(int argc, char **argv)
 		{ "journals", required_argument, NULL, 'J' },
 		{ "mutant", required_argument, NULL, 'm' },
 		{ "fix", required_argument, NULL, 'F' },
+		{ "delivery", required_argument, NULL, 'D' },
 		{ "max-states", required_argument, NULL, 'M' },
 		{ "save", required_argument, NULL, 's' },
 		{ "random", no_argument, NULL, 'R' },
@@ -184,6 +185,16 @@ int dlmctl_explore(int argc, char **argv)
 				list_desc = dlmr_fix_description;
 			}
 			cfg.fixes |= r ? 1u << r : 0;
+			break;
+		case 'D':
+			if (!strcmp(optarg, "kernel"))
+				cfg.delivery = DLMR_DELIVERY_KERNEL;
+			else if (!strcmp(optarg, "late"))
+				cfg.delivery = DLMR_DELIVERY_LATE;
+			else
+				return dlmctl_usage_error("--delivery: unknown "
+							  "mode '%s' (kernel "
+							  "or late)", optarg);
 			break;
 		case 's':
 			save = optarg;

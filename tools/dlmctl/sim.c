@@ -316,6 +316,9 @@ static const char *finding_title(unsigned int n)
 		[10] = "the control work runs before a journal recovery "
 		       "clears JDF_RECOVERY: gfs2_recover_set() -EBUSY, and "
 		       "nothing queues the work again",
+		[11] = "late delivery: the DLM recovered from a failure "
+		       "before the coordinator read the prep, and it stays "
+		       "unblocked",
 	};
 
 	return n < sizeof(titles) / sizeof(titles[0]) ? titles[n] : NULL;
@@ -399,6 +402,7 @@ int dlmctl_sim(int argc, char **argv)
 		{ "compare", no_argument, NULL, 'C' },
 		{ "nodes", required_argument, NULL, 'n' },
 		{ "svg", required_argument, NULL, 'G' },
+		{ "delivery", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum dlmr_stack stack = DLMR_STACK_CLUSTER4;
@@ -412,6 +416,7 @@ int dlmctl_sim(int argc, char **argv)
 	char err[512];
 	uint64_t seed = 0;
 	bool have_seed = false, json = false;
+	int delivery = -1; /* -1: the scenario's */
 	char *text = NULL;
 	int c, r;
 
@@ -450,6 +455,16 @@ int dlmctl_sim(int argc, char **argv)
 		case 'G':
 			svg = optarg;
 			break;
+		case 'L':
+			if (!strcmp(optarg, "kernel"))
+				delivery = DLMR_DELIVERY_KERNEL;
+			else if (!strcmp(optarg, "late"))
+				delivery = DLMR_DELIVERY_LATE;
+			else
+				return dlmctl_usage_error("--delivery: unknown "
+							  "mode '%s' (kernel "
+							  "or late)", optarg);
+			break;
 		case 'C':
 			compare = true;
 			break;
@@ -470,6 +485,11 @@ int dlmctl_sim(int argc, char **argv)
 		return dlmctl_usage_error("--svg draws the simulator's run "
 					  "(--stack cluster4), not %s",
 					  compare ? "--compare" :
+					  "--stack cluster3");
+	if (delivery >= 0 && (compare || stack_set))
+		return dlmctl_usage_error("--delivery applies to the "
+					  "simulator's run (--stack cluster4), "
+					  "not %s", compare ? "--compare" :
 					  "--stack cluster3");
 	if (dlmctl_svg_usage(svg, json))
 		return DLMCTL_EXIT_USAGE;
@@ -507,6 +527,8 @@ int dlmctl_sim(int argc, char **argv)
 				    strerror(-r));
 	if (!have_seed)
 		seed = dlmr_scenario_seed(sc);
+	if (delivery >= 0)
+		dlmr_scenario_set_delivery(sc, (unsigned int)delivery);
 
 	tl = calloc(1, sizeof(*tl));
 	res = calloc(1, sizeof(*res));
