@@ -690,6 +690,54 @@ static void crash_node(struct sim *s, uint32_t id)
 }
 
 /*
+ * A crash that loses replies (docs/step-order.md, L): @id crashes, and
+ * each reply it had decided for @rs, not yet delivered, is taken as lost
+ * with it: the request goes back to the node's DLM and is sent again to
+ * the new master once the recovery ends (simdlm_resend()).  Nothing was
+ * copied into the lksb buffer, which is gfs2's ls_control_lvb for the
+ * control lock: the coordinator's.
+ */
+int sim_crash_resend(struct sim *s, uint32_t id, const struct simdlm_ref *rs,
+		     unsigned int n)
+{
+	struct simdlm_ref opt[SIMDLM_RES_MAX * SIMDLM_NODES_MAX];
+	unsigned int k = simdlm_resend_options(&s->dlm, id, opt,
+					       DLMR_ARRAY_SIZE(opt));
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j = 0;
+
+		while (j < k && (opt[j].res != rs[i].res ||
+				 opt[j].node != rs[i].node))
+			j++;
+		if (j == k)
+			return -ENOENT;
+	}
+	crash_node(s, id);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t o = rs[i].node;
+
+		simdlm_resend(&s->dlm, rs[i].res, o,
+			      rs[i].res == RES_CONTROL ?
+			      s->n[o].coord.control_lvb : NULL);
+	}
+	return 0;
+}
+
+/* sim_crash_resend() for SK_CRASH's arg (simcore.h). */
+static void crash_step(struct sim *s, uint32_t id, unsigned int arg)
+{
+	struct simdlm_ref rs[SIM_RESEND_MAX];
+	unsigned int n = 0;
+
+	for (arg >>= 8; arg && n < SIM_RESEND_MAX; arg >>= 8, n++)
+		rs[n] = (struct simdlm_ref){ (arg >> 4) & 0xf, arg & 0xf };
+	if (sim_crash_resend(s, id, rs, n))
+		violation(s, id, "simulator: crash %u: a reply to resend is "
+			  "not pending", id);
+}
+
+/*
  * The coordinator finished unmounting: leave the lockspace cleanly.
  *
  * dlm_release_lockspace() (Linux 6.1 fs/dlm/lockspace.c
@@ -1013,7 +1061,7 @@ void sim_run_step(struct sim *s, const struct step *st)
 		if (st->arg == SK_CRASH_IN_WAIT)
 			members_wait(s, BIT(st->node));
 		else
-			crash_node(s, st->node);
+			crash_step(s, st->node, st->arg);
 		break;
 	case SK_MOUNT:
 		mount_node(s, st->node);
@@ -1427,6 +1475,26 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd,
 			     "here");
 }
 
+/* "crash N resend NODE LOCK ...": the crash, with those replies lost. */
+static int crash_resend_cmd(struct sim *s, const struct dlmr_scen_cmd *cmd)
+{
+	struct simdlm_ref rs[DLMR_SCEN_RESEND_MAX];
+	uint32_t id = (uint32_t)__builtin_ctzll(cmd->nodes);
+
+	for (unsigned int i = 0; i < cmd->nresend; i++)
+		rs[i] = (struct simdlm_ref){ cmd->resend_res[i],
+					     cmd->resend_node[i] };
+	if (!s->n[id].up)
+		return runtime_error(s, cmd->line, "crash: resend: node %u is "
+				     "not up", id);
+	if (sim_crash_resend(s, id, rs, cmd->nresend))
+		return runtime_error(s, cmd->line, "crash: resend: not a reply "
+				     "of node %u pending here (a request or "
+				     "up-conversion it decided for another "
+				     "node, not yet delivered)", id);
+	return 0;
+}
+
 static int cmp_actor(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -1631,6 +1699,11 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 			run_wait(s, cmd->line);
 			break;
 		case DLMR_SCEN_CRASH:
+			if (cmd->nresend) {
+				if (crash_resend_cmd(s, cmd))
+					goto out;
+				break;
+			}
 			if (cmd->at == DLMR_EV_NONE && !cmd->in_wait) {
 				for (uint32_t id = 1; id <= sc->nodes; id++)
 					if (cmd->nodes & BIT(id))

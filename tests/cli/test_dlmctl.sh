@@ -136,6 +136,20 @@ sed -n '1,16p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
 printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
 expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
 has "$T/err" "flush.scn:19: step: that step is not enabled here" "completion held after the flush"
+# resend-lost-reply.scn (above): node 1 crashes before its refusal of
+# node 2's mounted EX NOQUEUE reaches node 2; resent (docs/step-order.md,
+# L), the new master grants it; as a plain crash the refusal arrives
+R=$SCEN/resend-lost-reply.scn
+expect 0 "resend: a lost reply" -- "$DLMCTL" sim -j "$R"
+hasnot "$T/out" '"event":"again","node":2,"ls":"gfs0","resource":"mounted"' "resend: no refusal"
+has "$T/out" '"event":"grant","node":2,"ls":"gfs0","resource":"mounted","mode":"EX"' "resend: granted by the new master"
+sed 's/^crash 1 resend 2 mounted$/crash 1/' "$R" >"$T/arrived.scn"
+expect 0 "resend: the reply arrived" -- "$DLMCTL" sim -j "$T/arrived.scn"
+has "$T/out" '"event":"again","node":2,"ls":"gfs0","resource":"mounted"' "arrived: the refusal"
+sed 's/^crash 1 resend 2 mounted$/crash 1 resend 2 control/' "$R" >"$T/noresend.scn"
+expect 2 "resend: not a pending reply" -- "$DLMCTL" sim "$T/noresend.scn"
+has "$T/err" "noresend.scn:[0-9]+: crash: resend: not a reply of node 1 pending here" "resend: refused when none"
+oneline "$T/err" "resend: not a pending reply"
 # finding 7 with the kernel's slot fix modelled (kernel/patches/0001):
 # node 1 is reported with its slot and journal 0 is replayed
 sed 's/^fix first-done-serial$/&\nfix kernel-slot-fix/' "$FINDINGS/slot-reset.scn" >"$T/f7k.scn"
