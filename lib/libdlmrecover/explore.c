@@ -309,6 +309,14 @@ codec_up_node(struct codec *c, struct sim_node *n, unsigned int j,
 		F(n->cbq[i].slot);
 	}
 	A(n->replay, j);
+	/* a request held behind the node's own unlock (sim.c
+	 * hold_request()): its mode and flags */
+	F(n->held);
+	for (unsigned int r = 0; n->held && r < RES_JOURNAL0 + j; r++)
+		if (n->held & BIT(r)) {
+			F(n->req_mode[r]);
+			F(n->held_flags[r]);
+		}
 	F(n->slot_reset);
 	io(c, kf, sizeof(*kf));  /* n->known_failed, see codec() */
 	io(c, je, sizeof(*je));  /* n->join_epoch, see codec() */

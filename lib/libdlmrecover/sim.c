@@ -223,27 +223,86 @@ static void lock_event(struct sim *s, enum dlmr_event_type type, uint32_t id,
 
 static void do_unmounted(struct sim *s, uint32_t id);
 
+/* The coordinator's name of resource @res, into a LOCK_DONE input. */
+static void res_lock(unsigned int res, struct dlmr_input *in)
+{
+	in->lock = res == RES_CONTROL ? DLMR_LOCK_CONTROL :
+		   res == RES_MOUNTED ? DLMR_LOCK_MOUNTED : DLMR_LOCK_JOURNAL;
+	in->jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
+}
+
+/* dlm_lock() of node @id's request on @res (mode n->req_mode[res]); a
+ * synchronous failure is the request's completion. */
+static void submit_request(struct sim *s, uint32_t id, unsigned int res,
+			   unsigned int flags, const uint8_t *lvb)
+{
+	int mode = s->n[id].req_mode[res];
+	int r = simdlm_request(&s->dlm, res, id, mode, flags, lvb);
+
+	if (r) {
+		/* dlm_lock() failed synchronously */
+		struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE,
+					 .status = r };
+
+		res_lock(res, &in);
+
+		lock_event(s, DLMR_EV_AGAIN, id, res, mode, flags, r);
+		feed(s, id, &in);
+	}
+}
+
+/*
+ * A new request on a lock whose unlock has not completed: in Linux 6.1
+ * gfs2's glock layer queues the new holder behind the demotion in
+ * progress (GLF_LOCK; do_promote() runs once the unlock's AST has come,
+ * fs/gfs2/glock.c), and the engine's kernel module runs one operation at
+ * a time, waiting for an unlock's completion (examples/kernel/journal.c
+ * dj_run_op()): dlm_lock() is called only then.  The simulated DLM has
+ * one lock per (resource, node) and answered -EBUSY, which the
+ * coordinator took for a refusal.  The request is held until the
+ * unlock's completion is taken (release_held()).  Returns whether it
+ * was held.
+ */
+static bool hold_request(struct sim *s, uint32_t id, unsigned int res,
+			 const struct dlmr_action *a)
+{
+	struct sim_node *n = &s->n[id];
+	const struct simdlm_lock *lk = &s->dlm.res[res].locks[id - 1];
+
+	if (lk->op != SIMDLM_OP_UNLOCK || a->write_lvb ||
+	    (a->flags & DLMR_LKF_CONVERT))
+		return false;
+	n->held |= BIT(res);
+	n->held_flags[res] = (uint8_t)a->flags;
+	return true;
+}
+
+/* Node @id's unlock of @res completed: its held request goes now. */
+static void release_held(struct sim *s, uint32_t id, unsigned int res)
+{
+	struct sim_node *n = &s->n[id];
+
+	if (!(n->held & BIT(res)))
+		return;
+	n->held &= ~BIT(res);
+	submit_request(s, id, res, n->held_flags[res], NULL);
+	n->held_flags[res] = 0;
+}
+
 static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 {
 	struct sim_node *n = &s->n[id];
 	unsigned int res;
-	int r;
 
 	switch (a->type) {
 	case DLMR_ACT_LOCK:
 		res = lock_res(a);
 		lock_event(s, DLMR_EV_LOCK, id, res, a->mode, a->flags, 0);
 		n->req_mode[res] = (int8_t)a->mode;
-		r = simdlm_request(&s->dlm, res, id, a->mode, a->flags,
-				   a->write_lvb ? a->lvb : NULL);
-		if (r) {
-			/* dlm_lock() failed synchronously */
-			struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE,
-				.lock = a->lock, .jid = a->jid, .status = r };
-
-			lock_event(s, DLMR_EV_AGAIN, id, res, a->mode, a->flags, r);
-			feed(s, id, &in);
-		}
+		if (hold_request(s, id, res, a))
+			break;
+		submit_request(s, id, res, a->flags,
+			       a->write_lvb ? a->lvb : NULL);
 		break;
 	case DLMR_ACT_UNLOCK:
 		res = lock_res(a);
@@ -980,15 +1039,15 @@ static void deliver_ast(struct sim *s, uint32_t id, unsigned int res)
 	struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE };
 
 	simdlm_take_ast(&s->dlm, res, id, &ast);
-	if (ast.status == -SIMDLM_EUNLOCK)
+	if (ast.status == -SIMDLM_EUNLOCK) {
+		release_held(s, id, res);
 		return;
+	}
 	lock_event(s, ast.status ? DLMR_EV_AGAIN : DLMR_EV_GRANT, id, res,
 		   s->n[id].req_mode[res], 0, ast.status);
 	if (!s->n[id].up)
 		return;
-	in.lock = res == RES_CONTROL ? DLMR_LOCK_CONTROL :
-		  res == RES_MOUNTED ? DLMR_LOCK_MOUNTED : DLMR_LOCK_JOURNAL;
-	in.jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
+	res_lock(res, &in);
 	in.status = ast.status;
 	in.lvb = ast.lvb_read ? ast.lvb : NULL;
 	in.lvb_invalid = ast.lvb_invalid;

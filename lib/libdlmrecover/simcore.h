@@ -59,6 +59,11 @@ struct sim_node {
 	uint64_t slot_reset;
 	uint64_t join_epoch;    /* sim epoch when it joined */
 	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
+	/* bit r: a request on resource r waits for this node's own unlock
+	 * of it to complete (sim.c hold_request()); its mode is
+	 * req_mode[r], its flags held_flags[r] */
+	uint64_t held;
+	uint8_t held_flags[SIMDLM_RES_MAX];
 	struct dlmr_coord coord;
 };
 

@@ -150,6 +150,13 @@ sed 's/^crash 1 resend 2 mounted$/crash 1 resend 2 control/' "$R" >"$T/noresend.
 expect 2 "resend: not a pending reply" -- "$DLMCTL" sim "$T/noresend.scn"
 has "$T/err" "noresend.scn:[0-9]+: crash: resend: not a reply of node 1 pending here" "resend: refused when none"
 oneline "$T/err" "resend: not a pending reply"
+# journal-after-own-unlock.scn (above): node 1 asks for journal 1's lock
+# while its own unlock of it waits for the recovery: held until the
+# unlock completes, then granted (the model before answered -EBUSY)
+expect 0 "journal lock after our own unlock" -- "$DLMCTL" sim -j "$SCEN/journal-after-own-unlock.scn"
+hasnot "$T/out" '"event":"again","node":1,"ls":"gfs0","resource":"journal"' "own unlock: no refusal"
+grep '"resource":"journal","jid":1' "$T/out" | grep -o '"event":"[a-z]*"' | tr -d '\n' >"$T/j1"
+has "$T/j1" '^"event":"lock""event":"grant""event":"unlock""event":"lock""event":"grant""event":"unlock"$' "own unlock: the second lock of journal 1 granted after the unlock"
 # finding 7 with the kernel's slot fix modelled (kernel/patches/0001):
 # node 1 is reported with its slot and journal 0 is replayed
 sed 's/^fix first-done-serial$/&\nfix kernel-slot-fix/' "$FINDINGS/slot-reset.scn" >"$T/f7k.scn"
@@ -220,13 +227,13 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 # a violation names the finding it matches (dlmr_sim_result.finding)
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
-	 recovering-busy:10 recovering-busy-pending:10; do
+	 recovering-busy:10 recovering-busy-pending:10 recovering-busy-rejoin:10; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
 done
 # finding 10 and its fix: the same steps are clean with work-retry-recovering
-for f in recovering-busy recovering-busy-pending; do
+for f in recovering-busy recovering-busy-pending recovering-busy-rejoin; do
 	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"
 	expect 0 "finding 10 closed by work-retry-recovering ($f)" -- "$DLMCTL" sim "$T/$f-fixed.scn"
 done
