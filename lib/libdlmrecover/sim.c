@@ -1715,8 +1715,11 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 		if (s->marks & SIM_MARK_BUSY_CTRL)
 			return 1;
 		/* gfs2_recover_set() -EBUSY in a journal recovery's last
-		 * window: nothing queues the work again (finding 10) */
-		if (s->marks & SIM_MARK_RECOVER_BUSY)
+		 * window: nothing queues the work again, and the cluster
+		 * goes idle with the node blocked (finding 10); a node
+		 * that retries for ever is not that */
+		if ((s->marks & SIM_MARK_RECOVER_BUSY) &&
+		    strstr(v, "cluster idle"))
 			return 10;
 		if (s->marks & SIM_MARK_VALNOTVALID)
 			return 8;

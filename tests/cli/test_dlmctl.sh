@@ -227,7 +227,8 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 # a violation names the finding it matches (dlmr_sim_result.finding)
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
-	 recovering-busy:10 recovering-busy-pending:10 recovering-busy-rejoin:10; do
+	 recovering-busy:10 recovering-busy-pending:10 recovering-busy-rejoin:10 \
+	 lvb-rollback-resent:8 lvb-rollback-lost-bit-resent:8; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
@@ -237,6 +238,16 @@ for f in recovering-busy recovering-busy-pending recovering-busy-rejoin; do
 	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"
 	expect 0 "finding 10 closed by work-retry-recovering ($f)" -- "$DLMCTL" sim "$T/$f-fixed.scn"
 done
+# finding 8 (a) through a resent request: the same steps settle when the
+# reply had arrived, and with work-clears-own-bit
+F8R=$SCEN/../findings/lvb-rollback-resent.scn
+sed 's/^crash 3 resend 2 control$/crash 3/' "$F8R" >"$T/f8arrived.scn"
+expect 0 "finding 8 through a resend: not when the reply arrived" -- "$DLMCTL" sim "$T/f8arrived.scn"
+sed 's/^fix work-retry-recovering$/&\nfix work-clears-own-bit/' "$F8R" >"$T/f8rfix.scn"
+expect 0 "finding 8 through a resend: closed by work-clears-own-bit" -- "$DLMCTL" sim "$T/f8rfix.scn"
+sed 's/^fix work-retry-recovering$/&\nfix valnotvalid-resubmit/' \
+	"$SCEN/../findings/lvb-rollback-lost-bit-resent.scn" >"$T/f8lfix.scn"
+expect 0 "finding 8 (b) through a resend: closed by valnotvalid-resubmit" -- "$DLMCTL" sim "$T/f8lfix.scn"
 expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
 hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"
 # a master that is not one of the recovery's options
