@@ -309,6 +309,14 @@ codec_up_node(struct codec *c, struct sim_node *n, unsigned int j,
 		F(n->cbq[i].slot);
 	}
 	A(n->replay, j);
+	/* a request held behind the node's own unlock (sim.c
+	 * hold_request()): its mode and flags */
+	F(n->held);
+	for (unsigned int r = 0; n->held && r < RES_JOURNAL0 + j; r++)
+		if (n->held & BIT(r)) {
+			F(n->req_mode[r]);
+			F(n->held_flags[r]);
+		}
 	F(n->slot_reset);
 	io(c, kf, sizeof(*kf));  /* n->known_failed, see codec() */
 	io(c, je, sizeof(*je));  /* n->join_epoch, see codec() */
@@ -436,6 +444,30 @@ static void hist_restore(struct sim *s, const struct hist *h, bool full)
  * sets both (simdlm_request() and do_lock()): they are not encoded.
  * (unless c->full; decoded as 0.)
  */
+/*
+ * What a pending reply keeps for a resend (simdlm.h: the REPLY flag,
+ * prev_grmode, prev_lvbseq, rqmode and rqflags) is read only by a crash
+ * of its master (simdlm_resend()) and cleared at its delivery: with no
+ * crash left (c->seq_dead) it is encoded as a completion without it.
+ */
+static inline __attribute__((always_inline)) void
+codec_reply_dead(struct codec *c, const struct simdlm_lock *lk)
+{
+	size_t at = c->pos - offsetof(struct simdlm_lock, lvb);
+
+	if (lk->where != SIMDLM_AT_DONE ||
+	    !(lk->ast_flags & SIMDLM_ASTF_REPLY))
+		return;
+	c->buf[at + offsetof(struct simdlm_lock, ast_flags)] &=
+		(uint8_t)~SIMDLM_ASTF_REPLY;
+	c->buf[at + offsetof(struct simdlm_lock, prev_grmode)] =
+		(uint8_t)DLMR_MODE_IV;
+	c->buf[at + offsetof(struct simdlm_lock, prev_lvbseq)] = 0;
+	c->buf[at + offsetof(struct simdlm_lock, rqmode)] =
+		(uint8_t)DLMR_MODE_IV;
+	c->buf[at + offsetof(struct simdlm_lock, rqflags)] = 0;
+}
+
 static inline __attribute__((always_inline)) void codec_lock(struct codec *c, struct simdlm_lock *lk)
 {
 	bool dead = !c->full && lk->grmode == DLMR_MODE_IV &&
@@ -450,8 +482,10 @@ static inline __attribute__((always_inline)) void codec_lock(struct codec *c, st
 		c->buf[at] &= DLMR_LKF_VALBLK;
 		if (dead)
 			c->buf[at] = c->buf[sq] = 0;
-		if (c->seq_dead)
+		if (c->seq_dead) {
 			c->buf[sq] = 0;
+			codec_reply_dead(c, lk);
+		}
 	}
 }
 
@@ -619,6 +653,8 @@ _Static_assert(offsetof(struct sim_node, coord) + sizeof(struct dlmr_coord) +
 _Static_assert(sizeof(struct simdlm_lock) ==
 	       offsetof(struct simdlm_lock, lvb) + DLMR_LVB_SIZE &&
 	       offsetof(struct simdlm_lock, lvbseq) <
+	       offsetof(struct simdlm_lock, lvb) &&
+	       offsetof(struct simdlm_lock, prev_lvbseq) <
 	       offsetof(struct simdlm_lock, lvb),
 	       "codec_lock() encodes a lock's fields, all before its lvb");
 
@@ -1726,6 +1762,36 @@ static int add_edge(struct ctx *x, uint32_t parent, const struct step *how)
 	return 0;
 }
 
+/*
+ * The crashes of node @id that lose replies it had decided (simcore.h,
+ * docs/step-order.md L): one per non-empty set of at most SIM_RESEND_MAX
+ * of the completions simdlm_resend_options() lists (of the first 16), in
+ * a fixed order.  Returns their number.
+ */
+static unsigned int crash_resends(const struct sim *s, uint32_t id,
+				  struct step *st)
+{
+	struct simdlm_ref opt[16];
+	unsigned int k = simdlm_resend_options(&s->dlm, id, opt, 16), n = 0;
+
+	if (k > 16)
+		k = 16;
+	for (unsigned int m = 1; m < 1u << k; m++) {
+		unsigned int arg = 0, sh = 8;
+
+		if (__builtin_popcount(m) > SIM_RESEND_MAX)
+			continue;
+		for (unsigned int i = 0; i < k; i++)
+			if (m & 1u << i) {
+				arg |= sim_resend_entry(opt[i].node,
+							opt[i].res) << sh;
+				sh += 8;
+			}
+		st[n++] = (struct step){ SK_CRASH, id, arg };
+	}
+	return n;
+}
+
 static unsigned int transitions(const struct sim *s, const struct xstate *xs,
 				const struct dlmr_explore_config *cfg,
 				struct step *st)
@@ -1737,6 +1803,7 @@ static unsigned int transitions(const struct sim *s, const struct xstate *xs,
 	for (uint32_t id = 1; id <= s->sc->nodes; id++) {
 		if (s->n[id].up && xs->crashes < cfg->failures) {
 			st[k++] = (struct step){ SK_CRASH, id, 0 };
+			k += crash_resends(s, id, st + k);
 			/* the recovery enters dlm_recover_members_wait() and
 			 * the node fails inside it (simcore.h) */
 			if (in_wait && (s->members & BIT(id)))
@@ -1821,11 +1888,24 @@ void sim_step_text(const struct step *p, char *buf, size_t n)
 		snprintf(buf, n, "step end %u", p->node);
 		break;
 	case SK_CRASH:
-		if (p->arg == SK_CRASH_IN_WAIT)
+		if (p->arg == SK_CRASH_IN_WAIT) {
 			snprintf(buf, n, "crash %u in members-wait\nstep "
 				 "recovery", p->node);
-		else
-			snprintf(buf, n, "crash %u", p->node);
+			break;
+		}
+		snprintf(buf, n, "crash %u", p->node);
+		for (unsigned int a = p->arg >> 8; a; a >>= 8) {
+			size_t l = strlen(buf);
+			unsigned int res = (a >> 4) & 0xf;
+
+			if (res >= RES_JOURNAL0)
+				snprintf(buf + l, n - l, " resend %u journal %u",
+					 a & 0xf, res - RES_JOURNAL0);
+			else
+				snprintf(buf + l, n - l, " resend %u %s",
+					 a & 0xf, res == RES_CONTROL ?
+					 "control" : "mounted");
+		}
 		break;
 	default:
 		snprintf(buf, n, "mount %u", p->node);
@@ -1865,7 +1945,7 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 		sadd(&out, &len, &cap, "step-limit %zu\n", limit);
 	sadd(&out, &len, &cap, "mount 1-%u\n", cfg->nodes);
 	for (size_t i = 0; i < n; i++) {
-		char line[64];
+		char line[128];
 
 		sim_step_text(&path[i], line, sizeof(line));
 		sadd(&out, &len, &cap, "%s\n", line);
@@ -1873,7 +1953,7 @@ static char *write_scenario(struct ctx *x, const struct step *path,
 	if (ncyc)
 		sadd(&out, &len, &cap, "cycle %zu\n", ncyc);
 	for (size_t i = 0; i < ncyc; i++) {
-		char line[64];
+		char line[128];
 
 		sim_step_text(&cyc[i], line, sizeof(line));
 		sadd(&out, &len, &cap, "%s\n", line);
@@ -2041,7 +2121,7 @@ static bool step_eq(const struct step *a, const struct step *b)
 static int por_fail(struct ctx *x, unsigned int level, const struct step *a,
 		    const struct step *b, const char *why)
 {
-	char sa[32], sb[32];
+	char sa[128], sb[128];
 	int n;
 
 	sim_step_text(a, sa, sizeof(sa));

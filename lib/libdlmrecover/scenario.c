@@ -365,7 +365,7 @@ static int scen_nodes(struct scen_parser *p, unsigned int *i,
 		const char *tok = p->tok[*i];
 
 		if (!strcmp(tok, "at") || !strcmp(tok, "on") ||
-		    !strcmp(tok, "in")) {
+		    !strcmp(tok, "in") || !strcmp(tok, "resend")) {
 			if (cmd->op == DLMR_SCEN_CRASH)
 				break;
 			return scen_error(p, "%s: '%s' is only allowed with crash",
@@ -446,6 +446,65 @@ static int scen_trigger(struct scen_parser *p, unsigned int *i,
 			return rc;
 		cmd->on = on;
 		(*i)++;
+	}
+	return 0;
+}
+
+/*
+ * "resend NODE control|mounted|journal J" groups from token *i on (which
+ * is "resend"), after "crash N": the replies N had sent to those locks
+ * are lost with it (sim_crash_resend()).
+ */
+static int scen_resend(struct scen_parser *p, unsigned int *i,
+		       struct dlmr_scen_cmd *cmd)
+{
+	while (*i < p->ntok && !strcmp(p->tok[*i], "resend")) {
+		unsigned int node, res;
+		uint64_t v = 0;
+		int rc;
+
+		if (__builtin_popcountll(cmd->nodes) != 1)
+			return scen_error(p, "crash: 'resend' needs one crashing "
+					  "node");
+		if (cmd->nresend == DLMR_SCEN_RESEND_MAX)
+			return scen_error(p, "crash: more than %d 'resend'",
+					  DLMR_SCEN_RESEND_MAX);
+		if (*i + 2 >= p->ntok)
+			return scen_error(p, "crash: 'resend' needs a node and "
+					  "a lock (control, mounted or "
+					  "journal J)");
+		rc = scen_nodeid(p, "crash: resend", p->tok[*i + 1], &node);
+		if (rc)
+			return rc;
+		if (cmd->nodes & 1ull << node)
+			return scen_error(p, "crash: resend: node %u is the one "
+					  "crashing", node);
+		if (!strcmp(p->tok[*i + 2], "control")) {
+			res = 0;
+		} else if (!strcmp(p->tok[*i + 2], "mounted")) {
+			res = 1;
+		} else if (!strcmp(p->tok[*i + 2], "journal") &&
+			   *i + 3 < p->ntok) {
+			rc = scen_number(p, "crash: resend journal",
+					 p->tok[*i + 3], 0,
+					 p->s->journals - 1, &v);
+			if (rc)
+				return rc;
+			res = 2 + (unsigned int)v;
+			(*i)++;
+		} else {
+			return scen_error(p, "crash: resend: unknown lock '%s' "
+					  "(control, mounted or journal J)",
+					  scen_q(p, 0, p->tok[*i + 2]));
+		}
+		for (unsigned int k = 0; k < cmd->nresend; k++)
+			if (cmd->resend_node[k] == node &&
+			    cmd->resend_res[k] == res)
+				return scen_error(p, "crash: resend: given "
+						  "twice");
+		cmd->resend_node[cmd->nresend] = (uint8_t)node;
+		cmd->resend_res[cmd->nresend++] = (uint8_t)res;
+		*i += 3;
 	}
 	return 0;
 }
@@ -629,7 +688,12 @@ static int scen_command(struct scen_parser *p, enum dlmr_scen_op op)
 		if (rc)
 			return rc;
 	}
-	if (op == DLMR_SCEN_CRASH && i < p->ntok) {
+	if (op == DLMR_SCEN_CRASH && i < p->ntok &&
+	    !strcmp(p->tok[i], "resend")) {
+		rc = scen_resend(p, &i, &cmd);
+		if (rc)
+			return rc;
+	} else if (op == DLMR_SCEN_CRASH && i < p->ntok) {
 		rc = scen_trigger(p, &i, &cmd);
 		if (rc)
 			return rc;

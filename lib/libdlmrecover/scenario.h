@@ -10,6 +10,7 @@
 
 #define DLMR_SCEN_CMDS_MAX 4096 /* counterexamples are long */
 #define DLMR_SCEN_STEP_LIMIT_DEFAULT 20000
+#define DLMR_SCEN_RESEND_MAX 8 /* "resend" groups on one crash line */
 
 enum dlmr_scen_op {
 	DLMR_SCEN_MOUNT = 1, /* "mount NODES": join + mount, concurrently */
@@ -49,6 +50,12 @@ struct dlmr_scen_cmd {
 	/* CRASH "in members-wait": fire when the recovery enters
 	 * dlm_recover_members_wait (slots reset to -1), before it assigns */
 	bool in_wait;
+	/* CRASH at once of one node: the replies it had sent that are lost
+	 * with it and resent ("resend NODE LOCK", sim_crash_resend()):
+	 * requester nodes and resources (0 control, 1 mounted, 2 + j) */
+	unsigned int nresend;
+	uint8_t resend_node[DLMR_SCEN_RESEND_MAX];
+	uint8_t resend_res[DLMR_SCEN_RESEND_MAX];
 	/* STEP: which step; the node is the one bit of `nodes` */
 	enum dlmr_scen_step step;
 	unsigned int step_arg;     /* AST: resource (0 control, 1 mounted,

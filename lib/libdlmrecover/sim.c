@@ -223,27 +223,86 @@ static void lock_event(struct sim *s, enum dlmr_event_type type, uint32_t id,
 
 static void do_unmounted(struct sim *s, uint32_t id);
 
+/* The coordinator's name of resource @res, into a LOCK_DONE input. */
+static void res_lock(unsigned int res, struct dlmr_input *in)
+{
+	in->lock = res == RES_CONTROL ? DLMR_LOCK_CONTROL :
+		   res == RES_MOUNTED ? DLMR_LOCK_MOUNTED : DLMR_LOCK_JOURNAL;
+	in->jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
+}
+
+/* dlm_lock() of node @id's request on @res (mode n->req_mode[res]); a
+ * synchronous failure is the request's completion. */
+static void submit_request(struct sim *s, uint32_t id, unsigned int res,
+			   unsigned int flags, const uint8_t *lvb)
+{
+	int mode = s->n[id].req_mode[res];
+	int r = simdlm_request(&s->dlm, res, id, mode, flags, lvb);
+
+	if (r) {
+		/* dlm_lock() failed synchronously */
+		struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE,
+					 .status = r };
+
+		res_lock(res, &in);
+
+		lock_event(s, DLMR_EV_AGAIN, id, res, mode, flags, r);
+		feed(s, id, &in);
+	}
+}
+
+/*
+ * A new request on a lock whose unlock has not completed: in Linux 6.1
+ * gfs2's glock layer queues the new holder behind the demotion in
+ * progress (GLF_LOCK; do_promote() runs once the unlock's AST has come,
+ * fs/gfs2/glock.c), and the engine's kernel module runs one operation at
+ * a time, waiting for an unlock's completion (examples/kernel/journal.c
+ * dj_run_op()): dlm_lock() is called only then.  The simulated DLM has
+ * one lock per (resource, node) and answered -EBUSY, which the
+ * coordinator took for a refusal.  The request is held until the
+ * unlock's completion is taken (release_held()).  Returns whether it
+ * was held.
+ */
+static bool hold_request(struct sim *s, uint32_t id, unsigned int res,
+			 const struct dlmr_action *a)
+{
+	struct sim_node *n = &s->n[id];
+	const struct simdlm_lock *lk = &s->dlm.res[res].locks[id - 1];
+
+	if (lk->op != SIMDLM_OP_UNLOCK || a->write_lvb ||
+	    (a->flags & DLMR_LKF_CONVERT))
+		return false;
+	n->held |= BIT(res);
+	n->held_flags[res] = (uint8_t)a->flags;
+	return true;
+}
+
+/* Node @id's unlock of @res completed: its held request goes now. */
+static void release_held(struct sim *s, uint32_t id, unsigned int res)
+{
+	struct sim_node *n = &s->n[id];
+
+	if (!(n->held & BIT(res)))
+		return;
+	n->held &= ~BIT(res);
+	submit_request(s, id, res, n->held_flags[res], NULL);
+	n->held_flags[res] = 0;
+}
+
 static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 {
 	struct sim_node *n = &s->n[id];
 	unsigned int res;
-	int r;
 
 	switch (a->type) {
 	case DLMR_ACT_LOCK:
 		res = lock_res(a);
 		lock_event(s, DLMR_EV_LOCK, id, res, a->mode, a->flags, 0);
 		n->req_mode[res] = (int8_t)a->mode;
-		r = simdlm_request(&s->dlm, res, id, a->mode, a->flags,
-				   a->write_lvb ? a->lvb : NULL);
-		if (r) {
-			/* dlm_lock() failed synchronously */
-			struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE,
-				.lock = a->lock, .jid = a->jid, .status = r };
-
-			lock_event(s, DLMR_EV_AGAIN, id, res, a->mode, a->flags, r);
-			feed(s, id, &in);
-		}
+		if (hold_request(s, id, res, a))
+			break;
+		submit_request(s, id, res, a->flags,
+			       a->write_lvb ? a->lvb : NULL);
 		break;
 	case DLMR_ACT_UNLOCK:
 		res = lock_res(a);
@@ -826,6 +885,54 @@ static void crash_node(struct sim *s, uint32_t id)
 }
 
 /*
+ * A crash that loses replies (docs/step-order.md, L): @id crashes, and
+ * each reply it had decided for @rs, not yet delivered, is taken as lost
+ * with it: the request goes back to the node's DLM and is sent again to
+ * the new master once the recovery ends (simdlm_resend()).  Nothing was
+ * copied into the lksb buffer, which is gfs2's ls_control_lvb for the
+ * control lock: the coordinator's.
+ */
+int sim_crash_resend(struct sim *s, uint32_t id, const struct simdlm_ref *rs,
+		     unsigned int n)
+{
+	struct simdlm_ref opt[SIMDLM_RES_MAX * SIMDLM_NODES_MAX];
+	unsigned int k = simdlm_resend_options(&s->dlm, id, opt,
+					       DLMR_ARRAY_SIZE(opt));
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j = 0;
+
+		while (j < k && (opt[j].res != rs[i].res ||
+				 opt[j].node != rs[i].node))
+			j++;
+		if (j == k)
+			return -ENOENT;
+	}
+	crash_node(s, id);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t o = rs[i].node;
+
+		simdlm_resend(&s->dlm, rs[i].res, o,
+			      rs[i].res == RES_CONTROL ?
+			      s->n[o].coord.control_lvb : NULL);
+	}
+	return 0;
+}
+
+/* sim_crash_resend() for SK_CRASH's arg (simcore.h). */
+static void crash_step(struct sim *s, uint32_t id, unsigned int arg)
+{
+	struct simdlm_ref rs[SIM_RESEND_MAX];
+	unsigned int n = 0;
+
+	for (arg >>= 8; arg && n < SIM_RESEND_MAX; arg >>= 8, n++)
+		rs[n] = (struct simdlm_ref){ (arg >> 4) & 0xf, arg & 0xf };
+	if (sim_crash_resend(s, id, rs, n))
+		violation(s, id, "simulator: crash %u: a reply to resend is "
+			  "not pending", id);
+}
+
+/*
  * The coordinator finished unmounting: leave the lockspace cleanly.
  *
  * dlm_release_lockspace() (Linux 6.1 fs/dlm/lockspace.c
@@ -1075,15 +1182,15 @@ static void deliver_ast(struct sim *s, uint32_t id, unsigned int res)
 	struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE };
 
 	simdlm_take_ast(&s->dlm, res, id, &ast);
-	if (ast.status == -SIMDLM_EUNLOCK)
+	if (ast.status == -SIMDLM_EUNLOCK) {
+		release_held(s, id, res);
 		return;
+	}
 	lock_event(s, ast.status ? DLMR_EV_AGAIN : DLMR_EV_GRANT, id, res,
 		   s->n[id].req_mode[res], 0, ast.status);
 	if (!s->n[id].up)
 		return;
-	in.lock = res == RES_CONTROL ? DLMR_LOCK_CONTROL :
-		  res == RES_MOUNTED ? DLMR_LOCK_MOUNTED : DLMR_LOCK_JOURNAL;
-	in.jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
+	res_lock(res, &in);
 	in.status = ast.status;
 	in.lvb = ast.lvb_read ? ast.lvb : NULL;
 	in.lvb_invalid = ast.lvb_invalid;
@@ -1156,7 +1263,7 @@ void sim_run_step(struct sim *s, const struct step *st)
 		if (st->arg == SK_CRASH_IN_WAIT)
 			members_wait(s, BIT(st->node));
 		else
-			crash_node(s, st->node);
+			crash_step(s, st->node, st->arg);
 		break;
 	case SK_MOUNT:
 		mount_node(s, st->node);
@@ -1594,6 +1701,26 @@ static int run_scripted(struct sim *s, const struct dlmr_scen_cmd *cmd,
 			     "here");
 }
 
+/* "crash N resend NODE LOCK ...": the crash, with those replies lost. */
+static int crash_resend_cmd(struct sim *s, const struct dlmr_scen_cmd *cmd)
+{
+	struct simdlm_ref rs[DLMR_SCEN_RESEND_MAX];
+	uint32_t id = (uint32_t)__builtin_ctzll(cmd->nodes);
+
+	for (unsigned int i = 0; i < cmd->nresend; i++)
+		rs[i] = (struct simdlm_ref){ cmd->resend_res[i],
+					     cmd->resend_node[i] };
+	if (!s->n[id].up)
+		return runtime_error(s, cmd->line, "crash: resend: node %u is "
+				     "not up", id);
+	if (sim_crash_resend(s, id, rs, cmd->nresend))
+		return runtime_error(s, cmd->line, "crash: resend: not a reply "
+				     "of node %u pending here (a request or "
+				     "up-conversion it decided for another "
+				     "node, not yet delivered)", id);
+	return 0;
+}
+
 static int cmp_actor(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -1757,8 +1884,11 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 		if (s->marks & SIM_MARK_BUSY_CTRL)
 			return 1;
 		/* gfs2_recover_set() -EBUSY in a journal recovery's last
-		 * window: nothing queues the work again (finding 10) */
-		if (s->marks & SIM_MARK_RECOVER_BUSY)
+		 * window: nothing queues the work again, and the cluster
+		 * goes idle with the node blocked (finding 10); a node
+		 * that retries for ever is not that */
+		if ((s->marks & SIM_MARK_RECOVER_BUSY) &&
+		    strstr(v, "cluster idle"))
 			return 10;
 		if (s->marks & SIM_MARK_VALNOTVALID)
 			return 8;
@@ -1800,6 +1930,11 @@ DLMR_EXPORT int dlmr_sim_run(const struct dlmr_scenario *sc, uint64_t seed,
 			run_wait(s, cmd->line);
 			break;
 		case DLMR_SCEN_CRASH:
+			if (cmd->nresend) {
+				if (crash_resend_cmd(s, cmd))
+					goto out;
+				break;
+			}
 			if (cmd->at == DLMR_EV_NONE && !cmd->in_wait) {
 				for (uint32_t id = 1; id <= sc->nodes; id++)
 					if (cmd->nodes & BIT(id))

@@ -79,6 +79,11 @@ struct sim_node {
 	/* the recover_done events in cbq, oldest first, with their table */
 	unsigned int ldone_len;
 	struct sim_ldone ldone[SIM_LDONE_MAX];
+	/* bit r: a request on resource r waits for this node's own unlock
+	 * of it to complete (sim.c hold_request()); its mode is
+	 * req_mode[r], its flags held_flags[r] */
+	uint64_t held;
+	uint8_t held_flags[SIMDLM_RES_MAX];
 	struct dlmr_coord coord;
 };
 
@@ -159,6 +164,21 @@ struct sim {
  * enabled where the recovery step would assign the slots (sim.c
  * members_wait()). */
 #define SK_CRASH_IN_WAIT 1
+/*
+ * SK_CRASH of a node (not SK_CRASH_IN_WAIT) may also say which replies
+ * it had sent are lost with it (Linux 6.1 fs/dlm/lock.c
+ * dlm_recover_waiters_pre(): the requests and up-conversions awaiting
+ * them are resent to the new master after the recovery,
+ * simdlm_resend()): arg bits 8.. hold up to SIM_RESEND_MAX of the
+ * completions simdlm_resend_options() lists, 8 bits each, node | res << 4
+ * (the explorer's bounds: at most 8 nodes, 10 resources).  The others are
+ * delivered as decided (their replies had arrived).
+ */
+#define SIM_RESEND_MAX 3
+static inline unsigned int sim_resend_entry(uint32_t node, unsigned int res)
+{
+	return (node & 0xfu) | (res & 0xfu) << 4;
+}
 enum step_kind { SK_CB, SK_AST, SK_TIMER, SK_REPLAY, SK_REC, SK_CRASH,
 		 SK_MOUNT, SK_END };
 
@@ -210,6 +230,12 @@ unsigned int sim_rec_options(const struct sim *s, unsigned int *args,
 /* Whether the recovery's next step enters dlm_recover_members_wait()
  * (where SK_CRASH_IN_WAIT may be injected). */
 bool sim_in_wait_possible(const struct sim *s);
+/* Crash node @id with the replies of @rs (@n of them, each listed by
+ * simdlm_resend_options() for @id) lost and resent: SK_CRASH with
+ * sim_resend_entry()s, and "crash N resend ...".  -ENOENT, and no
+ * crash, if one of them is not such a reply. */
+int sim_crash_resend(struct sim *s, uint32_t id, const struct simdlm_ref *rs,
+		     unsigned int n);
 /* Run one step (faults included), then check S1-S4. */
 void sim_run_step(struct sim *s, const struct step *st);
 /* The scheduler's generator (splitmix64), shared with the swarm. */

@@ -19,7 +19,7 @@
 
 #include "simdlm.h"
 
-_Static_assert(sizeof(struct simdlm_lock) == 10 + DLMR_LVB_SIZE,
+_Static_assert(sizeof(struct simdlm_lock) == 12 + DLMR_LVB_SIZE,
 	       "struct simdlm_lock must have no padding");
 _Static_assert(sizeof(struct simdlm_res) ==
 	       DLMR_LVB_SIZE + 5 + SIMDLM_NODES_MAX * sizeof(struct simdlm_lock),
@@ -90,6 +90,27 @@ static void lock_clear(struct simdlm_lock *lk)
 	memset(lk, 0, sizeof(*lk));
 	lk->grmode = DLMR_MODE_IV;
 	lk->rqmode = DLMR_MODE_IV;
+	lk->prev_grmode = DLMR_MODE_IV;
+}
+
+/* A reply's copy of its operation (simdlm.h), forgotten. */
+static void reply_clear(struct simdlm_lock *lk)
+{
+	lk->ast_flags &= (uint8_t)~SIMDLM_ASTF_REPLY;
+	lk->rqmode = DLMR_MODE_IV;
+	lk->rqflags = 0;
+	lk->prev_grmode = DLMR_MODE_IV;
+	lk->prev_lvbseq = 0;
+}
+
+/* A delivered, dropped or resent completion: nothing of it is left. */
+static void ast_clear(struct simdlm_lock *lk)
+{
+	reply_clear(lk);
+	lk->where = SIMDLM_AT_NONE;
+	lk->op = SIMDLM_OP_NONE;
+	lk->ast = SIMDLM_AST_NONE;
+	lk->ast_flags = 0;
 }
 
 /* A lock the master knows about: granted, converting or waiting. */
@@ -352,7 +373,8 @@ restart:
 }
 
 /* do_request() and do_convert() with their _effects, for a decided lock. */
-static void do_lock(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
+static void decide_lock(struct simdlm *d, struct simdlm_res *r,
+			unsigned int idx)
 {
 	struct simdlm_lock *lk = &r->locks[idx];
 	bool conv = lk->grmode != DLMR_MODE_IV;
@@ -384,6 +406,39 @@ static void do_lock(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
 		return;
 	}
 	queue_cast(d, r, idx, SIMDLM_AST_AGAIN, 0);
+}
+
+/* recover_convert_waiter(): PR <-> CW, which the kernel completes with a
+ * stub reply and turns into a request at recovery (not modelled). */
+static bool middle_conversion(int gr, int rq)
+{
+	return (gr == DLMR_MODE_PR && rq == DLMR_MODE_CW) ||
+	       (gr == DLMR_MODE_CW && rq == DLMR_MODE_PR);
+}
+
+/*
+ * decide_lock(), marking a completion that is the master's reply to
+ * another node's request or up-conversion (rqmode >= grmode: the
+ * operations dlm_recover_waiters_pre() resends when the master is
+ * removed before the reply arrives; a down-conversion completes without
+ * a reply, send_convert()), with what a resend restores.
+ */
+static void do_lock(struct simdlm *d, struct simdlm_res *r, unsigned int idx)
+{
+	struct simdlm_lock *lk = &r->locks[idx];
+	int8_t prev = lk->grmode, rq = lk->rqmode;
+	uint8_t seq = lk->lvbseq, flags = lk->rqflags;
+
+	decide_lock(d, r, idx);
+	if (lk->where != SIMDLM_AT_DONE || r->master == idx + 1 ||
+	    (prev != DLMR_MODE_IV &&
+	     (rq < prev || middle_conversion(prev, rq))))
+		return;
+	lk->ast_flags |= SIMDLM_ASTF_REPLY;
+	lk->prev_grmode = prev;
+	lk->prev_lvbseq = seq;
+	lk->rqmode = rq;
+	lk->rqflags = flags;
 }
 
 /* do_unlock() and do_unlock_effects(). */
@@ -482,10 +537,7 @@ static int node_remove(struct simdlm *d, uint32_t node, uint8_t state)
 			if (lk->grmode == DLMR_MODE_IV)
 				lock_clear(lk);
 		} else if (lk->where == SIMDLM_AT_DONE) {
-			lk->where = SIMDLM_AT_NONE;
-			lk->op = SIMDLM_OP_NONE;
-			lk->ast = SIMDLM_AST_NONE;
-			lk->ast_flags = 0;
+			ast_clear(lk);
 		}
 	}
 	return 0;
@@ -703,6 +755,22 @@ static void recover_lvb_new(const struct simdlm *d, struct simdlm_res *r,
 
 static void end_nodes(struct simdlm *d, bool all, uint64_t mask);
 
+/*
+ * dlm_recover_waiters_pre() has run: a reply of the removed master still
+ * pending here had arrived (the caller did not resend it); it is a plain
+ * completion from now on.
+ */
+static void replies_arrived(struct simdlm_res *r, unsigned int nn)
+{
+	for (unsigned int i = 0; i < nn; i++) {
+		struct simdlm_lock *lk = &r->locks[i];
+
+		if (lk->where == SIMDLM_AT_DONE &&
+		    (lk->ast_flags & SIMDLM_ASTF_REPLY))
+			reply_clear(lk);
+	}
+}
+
 int simdlm_recover(struct simdlm *d)
 {
 	return simdlm_recover_with(d, NULL);
@@ -762,6 +830,10 @@ int simdlm_recover_begin(struct simdlm *d,
 		purged[ri] = false;
 		if (res_idle(r, nn))
 			continue;	/* the explorer's hot path */
+
+		if (r->master && r->master <= nn &&
+		    node_removed(d, r->master - 1))
+			replies_arrived(r, nn);
 
 		/*
 		 * ls_recover() -> dlm_clear_toss(): an rsb without any lkb
@@ -1005,11 +1077,90 @@ int simdlm_take_ast(struct simdlm *d, unsigned int res, uint32_t node,
 	out->lvb_invalid = lk->ast_flags & SIMDLM_ASTF_LVB_INVALID;
 	out->lvb_read = lk->ast_flags & SIMDLM_ASTF_LVB_READ;
 	memcpy(out->lvb, lk->lvb, DLMR_LVB_SIZE);
+	ast_clear(lk);
+	return 0;
+}
 
-	lk->where = SIMDLM_AT_NONE;
-	lk->op = SIMDLM_OP_NONE;
-	lk->ast = SIMDLM_AST_NONE;
-	lk->ast_flags = 0;
+/* A reply of @master pending at member @node on @res. */
+static bool reply_pending(const struct simdlm *d, unsigned int res,
+			  uint32_t node, uint32_t master)
+{
+	const struct simdlm_res *r;
+	const struct simdlm_lock *lk;
+
+	if (!args_ok(d, res, node) || master < 1 ||
+	    master > SIMDLM_NODES_MAX || node == master)
+		return false;
+	r = &d->res[res];
+	lk = &r->locks[node - 1];
+	return node_alive(d, node - 1) && lk->where == SIMDLM_AT_DONE &&
+	       (lk->ast_flags & SIMDLM_ASTF_REPLY) && r->master == master;
+}
+
+bool simdlm_resendable(const struct simdlm *d, unsigned int res,
+		       uint32_t node, uint32_t master)
+{
+	return reply_pending(d, res, node, master) &&
+	       node_removed(d, master - 1);
+}
+
+unsigned int simdlm_resend_options(const struct simdlm *d, uint32_t master,
+				   struct simdlm_ref *out, unsigned int max)
+{
+	unsigned int ri, i, n = 0, nn, nr;
+
+	if (!d)
+		return 0;
+	nn = nodes_used(d);
+	nr = d->nres && d->nres <= SIMDLM_RES_MAX ? d->nres : SIMDLM_RES_MAX;
+	for (ri = 0; ri < nr; ri++) {
+		if (d->res[ri].master != master)
+			continue;
+		for (i = 1; i <= nn; i++) {
+			if (!reply_pending(d, ri, i, master))
+				continue;
+			if (out && n < max)
+				out[n] = (struct simdlm_ref){ ri, i };
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * dlm_recover_waiters_pre() flags the lkb DLM_IFL_RESEND; the process
+ * copy was never changed by the lost reply (its grmode, lkb_lvbseq and
+ * lksb buffer are as before the request; lkb_exflags were set when the
+ * request was validated); dlm_recover_waiters_post() runs
+ * _request_lock()/_convert_lock() again after enable_locking().
+ */
+int simdlm_resend(struct simdlm *d, unsigned int res, uint32_t node,
+		  const uint8_t *lvb)
+{
+	struct simdlm_res *r;
+	struct simdlm_lock *lk;
+	int8_t rq;
+	uint8_t flags;
+
+	if (!args_ok(d, res, node))
+		return -EINVAL;
+	r = &d->res[res];
+	lk = &r->locks[node - 1];
+	if (!simdlm_resendable(d, res, node, r->master))
+		return -ENOENT;
+	rq = lk->rqmode;
+	flags = lk->rqflags;
+	lk->grmode = lk->prev_grmode;
+	lk->lvbseq = lk->prev_lvbseq;
+	if (lk->grmode == DLMR_MODE_IV)
+		lk->exflags = 0;	/* a new lkb: set at its decision */
+	if (lvb)
+		memcpy(lk->lvb, lvb, DLMR_LVB_SIZE);
+	ast_clear(lk);
+	lk->op = SIMDLM_OP_LOCK;
+	lk->rqmode = rq;
+	lk->rqflags = flags;
+	queue_add(r, lk, SIMDLM_AT_DEFERRED);
 	return 0;
 }
 

@@ -79,10 +79,21 @@
  * ALTCW/CONVDEADLK/IVVALBLK/PERSISTENT, the toss timer (an unused resource
  * keeps its value block and master until the next recovery), timeouts.
  * Around a master's failure: a completion it had decided is delivered as
- * decided (its reply had arrived; the kernel may also have lost the reply
- * and resent the request to the new master, dlm_recover_waiters_pre/post),
- * and the new master rebuilds the convert and wait queues in their old
- * order (the kernel appends the survivors' locks in message order).
+ * decided (its reply had arrived), unless the caller says the reply was
+ * lost with the master (simdlm_resend(): the kernel's
+ * dlm_recover_waiters_pre() marks a request or up-conversion that awaits
+ * a removed master's reply DLM_IFL_RESEND, and dlm_recover_waiters_post()
+ * sends it again once locking is enabled: here it goes back to deferred
+ * and is decided at the end of the recovery).  Not modelled: a grant
+ * message of a queued operation lost with its master (the lock stays
+ * queued on the process copy and the new master grants it again), a
+ * queued reply (-EINPROGRESS) lost (the kernel resends the request, which
+ * queues behind the rebuilt queues), middle conversions (PR<->CW, which
+ * gfs2 never asks for), and an operation sent to a master that has failed
+ * but whose failure has not stopped the lockspace yet (decided here as if
+ * the master were alive; the kernel resends it too).  The new master
+ * rebuilds the convert and wait queues in their old order (the kernel
+ * appends the survivors' locks in message order).
  */
 #ifndef DLMR_SIMDLM_H
 #define DLMR_SIMDLM_H
@@ -136,6 +147,10 @@ enum simdlm_ast_code {
 /* simdlm_lock.ast_flags */
 #define SIMDLM_ASTF_LVB_INVALID 0x01 /* DLM_SBF_VALNOTVALID */
 #define SIMDLM_ASTF_LVB_READ    0x02 /* the resource's LVB was copied in */
+/* the completion is the master's reply to a request or an up-conversion
+ * from another node (decided when it arrived, not a later grant of a
+ * queued one): lost with its master, it is resent (simdlm_resend()) */
+#define SIMDLM_ASTF_REPLY       0x04
 
 /**
  * One (resource, node) lock.  No lock: grmode == DLMR_MODE_IV and
@@ -157,6 +172,12 @@ struct simdlm_lock {
 	uint8_t ast;       /* enum simdlm_ast_code when where == DONE */
 	uint8_t ast_flags; /* SIMDLM_ASTF_* when where == DONE */
 	uint8_t lvbseq;    /* lkb_lvbseq of the lock's own copy */
+	/* a reply (SIMDLM_ASTF_REPLY, where == DONE): the requester's
+	 * grmode and lkb_lvbseq before the master's decision, which a
+	 * resend (simdlm_resend()) restores; rqmode and rqflags keep the
+	 * operation's.  DLMR_MODE_IV and 0 otherwise. */
+	int8_t prev_grmode;
+	uint8_t prev_lvbseq;
 	uint8_t lvb[DLMR_LVB_SIZE]; /* the lksb value block buffer */
 };
 
@@ -316,6 +337,37 @@ int simdlm_request(struct simdlm *d, unsigned int res, uint32_t node,
  * lock is held.
  */
 int simdlm_unlock(struct simdlm *d, unsigned int res, uint32_t node,
+		  const uint8_t *lvb);
+
+/*
+ * Resending (Linux 6.1 fs/dlm/lock.c dlm_recover_waiters_pre(),
+ * recover_convert_waiter(), dlm_recover_waiters_post()).  A completion
+ * is resendable when it is a reply (SIMDLM_ASTF_REPLY) pending at a
+ * member, on a resource whose master is @master, a node that failed or
+ * left and awaits recovery: had the reply not arrived before the master
+ * went, the request (or up-conversion) would be sent again to the new
+ * master after the recovery.
+ */
+bool simdlm_resendable(const struct simdlm *d, unsigned int res,
+		       uint32_t node, uint32_t master);
+/*
+ * The completions a removal of @master makes resendable (the same
+ * before and after simdlm_fail()/simdlm_leave() of @master), in
+ * ascending (res, node) order: fills up to @max of @out (may be NULL
+ * when @max is 0), returns their number.
+ */
+unsigned int simdlm_resend_options(const struct simdlm *d, uint32_t master,
+				   struct simdlm_ref *out, unsigned int max);
+/*
+ * The reply pending at (res, node) was lost with its master: the lock is
+ * put back as it was before the master decided (its granted mode and
+ * lkb_lvbseq; its lksb buffer is @lvb, if not NULL: what the caller has
+ * there, as nothing was copied in), and the operation is deferred, to be
+ * decided when the node and the resource's new master have ended their
+ * recovery (simdlm_recover_end()), after the operations deferred before
+ * it.  -EINVAL bad arguments, -ENOENT not resendable.
+ */
+int simdlm_resend(struct simdlm *d, unsigned int res, uint32_t node,
 		  const uint8_t *lvb);
 
 /* Whether (res, node) has a completion waiting to be delivered. */

@@ -136,6 +136,27 @@ sed -n '1,16p' "$SCEN/ast-after-prep.scn" >"$T/flush.scn"
 printf 'step callback 2\nstep recovery\nstep ast 2 control\n' >>"$T/flush.scn"
 expect 2 "no completion between the flush and recovery's end" -- "$DLMCTL" sim "$T/flush.scn"
 has "$T/err" "flush.scn:19: step: that step is not enabled here" "completion held after the flush"
+# resend-lost-reply.scn (above): node 1 crashes before its refusal of
+# node 2's mounted EX NOQUEUE reaches node 2; resent (docs/step-order.md,
+# L), the new master grants it; as a plain crash the refusal arrives
+R=$SCEN/resend-lost-reply.scn
+expect 0 "resend: a lost reply" -- "$DLMCTL" sim -j "$R"
+hasnot "$T/out" '"event":"again","node":2,"ls":"gfs0","resource":"mounted"' "resend: no refusal"
+has "$T/out" '"event":"grant","node":2,"ls":"gfs0","resource":"mounted","mode":"EX"' "resend: granted by the new master"
+sed 's/^crash 1 resend 2 mounted$/crash 1/' "$R" >"$T/arrived.scn"
+expect 0 "resend: the reply arrived" -- "$DLMCTL" sim -j "$T/arrived.scn"
+has "$T/out" '"event":"again","node":2,"ls":"gfs0","resource":"mounted"' "arrived: the refusal"
+sed 's/^crash 1 resend 2 mounted$/crash 1 resend 2 control/' "$R" >"$T/noresend.scn"
+expect 2 "resend: not a pending reply" -- "$DLMCTL" sim "$T/noresend.scn"
+has "$T/err" "noresend.scn:[0-9]+: crash: resend: not a reply of node 1 pending here" "resend: refused when none"
+oneline "$T/err" "resend: not a pending reply"
+# journal-after-own-unlock.scn (above): node 1 asks for journal 1's lock
+# while its own unlock of it waits for the recovery: held until the
+# unlock completes, then granted (the model before answered -EBUSY)
+expect 0 "journal lock after our own unlock" -- "$DLMCTL" sim -j "$SCEN/journal-after-own-unlock.scn"
+hasnot "$T/out" '"event":"again","node":1,"ls":"gfs0","resource":"journal"' "own unlock: no refusal"
+grep '"resource":"journal","jid":1' "$T/out" | grep -o '"event":"[a-z]*"' | tr -d '\n' >"$T/j1"
+has "$T/j1" '^"event":"lock""event":"grant""event":"unlock""event":"lock""event":"grant""event":"unlock"$' "own unlock: the second lock of journal 1 granted after the unlock"
 # finding 7 with the kernel's slot fix modelled (kernel/patches/0001):
 # node 1 is reported with its slot and journal 0 is replayed
 sed 's/^fix first-done-serial$/&\nfix kernel-slot-fix/' "$FINDINGS/slot-reset.scn" >"$T/f7k.scn"
@@ -206,13 +227,14 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 # a violation names the finding it matches (dlmr_sim_result.finding)
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
-	 recovering-busy:10 recovering-busy-pending:10 late-delivery:11; do
+	 recovering-busy:10 recovering-busy-pending:10 recovering-busy-rejoin:10 \
+	 lvb-rollback-resent:8 lvb-rollback-lost-bit-resent:8 late-delivery:11; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
 done
 # finding 10 and its fix: the same steps are clean with work-retry-recovering
-for f in recovering-busy recovering-busy-pending; do
+for f in recovering-busy recovering-busy-pending recovering-busy-rejoin; do
 	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"
 	expect 0 "finding 10 closed by work-retry-recovering ($f)" -- "$DLMCTL" sim "$T/$f-fixed.scn"
 done
@@ -235,6 +257,16 @@ expect 1 "explore --delivery late finds finding 11" -- "$DLMCTL" explore --nodes
 has "$T/f11.scn" "^delivery late$" "the counterexample keeps the delivery mode"
 expect 1 "finding 11 counterexample replays" -- "$DLMCTL" sim "$T/f11.scn"
 has "$T/err" "^dlmctl sim: this is docs/findings.md, finding 11: " "explorer's late-delivery path named as finding 11"
+# finding 8 (a) through a resent request: the same steps settle when the
+# reply had arrived, and with work-clears-own-bit
+F8R=$SCEN/../findings/lvb-rollback-resent.scn
+sed 's/^crash 3 resend 2 control$/crash 3/' "$F8R" >"$T/f8arrived.scn"
+expect 0 "finding 8 through a resend: not when the reply arrived" -- "$DLMCTL" sim "$T/f8arrived.scn"
+sed 's/^fix work-retry-recovering$/&\nfix work-clears-own-bit/' "$F8R" >"$T/f8rfix.scn"
+expect 0 "finding 8 through a resend: closed by work-clears-own-bit" -- "$DLMCTL" sim "$T/f8rfix.scn"
+sed 's/^fix work-retry-recovering$/&\nfix valnotvalid-resubmit/' \
+	"$SCEN/../findings/lvb-rollback-lost-bit-resent.scn" >"$T/f8lfix.scn"
+expect 0 "finding 8 (b) through a resend: closed by valnotvalid-resubmit" -- "$DLMCTL" sim "$T/f8lfix.scn"
 expect 1 "a mutant's violation is no finding" -- "$DLMCTL" sim "$T/fair.scn"
 hasnot "$T/err" "this is docs/findings.md" "mutant: no finding named"
 # a master that is not one of the recovery's options

@@ -31,8 +31,9 @@ static unsigned int fix_bit(const char *name)
 	return 1u << id;
 }
 
-/* first-done-serial, and work-retry-recovering: without it every bound
- * with a failure stops at finding 10 first (test_finding10) */
+/* first-done-serial, and work-retry-recovering: without it the bounds
+ * with a failure and three nodes, and (2,2,1), stop at finding 10 first
+ * (test_finding10) */
 static unsigned int fds_fixes(void)
 {
 	return fix_bit("first-done-serial") | fix_bit("work-retry-recovering");
@@ -265,9 +266,11 @@ static void test_swarm(void **state)
 	(void)state;
 	cfg.fixes = fds_fixes();
 	cfg.mutant = (unsigned int)dlmr_mutant_from_name("ignore-lvb-bits");
-	free(swarm_replays(&cfg, 20000, 1, "S1"));
+	/* seed 2: since a crash may lose replies (more faults to draw
+	 * from), seed 1 meets an S5 of the mutant first */
+	free(swarm_replays(&cfg, 20000, 2, "S1"));
 	/* same seed, same first failure */
-	assert_int_equal(dlmr_swarm(&cfg, 20000, 1, NULL, NULL, &st, &cex), 1);
+	assert_int_equal(dlmr_swarm(&cfg, 20000, 2, NULL, NULL, &st, &cex), 1);
 	free(cex);
 	cex = NULL;
 	/* a livelock at a cold start: found only by runs with few faults */
@@ -302,14 +305,15 @@ static void test_fixed_protocol_clean(void **state)
 }
 
 /*
- * docs/findings.md, finding 10: with first-done-serial alone, (2,1,0)
- * fails S5 (a node blocked: its control work ran between a journal
- * recovery's result and clear_bit(JDF_RECOVERY), gfs2_recover_set() was
- * -EBUSY and nothing queued the work again); the counterexample replays
- * as finding 10 and is clean with work-retry-recovering, which makes the
- * search clean (test_fixed_protocol_clean).  The model before the
- * journal's work item had steps of its own (docs/step-order.md, E, F2)
- * was clean here.
+ * docs/findings.md, finding 10 (a node blocked: its control work ran
+ * between a journal recovery's result and clear_bit(JDF_RECOVERY),
+ * gfs2_recover_set() was -EBUSY and nothing queued the work again).
+ * With first-done-serial alone, (2,1,0) found it through a try-lock the
+ * simulated DLM refused while our own unlock was in flight: since
+ * requests wait for that unlock, (2,1,0) is clean, with
+ * work-retry-recovering too (test_fixed_protocol_clean).  The model
+ * before the journal's work item had steps of its own (docs/step-order.md,
+ * E, F2) was clean here too.
  */
 /*
  * Explore @cfg: a violation of invariant @inv whose text has @what, and
@@ -348,7 +352,19 @@ static void test_finding10(void **state)
 	char *cex = NULL;
 
 	(void)state;
-	dlmr_scenario_free(expect_finding(&cfg, "S5: ", "is blocked", 10));
+	/* (2,1,0): the path found here rested on the simulated DLM's
+	 * -EBUSY for a try-lock while our own unlock of that journal was
+	 * in flight; a request waits for that unlock now (sim.c
+	 * hold_request()), as gfs2's glock layer makes it, and the bound is
+	 * clean (the model before failed here with finding 10) */
+	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 0);
+	assert_true(st.complete);
+	assert_null(cex);
+	/* finding 10 itself: at three nodes another node holds the
+	 * journal lock (tests/findings/recovering-busy.scn, the explorer's
+	 * (3,1,0) counterexample); at two, the work item's own earlier
+	 * result (recovering-busy-rejoin.scn, from (2,2,1)): the CLI test
+	 * replays both */
 	cfg.fixes |= fix_bit("work-retry-recovering");
 	assert_int_equal(dlmr_explore(&cfg, NULL, NULL, &st, &cex), 0);
 	assert_true(st.complete);

@@ -665,10 +665,50 @@ static void test_errors(void **state)
 		   "t.scn:2: crash: unexpected argument 'on'");
 	expect_err("nodes 2\nleave 1 in members-wait\n",
 		   "t.scn:2: leave: 'in' is only allowed with crash");
+	/* crash N resend NODE LOCK (docs/step-order.md, L) */
+	expect_err("nodes 3\ncrash 1 2 resend 3 control\n",
+		   "t.scn:2: crash: 'resend' needs one crashing node");
+	expect_err("nodes 3\ncrash 1 resend 1 control\n",
+		   "t.scn:2: crash: resend: node 1 is the one crashing");
+	expect_err("nodes 3\ncrash 1 resend 2\n",
+		   "t.scn:2: crash: 'resend' needs a node and a lock (control, mounted or journal J)");
+	expect_err("nodes 3\ncrash 1 resend 2 journal\n",
+		   "t.scn:2: crash: resend: unknown lock 'journal' (control, mounted or journal J)");
+	expect_err("nodes 3\njournals 3\ncrash 1 resend 2 journal 3\n",
+		   "t.scn:3: crash: resend journal: '3' out of range 0..2");
+	expect_err("nodes 3\ncrash 1 resend 2 lock\n",
+		   "t.scn:2: crash: resend: unknown lock 'lock' (control, mounted or journal J)");
+	expect_err("nodes 3\ncrash 1 resend 2 control resend 2 control\n",
+		   "t.scn:2: crash: resend: given twice");
+	expect_err("nodes 3\ncrash 1 resend 2 control at prep\n",
+		   "t.scn:2: crash: unexpected argument 'at'");
+	expect_err("nodes 3\ncrash 1 at prep resend 2 control\n",
+		   "t.scn:2: crash: unexpected argument 'resend'");
 	expect_err("nodes 1\n0123456789012345678901234567890123456789X\n",
 		   "t.scn:2: unknown command '0123456789012345678901234567890123456789...'");
 	expect_err("nodes 1\n0123456789012345678901234567890123456789\n",
 		   "t.scn:2: unknown command '0123456789012345678901234567890123456789'");
+}
+
+/* "crash N resend NODE LOCK ...": the replies lost with N. */
+static void test_crash_resend(void **state)
+{
+	struct dlmr_scenario *s;
+
+	(void)state;
+	s = parse_ok("nodes 3\nmount all\ncrash 1 resend 2 mounted resend 3 "
+		     "journal 2 resend 3 control\ncrash 2\n", "t.scn");
+	assert_int_equal(s->ncmds, 3);
+	assert_int_equal(s->cmds[1].op, DLMR_SCEN_CRASH);
+	assert_int_equal(s->cmds[1].at, DLMR_EV_NONE);
+	assert_int_equal(s->cmds[1].nresend, 3);
+	assert_int_equal(s->cmds[1].resend_node[0], 2);
+	assert_int_equal(s->cmds[1].resend_res[0], 1);
+	assert_int_equal(s->cmds[1].resend_node[1], 3);
+	assert_int_equal(s->cmds[1].resend_res[1], 4);
+	assert_int_equal(s->cmds[1].resend_res[2], 0);
+	assert_int_equal(s->cmds[2].nresend, 0);
+	dlmr_scenario_free(s);
 }
 
 /* "crash NODES in members-wait" arms a trigger of its own kind. */
@@ -958,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_arguments),
 		cmocka_unit_test(test_in_members_wait),
+		cmocka_unit_test(test_crash_resend),
 		cmocka_unit_test(test_step_recovery_choice),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_fuzz),

@@ -10,6 +10,7 @@
  *    dlm_recover_masters(), recover_lvb()), and the one taken is the
  *    master afterwards.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -165,11 +166,100 @@ static void test_remaster_choice(void **state)
 	free(f);
 }
 
+/* A refusal of node 2's mounted_lock EX NOQUEUE by node 1 (its master)
+ * is pending at node 2. */
+static bool mounted_refusal_pending(const struct sim *s)
+{
+	const struct simdlm_lock *lk = &s->dlm.res[RES_MOUNTED].locks[1];
+
+	return simdlm_master(&s->dlm, RES_MOUNTED, NULL) == 1 &&
+	       lk->where == SIMDLM_AT_DONE && lk->ast == SIMDLM_AST_AGAIN;
+}
+
+/* Node 2's next mounted_lock completion: its status. */
+static int next_mounted_status(struct sim *s)
+{
+	struct step *st = calloc(STEPS_MAX, sizeof(*st));
+	int status = 1;
+
+	assert_non_null(st);
+	for (unsigned int i = 0; i < 10000 && status == 1; i++) {
+		unsigned int k = sim_enabled_steps(s, st), j;
+
+		for (j = 0; j < k; j++)
+			if (st[j].kind == SK_AST && st[j].node == 2 &&
+			    st[j].arg == RES_MOUNTED)
+				break;
+		if (j < k) {
+			const struct simdlm_lock *lk =
+				&s->dlm.res[RES_MOUNTED].locks[1];
+
+			status = lk->ast == SIMDLM_AST_GRANTED ? 0 :
+				 lk->ast == SIMDLM_AST_AGAIN ? -EAGAIN : -1;
+			if (status == 0)
+				assert_int_equal(lk->grmode, DLMR_MODE_EX);
+		} else {
+			assert_int_not_equal(k, 0);
+		}
+		sim_run_step(s, &st[j < k ? j : 0]);
+		assert_int_equal(s->violated, 0);
+	}
+	free(st);
+	return status;
+}
+
+/*
+ * docs/step-order.md, L: node 1 (first mounter, master of the mounted
+ * lock) refused node 2's mounted EX NOQUEUE and crashes before the reply
+ * is delivered.  The crash is three steps now: the reply had arrived
+ * (node 2 gets -EAGAIN, as in the model before), or it is lost and the
+ * conversion resent: the new master (node 2 itself, node 1's EX purged)
+ * grants it.  The model before had no way to grant it.
+ */
+static void test_resend_lost_reply(void **state)
+{
+	struct fixture *f = cold_start(2, 0);
+	struct fixture *g = malloc(sizeof(*g));
+	struct simdlm_ref opt[4];
+	uint8_t before[DLMR_LVB_SIZE];
+
+	(void)state;
+	assert_non_null(g);
+	run_until(&f->s, mounted_refusal_pending);
+	assert_true(mounted_refusal_pending(&f->s));
+	assert_int_equal(simdlm_resend_options(&f->s.dlm, 1, opt, 4), 1);
+	assert_int_equal(opt[0].res, RES_MOUNTED);
+	assert_int_equal(opt[0].node, 2);
+	assert_int_equal(simdlm_resend_options(&f->s.dlm, 2, opt, 4), 0);
+	memcpy(g, f, sizeof(*g));
+	g->s.sc = &g->sc;
+	memcpy(before, f->s.n[2].coord.control_lvb, DLMR_LVB_SIZE);
+
+	/* delivered as decided */
+	sim_run_step(&f->s, &(struct step){ SK_CRASH, 1, 0 });
+	assert_int_equal(next_mounted_status(&f->s), -EAGAIN);
+	/* resent: node 2 | RES_MOUNTED << 4 */
+	assert_int_equal(sim_crash_resend(&g->s, 1, &(struct simdlm_ref){
+		RES_CONTROL, 2 }, 1), -ENOENT);
+	assert_true(g->s.n[1].up);
+	sim_run_step(&g->s, &(struct step){ SK_CRASH, 1,
+		     sim_resend_entry(2, RES_MOUNTED) << 8 });
+	assert_false(g->s.n[1].up);
+	assert_true(simdlm_in_flight(&g->s.dlm, RES_MOUNTED, 2));
+	assert_false(simdlm_ast_pending(&g->s.dlm, RES_MOUNTED, 2));
+	assert_int_equal(simdlm_mode(&g->s.dlm, RES_MOUNTED, 2), DLMR_MODE_NL);
+	assert_memory_equal(g->s.n[2].coord.control_lvb, before, DLMR_LVB_SIZE);
+	assert_int_equal(next_mounted_status(&g->s), 0);
+	free(g);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lksb_buffer_shared),
 		cmocka_unit_test(test_remaster_choice),
+		cmocka_unit_test(test_resend_lost_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

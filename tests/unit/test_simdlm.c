@@ -1001,6 +1001,104 @@ static void test_remaster_stale_seq(void **state)
 	assert_memory_equal(res, w, DLMR_LVB_SIZE);	/* older than x */
 }
 
+/*
+ * Issue 13 (docs/step-order.md, L): a reply lost with its master.  Node 1
+ * masters resource 34 and holds it EX; node 2's NOQUEUE EX request is
+ * refused (-EAGAIN), and so is node 3's NOQUEUE NL -> EX conversion.  Node 1
+ * fails before either reply is delivered.  Delivered as decided, both
+ * see -EAGAIN; resent, both go back to the DLM, node 3's lock keeps NL
+ * (its process copy never changed), and after the recovery the new
+ * master (node 3, the survivor with a lock) decides them again, in
+ * resend order: node 3's conversion is granted (node 1's EX was purged)
+ * and node 2's request is refused.
+ */
+static void test_resend_lost_reply(void **state)
+{
+	struct simdlm *d = *state;
+	struct simdlm_ref opt[4];
+	struct simdlm_ast a;
+
+	granted(d, 34, 1, EX, 0, NULL);
+	granted(d, 34, 3, NL, 0, NULL);
+	assert_int_equal(simdlm_request(d, 34, 2, EX, NOQ, NULL), 0);
+	assert_int_equal(simdlm_request(d, 34, 3, EX, CVT | NOQ, NULL), 0);
+	assert_true(simdlm_ast_pending(d, 34, 2));
+	assert_true(simdlm_ast_pending(d, 34, 3));
+	/* the master's own operations are not replies; a removal of a node
+	 * that masters nothing makes nothing resendable */
+	assert_int_equal(simdlm_resend_options(d, 4, opt, 4), 0);
+	assert_int_equal(simdlm_resend_options(d, 1, opt, 4), 2);
+	assert_int_equal(opt[0].res, 34);
+	assert_int_equal(opt[0].node, 2);
+	assert_int_equal(opt[1].node, 3);
+	/* not before the master is removed */
+	assert_false(simdlm_resendable(d, 34, 2, 1));
+	assert_int_equal(simdlm_resend(d, 34, 2, NULL), -ENOENT);
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	assert_int_equal(simdlm_resend_options(d, 1, opt, 4), 2);
+	assert_true(simdlm_resendable(d, 34, 2, 1));
+	assert_int_equal(simdlm_resend(d, 34, 3, NULL), 0);
+	assert_int_equal(simdlm_resend(d, 34, 2, NULL), 0);
+	assert_int_equal(simdlm_resend(d, 34, 2, NULL), -ENOENT);
+	assert_false(simdlm_ast_pending(d, 34, 2));
+	assert_true(simdlm_in_flight(d, 34, 2));
+	assert_int_equal(simdlm_mode(d, 34, 3), NL);
+	assert_int_equal(simdlm_recover(d), 1);
+	a = take(d, 34, 3);
+	assert_int_equal(a.status, 0);
+	assert_int_equal(a.mode, EX);
+	a = take(d, 34, 2);
+	assert_int_equal(a.status, -EAGAIN);
+	assert_int_equal(a.mode, IV);
+	assert_int_equal(simdlm_master(d, 34, NULL), 3);
+}
+
+/* A resent conversion's process copy is as before the request: its value
+ * block sequence number and buffer count in recover_lvb(); a
+ * down-conversion is no reply (send_convert() completes it at once). */
+static void test_resend_restores_copy(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t v1[DLMR_LVB_SIZE], v2[DLMR_LVB_SIZE], mine[DLMR_LVB_SIZE];
+	uint8_t res[DLMR_LVB_SIZE];
+	struct simdlm_ref opt[4];
+	struct simdlm_ast a;
+	bool valid;
+
+	fill(v1, 0x11);
+	fill(v2, 0x22);
+	fill(mine, 0x33);
+	granted(d, 35, 1, EX, VAL, NULL);
+	granted(d, 35, 1, NL, CVT | VAL, v1);		/* seq 1 */
+	a = granted(d, 35, 2, NL, VAL, NULL);		/* node 2 reads v1 */
+	assert_memory_equal(a.lvb, v1, DLMR_LVB_SIZE);
+	granted(d, 35, 1, EX, CVT | VAL, NULL);
+	granted(d, 35, 1, NL, CVT | VAL, v2);		/* seq 2 */
+	assert_int_equal(simdlm_set_lvb(d, 35, 2, mine), 0);
+	/* node 2's NL -> EX reads v2 (seq 2), reply not delivered */
+	assert_int_equal(simdlm_request(d, 35, 2, EX, CVT | VAL, NULL), 0);
+	assert_int_equal(d->res[35].locks[1].lvbseq, 2);
+	granted(d, 35, 3, NL, VAL, NULL);		/* node 3 reads v2 */
+	assert_int_equal(simdlm_set_lvb(d, 35, 3, v2), 0);
+	granted(d, 35, 3, NL, CVT, NULL);		/* down: no VALBLK */
+	assert_int_equal(simdlm_resend_options(d, 1, opt, 4), 1);
+	assert_int_equal(simdlm_fail(d, 1), 0);
+	assert_int_equal(simdlm_resend(d, 35, 2, mine), 0);
+	assert_int_equal(d->res[35].locks[1].lvbseq, 1);
+	assert_int_equal(simdlm_mode(d, 35, 2), NL);
+	/* rebuilt from node 2's NL copy (seq 1: its buffer, not v2) */
+	assert_int_equal(simdlm_recover(d), 1);
+	assert_int_equal(simdlm_res_lvb(d, 35, res, &valid), 1);
+	assert_false(valid);
+	assert_memory_equal(res, mine, DLMR_LVB_SIZE);
+	a = take(d, 35, 2);
+	assert_int_equal(a.status, 0);
+	assert_int_equal(a.mode, EX);
+	assert_true(a.lvb_read);
+	assert_true(a.lvb_invalid);
+	assert_memory_equal(a.lvb, mine, DLMR_LVB_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1029,6 +1127,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remaster_tie, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remaster_clean_leave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remaster_stale_seq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_lost_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_restores_copy, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("simdlm", tests, NULL, NULL);
