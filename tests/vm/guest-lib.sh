@@ -31,6 +31,27 @@ lab_example_leave() {
 
 lab_trace() { cat "$EX_TRACE"; }
 
+# The series' recovery tracepoints (patch 0005).  lab_tp_start enables
+# dlm_recover_prep, _slot and _done and empties the trace buffer;
+# lab_tp_events LS prints LS's events since, one a line: "SEQ prep",
+# "SEQ slot NODEID SLOT", "SEQ done GENERATION OUR_SLOT NUM_SLOTS".
+TRACEFS=/sys/kernel/tracing
+lab_tp_start() {
+	[ -d "$TRACEFS/events" ] || mount -t tracefs nodev "$TRACEFS" ||
+		{ echo "cannot mount tracefs on $TRACEFS" >&2; return 1; }
+	for _e in prep slot done; do
+		[ -d "$TRACEFS/events/dlm/dlm_recover_$_e" ] ||
+			{ echo "no tracepoint dlm:dlm_recover_$_e" >&2; return 1; }
+		echo 1 >"$TRACEFS/events/dlm/dlm_recover_$_e/enable" || return 1
+	done
+	echo >"$TRACEFS/trace"
+}
+lab_tp_events() {
+	_id=$(cat "/sys/kernel/dlm/$1/id") || return 1
+	sed -nE "s/.* dlm_recover_(prep|slot|done): ls_id=$_id seq=([0-9]+)(.*)/\2 \1\3/p" \
+		"$TRACEFS/trace" | sed -E 's/ (nodeid|slot|generation|our_slot|num_slots)=/ /g'
+}
+
 # gfs2's decisions, key=value.
 lab_gfs2() {
 	for f in jid first first_done block recover_done recover_status; do

@@ -859,6 +859,51 @@ ynl_events_check() {
 	done
 }
 
+# tp_start NODES...: the series' recovery tracepoints (patch 0005)
+# enabled on each node, its trace buffer empty, before a failure.
+tp_start() { local n; for n in "$@"; do run "$n" 30 lab_tp_start; done; }
+
+# tp_check NAME VICTIM:SLOT NODES...: since tp_start the tracepoints fired
+# for dlmrex exactly the events the node's dlmctl recover watch -j got
+# from the netlink family with the same sequence numbers (kind, nodeid and
+# slot, generation, our slot, table size; the watch's file is
+# watch_check's), among them a prep, the slot event of VICTIM:SLOT and a
+# done.  Saved in NAME.tracepoints.nodeN.
+tp_check() {
+	local name=$1 vs=$2 n got want lo hi
+	shift 2
+	for n in "$@"; do
+		run "$n" 30 "lab_tp_events dlmrex"
+		got=$OUT
+		echo "$got" >"$RES/$name.tracepoints.node$n"
+		lo=$(echo "$got" | head -n 1 | cut -d' ' -f1)
+		hi=$(echo "$got" | tail -n 1 | cut -d' ' -f1)
+		{ [ -n "$lo" ] && echo "$got" | grep -q ' prep$' &&
+			echo "$got" | grep -q " slot ${vs%:*} ${vs#*:}\$" &&
+			echo "$got" | grep -q ' done '; } ||
+			fail "$name: node$n: the recovery tracepoints fired '$(echo $got)' for dlmrex, expected a prep, slot ${vs%:*} ${vs#*:} and a done"
+		want=$(watch_tp "$RES/traces/$name/node$n.watch.jsonl" "$lo" "$hi")
+		[ "$got" = "$want" ] ||
+			fail "$name: node$n: the recovery tracepoints fired '$(echo $got)', dlmctl recover watch got '$(echo $want)'"
+		log "$name: PASS: node$n: tracepoints dlm_recover_prep/slot/done = the watch's events $lo..$hi ($(echo "$got" | awk '{ print $2 }' | paste -sd' '))"
+	done
+}
+
+# watch_tp FILE LO HI: a watch's events with sequence numbers LO..HI, as
+# lab_tp_events prints them
+watch_tp() {
+	awk -v lo="$2" -v hi="$3" '
+	function num(f) {
+		if (!match($0, "\"" f "\":-?[0-9]+")) return ""
+		return substr($0, RSTART + length(f) + 3, RLENGTH - length(f) - 3)
+	}
+	{ s = num("seq"); if (s == "" || s + 0 < lo + 0 || s + 0 > hi + 0) next }
+	/"event":"prep"/ { print s, "prep" }
+	/"event":"slot"/ { print s, "slot", num("nodeid"), num("slot") }
+	/"event":"done"/ { print s, "done", num("generation"), num("our_slot"), gsub(/"nodeid":/, "&") }
+	' "$1"
+}
+
 # Normalised traces (time_ns dropped) of the nodes up, saved for SCENARIO.
 declare -A UP=()
 save_traces() {
@@ -1035,6 +1080,7 @@ kill_one() {
 	local vslot vjid=${JID[$v]}
 	vslot=$(slot_of "$EX_TABLE" "$v")
 	ynl_events_start "${surv[@]}"
+	tp_start "${surv[@]}"
 	kill_node "$v"
 	# (kill_node reads the engine's trace first: the kill is KILLED_T)
 	tk=${KILLED_T[$v]}
@@ -1044,6 +1090,7 @@ kill_one() {
 	after_failure "$name" "$tk" "$vjid" "${surv[@]}"
 	expect_new "$name" "prep slot:$v:$vslot" "$(table_without "$EX_TABLE" "$v")" "${surv[@]}"
 	watch_check "$name" $((base_gen + 1)) peek "${surv[@]}"
+	tp_check "$name" "$v:$vslot" "${surv[@]}"
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	engine_after_kill "$name" "$v" "${surv[@]}"
