@@ -1474,6 +1474,12 @@ static void test_feed_errors(void **state)
 	in.slots = &s;
 	in.num_slots = DLMR_SLOTS_MAX + 1;
 	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
+	/* a slot without a generation (tests/fuzz/corpus/coord/
+	 * finding-jid-minus-one: then a done with slot 0 made the jid -1
+	 * under the mount, and it asked for journal lock -1) */
+	in.num_slots = 1;
+	in.generation = 0;
+	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
 	/* none of that changed anything */
 	expect_none(c);
 	assert_int_equal(status(c).jid, -1);
