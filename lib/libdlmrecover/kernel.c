@@ -134,6 +134,29 @@ static struct nlmsghdr *genl_msg(struct dlmr_kernel *k, uint16_t type,
 }
 
 /*
+ * Whether every message of @buf lies within its @len bytes.  mnl_cb_run()
+ * cannot be given one that does not: its mnl_nlmsg_ok() compares
+ * nlmsg_len with the bytes left as an int, so a length above INT_MAX
+ * passes, and the next header is read from far outside the buffer.
+ */
+static bool nl_lengths_ok(const uint8_t *buf, size_t len)
+{
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)buf;
+		size_t n = nlh->nlmsg_len;
+
+		if (n < sizeof(*nlh) || n > len)
+			return false;
+		n = MNL_ALIGN(n);
+		if (n >= len)
+			break;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
  * Send a request and run @cb on every reply; returns 0 or -errno.  With
  * @intr, *intr tells whether a reply of this dump (or its end) carried
  * NLM_F_DUMP_INTR: the list changed while it was being dumped.
@@ -163,6 +186,8 @@ static int transact(struct dlmr_kernel *k, struct nlmsghdr *nlh,
 				    (m->nlmsg_flags & NLM_F_DUMP_INTR))
 					*intr = true;
 		}
+		if (!nl_lengths_ok(k->buf, (size_t)n))
+			return -EBADMSG;
 		r = mnl_cb_run(k->buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0)
 			return -errno;
@@ -665,6 +690,8 @@ static int resync(struct dlmr_kernel *k, struct dlmr_ls_seq *t,
 	return lost(k, t->name, count, why, &k->snap, 0);
 }
 
+static int resync_all(struct dlmr_kernel *k, const char *why);
+
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dlmr_kernel *k = data;
@@ -678,7 +705,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	uint32_t slot;
 	int r = 0;
 
-	if (nlh->nlmsg_type != k->family)
+	if (nlh->nlmsg_type != k->family ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 		return MNL_CB_OK;
 	if (g->cmd != DLM_RECOVER_CMD_PREP && g->cmd != DLM_RECOVER_CMD_SLOT &&
 	    g->cmd != DLM_RECOVER_CMD_DONE)
@@ -747,6 +775,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
 {
+	/* a datagram we cannot read held events: lost, as in an overrun */
+	if (!nl_lengths_ok(buf, len))
+		return resync_all(k, "malformed netlink message (its events "
+				  "unreadable)");
 	if (mnl_cb_run(buf, len, 0, 0, event_cb, k) < 0 && errno != ESRCH)
 		return errno ? -errno : -EIO;
 	return 0;
@@ -760,7 +792,12 @@ int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
  */
 int dlmr_kernel_overrun(struct dlmr_kernel *k)
 {
-	static const char why[] = "socket overrun (ENOBUFS)";
+	return resync_all(k, "socket overrun (ENOBUFS)");
+}
+
+/* Events of any lockspace were lost (@why): resync them all from a dump. */
+static int resync_all(struct dlmr_kernel *k, const char *why)
+{
 	struct dlmr_ls_info *v = NULL;
 	struct dlmr_ls_seq *t;
 	size_t n = 0, i, j;
