@@ -17,7 +17,10 @@ struct nlmsghdr;
 /* Sequence tracking of one lockspace's events. */
 struct dlmr_ls_seq {
 	char name[DLMR_LSNAME_MAX + 1];
-	uint64_t seq;       /* last event delivered or resynced to; 0: none */
+	uint64_t seq;       /* last event delivered or resynced to (0: a
+			     * snapshot of a lockspace without events) */
+	bool known;         /* seq is known: else the next event is taken
+			     * as it comes (first seen, or not resynced) */
 	bool pending;       /* resynced: events the snapshot holds may follow */
 	uint64_t snap_seq;  /* the snapshot's seq and time_ns */
 	uint64_t snap_time;

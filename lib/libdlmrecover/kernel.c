@@ -614,8 +614,9 @@ enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
 			return DLMR_SEQ_DUPLICATE;
 		t->pending = false;
 	}
-	if (!t->seq || seq == t->seq + 1) {
+	if (!t->known || seq == t->seq + 1) {
 		t->seq = seq;
+		t->known = true;
 		return DLMR_SEQ_NEXT;
 	}
 	if (seq > t->seq + 1) {
@@ -634,6 +635,7 @@ enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
 static void seq_resynced(struct dlmr_ls_seq *t, const struct dlmr_ls_info *in)
 {
 	t->seq = in->seq;
+	t->known = true;
 	t->pending = true;
 	t->snap_seq = in->seq;
 	t->snap_time = in->time_ns;
@@ -683,6 +685,7 @@ static int resync(struct dlmr_kernel *k, struct dlmr_ls_seq *t,
 	if (r) {
 		/* no baseline: the next event is taken as it comes */
 		t->seq = 0;
+		t->known = false;
 		t->pending = false;
 		return lost(k, t->name, count, why, NULL, r);
 	}
@@ -737,10 +740,17 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		errno = -r;
 		return MNL_CB_ERROR;
 	}
-	/* after a resync: the snapshot normally contains this event */
-	if (dlmr_seq_check(ls, info.seq, info.time_ns, &count) ==
-	    DLMR_SEQ_DUPLICATE)
+	/* after a resync: the snapshot normally contains this event; one
+	 * older than the event leaves it the last one delivered */
+	switch (dlmr_seq_check(ls, info.seq, info.time_ns, &count)) {
+	case DLMR_SEQ_DUPLICATE:
 		return MNL_CB_OK;
+	case DLMR_SEQ_GAP:
+		ls->seq = info.seq;
+		break;
+	default:
+		break;
+	}
 
 	e = q_push(k);
 	if (!e) {
@@ -811,6 +821,7 @@ static int resync_all(struct dlmr_kernel *k, const char *why)
 	if (err) {
 		for (i = 0; i < k->nls; i++) {
 			k->ls[i].seq = 0;
+			k->ls[i].known = false;
 			k->ls[i].pending = false;
 			r = lost(k, k->ls[i].name, 0, why, NULL, err);
 			if (r)
@@ -825,6 +836,7 @@ static int resync_all(struct dlmr_kernel *k, const char *why)
 		if (j < n)
 			continue;
 		k->ls[i].seq = 0;
+		k->ls[i].known = false;
 		k->ls[i].pending = false;
 		r = lost(k, k->ls[i].name, 0, why, NULL, -ENOENT);
 		if (r)

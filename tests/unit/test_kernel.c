@@ -452,6 +452,42 @@ static void test_overrun_nothing_known(void **state)
 }
 
 /*
+ * A resync to a snapshot of a lockspace without events (seq 0): its next
+ * event is 1, and any other is a gap.  The tracking took seq 0 for "not
+ * known" and delivered event 4 as if nothing was missed
+ * (tests/fuzz/corpus/kernel/finding-snapshot-seq-0).
+ */
+static void test_resync_to_seq_0(void **state)
+{
+	struct fixture *f = *state;
+
+	feed(f, DLM_RECOVER_CMD_DONE, "gfs0", 1, 10);
+	next(f, DLMR_EV_DONE, "gfs0", 1);
+	/* re-created, and the GET finds it before its first event */
+	snap(&f->fake, "gfs0", 0, 0, 0);
+	feed(f, DLM_RECOVER_CMD_DONE, "gfs0", 3, 20);
+	next(f, DLMR_EV_LOST, "gfs0", 1);
+	assert_true(f->ev.resynced);
+	assert_int_equal(f->ev.resync_seq, 0);
+	/* 3 is newer than the snapshot: delivered, and the last one */
+	next(f, DLMR_EV_DONE, "gfs0", 3);
+	none(f);
+	feed(f, DLM_RECOVER_CMD_PREP, "gfs0", 4, 30);
+	next(f, DLMR_EV_PREP, "gfs0", 4);
+	none(f);
+	f->fake.n = 0;
+	snap(&f->fake, "gfs0", 0, 0, 0);
+	assert_int_equal(dlmr_kernel_overrun(f->k), 0);
+	next(f, DLMR_EV_LOST, "", 0);
+	next(f, DLMR_EV_LOST, "gfs0", 0);
+	assert_int_equal(f->ev.resync_seq, 0);
+	none(f);
+	/* events 1 to 3 of the instance the dump saw empty were missed */
+	feed(f, DLM_RECOVER_CMD_PREP, "gfs0", 4, 40);
+	next(f, DLMR_EV_LOST, "gfs0", 3);
+}
+
+/*
  * A datagram whose second message claims 0x98009800 bytes (above
  * INT_MAX): mnl_cb_run() took it (its length check is an int's) and read
  * the next header from far outside the buffer (tests/fuzz/corpus/kernel/
@@ -498,6 +534,7 @@ int main(void)
 		T(test_overrun),
 		T(test_overrun_nothing_known),
 		T(test_malformed_datagram),
+		T(test_resync_to_seq_0),
 	};
 #undef T
 
