@@ -1239,6 +1239,10 @@ static int in_timer(struct dlmr_coord *c, int timer, int jid)
 	/* A work item never runs twice at once: queued while running, it
 	 * runs again when the running instance returns. */
 	if (c->wp != WP_IDLE) {
+		/* its expiry came already: no timer is armed until the
+		 * deferred instance ran (work_pending stays set) */
+		if (c->work_deferred)
+			return -EPROTO;
 		c->work_deferred = true;
 		return 0;
 	}

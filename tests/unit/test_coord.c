@@ -1221,6 +1221,11 @@ static void test_work_queued_while_running(void **state)
 	expect_none(c);
 	fire(c, DLMR_TIMER_WORK); /* deferred: the work is running */
 	expect_none(c);
+	/* its timer is not armed any more: a second expiry is refused
+	 * (tests/fuzz/corpus/coord/finding-work-expiry-twice) */
+	assert_int_equal(dlmr_coord_feed(c, &(struct dlmr_input){
+		.type = DLMR_IN_TIMER, .timer = DLMR_TIMER_WORK }), -EPROTO);
+	expect_none(c);
 	lvb_make(lvb, 2, NULL, 0);
 	grant_lvb(c, CTRL, lvb);
 	/* generations moved: abort */
