@@ -139,8 +139,10 @@ static struct nlmsghdr *genl_msg(struct dlmr_kernel *k, uint16_t type,
  * nlmsg_len with the bytes left as an int, so a length above INT_MAX
  * passes, and the next header is read from far outside the buffer.
  */
-static bool nl_lengths_ok(const uint8_t *buf, size_t len)
+bool dlmr_nl_lengths_ok(const void *data, size_t len)
 {
+	const uint8_t *buf = data;
+
 	while (len >= sizeof(struct nlmsghdr)) {
 		const struct nlmsghdr *nlh = (const void *)buf;
 		size_t n = nlh->nlmsg_len;
@@ -186,7 +188,7 @@ static int transact(struct dlmr_kernel *k, struct nlmsghdr *nlh,
 				    (m->nlmsg_flags & NLM_F_DUMP_INTR))
 					*intr = true;
 		}
-		if (!nl_lengths_ok(k->buf, (size_t)n))
+		if (!dlmr_nl_lengths_ok(k->buf, (size_t)n))
 			return -EBADMSG;
 		r = mnl_cb_run(k->buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0)
@@ -786,7 +788,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
 {
 	/* a datagram we cannot read held events: lost, as in an overrun */
-	if (!nl_lengths_ok(buf, len))
+	if (!dlmr_nl_lengths_ok(buf, len))
 		return resync_all(k, "malformed netlink message (its events "
 				  "unreadable)");
 	if (mnl_cb_run(buf, len, 0, 0, event_cb, k) < 0 && errno != ESRCH)

@@ -214,7 +214,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			b = take(data, size, &pos, &len);
 			h->fake.n = 0;
 			h->fake.err = op & 4 ? -EIO : -ENOENT;
-			mnl_cb_run(b, len, 0, 0, reply_cb, &h->fake);
+			/* as the client's requests check their replies */
+			if (dlmr_nl_lengths_ok(b, len))
+				mnl_cb_run(b, len, 0, 0, reply_cb, &h->fake);
 			free(b);
 			break;
 		default:
