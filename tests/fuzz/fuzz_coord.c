@@ -355,6 +355,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				in.generation, in.lock, in.timer, in.status,
 				in.lvb ? "yes" : "no", in.jid, in.result, r);
 		FUZZ_CHECK(r == 0 || r == -EINVAL || r == -EPROTO);
+		/* push() drops an action when the queue is full: never
+		 * reach it */
+		FUZZ_CHECK(c->aq_len < COORD_ACTQ_MAX);
 		if (r) {
 			FUZZ_CHECK(!memcmp(before, c, sizeof(*c)));
 			FUZZ_CHECK(!valid_answer || m->finished);
