@@ -677,7 +677,10 @@ enum dlmr_input_type {
 	 *  dlmr_coord_slot_stats(). */
 	DLMR_IN_SLOT,
 	/** `recover_done` callback ("done"): slots, num_slots, our_slot,
-	 *  generation.  The first one, the join's, gives the jid. */
+	 *  generation.  The first one, the join's, gives the jid.  A slot
+	 *  without a generation (our_slot set, generation 0) is malformed:
+	 *  the DLM gives generation 0 only with slots disabled (our_slot
+	 *  0). */
 	DLMR_IN_DONE,
 	/** Completion of the outstanding request on a lock ("lock_done"):
 	 *  lock, jid for a journal lock, status (0, -EAGAIN or another
@@ -880,7 +883,8 @@ void dlmr_coord_free(struct dlmr_coord *c);
  * @param c the coordinator.
  * @param in the input.
  * @retval 0 accepted.
- * @retval -EINVAL malformed input (e.g. a jid out of range).
+ * @retval -EINVAL malformed input (e.g. a jid out of range, a done with
+ *         our_slot but generation 0).
  * @retval -EPROTO an input that the order of inputs (the group's text)
  *         excludes in the current state: a lock completion with no request
  *         outstanding on that lock, an expiry of a timer that is not armed,

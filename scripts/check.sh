@@ -1,8 +1,9 @@
 #!/bin/bash
 # Quick start 2: install what is missing, build, and run the whole test
 # suite: unit and simulator tests, the same under ASan+UBSan and under
-# valgrind, the explorer's threads under ThreadSanitizer, the
-# documentation checks, the kernel series and the VM lab.  .ci/run calls
+# valgrind, the explorer's threads under ThreadSanitizer, a short run of
+# every libFuzzer harness (tests/fuzz), the documentation checks, the
+# kernel series and the VM lab.  .ci/run calls
 # this.  Not here, for time: the explorer's long three-node searches
 # (meson test -C build --suite explore-large, about 12 minutes) and, on
 # Linux 6.12, the lab scenarios that do not depend on the kernel line
@@ -132,6 +133,17 @@ tsan() {
 			build-tsan/tests/test-explore
 }
 stage tsan tsan
+
+# 2c. libFuzzer: a short bounded run of every harness of tests/fuzz
+# (their corpora are replayed as tests in the unit, asan and valgrind
+# stages); bench/fuzz builds build-fuzz (clang, ASan+UBSan) and stops at
+# the first crash, leak or UB report.  FUZZ_SECONDS per harness (default
+# 20): five harnesses, 147 s with the build from scratch on 2 cores
+# (bench/README.md, bench/fuzz).  The long run is bench/fuzz alone.
+fuzz() {
+	nice bench/fuzz -t "${FUZZ_SECONDS:-20}"
+}
+stage fuzz fuzz
 
 # 3. valgrind (memcheck) on the same tests; the CLI tests are shell
 # scripts, so valgrind wraps each dlmctl they run instead.  Under

@@ -6,7 +6,9 @@
 #   scripts/deps.sh          build + unit/simulator test dependencies
 #                            (chromium, fonts-dejavu-core, libpng-dev: the
 #                            render test screenshots dlmctl's SVG diagrams
-#                            in headless Chromium and reads the PNG back)
+#                            in headless Chromium and reads the PNG back;
+#                            clang, libclang-rt-14-dev: libFuzzer, for the
+#                            fuzz harnesses of tests/fuzz and bench/fuzz)
 #   scripts/deps.sh --lab    also the VM lab (qemu, corosync, dlm_controld,
 #                            gfs2-utils, mdadm, ...) and the kernels under
 #                            test: image, headers and source of every line
@@ -20,7 +22,8 @@ cd "$(dirname "$0")/.."
 
 BUILD="build-essential meson ninja-build pkg-config libjson-c-dev
 libcmocka-dev doxygen groff-base man-db valgrind libmnl-dev libcpg-dev
-libdlm-dev python3 spin chromium fonts-dejavu-core libpng-dev"
+libdlm-dev python3 spin chromium fonts-dejavu-core libpng-dev clang
+libclang-rt-14-dev"
 LAB="qemu-system-x86 busybox-static corosync dlm-controld gfs2-utils mdadm
 iproute2 kmod cpio xz-utils zstd bc flex bison libelf-dev libssl-dev rsync
 python3-yaml python3-jsonschema

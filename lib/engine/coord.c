@@ -1239,6 +1239,10 @@ static int in_timer(struct dlmr_coord *c, int timer, int jid)
 	/* A work item never runs twice at once: queued while running, it
 	 * runs again when the running instance returns. */
 	if (c->wp != WP_IDLE) {
+		/* its expiry came already: no timer is armed until the
+		 * deferred instance ran (work_pending stays set) */
+		if (c->work_deferred)
+			return -EPROTO;
 		c->work_deferred = true;
 		return 0;
 	}
@@ -1309,6 +1313,12 @@ DLMR_EXPORT int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *i
 		return 0;
 	case DLMR_IN_DONE:
 		if (in->num_slots > DLMR_SLOTS_MAX || (in->num_slots && !in->slots))
+			return -EINVAL;
+		/* a slot comes with a generation (dlm_slots_assign(): 1 or
+		 * more); generation 0 is slots disabled, our_slot 0.  Else
+		 * the jid, taken from the dones until one has a generation,
+		 * could change under a mount (to -1: journal lock -1) */
+		if (!in->generation && in->our_slot)
 			return -EINVAL;
 		in_done(c, in);
 		return 0;

@@ -698,6 +698,14 @@ static uint32_t gen_min(const struct sim *s)
 	gen_map(&m, get_gen(r->lvb));
 	for (unsigned int i = 0; i < s->sc->nodes; i++)
 		gen_map(&m, get_gen(r->locks[i].lvb));
+	/* late delivery: the generations of the done events not read yet
+	 * (codec_late()); without them a done older than every other
+	 * generation held was shifted to 0, "none" */
+	if (sim_late(s))
+		for (uint32_t id = 1; id <= s->sc->nodes; id++)
+			for (unsigned int i = 0; i < s->n[id].ldone_len &&
+			     i < SIM_LDONE_MAX; i++)
+				gen_map(&m, s->n[id].ldone[i].generation);
 	return m.gmin;
 }
 

@@ -17,7 +17,10 @@ struct nlmsghdr;
 /* Sequence tracking of one lockspace's events. */
 struct dlmr_ls_seq {
 	char name[DLMR_LSNAME_MAX + 1];
-	uint64_t seq;       /* last event delivered or resynced to; 0: none */
+	uint64_t seq;       /* last event delivered or resynced to (0: a
+			     * snapshot of a lockspace without events) */
+	bool known;         /* seq is known: else the next event is taken
+			     * as it comes (first seen, or not resynced) */
 	bool pending;       /* resynced: events the snapshot holds may follow */
 	uint64_t snap_seq;  /* the snapshot's seq and CLOCK_MONOTONIC ns */
 	uint64_t snap_mono;
@@ -50,6 +53,9 @@ int dlmr_kernel_parse_info(const struct nlmsghdr *nlh,
 struct dlmr_kernel *dlmr_kernel_fake(uint16_t family, dlmr_kernel_get_fn get,
 				     dlmr_kernel_list_fn list, void *arg);
 void *dlmr_kernel_fake_arg(const struct dlmr_kernel *k);
+/* Whether every netlink message of @data lies within its @len bytes
+ * (what mnl_cb_run() cannot be given otherwise). */
+bool dlmr_nl_lengths_ok(const void *data, size_t len);
 /* Parse received event messages into the queue; 0 or -errno. */
 int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len);
 /* What dlmr_kernel_next_event() does on ENOBUFS. */

@@ -134,6 +134,31 @@ static struct nlmsghdr *genl_msg(struct dlmr_kernel *k, uint16_t type,
 }
 
 /*
+ * Whether every message of @buf lies within its @len bytes.  mnl_cb_run()
+ * cannot be given one that does not: its mnl_nlmsg_ok() compares
+ * nlmsg_len with the bytes left as an int, so a length above INT_MAX
+ * passes, and the next header is read from far outside the buffer.
+ */
+bool dlmr_nl_lengths_ok(const void *data, size_t len)
+{
+	const uint8_t *buf = data;
+
+	while (len >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)buf;
+		size_t n = nlh->nlmsg_len;
+
+		if (n < sizeof(*nlh) || n > len)
+			return false;
+		n = MNL_ALIGN(n);
+		if (n >= len)
+			break;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
  * Send a request and run @cb on every reply; returns 0 or -errno.  With
  * @intr, *intr tells whether a reply of this dump (or its end) carried
  * NLM_F_DUMP_INTR: the list changed while it was being dumped.
@@ -163,6 +188,8 @@ static int transact(struct dlmr_kernel *k, struct nlmsghdr *nlh,
 				    (m->nlmsg_flags & NLM_F_DUMP_INTR))
 					*intr = true;
 		}
+		if (!dlmr_nl_lengths_ok(k->buf, (size_t)n))
+			return -EBADMSG;
 		r = mnl_cb_run(k->buf, (size_t)n, seq, portid, cb, data);
 		if (r < 0)
 			return -errno;
@@ -601,8 +628,9 @@ enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
 			return DLMR_SEQ_DUPLICATE;
 		t->pending = false;
 	}
-	if (!t->seq || seq == t->seq + 1) {
+	if (!t->known || seq == t->seq + 1) {
 		t->seq = seq;
+		t->known = true;
 		return DLMR_SEQ_NEXT;
 	}
 	if (seq > t->seq + 1) {
@@ -621,6 +649,7 @@ enum dlmr_seq_verdict dlmr_seq_check(struct dlmr_ls_seq *t, uint64_t seq,
 static void seq_resynced(struct dlmr_ls_seq *t, const struct dlmr_ls_info *in)
 {
 	t->seq = in->seq;
+	t->known = true;
 	t->pending = true;
 	t->snap_seq = in->seq;
 	t->snap_mono = in->mono_ns;
@@ -671,12 +700,15 @@ static int resync(struct dlmr_kernel *k, struct dlmr_ls_seq *t,
 	if (r) {
 		/* no baseline: the next event is taken as it comes */
 		t->seq = 0;
+		t->known = false;
 		t->pending = false;
 		return lost(k, t->name, count, why, NULL, r);
 	}
 	seq_resynced(t, &k->snap);
 	return lost(k, t->name, count, why, &k->snap, 0);
 }
+
+static int resync_all(struct dlmr_kernel *k, const char *why);
 
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -691,7 +723,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	uint32_t slot;
 	int r = 0;
 
-	if (nlh->nlmsg_type != k->family)
+	if (nlh->nlmsg_type != k->family ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
 		return MNL_CB_OK;
 	if (g->cmd != DLM_RECOVER_CMD_PREP && g->cmd != DLM_RECOVER_CMD_SLOT &&
 	    g->cmd != DLM_RECOVER_CMD_DONE)
@@ -722,10 +755,17 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		errno = -r;
 		return MNL_CB_ERROR;
 	}
-	/* after a resync: the snapshot normally contains this event */
-	if (dlmr_seq_check(ls, info.seq, info.mono_ns, &count) ==
-	    DLMR_SEQ_DUPLICATE)
+	/* after a resync: the snapshot normally contains this event; one
+	 * older than the event leaves it the last one delivered */
+	switch (dlmr_seq_check(ls, info.seq, info.mono_ns, &count)) {
+	case DLMR_SEQ_DUPLICATE:
 		return MNL_CB_OK;
+	case DLMR_SEQ_GAP:
+		ls->seq = info.seq;
+		break;
+	default:
+		break;
+	}
 
 	e = q_push(k);
 	if (!e) {
@@ -761,6 +801,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 
 int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
 {
+	/* a datagram we cannot read held events: lost, as in an overrun */
+	if (!dlmr_nl_lengths_ok(buf, len))
+		return resync_all(k, "malformed netlink message (its events "
+				  "unreadable)");
 	if (mnl_cb_run(buf, len, 0, 0, event_cb, k) < 0 && errno != ESRCH)
 		return errno ? -errno : -EIO;
 	return 0;
@@ -774,7 +818,12 @@ int dlmr_kernel_feed(struct dlmr_kernel *k, const void *buf, size_t len)
  */
 int dlmr_kernel_overrun(struct dlmr_kernel *k)
 {
-	static const char why[] = "socket overrun (ENOBUFS)";
+	return resync_all(k, "socket overrun (ENOBUFS)");
+}
+
+/* Events of any lockspace were lost (@why): resync them all from a dump. */
+static int resync_all(struct dlmr_kernel *k, const char *why)
+{
 	struct dlmr_ls_info *v = NULL;
 	struct dlmr_ls_seq *t;
 	size_t n = 0, i, j;
@@ -788,6 +837,7 @@ int dlmr_kernel_overrun(struct dlmr_kernel *k)
 	if (err) {
 		for (i = 0; i < k->nls; i++) {
 			k->ls[i].seq = 0;
+			k->ls[i].known = false;
 			k->ls[i].pending = false;
 			r = lost(k, k->ls[i].name, 0, why, NULL, err);
 			if (r)
@@ -802,6 +852,7 @@ int dlmr_kernel_overrun(struct dlmr_kernel *k)
 		if (j < n)
 			continue;
 		k->ls[i].seq = 0;
+		k->ls[i].known = false;
 		k->ls[i].pending = false;
 		r = lost(k, k->ls[i].name, 0, why, NULL, -ENOENT);
 		if (r)

@@ -358,6 +358,12 @@ uerr sim "option '--seed' needs an argument" "sim: --seed without a value" -- si
 uerr sim "option '--json' takes no argument" "sim: --json=1" -- sim --json=1
 uerr sim "--seed: '12x' is not a number in 0\\.\\.2\\^64-1" "sim: bad seed" -- sim --seed 12x
 uerr sim "--nodes: '1' is not a number in 2\\.\\.8" "sim: --nodes 1" -- sim --compare --nodes 1
+# strtoul() skips blanks and takes a sign after them: " -1" was
+# accepted as 2^64-1 (found by tests/fuzz/fuzz_dlmctl.c)
+uerr sim "--seed: ' -1' is not a number in 0\\.\\.2\\^64-1" "sim: --seed ' -1'" -- sim --seed ' -1'
+uerr sim "--seed: ' 7' is not a number in 0\\.\\.2\\^64-1" "sim: --seed ' 7'" -- sim --seed ' 7'
+uerr "recover watch" "--count: ' -1' is not a number, 0 or more" "recover watch: --count ' -1'" -- recover watch --count ' -1'
+uerr explore "--nodes: ' 2' is not a number in 1\\.\\.8" "explore: --nodes ' 2'" -- explore --nodes ' 2'
 uerr sim "unexpected argument 'b'" "sim: two scenarios" -- sim a b
 uerr explore "--nodes: '0' is not a number in 1\\.\\.8" "explore: --nodes 0" -- explore --nodes 0
 uerr explore "--nodes: 'abc' is not a number in 1\\.\\.8" "explore: --nodes abc" -- explore --nodes abc

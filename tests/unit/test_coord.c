@@ -1221,6 +1221,11 @@ static void test_work_queued_while_running(void **state)
 	expect_none(c);
 	fire(c, DLMR_TIMER_WORK); /* deferred: the work is running */
 	expect_none(c);
+	/* its timer is not armed any more: a second expiry is refused
+	 * (tests/fuzz/corpus/coord/finding-work-expiry-twice) */
+	assert_int_equal(dlmr_coord_feed(c, &(struct dlmr_input){
+		.type = DLMR_IN_TIMER, .timer = DLMR_TIMER_WORK }), -EPROTO);
+	expect_none(c);
 	lvb_make(lvb, 2, NULL, 0);
 	grant_lvb(c, CTRL, lvb);
 	/* generations moved: abort */
@@ -1473,6 +1478,12 @@ static void test_feed_errors(void **state)
 	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
 	in.slots = &s;
 	in.num_slots = DLMR_SLOTS_MAX + 1;
+	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
+	/* a slot without a generation (tests/fuzz/corpus/coord/
+	 * finding-jid-minus-one: then a done with slot 0 made the jid -1
+	 * under the mount, and it asked for journal lock -1) */
+	in.num_slots = 1;
+	in.generation = 0;
 	assert_int_equal(dlmr_coord_feed(c, &in), -EINVAL);
 	/* none of that changed anything */
 	expect_none(c);

@@ -21,64 +21,9 @@
 #include "dlm_recover.h"
 #include "internal.h"
 
-#define FAMILY 0x1d
+#include "genl_craft.h"
 
-/* ---- crafting messages ------------------------------------------------- */
-
-/* a "uint" (NLA_UINT) as the kernel puts it: four bytes if it fits */
-static void put_uint(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
-{
-	if (v <= UINT32_MAX)
-		mnl_attr_put_u32(nlh, type, (uint32_t)v);
-	else
-		mnl_attr_put_u64(nlh, type, v);
-}
-
-/* the monotonic clock of a message whose wall clock is @time_ns */
-#define MONO(time_ns) ((time_ns) + 1000000)
-
-static struct nlmsghdr *msg(uint8_t *buf, uint8_t cmd, const char *ls,
-			    uint64_t seq, uint64_t time_ns)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = FAMILY;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = DLM_RECOVER_GENL_VERSION;
-	mnl_attr_put_strz(nlh, DLM_RECOVER_A_LS_NAME, ls);
-	mnl_attr_put_u32(nlh, DLM_RECOVER_A_LS_ID, 0x1234);
-	put_uint(nlh, DLM_RECOVER_A_SEQ, seq);
-	put_uint(nlh, DLM_RECOVER_A_TIME_NS, time_ns);
-	put_uint(nlh, DLM_RECOVER_A_MONO_NS, MONO(time_ns));
-	return nlh;
-}
-
-/* one @type nest (MEMBER, LAST_FAILED) per nodeid, slot pair */
-static void put_slots(struct nlmsghdr *nlh, uint16_t type, unsigned int n,
-		      const int *pairs)
-{
-	struct nlattr *e;
-
-	for (unsigned int i = 0; i < n; i++) {
-		e = mnl_attr_nest_start(nlh, type);
-		mnl_attr_put_u32(nlh, DLM_RECOVER_A_SLOT_NODEID,
-				 (uint32_t)pairs[2 * i]);
-		mnl_attr_put_u32(nlh, DLM_RECOVER_A_SLOT_SLOT,
-				 (uint32_t)pairs[2 * i + 1]);
-		mnl_attr_nest_end(nlh, e);
-	}
-}
-
-static void put_table(struct nlmsghdr *nlh, uint32_t gen, int our_slot,
-		      unsigned int n, const int *pairs)
-{
-	mnl_attr_put_u32(nlh, DLM_RECOVER_A_GENERATION, gen);
-	mnl_attr_put_u32(nlh, DLM_RECOVER_A_OUR_SLOT, (uint32_t)our_slot);
-	mnl_attr_put_u32(nlh, DLM_RECOVER_A_MEMBERS, n);
-	put_slots(nlh, DLM_RECOVER_A_MEMBER, n, pairs);
-}
+#define FAMILY CRAFT_FAMILY
 
 static const int table2[] = { 1, 2, 2, 1 };
 
@@ -520,6 +465,77 @@ static void test_overrun_nothing_known(void **state)
 	none(f);
 }
 
+/*
+ * A resync to a snapshot of a lockspace without events (seq 0): its next
+ * event is 1, and any other is a gap.  The tracking took seq 0 for "not
+ * known" and delivered event 4 as if nothing was missed
+ * (tests/fuzz/corpus/kernel/finding-snapshot-seq-0).
+ */
+static void test_resync_to_seq_0(void **state)
+{
+	struct fixture *f = *state;
+
+	feed(f, DLM_RECOVER_CMD_DONE, "gfs0", 1, 10);
+	next(f, DLMR_EV_DONE, "gfs0", 1);
+	/* re-created, and the GET finds it before its first event */
+	snap(&f->fake, "gfs0", 0, 0, 0);
+	feed(f, DLM_RECOVER_CMD_DONE, "gfs0", 3, 20);
+	next(f, DLMR_EV_LOST, "gfs0", 1);
+	assert_true(f->ev.resynced);
+	assert_int_equal(f->ev.resync_seq, 0);
+	/* 3 is newer than the snapshot: delivered, and the last one */
+	next(f, DLMR_EV_DONE, "gfs0", 3);
+	none(f);
+	feed(f, DLM_RECOVER_CMD_PREP, "gfs0", 4, 30);
+	next(f, DLMR_EV_PREP, "gfs0", 4);
+	none(f);
+	f->fake.n = 0;
+	snap(&f->fake, "gfs0", 0, 0, 0);
+	assert_int_equal(dlmr_kernel_overrun(f->k), 0);
+	next(f, DLMR_EV_LOST, "", 0);
+	next(f, DLMR_EV_LOST, "gfs0", 0);
+	assert_int_equal(f->ev.resync_seq, 0);
+	none(f);
+	/* events 1 to 3 of the instance the dump saw empty were missed */
+	feed(f, DLM_RECOVER_CMD_PREP, "gfs0", 4, 40);
+	next(f, DLMR_EV_LOST, "gfs0", 3);
+}
+
+/*
+ * A datagram whose second message claims 0x98009800 bytes (above
+ * INT_MAX): mnl_cb_run() took it (its length check is an int's) and read
+ * the next header from far outside the buffer (tests/fuzz/corpus/kernel/
+ * finding-nlmsg-len).  Now nothing of it is read, and its events are
+ * lost, said as after an overrun; so is a message too short for its
+ * generic netlink header, which is ignored.
+ */
+static void test_malformed_datagram(void **state)
+{
+	struct fixture *f = *state;
+	size_t n = event(f->buf, DLM_RECOVER_CMD_DONE, "gfs0", 1, 10, 1);
+	struct nlmsghdr *bad = (struct nlmsghdr *)(f->buf + n);
+
+	memset(bad, 0, 2 * sizeof(*bad));
+	bad->nlmsg_len = 0x98009800u;
+	bad->nlmsg_type = FAMILY;
+	snap(&f->fake, "gfs0", 1, 10, 1);
+	assert_int_equal(dlmr_kernel_feed(f->k, f->buf, n + 2 * sizeof(*bad)),
+			 0);
+	next(f, DLMR_EV_LOST, "", 0);
+	assert_string_equal(f->ev.detail, "malformed netlink message (its "
+			    "events unreadable)");
+	next(f, DLMR_EV_LOST, "gfs0", 0);
+	assert_true(f->ev.resynced);
+	none(f);
+	/* a message of our family with no room for its genlmsghdr */
+	bad = (struct nlmsghdr *)f->buf;
+	memset(bad, 0, sizeof(*bad));
+	bad->nlmsg_len = sizeof(*bad);
+	bad->nlmsg_type = FAMILY;
+	assert_int_equal(dlmr_kernel_feed(f->k, f->buf, sizeof(*bad)), 0);
+	none(f);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -531,6 +547,8 @@ int main(void)
 		T(test_recreated),
 		T(test_overrun),
 		T(test_overrun_nothing_known),
+		T(test_malformed_datagram),
+		T(test_resync_to_seq_0),
 	};
 #undef T
 

@@ -64,6 +64,9 @@ int dlmctl_getopt_error(char **argv, int c);
 int dlmctl_parse_ulong(const char *opt, const char *s, unsigned long min,
 		       unsigned long max, unsigned long *out);
 
+/* The same for a number in 0..2^64-1 (--seed). */
+int dlmctl_parse_u64(const char *opt, const char *s, uint64_t *out);
+
 /* Read a whole file ("-" is stdin); NUL-terminated; *len without the NUL. */
 char *dlmctl_read_file(const char *path, size_t *len);
 

@@ -316,9 +316,11 @@ int dlmctl_parse_ulong(const char *opt, const char *s, unsigned long min,
 {
 	char *end;
 
+	/* strtoul() skips leading blanks and takes a sign after them (" -1"
+	 * is ULONG_MAX): digits only, from the first character */
 	errno = 0;
 	*out = strtoul(s, &end, 10);
-	if (!errno && end != s && !*end && s[0] != '-' && s[0] != '+' &&
+	if (!errno && s[0] >= '0' && s[0] <= '9' && !*end &&
 	    *out >= min && *out <= max)
 		return 0;
 	if (max == ULONG_MAX)
@@ -326,6 +328,20 @@ int dlmctl_parse_ulong(const char *opt, const char *s, unsigned long min,
 					  opt, s, min);
 	return dlmctl_usage_error("%s: '%s' is not a number in %lu..%lu", opt,
 				  s, min, max);
+}
+
+int dlmctl_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || s[0] < '0' || s[0] > '9' || *end)
+		return dlmctl_usage_error("%s: '%s' is not a number in "
+					  "0..2^64-1", opt, s);
+	*out = v;
+	return 0;
 }
 
 int dlmctl_usage_main(FILE *f)

@@ -424,19 +424,11 @@ int dlmctl_sim(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': {
-			char *end;
-
-			errno = 0;
-			seed = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    optarg[0] == '+')
-				return dlmctl_usage_error("--seed: '%s' is not a "
-							  "number in 0..2^64-1",
-							  optarg);
+		case 's':
+			if (dlmctl_parse_u64("--seed", optarg, &seed))
+				return DLMCTL_EXIT_USAGE;
 			have_seed = true;
 			break;
-		}
 		case 'j':
 			json = true;
 			break;
