@@ -155,11 +155,11 @@ static const struct dlmctl_cmd cmds[] = {
 	  "       dlmctl recover check [--invariants] [-j] TRACE...\n"
 	  "\n"
 	  "Generation, state, members, last event and last recovery (failed\n"
-	  "members, start, duration) of each lockspace (all of them without\n"
-	  "arguments), from the kernel patches (kernel/README.md; no\n"
-	  "privilege), else the kernel log.  `watch` streams the kernel's\n"
-	  "recovery events, `check` checks recorded traces: dlmctl help\n"
-	  "recover watch, dlmctl help recover check.\n"
+	  "members, start, duration on the kernel's monotonic clock) of each\n"
+	  "lockspace (all of them without arguments), from the kernel patches\n"
+	  "(kernel/README.md; no privilege), else the kernel log.  `watch`\n"
+	  "streams the kernel's recovery events, `check` checks recorded\n"
+	  "traces: dlmctl help recover watch, dlmctl help recover check.\n"
 	  KERNEL_QUERY_TAIL },
 	{ "recover watch",
 	  "dlmctl recover watch [LOCKSPACE] [-j] [-q] [--count N] [--rcvbuf BYTES] [--klog]",
