@@ -718,7 +718,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	struct dlmr_ls_info info;
 	struct dlmr_event *e;
 	struct dlmr_ls_seq *ls;
-	char why[64];
+	char why[80]; /* "lockspace re-created (...at N)", N up to 20 digits */
 	uint64_t count;
 	uint32_t slot;
 	int r = 0;
@@ -735,6 +735,19 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	if (!ls) {
 		errno = ENOMEM;
 		return MNL_CB_ERROR;
+	}
+	/* the kernel numbers events from 1: one without a number cannot
+	 * be placed in the stream (after a resync to a lockspace without
+	 * events, seq 0, it read as a re-creation with 2^64 - 1 events
+	 * lost); the lockspace is resynced instead, its snapshot standing
+	 * for the event */
+	if (!info.seq) {
+		r = resync(k, ls, 0, "an event without a sequence number");
+		if (r) {
+			errno = -r;
+			return MNL_CB_ERROR;
+		}
+		return MNL_CB_OK;
 	}
 	switch (dlmr_seq_check(ls, info.seq, info.mono_ns, &count)) {
 	case DLMR_SEQ_DUPLICATE:

@@ -358,6 +358,18 @@ static void test_gap_resync(void **state)
 	next(f, DLMR_EV_PREP, "gfs0", 10);
 	none(f);
 	assert_int_equal(f->fake.gets, 2);
+	/* an event without a sequence number (the kernel numbers from 1):
+	 * a loss of unknown size and a resync, never a count of 2^64 - 1 */
+	snap(&f->fake, "gfs0", 10, 100, 5);
+	feed(f, DLM_RECOVER_CMD_SLOT, "gfs0", 0, 105);
+	next(f, DLMR_EV_LOST, "gfs0", 0);
+	assert_true(f->ev.resynced);
+	assert_int_equal(f->ev.resync_seq, 10);
+	assert_string_equal(f->ev.detail, "an event without a sequence number");
+	feed(f, DLM_RECOVER_CMD_SLOT, "gfs0", 0, 106);
+	next(f, DLMR_EV_LOST, "gfs0", 0);
+	none(f);
+	assert_int_equal(f->fake.gets, 4);
 	/* other lockspaces are tracked apart */
 	feed(f, DLM_RECOVER_CMD_DONE, "other", 30, 110);
 	next(f, DLMR_EV_DONE, "other", 30);
