@@ -1499,10 +1499,13 @@ int dlmr_swarm(const struct dlmr_explore_config *cfg, uint64_t runs,
  *   no dump and was never seen), then one lost event per lockspace, each
  *   with its snapshot from one dump of every lockspace; a lockspace watched
  *   before and gone from the dump gets a lost event without a snapshot;
+ * - an event without a sequence number (the kernel numbers from 1) cannot
+ *   be placed: a lost event of unknown count (detail "an event without a
+ *   sequence number") and a resync stand for it;
  * - events the snapshot already contains (sequence number up to
- *   `resync_seq`, timestamp up to the snapshot's) are not delivered: the
- *   snapshot replaces them; the next event delivered is `resync_seq` + 1,
- *   and gaps are measured from there;
+ *   `resync_seq`, monotonic timestamp up to the snapshot's) are not
+ *   delivered: the snapshot replaces them; the next event delivered is
+ *   `resync_seq` + 1, and gaps are measured from there;
  * - a lockspace released and created again under the same name numbers its
  *   events from 1 again.  Within one instance the kernel sends a lockspace's
  *   events in sequence order, so an event whose number is not above the last
