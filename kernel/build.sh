@@ -50,7 +50,6 @@ KERNEL_SH=$(cd "$(dirname "$0")/.." && pwd)/scripts/kernel.sh
 LINE=$("$KERNEL_SH" line)
 PATCHES=$("$KERNEL_SH" series)
 LINUX_SOURCE=$("$KERNEL_SH" source)
-TOP=linux-source-$LINE
 
 die() {
 	echo "kernel/build.sh: $*" >&2
@@ -100,19 +99,20 @@ series() {
 }
 
 # OUTDIR/pristine: the files the series touches and the checkpatch script,
-# straight from the linux-source tarball (extracted once)
+# from the line's linux-source tarball (kernel/source.sh: extracted once
+# for every caller)
 pristine() {
 	[ -f "$OUT/pristine/.done" ] && return 0
-	[ -f "$LINUX_SOURCE" ] ||
-		die "$LINUX_SOURCE missing (apt-get install linux-source-$LINE; scripts/deps.sh --lab)"
+	s=$("$(dirname "$0")/source.sh" "$LINE") || exit 1
 	rm -rf "$OUT/pristine"
-	mkdir -p "$OUT/pristine"
-	tar -xJf "$LINUX_SOURCE" -C "$OUT/pristine" --strip-components=1 \
-		"$TOP/fs/dlm" "$TOP/include/trace/events/dlm.h" \
-		"$TOP/MAINTAINERS" "$TOP/scripts/checkpatch.pl" \
-		"$TOP/scripts/spelling.txt" \
-		"$TOP/scripts/const_structs.checkpatch" ||
-		die "cannot extract fs/dlm from $LINUX_SOURCE"
+	mkdir -p "$OUT/pristine/include/trace/events" "$OUT/pristine/scripts" \
+		"$OUT/pristine/fs"
+	cp -R "$s/fs/dlm" "$OUT/pristine/fs/" &&
+		cp "$s/include/trace/events/dlm.h" "$OUT/pristine/include/trace/events/" &&
+		cp "$s/MAINTAINERS" "$OUT/pristine/" &&
+		cp "$s/scripts/checkpatch.pl" "$s/scripts/spelling.txt" \
+			"$s/scripts/const_structs.checkpatch" "$OUT/pristine/scripts/" ||
+		die "cannot copy fs/dlm from $s"
 	touch "$OUT/pristine/.done"
 }
 

@@ -19,8 +19,8 @@
 # in 6.2, so 6.1 gets one struct genl_ops for do and dump with the do
 # policy.  The uapi header is the same for both (kernel/README.md).
 #
-# The generator and the schemas are extracted from the 6.12 source
-# tarball into OUTDIR/.ynl once.  Needs python3-yaml and
+# The generator and the schemas come from the 6.12 source tarball
+# (kernel/source.sh).  Needs python3-yaml and
 # python3-jsonschema (scripts/deps.sh --lab); runs Debian's python3.
 set -eu
 export LC_ALL=C
@@ -47,22 +47,8 @@ PY=/usr/bin/python3
 	die "python3-yaml and python3-jsonschema are needed (scripts/deps.sh --lab)"
 
 # the generator, its library and the schemas, from the 6.12 source
-SRC=$(DLMR_KVER=6.12 "$(dirname "$0")/../scripts/kernel.sh" source)
-Y=$OUT/.ynl
-if [ ! -f "$Y/.done" ]; then
-	[ -f "$SRC" ] ||
-		die "$SRC missing (apt-get install linux-source-6.12; scripts/deps.sh --lab)"
-	rm -rf "$Y"
-	mkdir -p "$Y"
-	tar -xJf "$SRC" -C "$Y" --strip-components=1 \
-		linux-source-6.12/tools/net/ynl/ynl-gen-c.py \
-		linux-source-6.12/tools/net/ynl/lib \
-		linux-source-6.12/Documentation/netlink/genetlink.yaml \
-		linux-source-6.12/Documentation/netlink/genetlink-c.yaml \
-		linux-source-6.12/Documentation/netlink/genetlink-legacy.yaml ||
-		die "cannot extract tools/net/ynl from $SRC"
-	touch "$Y/.done"
-fi
+# (kernel/source.sh: extracted once for every caller)
+Y=$("$(dirname "$0")/source.sh" 6.12) || exit 1
 
 # The generator finds the kernel's root by a MAINTAINERS file above the
 # spec (without one it searches for ever) and names the spec by its path
@@ -85,7 +71,9 @@ mkdir -p "$OUT/include/uapi/linux" "$OUT/fs/dlm"
 gen() {
 	# the generator prints a traceback and exits 0 when it cannot write
 	rm -f "$OUT/$3"
-	(cd "$W" && "$PY" "$Y/tools/net/ynl/ynl-gen-c.py" --spec "$SPEC" \
+	# (no __pycache__ written into the shared extraction)
+	(cd "$W" && PYTHONDONTWRITEBYTECODE=1 "$PY" \
+		"$Y/tools/net/ynl/ynl-gen-c.py" --spec "$SPEC" \
 		--mode "$1" "$2" -o "$OUT/$3") ||
 		die "ynl-gen-c.py --mode $1 $2 failed"
 	[ -s "$OUT/$3" ] || die "ynl-gen-c.py wrote no $3"

@@ -24,6 +24,10 @@ fail() {
 	exit 1
 }
 
+# the kernel files (kernel/source.sh), cached where the caller's HOME
+# says, before HOME is replaced below
+export DLMR_SRC_CACHE="${DLMR_SRC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dlmrecover/linux-source}"
+
 # a git of our own: no system or user configuration leaks in
 export HOME="$W/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$W/gitconfig"
 mkdir -p "$HOME"
@@ -91,27 +95,22 @@ done
 # checkpatch --strict with its sign-off checks, each line with its own
 # script; git am of the 6.12 series onto the pristine files
 for l in 6.12 6.1; do
-	src=$(DLMR_KVER=$l "$top/scripts/kernel.sh" source)
-	[ -f "$src" ] || fail "$src missing (scripts/deps.sh --lab)"
-	mkdir -p "$W/src-$l"
-	tar -xJf "$src" -C "$W/src-$l" --strip-components=1 \
-		"linux-source-$l/scripts/checkpatch.pl" \
-		"linux-source-$l/scripts/spelling.txt" \
-		"linux-source-$l/scripts/const_structs.checkpatch"
+	s=$("$top/kernel/source.sh" "$l") || fail "kernel/source.sh $l"
 	for e in "$W/$l"/0*.patch; do
 		case $(basename "$e") in 0000-*) continue ;; esac
-		perl "$W/src-$l/scripts/checkpatch.pl" --strict --no-tree \
+		perl "$s/scripts/checkpatch.pl" --strict --no-tree \
 			--no-color -q "$e" >"$W/cp.out" 2>&1 ||
 			{ cat "$W/cp.out" >&2; fail "$l/$(basename "$e"): checkpatch"; }
 	done
 	echo "ok: $l: the signed series is checkpatch --strict clean"
 done
 
-src=$(DLMR_KVER=6.12 "$top/scripts/kernel.sh" source)
+s=$("$top/kernel/source.sh" 6.12) || fail "kernel/source.sh 6.12"
 g=$W/git
-mkdir -p "$g"
-tar -xJf "$src" -C "$g" --strip-components=1 linux-source-6.12/fs/dlm \
-	linux-source-6.12/include/trace/events/dlm.h linux-source-6.12/MAINTAINERS
+mkdir -p "$g/fs" "$g/include/trace/events"
+cp -R "$s/fs/dlm" "$g/fs/"
+cp "$s/include/trace/events/dlm.h" "$g/include/trace/events/"
+cp "$s/MAINTAINERS" "$g/"
 (
 	cd "$g"
 	git init -q .
