@@ -233,6 +233,12 @@ for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
 done
+# finding 1's counterexample (the model before docs/step-order.md G): the
+# control work's EX goes to the DLM beside control_first_done()'s
+# down-conversion, both complete in order, and node 1 unblocks
+expect 0 "finding 1's path holds since G" -- "$DLMCTL" sim "$SCEN/../findings/first-done-busy.scn"
+has "$T/out" "node 1: mounted, jid 0" "finding 1's path: node 1 mounted"
+has "$T/out" "invariants S1-S5: held" "finding 1's path: invariants held"
 # finding 10 and its fix: the same steps are clean with work-retry-recovering
 for f in recovering-busy recovering-busy-pending recovering-busy-rejoin; do
 	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"
