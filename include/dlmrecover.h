@@ -1140,7 +1140,9 @@ struct dlmr_sim_result {
 	 * matches by what happened on its way (S3: 3; a result older than the failure it cleared: 6;
 	 * a recover_slot with slot -1 or 0: 7; a value block rebuilt after
 	 * its master failed: 8; a fair livelock: 9; a control work that
-	 * found a journal's recovery flag still set after its result: 10),
+	 * found a journal's recovery flag still set after its result: 10;
+	 * S1 through late delivery: 11; an S5 after the DLM took a
+	 * control request beside the other thread's: 12),
 	 * 0 if none (and always with a mutant). */
 	unsigned int finding;
 };

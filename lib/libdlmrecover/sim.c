@@ -324,17 +324,26 @@ static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 	unsigned int res;
 
 	switch (a->type) {
-	case DLMR_ACT_LOCK:
+	case DLMR_ACT_LOCK: {
+		bool beside;
+
 		res = lock_res(a);
 		lock_event(s, DLMR_EV_LOCK, id, res, a->mode, a->flags, 0);
-		if (simdlm_in_flight(&s->dlm, res, id))
+		beside = simdlm_in_flight(&s->dlm, res, id);
+		if (beside)
 			n->req_mode0[res] = n->req_mode[res];
 		n->req_mode[res] = (int8_t)a->mode;
 		if (hold_request(s, id, res, a))
 			break;
 		submit_request(s, id, res, a->flags,
 			       a->write_lvb ? a->lvb : NULL);
+		/* taken beside the other thread's request (finding 12) */
+		if (beside && res == RES_CONTROL &&
+		    simdlm_ast_pending(&s->dlm, res, id) &&
+		    simdlm_in_flight(&s->dlm, res, id))
+			s->marks |= SIM_MARK_CTRL_BESIDE;
 		break;
+	}
 	case DLMR_ACT_UNLOCK:
 		res = lock_res(a);
 		lock_event(s, DLMR_EV_UNLOCK, id, res, DLMR_MODE_IV, 0, 0);
@@ -1926,6 +1935,10 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 		 * 8 (a)) */
 		if (s->marks & SIM_MARK_VALNOTVALID)
 			return 8;
+		/* control_first_done()'s NL taken between the control
+		 * work's EX and its NL: the work's write lost (finding 12) */
+		if (s->marks & SIM_MARK_CTRL_BESIDE)
+			return 12;
 	}
 	return 0;
 }

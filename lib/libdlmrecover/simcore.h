@@ -159,6 +159,9 @@ struct sim {
 				      (finding 11) */
 #define SIM_MARK_RECOVER_BUSY 0x10 /* gfs2_recover_set() -EBUSY after the
 				      journal's result (finding 10) */
+#define SIM_MARK_CTRL_BESIDE  0x40 /* the DLM took a control request while
+				      the node's other one was in flight
+				      (finding 12) */
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
  * scripted scenarios inject them; the scheduler never picks them.

@@ -228,7 +228,8 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
 	 recovering-busy:10 recovering-busy-pending:10 recovering-busy-rejoin:10 \
-	 lvb-rollback-resent:8 lvb-rollback-lost-bit-resent:8 late-delivery:11; do
+	 lvb-rollback-resent:8 lvb-rollback-lost-bit-resent:8 late-delivery:11 \
+	 first-done-nl-between:12; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"

@@ -317,6 +317,9 @@ static const char *finding_title(unsigned int n)
 		[11] = "late delivery: the DLM recovered from a failure "
 		       "before the coordinator read the prep, and it stays "
 		       "unblocked",
+		[12] = "control_first_done()'s NL conversion comes between "
+		       "the control work's EX and its NL, and the work's "
+		       "value block never reaches the resource",
 	};
 
 	return n < sizeof(titles) / sizeof(titles[0]) ? titles[n] : NULL;
