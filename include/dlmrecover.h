@@ -554,11 +554,36 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  *    - to @ref DLMR_ACT_LOCK, one @ref DLMR_IN_LOCK_DONE with the same lock
  *      (and jid).  When the request itself fails (`dlm_lock()` returns an
  *      error, so no completion will come), feed that error as the
- *      completion's status: -EAGAIN is a NOQUEUE refusal, anything else an
+ *      completion's status, before you carry out the next action:
+ *      -EAGAIN is a NOQUEUE refusal, anything else an
  *      error, handled as gfs2 does (the mount fails, the control work gives
  *      up until it is queued again, a journal recovery gives up).  Never
  *      drop it: the coordinator waits for exactly one completion per
  *      request.
+ *    - **Two requests on the control lock.**  As in gfs2, the mount
+ *      thread (`control_first_done()`) and the control work share the
+ *      control lock's one `lksb`, and neither waits for the other: the
+ *      coordinator may ask for a second control request while the first
+ *      one's completion has not been fed (never a third, and never a
+ *      second on the mounted lock or a journal lock).  Carry it out like
+ *      any other, without waiting: the DLM decides.  Linux 6.1's
+ *      `dlm_lock()` refuses it with -EBUSY while the first is on the
+ *      convert queue or awaits its master's reply (`validate_lock_args()`
+ *      in fs/dlm/lock.c), and takes it otherwise (the first granted at
+ *      once, refused, or a down-conversion: only its callback is still
+ *      queued); then both complete, in the order they were made, as the
+ *      DLM's callbacks for one `lksb` come.  The matching rule: with two
+ *      requests outstanding, a @ref DLMR_IN_LOCK_DONE with status -EBUSY
+ *      answers the **newer** (-EBUSY is `dlm_lock()`'s own answer; the
+ *      DLM never completes an operation with it), and any other answers
+ *      the **older**.  So feed `dlm_lock()`'s -EBUSY as the completion of
+ *      the request it refused, as for any synchronous error, and feed a
+ *      synchronous error other than -EBUSY of a second request as -EBUSY
+ *      too (gfs2 handles every error there alike: it logs it and goes
+ *      on).  A caller that instead runs one operation per lock at a time
+ *      (the second request issued only after the first's completion) also
+ *      keeps this contract and never sees -EBUSY, but it makes the second
+ *      thread wait where gfs2 does not (docs/step-order.md, G).
  *    - to @ref DLMR_ACT_RECOVER, one @ref DLMR_IN_JOURNAL_DONE.
  *    - to @ref DLMR_ACT_TIMER, one @ref DLMR_IN_TIMER of that timer.
  * 5. @ref DLMR_IN_UNMOUNT only after @ref DLMR_ACT_MOUNTED; then go on
@@ -626,8 +651,9 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  * ### What the actions oblige the caller to do
  *
  * Each value of @ref dlmr_action_type says what to do and what to answer.
- * Each lock has at most one request outstanding, so one `lksb` per lock
- * (and per journal) suffices.
+ * One `lksb` per lock (and per journal) suffices: the mounted lock and
+ * each journal lock have at most one request outstanding, the control
+ * lock at most two (the group's "The order of inputs", 4).
  * @{
  */
 
@@ -686,7 +712,9 @@ enum dlmr_input_type {
 	 *  lock, jid for a journal lock, status (0, -EAGAIN or another
 	 *  -errno), and with VALBLK lvb and lvb_invalid.  Also the answer to
 	 *  a request that `dlm_lock()` refused at once: its return value is
-	 *  the status. */
+	 *  the status.  With two control requests outstanding, -EBUSY
+	 *  answers the newer and any other status the older (the group's
+	 *  "The order of inputs", 4). */
 	DLMR_IN_LOCK_DONE,
 	/** The answer to @ref DLMR_ACT_RECOVER ("journal_done"): jid and a
 	 *  @ref dlmr_journal_result. */
@@ -737,7 +765,9 @@ enum dlmr_action_type {
 	 *  rather than wait.  When write_lvb is set, copy lvb into the lock's
 	 *  value buffer first.  Answer: exactly one @ref DLMR_IN_LOCK_DONE,
 	 *  whenever the lock manager completes it, or at once with the error
-	 *  when the request itself fails. */
+	 *  when the request itself fails.  A control lock request may come
+	 *  while the previous one is outstanding: do not wait for it (the
+	 *  group's "The order of inputs", 4). */
 	DLMR_ACT_LOCK = 1,
 	/** Release ("unlock") lock (for a journal, jid).  No answer, but a
 	 *  DLM unlock completes later: wait for its completion before the
@@ -1107,11 +1137,12 @@ struct dlmr_sim_result {
 		uint64_t step;   /**< when */
 	} recovered[64];     /**< the first 64 replays */
 	/** When `violated`: the finding of docs/findings.md the run
-	 * matches by what happened on its way (an -EBUSY on the control
-	 * lock: 1; S3: 3; a result older than the failure it cleared: 6;
+	 * matches by what happened on its way (S3: 3; a result older than the failure it cleared: 6;
 	 * a recover_slot with slot -1 or 0: 7; a value block rebuilt after
 	 * its master failed: 8; a fair livelock: 9; a control work that
-	 * found a journal's recovery flag still set after its result: 10),
+	 * found a journal's recovery flag still set after its result: 10;
+	 * S1 through late delivery: 11; an S5 after the DLM took a
+	 * control request beside the other thread's: 12),
 	 * 0 if none (and always with a mutant). */
 	unsigned int finding;
 };

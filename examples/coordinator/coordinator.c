@@ -53,7 +53,10 @@ struct lock {
 	int mode;          /* granted, DLMR_MODE_IV: none */
 	int want;          /* waiting for this mode, DLMR_MODE_IV: not */
 	unsigned int flags;
-	bool busy;         /* a request outstanding: its completion not fed */
+	unsigned int busy; /* requests outstanding: completions not fed (two
+			    * at most, on the control lock: the mount thread's
+			    * and the control work's share its lksb) */
+	unsigned int last_due; /* due time of its last completion pushed */
 	uint8_t lvb[DLMR_LVB_SIZE]; /* the lock's value buffer (an lksb's) */
 };
 
@@ -161,6 +164,25 @@ static bool grantable(const struct resource *r, uint32_t node, int mode)
 }
 
 /*
+ * A completion of @node's lock on @ri is on its way: after any earlier
+ * one of the same lock (the DLM's callbacks for one lksb come in order).
+ */
+static void push_completion(unsigned int ri, uint32_t node, int status,
+			    bool lvb_invalid)
+{
+	struct lock *l = &res[ri].lk[node];
+	unsigned int due = now + 1 + jitter(5);
+
+	if (due < l->last_due)
+		due = l->last_due;
+	l->last_due = due;
+	push((struct pending){ .kind = P_COMPLETION, .node = node, .due = due,
+		.lock = ri < 2 ? (int)ri : DLMR_LOCK_JOURNAL,
+		.jid = ri < 2 ? -1 : (int)ri - 2, .status = status,
+		.lvb_invalid = lvb_invalid });
+}
+
+/*
  * Grant the waiting request of @node: the value block moves as the DLM's
  * dlm_lvb_operations say (from PW or EX the lock writes it, otherwise it
  * reads it), and the completion is on its way.
@@ -180,11 +202,7 @@ static void grant(unsigned int ri, uint32_t node)
 	}
 	l->mode = l->want;
 	l->want = DLMR_MODE_IV;
-	push((struct pending){ .kind = P_COMPLETION, .node = node,
-		.due = now + 1 + jitter(5),
-		.lock = ri < 2 ? (int)ri : DLMR_LOCK_JOURNAL,
-		.jid = ri < 2 ? -1 : (int)ri - 2, .status = 0,
-		.lvb_invalid = r->lvb_invalid });
+	push_completion(ri, node, 0, r->lvb_invalid);
 }
 
 /* Grant whatever waits and can now be granted. */
@@ -204,23 +222,25 @@ static int lm_request(uint32_t node, const struct dlmr_action *a)
 	unsigned int ri = res_of(a->lock, a->jid);
 	struct lock *l = &res[ri].lk[node];
 
-	if (l->busy)
-		return -EBUSY; /* as the DLM's validate_lock_args() */
+	/* as the DLM's validate_lock_args(): busy while the request before
+	 * waits in the queue; one decided at once (granted or refused here,
+	 * where every decision is local) has only its completion on the way,
+	 * and the new one goes on */
+	if (l->want != DLMR_MODE_IV)
+		return -EBUSY;
 	if (!!(a->flags & DLMR_LKF_CONVERT) != (l->mode != DLMR_MODE_IV))
 		return -EINVAL;
 	if (a->write_lvb)
 		memcpy(l->lvb, a->lvb, DLMR_LVB_SIZE);
 	l->flags = a->flags;
 	l->want = a->mode;
-	l->busy = true;
+	l->busy++;
 	if (grantable(&res[ri], node, a->mode)) {
 		grant(ri, node);
 		wake(ri); /* a conversion down may let others in */
 	} else if (a->flags & DLMR_LKF_NOQUEUE) {
 		l->want = DLMR_MODE_IV;
-		push((struct pending){ .kind = P_COMPLETION, .node = node,
-			.due = now + 1 + jitter(5), .lock = a->lock,
-			.jid = a->jid, .status = -EAGAIN });
+		push_completion(ri, node, -EAGAIN, false);
 	}
 	/* else it waits in the queue: wake() grants it */
 	return 0;
@@ -506,7 +526,9 @@ static void step(void)
 			.lvb_invalid = p.lvb_invalid };
 		char what[64];
 
-		l->busy = false;
+		if (!l->busy)
+			error("a completion with no request", p.node);
+		l->busy--;
 		/* with VALBLK, the value block the grant read */
 		if (!p.status && (l->flags & DLMR_LKF_VALBLK))
 			in.lvb = l->lvb;

@@ -158,8 +158,13 @@ struct dj_lock {
 	struct dj *dj;
 	int id;			/* enum dlmr_lock_id */
 	int jid;
-	int mode;		/* mode asked for by the operation in flight */
+	int mode;		/* mode asked for by the last operation */
 	unsigned int flags;
+	/* requests dlm_lock() took whose AST has not run (under dj->lock):
+	 * two at most, on the control lock, whose lksb the engine's mount
+	 * thread and control work share as gfs2's do (dlmrecover.h, "The
+	 * order of inputs", 4) */
+	unsigned int inflight;
 	char name[16];
 	struct dlm_lksb lksb;
 	char lvb[DLMR_LVB_SIZE];
@@ -532,6 +537,7 @@ static void dj_ast(void *arg)
 		in.lvb_invalid = l->lksb.sb_flags & DLM_SBF_VALNOTVALID;
 	}
 	spin_lock_irqsave(&dj->lock, irqf);
+	l->inflight--;
 	ev_lock(dj, status ? EV_AGAIN : EV_GRANT, l, l->mode, 0, status);
 	dj_feed(dj, &in);
 	spin_unlock_irqrestore(&dj->lock, irqf);
@@ -571,7 +577,13 @@ static void dj_run_op(struct dj *dj, const struct dlmr_action *a)
 	l->lksb.sb_lvbptr = l->id == DLMR_LOCK_CONTROL ? l->lvb : NULL;
 	spin_lock_irqsave(&dj->lock, irqf);
 	ev_lock(dj, EV_LOCK, l, a->mode, a->flags, 0);
+	/* counted before the call: its AST may run before dlm_lock()
+	 * returns */
+	l->inflight++;
 	spin_unlock_irqrestore(&dj->lock, irqf);
+	/* not waiting for a request in flight on this lksb: the DLM decides
+	 * whether this one is busy (-EBUSY while that one is on the convert
+	 * queue or awaits its master's reply) */
 	error = dlm_lock(dj->ls, a->mode, &l->lksb, dlm_flags(a->flags),
 			 l->name, strlen(l->name), 0, dj_ast, l, NULL);
 	if (error) {
@@ -581,6 +593,12 @@ static void dj_run_op(struct dj *dj, const struct dlmr_action *a)
 					 .status = error };
 
 		spin_lock_irqsave(&dj->lock, irqf);
+		l->inflight--;
+		/* with another request still in flight the engine matches
+		 * -EBUSY to the newer and any other status to the older:
+		 * this refusal is the newer's */
+		if (l->inflight)
+			in.status = -EBUSY;
 		ev_lock(dj, EV_AGAIN, l, a->mode, a->flags, error);
 		dj_feed(dj, &in);
 		spin_unlock_irqrestore(&dj->lock, irqf);

@@ -154,9 +154,7 @@ static void act_lock(struct dlmr_coord *c, int lock, int jid, int mode,
 {
 	struct dlmr_action *a = push(c, DLMR_ACT_LOCK);
 
-	if (lock == DLMR_LOCK_CONTROL)
-		c->ctrl_busy = true;
-	else if (lock == DLMR_LOCK_MOUNTED)
+	if (lock == DLMR_LOCK_MOUNTED)
 		c->mnt_busy = true;
 	if (!a)
 		return;
@@ -178,6 +176,21 @@ static void act_lock(struct dlmr_coord *c, int lock, int jid, int mode,
 		a->write_lvb = true;
 		memcpy(a->lvb, lvb, DLMR_LVB_SIZE);
 	}
+}
+
+/*
+ * A control lock request of the mount thread or of the control work.
+ * Both use the one control lksb, as in gfs2, and neither waits for the
+ * other: the DLM decides whether the second is -EBUSY (dlm_lock()'s own
+ * answer, fed back as a LOCK_DONE; docs/step-order.md, G).  Who made
+ * each request in flight is kept in order, for in_lock_done().
+ */
+static void ctrl_lock(struct dlmr_coord *c, uint8_t by, int mode,
+		      unsigned int flags, const uint8_t *lvb)
+{
+	if (c->ctrl_n < sizeof(c->ctrl_by))
+		c->ctrl_by[c->ctrl_n++] = by;
+	act_lock(c, DLMR_LOCK_CONTROL, -1, mode, flags, lvb);
 }
 
 static void act_unlock(struct dlmr_coord *c, int lock, int jid)
@@ -378,16 +391,11 @@ static void work_start(struct dlmr_coord *c)
 	 * recover_done; nothing to do until recover_done. */
 	if (c->w_block_gen == c->w_start_gen)
 		return;
-	/* dlm_lock() on an lksb with a conversion in flight fails with
-	 * -EBUSY (validate_lock_args): "control lock EX error -16" */
-	if (c->ctrl_busy) {
-		c->ctrl_busy_errors++;
-		if (c->cfg.fixes & (1u << FIX_WORK_RETRY_BUSY))
-			coord_queue_work(c, 0);
-		return;
-	}
+	/* control_first_done() may have its conversion of the control lock
+	 * in flight: the DLM decides whether this one is -EBUSY
+	 * (lock_done_control()) */
 	c->wp = WP_EX;
-	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
+	ctrl_lock(c, CTRL_BY_WORK, DLMR_MODE_EX,
 		 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK |
 		 (c->cfg.mutant == MUT_WORK_NOQUEUE ? DLMR_LKF_NOQUEUE : 0),
 		 NULL);
@@ -434,7 +442,7 @@ static void work_ex_granted(struct dlmr_coord *c, bool lvb_invalid)
 	if (block_gen != c->recover_block || start_gen != c->recover_start) {
 		/* "recover generation %u block1 %u %u" */
 		c->wp = WP_ABORT_NL;
-		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+		ctrl_lock(c, CTRL_BY_WORK, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT, NULL);
 		return;
 	}
@@ -498,10 +506,10 @@ static void work_ex_granted(struct dlmr_coord *c, bool lvb_invalid)
 	if (write_lvb) {
 		put_le32(c->lvb_bits, start_gen);
 		control_lvb_write(c);
-		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+		ctrl_lock(c, CTRL_BY_WORK, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, c->control_lvb);
 	} else {
-		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+		ctrl_lock(c, CTRL_BY_WORK, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT, NULL);
 	}
 }
@@ -655,7 +663,7 @@ static void mount_locks_done(struct dlmr_coord *c)
 		return;
 	}
 	c->mp = MP_CTRL_NL2;
-	act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL, DLMR_LKF_CONVERT, NULL);
+	ctrl_lock(c, CTRL_BY_MOUNT, DLMR_MODE_NL, DLMR_LKF_CONVERT, NULL);
 }
 
 /* control_lock back to NL: may we finish mounting? */
@@ -959,16 +967,27 @@ static void in_done(struct dlmr_coord *c, const struct dlmr_input *in)
 }
 
 static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
-			     int mode_requested)
+			     uint8_t by, int mode_requested)
 {
 	if (!in->status)
 		c->control_mode = mode_requested;
 	if (in->lvb && !in->status)
 		memcpy(c->control_lvb, in->lvb, DLMR_LVB_SIZE);
+	/* dlm_lock() refused it: the other thread's operation on the lksb
+	 * was still on the convert queue or awaited its reply
+	 * (validate_lock_args()): "control lock ... error -16" */
+	if (in->status == -EBUSY)
+		c->ctrl_busy_errors++;
 
-	if (c->wp != WP_IDLE && c->wp != WP_JREADY) {
+	if (by == CTRL_BY_WORK) {
 		switch (c->wp) {
 		case WP_EX:
+			if (in->status == -EBUSY &&
+			    (c->cfg.fixes & (1u << FIX_WORK_RETRY_BUSY))) {
+				work_return(c);
+				coord_queue_work(c, 0);
+				break;
+			}
 			if (in->status == -EAGAIN &&
 			    c->cfg.mutant == MUT_WORK_NOQUEUE) {
 				/* the mutant tries again later */
@@ -994,7 +1013,7 @@ static int lock_done_control(struct dlmr_coord *c, const struct dlmr_input *in,
 			work_nl_done(c);
 			break;
 		default:
-			break;
+			return -EPROTO;
 		}
 		maybe_unmounted(c);
 		return 0;
@@ -1084,15 +1103,11 @@ static int lock_done_mounted(struct dlmr_coord *c, const struct dlmr_input *in,
 		break;
 	case MP_FD_MNT:
 		/* control_first_done(): then control_lock NL, writing lvb.
-		 * If the control work has the lock in flight, dlm_lock()
-		 * fails with -EBUSY; the error is logged and ignored. */
-		if (c->ctrl_busy) {
-			c->ctrl_busy_errors++;
-			first_done_finished(c);
-			break;
-		}
+		 * If the control work has the lock in flight, the DLM may
+		 * refuse it with -EBUSY; the error is logged and ignored
+		 * (MP_FD_CTRL). */
 		c->mp = MP_FD_CTRL;
-		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+		ctrl_lock(c, CTRL_BY_MOUNT, DLMR_MODE_NL,
 			 DLMR_LKF_CONVERT | DLMR_LKF_VALBLK, c->control_lvb);
 		break;
 	default:
@@ -1128,28 +1143,35 @@ static int lock_done_journal(struct dlmr_coord *c, const struct dlmr_input *in)
 
 static int in_lock_done(struct dlmr_coord *c, const struct dlmr_input *in)
 {
+	uint8_t by;
 	int mode;
 
 	if (in->status > 0)
 		return -EINVAL;
 	switch (in->lock) {
 	case DLMR_LOCK_CONTROL:
-		if (!c->ctrl_busy)
+		if (!c->ctrl_n)
 			return -EPROTO;
-		c->ctrl_busy = false;
-		/* the mode asked for is the one in the last LOCK action;
-		 * the state machine knows it from where it waits */
-		switch (c->wp != WP_IDLE && c->wp != WP_JREADY ?
-			(int)c->wp + 100 : (int)c->mp) {
-		case WP_EX + 100:
-		case MP_CTRL_EX:
-			mode = DLMR_MODE_EX;
-			break;
-		default:
-			mode = DLMR_MODE_NL;
-			break;
+		/* Completions come in the order of the requests; -EBUSY is
+		 * dlm_lock()'s own answer, never a completion's, so with
+		 * two in flight it answers the newer (dlmrecover.h,
+		 * DLMR_IN_LOCK_DONE). */
+		if (c->ctrl_n == 2 && in->status == -EBUSY) {
+			by = c->ctrl_by[1];
+		} else {
+			by = c->ctrl_by[0];
+			c->ctrl_by[0] = c->ctrl_by[1];
 		}
-		return lock_done_control(c, in, mode);
+		c->ctrl_by[1] = 0;
+		c->ctrl_n--;
+		/* the mode asked for: the state machine knows it from
+		 * where the requester waits */
+		if (by == CTRL_BY_WORK)
+			mode = c->wp == WP_EX ? DLMR_MODE_EX : DLMR_MODE_NL;
+		else
+			mode = c->mp == MP_CTRL_EX ? DLMR_MODE_EX :
+						     DLMR_MODE_NL;
+		return lock_done_control(c, in, by, mode);
 	case DLMR_LOCK_MOUNTED:
 		if (!c->mnt_busy)
 			return -EPROTO;
@@ -1226,7 +1248,7 @@ static int in_timer(struct dlmr_coord *c, int timer, int jid)
 		if (c->mp != MP_SLEEP)
 			return -EPROTO;
 		c->mp = MP_CTRL_EX;
-		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_EX,
+		ctrl_lock(c, CTRL_BY_MOUNT, DLMR_MODE_EX,
 			 DLMR_LKF_CONVERT | DLMR_LKF_NOQUEUE |
 			 (c->cfg.mutant == MUT_RETRY_STALE_LVB ?
 			  0 : DLMR_LKF_VALBLK), NULL);
@@ -1299,7 +1321,7 @@ DLMR_EXPORT int dlmr_coord_feed(struct dlmr_coord *c, const struct dlmr_input *i
 		/* control_mount() */
 		set_block(c, true);
 		c->mp = MP_CTRL_NL;
-		act_lock(c, DLMR_LOCK_CONTROL, -1, DLMR_MODE_NL,
+		ctrl_lock(c, CTRL_BY_MOUNT, DLMR_MODE_NL,
 			 DLMR_LKF_VALBLK, NULL);
 		return 0;
 	case DLMR_IN_PREP:

@@ -98,6 +98,13 @@ enum coord_work_pc {
 			   * resumes the loop at jid w_next (M) */
 };
 
+/* Who made a control lock request (dlmr_coord.ctrl_by). */
+enum coord_ctrl_by {
+	CTRL_BY_MOUNT = 1, /* the mount thread (control_mount(),
+			    * control_first_done()) */
+	CTRL_BY_WORK = 2,  /* gfs2_control_func() */
+};
+
 /* Per-journal recovery (gfs2_recover_func) state. */
 enum coord_jrec {
 	JR_IDLE = 0,
@@ -129,8 +136,11 @@ struct dlmr_coord {
 	int control_mode;            /* mode we hold (DLMR_MODE_IV: none) */
 	int mounted_mode;
 	bool journal_held[DLMR_JOURNALS_MAX]; /* we hold journal lock j */
-	/* lock operations in flight: lock id -> mode requested, -2 none */
-	bool ctrl_busy, mnt_busy;
+	/* control lock requests in flight, oldest first (at most one per
+	 * thread): who made each, CTRL_BY_*; ctrl_n of them */
+	uint8_t ctrl_by[2];
+	uint8_t ctrl_n;
+	bool mnt_busy;               /* a mounted lock request in flight */
 	/* mount thread */
 	enum coord_mount_pc mp;
 	int mp_jid;                  /* MP_FIRST_RECOVER: current journal */
@@ -156,9 +166,9 @@ struct dlmr_coord {
 	 * caller that keeps its own lksb buffer in step; never read by the
 	 * protocol, not encoded */
 	unsigned int lvb_writes;
-	/* times a control_lock() call would have failed with -EBUSY (the
-	 * lksb in use by the other thread: docs/findings.md, finding 1);
-	 * statistics, never read by the protocol, not encoded */
+	/* times a control_lock() call failed with -EBUSY (dlm_lock()'s
+	 * answer: the lksb in use by the other thread, docs/findings.md,
+	 * finding 1); statistics, never read by the protocol, not encoded */
 	unsigned int ctrl_busy_errors;
 	/* times gfs2_recover_set() was -EBUSY for a journal whose recovery
 	 * work item had handed its result on and not yet cleared

@@ -190,7 +190,8 @@ static inline __attribute__((always_inline)) void codec_coord(struct codec *c, s
 	F(k->control_mode);
 	F(k->mounted_mode);
 	A(k->journal_held, hi);
-	F(k->ctrl_busy);
+	F(k->ctrl_by);
+	F(k->ctrl_n);
 	F(k->mnt_busy);
 	F(k->mp);
 	F(k->mp_jid);

@@ -231,14 +231,30 @@ static void res_lock(unsigned int res, struct dlmr_input *in)
 	in->jid = res >= RES_JOURNAL0 ? (int)(res - RES_JOURNAL0) : -1;
 }
 
-/* dlm_lock() of node @id's request on @res (mode n->req_mode[res]); a
- * synchronous failure is the request's completion. */
+/*
+ * dlm_lock() of node @id's request on @res (mode n->req_mode[res]); a
+ * synchronous failure (-EBUSY: the lock's other operation is on the
+ * convert queue or awaits its reply, docs/step-order.md G) is the
+ * request's completion, fed at once.  A caller that would block in
+ * dlm_lock_recovery() with an operation on the lock in flight
+ * (-EINPROGRESS from simdlm_request()) is held until its node's end of
+ * recovery (node_end()), which calls dlm_lock() again: the lkb is looked
+ * at only then.
+ */
 static void submit_request(struct sim *s, uint32_t id, unsigned int res,
 			   unsigned int flags, const uint8_t *lvb)
 {
-	int mode = s->n[id].req_mode[res];
+	struct sim_node *n = &s->n[id];
+	int mode = n->req_mode[res];
 	int r = simdlm_request(&s->dlm, res, id, mode, flags, lvb);
 
+	if (r == -EINPROGRESS) {
+		if (lvb)
+			simdlm_set_lvb(&s->dlm, res, id, lvb);
+		n->held |= BIT(res);
+		n->held_flags[res] = (uint8_t)flags;
+		return;
+	}
 	if (r) {
 		/* dlm_lock() failed synchronously */
 		struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE,
@@ -277,16 +293,29 @@ static bool hold_request(struct sim *s, uint32_t id, unsigned int res,
 	return true;
 }
 
-/* Node @id's unlock of @res completed: its held request goes now. */
+/* Node @id's unlock of @res completed, or its locking was enabled: its
+ * held request goes now. */
 static void release_held(struct sim *s, uint32_t id, unsigned int res)
 {
 	struct sim_node *n = &s->n[id];
+	uint8_t flags = n->held_flags[res];
 
 	if (!(n->held & BIT(res)))
 		return;
 	n->held &= ~BIT(res);
-	submit_request(s, id, res, n->held_flags[res], NULL);
 	n->held_flags[res] = 0;
+	submit_request(s, id, res, flags, NULL);
+}
+
+/* Node @id enabled locking: the requests held in dlm_lock_recovery()
+ * (submit_request()) go, in resource order; a request held behind an
+ * unlock still waits for it. */
+static void release_blocked(struct sim *s, uint32_t id)
+{
+	for (unsigned int res = 0; res < SIMDLM_RES_MAX; res++)
+		if ((s->n[id].held & BIT(res)) &&
+		    s->dlm.res[res].locks[id - 1].op != SIMDLM_OP_UNLOCK)
+			release_held(s, id, res);
 }
 
 static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
@@ -295,15 +324,26 @@ static void run_action(struct sim *s, uint32_t id, const struct dlmr_action *a)
 	unsigned int res;
 
 	switch (a->type) {
-	case DLMR_ACT_LOCK:
+	case DLMR_ACT_LOCK: {
+		bool beside;
+
 		res = lock_res(a);
 		lock_event(s, DLMR_EV_LOCK, id, res, a->mode, a->flags, 0);
+		beside = simdlm_in_flight(&s->dlm, res, id);
+		if (beside)
+			n->req_mode0[res] = n->req_mode[res];
 		n->req_mode[res] = (int8_t)a->mode;
 		if (hold_request(s, id, res, a))
 			break;
 		submit_request(s, id, res, a->flags,
 			       a->write_lvb ? a->lvb : NULL);
+		/* taken beside the other thread's request (finding 12) */
+		if (beside && res == RES_CONTROL &&
+		    simdlm_ast_pending(&s->dlm, res, id) &&
+		    simdlm_in_flight(&s->dlm, res, id))
+			s->marks |= SIM_MARK_CTRL_BESIDE;
 		break;
+	}
 	case DLMR_ACT_UNLOCK:
 		res = lock_res(a);
 		lock_event(s, DLMR_EV_UNLOCK, id, res, DLMR_MODE_IV, 0, 0);
@@ -394,15 +434,12 @@ static void feed(struct sim *s, uint32_t id, const struct dlmr_input *in)
 	if (!n->up)
 		return;
 	unsigned int writes = n->coord.lvb_writes;
-	unsigned int busy = n->coord.ctrl_busy_errors;
 	unsigned int rbusy = n->coord.recover_busy_errors;
 
 	r = dlmr_coord_feed(&n->coord, in);
 	if (r)
 		violation(s, id, "coordinator rejected input %d: %s", in->type,
 			  strerror(-r));
-	if (n->coord.ctrl_busy_errors != busy)
-		s->marks |= SIM_MARK_BUSY_CTRL;
 	if (n->coord.recover_busy_errors != rbusy)
 		s->marks |= SIM_MARK_RECOVER_BUSY;
 	/*
@@ -840,6 +877,7 @@ static void node_end(struct sim *s, uint32_t id)
 {
 	s->ends &= ~BIT(id);
 	simdlm_recover_end(&s->dlm, id);
+	release_blocked(s, id);
 	queue_cb(s, id, DLMR_EV_DONE, 0, 0);
 	if (sim_late(s))
 		late_queue_done(s, id);
@@ -1180,14 +1218,20 @@ static void deliver_ast(struct sim *s, uint32_t id, unsigned int res)
 {
 	struct simdlm_ast ast;
 	struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE };
+	int mode;
 
 	simdlm_take_ast(&s->dlm, res, id, &ast);
 	if (ast.status == -SIMDLM_EUNLOCK) {
 		release_held(s, id, res);
 		return;
 	}
+	/* the older of two completions: another request on the lock is in
+	 * flight, or held in dlm_lock_recovery() */
+	mode = simdlm_in_flight(&s->dlm, res, id) ||
+	       (s->n[id].held & BIT(res)) ? s->n[id].req_mode0[res] :
+					    s->n[id].req_mode[res];
 	lock_event(s, ast.status ? DLMR_EV_AGAIN : DLMR_EV_GRANT, id, res,
-		   s->n[id].req_mode[res], 0, ast.status);
+		   mode, 0, ast.status);
 	if (!s->n[id].up)
 		return;
 	res_lock(res, &in);
@@ -1878,11 +1922,8 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 	if (!strncmp(v, "S5: fair livelock", 17))
 		return 9;
 	if (!strncmp(v, "S5", 2)) {
-		/* a -EBUSY leaves a node blocked whatever the value block
-		 * does (finding 1); without one, a value block rebuilt
-		 * after its master failed (finding 8 (a)) */
-		if (s->marks & SIM_MARK_BUSY_CTRL)
-			return 1;
+		/* (finding 1, a control work given -EBUSY by the model,
+		 * is withdrawn: docs/step-order.md, G) */
 		/* gfs2_recover_set() -EBUSY in a journal recovery's last
 		 * window: nothing queues the work again, and the cluster
 		 * goes idle with the node blocked (finding 10); a node
@@ -1890,8 +1931,14 @@ static unsigned int sim_finding(const struct sim *s, const char *v)
 		if ((s->marks & SIM_MARK_RECOVER_BUSY) &&
 		    strstr(v, "cluster idle"))
 			return 10;
+		/* a value block rebuilt after its master failed (finding
+		 * 8 (a)) */
 		if (s->marks & SIM_MARK_VALNOTVALID)
 			return 8;
+		/* control_first_done()'s NL taken between the control
+		 * work's EX and its NL: the work's write lost (finding 12) */
+		if (s->marks & SIM_MARK_CTRL_BESIDE)
+			return 12;
 	}
 	return 0;
 }

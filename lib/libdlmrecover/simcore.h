@@ -72,6 +72,10 @@ struct sim_node {
 	uint64_t slot_reset;
 	uint64_t join_epoch;    /* sim epoch when it joined */
 	int8_t req_mode[SIMDLM_RES_MAX]; /* mode of the last request */
+	/* mode of the request before it, while its completion is still to
+	 * come (a second request on the lock: docs/step-order.md, G); for
+	 * the trace's events only, like req_mode outside held requests */
+	int8_t req_mode0[SIMDLM_RES_MAX];
 	/* late delivery only (zero otherwise; explore.c codec_late()):
 	 * bit o: this node's DLM has started a recovery that removed
 	 * failed node o (recover_slot sent, read or not) */
@@ -80,8 +84,10 @@ struct sim_node {
 	unsigned int ldone_len;
 	struct sim_ldone ldone[SIM_LDONE_MAX];
 	/* bit r: a request on resource r waits for this node's own unlock
-	 * of it to complete (sim.c hold_request()); its mode is
-	 * req_mode[r], its flags held_flags[r] */
+	 * of it to complete (sim.c hold_request()), or, with another
+	 * operation on the lock in flight, for this node's end of recovery
+	 * (blocked in dlm_lock_recovery(): sim.c submit_request()); its
+	 * mode is req_mode[r], its flags held_flags[r] */
 	uint64_t held;
 	uint8_t held_flags[SIMDLM_RES_MAX];
 	struct dlmr_coord coord;
@@ -144,7 +150,6 @@ struct sim {
 #define BIT(n) (1ull << (n))
 
 /* struct sim.marks */
-#define SIM_MARK_BUSY_CTRL    0x01 /* a control lock request got -EBUSY */
 #define SIM_MARK_SLOT_BAD     0x02 /* a recover_slot with slot < 1 */
 #define SIM_MARK_VALNOTVALID  0x04 /* a control grant with VALNOTVALID */
 #define SIM_MARK_STALE_RESULT 0x08 /* a journal orphaned while a node had
@@ -154,6 +159,9 @@ struct sim {
 				      (finding 11) */
 #define SIM_MARK_RECOVER_BUSY 0x10 /* gfs2_recover_set() -EBUSY after the
 				      journal's result (finding 10) */
+#define SIM_MARK_CTRL_BESIDE  0x40 /* the DLM took a control request while
+				      the node's other one was in flight
+				      (finding 12) */
 
 /* What one step does.  SK_CRASH and SK_MOUNT are faults: the explorer and
  * scripted scenarios inject them; the scheduler never picks them.

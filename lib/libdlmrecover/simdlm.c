@@ -19,7 +19,7 @@
 
 #include "simdlm.h"
 
-_Static_assert(sizeof(struct simdlm_lock) == 12 + DLMR_LVB_SIZE,
+_Static_assert(sizeof(struct simdlm_lock) == 14 + DLMR_LVB_SIZE,
 	       "struct simdlm_lock must have no padding");
 _Static_assert(sizeof(struct simdlm_res) ==
 	       DLMR_LVB_SIZE + 5 + SIMDLM_NODES_MAX * sizeof(struct simdlm_lock),
@@ -539,6 +539,8 @@ static int node_remove(struct simdlm *d, uint32_t node, uint8_t state)
 		} else if (lk->where == SIMDLM_AT_DONE) {
 			ast_clear(lk);
 		}
+		lk->ast0 = SIMDLM_AST_NONE;
+		lk->ast0_flags = 0;
 	}
 	return 0;
 }
@@ -983,9 +985,43 @@ static int lock_for_op(struct simdlm *d, unsigned int res, uint32_t node,
 	if (!node_alive(d, node - 1))
 		return -ENOTCONN;
 	lk = &d->res[res].locks[node - 1];
+	*lkp = lk;
 	if (lk->op != SIMDLM_OP_NONE)
 		return -EBUSY;
-	*lkp = lk;
+	return 0;
+}
+
+/*
+ * A request on a lock whose operation is in flight (simdlm.h,
+ * simdlm_request()).  Linux 6.1: dlm_lock() waits in
+ * dlm_lock_recovery() (fs/dlm/lock.c 3442, 205-208) before it looks at
+ * the lkb; then validate_lock_args() (2868-2905), under lock_rsb() with
+ * the conversion (convert_lock() 3361-3369), is -EBUSY if the lkb is not
+ * granted (on the convert queue: "lkb_status != DLM_LKSTS_GRANTED") or
+ * awaits a reply ("lkb_wait_type"), and clear otherwise.  A local
+ * master's decision (do_convert() 3122-3160) and a down-conversion to a
+ * remote one (send_convert() 3704-3711: completed at once, no reply
+ * awaited) leave only the callback queued.  Returns 0 when the new
+ * operation may go on (the pending completion kept as ast0), or the
+ * errno.
+ */
+static int second_op(const struct simdlm *d, struct simdlm_lock *lk,
+		     unsigned int idx)
+{
+	if (lk->op != SIMDLM_OP_LOCK)
+		return -EBUSY;		/* an unlock in flight */
+	if (d->stopped && d->off[idx])
+		return -EINPROGRESS;	/* blocked in dlm_lock_recovery() */
+	if (lk->where != SIMDLM_AT_DONE ||
+	    (lk->ast_flags & SIMDLM_ASTF_REPLY) ||
+	    lk->ast0 != SIMDLM_AST_NONE)
+		return -EBUSY;
+	lk->ast0 = lk->ast;
+	lk->ast0_flags = lk->ast_flags;
+	lk->where = SIMDLM_AT_NONE;
+	lk->op = SIMDLM_OP_NONE;
+	lk->ast = SIMDLM_AST_NONE;
+	lk->ast_flags = 0;
 	return 0;
 }
 
@@ -998,6 +1034,8 @@ int simdlm_request(struct simdlm *d, unsigned int res, uint32_t node,
 	if (!mode_valid(mode) || (flags & ~LKF_ALL))
 		return -EINVAL;
 	err = lock_for_op(d, res, node, &lk);
+	if (err == -EBUSY)
+		err = second_op(d, lk, node - 1);
 	if (err)
 		return err;
 	if ((flags & DLMR_LKF_CONVERT) && lk->grmode == DLMR_MODE_IV)
@@ -1044,7 +1082,23 @@ bool simdlm_ast_pending(const struct simdlm *d, unsigned int res,
 {
 	if (!args_ok(d, res, node))
 		return false;
-	return d->res[res].locks[node - 1].where == SIMDLM_AT_DONE;
+	return d->res[res].locks[node - 1].where == SIMDLM_AT_DONE ||
+	       d->res[res].locks[node - 1].ast0 != SIMDLM_AST_NONE;
+}
+
+/* The status a completion code stands for. */
+static int ast_status(uint8_t code)
+{
+	switch (code) {
+	case SIMDLM_AST_AGAIN:
+		return -EAGAIN;
+	case SIMDLM_AST_DEADLK:
+		return -EDEADLK;
+	case SIMDLM_AST_UNLOCKED:
+		return -SIMDLM_EUNLOCK;
+	default:
+		return 0;
+	}
 }
 
 int simdlm_take_ast(struct simdlm *d, unsigned int res, uint32_t node,
@@ -1055,24 +1109,23 @@ int simdlm_take_ast(struct simdlm *d, unsigned int res, uint32_t node,
 	if (!args_ok(d, res, node) || !out)
 		return -EINVAL;
 	lk = &d->res[res].locks[node - 1];
+	memset(out, 0, sizeof(*out));
+	if (lk->ast0 != SIMDLM_AST_NONE) {
+		/* the older of two: the lksb buffer as it is now, as the
+		 * kernel's callback reads it */
+		out->status = ast_status(lk->ast0);
+		out->mode = lk->grmode;
+		out->lvb_invalid = lk->ast0_flags & SIMDLM_ASTF_LVB_INVALID;
+		out->lvb_read = lk->ast0_flags & SIMDLM_ASTF_LVB_READ;
+		memcpy(out->lvb, lk->lvb, DLMR_LVB_SIZE);
+		lk->ast0 = SIMDLM_AST_NONE;
+		lk->ast0_flags = 0;
+		return 0;
+	}
 	if (lk->where != SIMDLM_AT_DONE)
 		return -ENOENT;
 
-	memset(out, 0, sizeof(*out));
-	switch (lk->ast) {
-	case SIMDLM_AST_AGAIN:
-		out->status = -EAGAIN;
-		break;
-	case SIMDLM_AST_DEADLK:
-		out->status = -EDEADLK;
-		break;
-	case SIMDLM_AST_UNLOCKED:
-		out->status = -SIMDLM_EUNLOCK;
-		break;
-	default:
-		out->status = 0;
-		break;
-	}
+	out->status = ast_status(lk->ast);
 	out->mode = lk->grmode;
 	out->lvb_invalid = lk->ast_flags & SIMDLM_ASTF_LVB_INVALID;
 	out->lvb_read = lk->ast_flags & SIMDLM_ASTF_LVB_READ;
@@ -1173,7 +1226,8 @@ unsigned int simdlm_pending(const struct simdlm *d, struct simdlm_ref *out,
 		return 0;
 	for (ri = 0; ri < SIMDLM_RES_MAX; ri++) {
 		for (i = 0; i < SIMDLM_NODES_MAX; i++) {
-			if (d->res[ri].locks[i].where != SIMDLM_AT_DONE)
+			if (d->res[ri].locks[i].where != SIMDLM_AT_DONE &&
+			    d->res[ri].locks[i].ast0 == SIMDLM_AST_NONE)
 				continue;
 			if (out && n < max) {
 				out[n].res = ri;

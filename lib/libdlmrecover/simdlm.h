@@ -23,8 +23,13 @@
  *   do_convert() and do_unlock() do, and the result is a *pending
  *   completion* (the AST) that the caller delivers later, as a separate
  *   step, with simdlm_take_ast().  A lock is "in flight" from its request
- *   until its completion is taken; another request or unlock on it
- *   meanwhile returns -EBUSY.
+ *   until its completion is taken.  Another request on it meanwhile is
+ *   -EBUSY exactly when Linux 6.1's validate_lock_args() says so (the
+ *   lkb on the convert or wait queue, or awaiting a remote master's
+ *   reply); otherwise (the first operation decided: granted, refused,
+ *   or a down-conversion, never a reply) it is decided too and its
+ *   completion is delivered after the first's (simdlm_request()).  An
+ *   unlock meanwhile returns -EBUSY.
  * - Grants: the 6-mode compatibility matrix, conversions before waiting
  *   requests, FIFO queues, a new request never passes queued ones, an
  *   in-place conversion compatible with all granted modes is granted at
@@ -178,6 +183,14 @@ struct simdlm_lock {
 	 * operation's.  DLMR_MODE_IV and 0 otherwise. */
 	int8_t prev_grmode;
 	uint8_t prev_lvbseq;
+	/* an earlier completion of this lock still to be delivered, before
+	 * the one of the operation in flight (enum simdlm_ast_code and its
+	 * SIMDLM_ASTF_* flags; SIMDLM_AST_NONE: none): a second request
+	 * that dlm_lock() accepted while the first's callback was queued
+	 * (simdlm_request()).  Never a reply (a pending reply makes the
+	 * second request -EBUSY). */
+	uint8_t ast0;
+	uint8_t ast0_flags;
 	uint8_t lvb[DLMR_LVB_SIZE]; /* the lksb value block buffer */
 };
 
@@ -321,9 +334,26 @@ uint32_t simdlm_master(const struct simdlm *d, unsigned int res,
  * Request (no DLMR_LKF_CONVERT) or convert a lock.  @lvb, if not NULL, is
  * first copied into the lock's buffer (what the caller writes to
  * sb_lvbptr before dlm_lock()).  Decided at once unless stopped.
+ *
+ * With an operation already in flight on the lock, the answer is
+ * dlm_lock()'s in Linux 6.1 (validate_lock_args(), fs/dlm/lock.c): -EBUSY
+ * while the lkb is on the convert or wait queue, awaits a remote master's
+ * reply (a pending SIMDLM_ASTF_REPLY completion, or an operation sent
+ * while the master has not ended its recovery), or is being unlocked;
+ * otherwise (decided at once: a grant, a NOQUEUE refusal, a
+ * down-conversion, whose completion is only queued) the new operation
+ * goes on, and its completion comes after the first's (struct
+ * simdlm_lock.ast0; a third operation while two completions are pending
+ * is -EBUSY, a limit of the model).  While the node's own locking is off
+ * (stopped, its end of recovery not come), a caller would block in
+ * dlm_lock_recovery() before it looks at the lkb: with an operation in
+ * flight that is -EINPROGRESS (nothing done; the caller submits again
+ * after simdlm_recover_end() of its node), without one the operation is
+ * deferred as always.
+ *
  * Returns 0 or:
  * -EINVAL bad res/node/mode/flags; -ENOTCONN node not a member;
- * -EBUSY an operation on this lock is in flight; -ENOENT CONVERT without a
+ * -EBUSY as above; -EINPROGRESS as above; -ENOENT CONVERT without a
  * lock; -EEXIST a new request while holding a lock.
  */
 int simdlm_request(struct simdlm *d, unsigned int res, uint32_t node,
@@ -370,13 +400,16 @@ unsigned int simdlm_resend_options(const struct simdlm *d, uint32_t master,
 int simdlm_resend(struct simdlm *d, unsigned int res, uint32_t node,
 		  const uint8_t *lvb);
 
-/* Whether (res, node) has a completion waiting to be delivered. */
+/* Whether (res, node) has a completion waiting to be delivered (one or
+ * two: simdlm_take_ast() delivers the older first). */
 bool simdlm_ast_pending(const struct simdlm *d, unsigned int res,
 			uint32_t node);
 
 /*
  * Deliver the pending completion of (res, node): fill @out and end the
- * in-flight operation.  Returns 0, -EINVAL, or -ENOENT if none pending.
+ * in-flight operation; with two pending, the older (struct
+ * simdlm_lock.ast0), and the operation in flight goes on.  Returns 0,
+ * -EINVAL, or -ENOENT if none pending.
  */
 int simdlm_take_ast(struct simdlm *d, unsigned int res, uint32_t node,
 		    struct simdlm_ast *out);

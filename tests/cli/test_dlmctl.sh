@@ -228,11 +228,18 @@ has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "find
 for f in stale-result:6 slot-reset:7 lvb-rollback-stale-bit:8 \
 	 lvb-rollback-lost-bit:8 lvb-rollback-lost-bit-joiner:8 mount-starvation:9 \
 	 recovering-busy:10 recovering-busy-pending:10 recovering-busy-rejoin:10 \
-	 lvb-rollback-resent:8 lvb-rollback-lost-bit-resent:8 late-delivery:11; do
+	 lvb-rollback-resent:8 lvb-rollback-lost-bit-resent:8 late-delivery:11 \
+	 first-done-nl-between:12; do
 	expect 1 "finding ${f#*:} replays (${f%:*})" -- "$DLMCTL" sim "$SCEN/../findings/${f%:*}.scn"
 	has "$T/err" "^dlmctl sim: this is docs/findings.md, finding ${f#*:}: " "${f%:*} named as finding ${f#*:}"
 	has "$T/out" "^  matches docs/findings.md, finding ${f#*:}: " "${f%:*} in the summary"
 done
+# finding 1's counterexample (the model before docs/step-order.md G): the
+# control work's EX goes to the DLM beside control_first_done()'s
+# down-conversion, both complete in order, and node 1 unblocks
+expect 0 "finding 1's path holds since G" -- "$DLMCTL" sim "$SCEN/../findings/first-done-busy.scn"
+has "$T/out" "node 1: mounted, jid 0" "finding 1's path: node 1 mounted"
+has "$T/out" "invariants S1-S5: held" "finding 1's path: invariants held"
 # finding 10 and its fix: the same steps are clean with work-retry-recovering
 for f in recovering-busy recovering-busy-pending recovering-busy-rejoin; do
 	{ echo "fix work-retry-recovering"; cat "$SCEN/../findings/$f.scn"; } >"$T/$f-fixed.scn"

@@ -59,8 +59,8 @@ fi
 check "unmodified protocol: finding at (2,1,0)" 1 \
 	"$DLMCTL" explore --nodes 2 --failures 1 --save "$T/f1.scn"
 check "finding replays" 1 "$DLMCTL" sim "$T/f1.scn"
-grep -q '^dlmctl sim: this is docs/findings.md, finding 1: ' "$T/err" &&
-	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: finding 1 not named"; cat "$T/err"; }
+grep -q '^dlmctl sim: this is docs/findings.md, finding 3: ' "$T/err" &&
+	pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: finding 3 not named"; cat "$T/err"; }
 check "livelock caught at (2,1,1)" 1 \
 	"$DLMCTL" explore --nodes 2 --failures 1 --rejoins 1 \
 	--fix first-done-serial --fix work-retry-recovering --mutant retry-stale-lvb --save "$T/ll.scn" -j

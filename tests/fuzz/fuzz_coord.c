@@ -26,7 +26,9 @@
  *   expiry of a timer not armed and a journal result nobody asked for
  *   are rejected;
  * - the actions keep the contract: valid lock, timer and journal ids; no
- *   second request on a lock with one outstanding; no timer asked for
+ *   second request on a lock with one outstanding, but for the control
+ *   lock (the mount thread's and the control work's: two at most, the
+ *   DLM answers the second, -EBUSY included); no timer asked for
  *   while armed; no recovery of a journal already being recovered; no
  *   timer armed after unmounted; the queue never overflows (it drops
  *   nothing).
@@ -39,9 +41,10 @@
 
 struct model {
 	unsigned int journals;
-	/* lock requests outstanding: control, mounted, journal j; the
-	 * flags asked (VALBLK: a value block comes with the grant) */
-	bool lock_out[2 + DLMR_JOURNALS_MAX];
+	/* lock requests outstanding: control (0..2), mounted, journal j
+	 * (0..1); the flags last asked (VALBLK: a value block comes with
+	 * the grant) */
+	unsigned int lock_out[2 + DLMR_JOURNALS_MAX];
 	unsigned int lock_flags[2 + DLMR_JOURNALS_MAX];
 	bool timer[2 + DLMR_JOURNALS_MAX]; /* mount, work, recovery j */
 	bool recover[DLMR_JOURNALS_MAX];
@@ -103,12 +106,13 @@ static void drain(struct dlmr_coord *c, struct model *m)
 			FUZZ_CHECK(a.mode >= DLMR_MODE_NL &&
 				   a.mode <= DLMR_MODE_EX);
 			i = lock_index(a.lock, a.jid);
-			FUZZ_CHECK(!m->lock_out[i]);
+			FUZZ_CHECK(m->lock_out[i] <
+				   (a.lock == DLMR_LOCK_CONTROL ? 2u : 1u));
 			if (m->lock_credit[i]) {
 				m->lock_credit[i]--;
 				break;
 			}
-			m->lock_out[i] = true;
+			m->lock_out[i]++;
 			m->lock_flags[i] = a.flags;
 			break;
 		case DLMR_ACT_TIMER:
@@ -159,7 +163,7 @@ static void drain(struct dlmr_coord *c, struct model *m)
 static bool answer(struct model *m, struct input_bytes *b, unsigned int k,
 		   struct dlmr_input *in, uint8_t *lvb)
 {
-	static const int status[] = { 0, -EAGAIN, -EIO, 0 };
+	static const int status[] = { 0, -EAGAIN, -EIO, 0, -EBUSY };
 	unsigned int n = 0;
 
 	for (int i = 0; i < 2 + (int)m->journals; i++) {
@@ -168,7 +172,7 @@ static bool answer(struct model *m, struct input_bytes *b, unsigned int k,
 		in->type = DLMR_IN_LOCK_DONE;
 		in->lock = i < 2 ? i : DLMR_LOCK_JOURNAL;
 		in->jid = i < 2 ? -1 : i - 2;
-		in->status = status[byte(b) % 4];
+		in->status = status[byte(b) % 5];
 		if (!in->status && (m->lock_flags[i] & DLMR_LKF_VALBLK)) {
 			for (int j = 0; j < DLMR_LVB_SIZE; j++)
 				lvb[j] = byte(b);
@@ -202,7 +206,7 @@ static unsigned int obligations(const struct model *m)
 	unsigned int n = 0;
 
 	for (int i = 0; i < 2 + (int)m->journals; i++)
-		n += m->lock_out[i] + m->timer[i];
+		n += (m->lock_out[i] != 0) + m->timer[i];
 	for (int j = 0; j < (int)m->journals; j++)
 		n += m->recover[j];
 	return n;
@@ -288,7 +292,10 @@ static void met(struct model *m, const struct dlmr_input *in)
 	switch (in->type) {
 	case DLMR_IN_LOCK_DONE:
 		i = lock_index(in->lock, in->jid);
-		meet(&m->lock_out[i], &m->lock_credit[i]);
+		if (m->lock_out[i])
+			m->lock_out[i]--;
+		else
+			m->lock_credit[i]++;
 		break;
 	case DLMR_IN_TIMER:
 		i = timer_index(in->timer, in->jid);

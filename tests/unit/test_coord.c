@@ -639,6 +639,116 @@ static void test_first_done_prep_after_last_journal(void **state)
 	dlmr_coord_free(c);
 }
 
+/*
+ * G (docs/step-order.md): the first mounter in control_first_done(),
+ * DFL_FIRST_MOUNT cleared and its mounted_lock ->PR in flight, when
+ * node 2 joins: the control work is queued and may run beside the
+ * mount thread, on the same control lksb.
+ */
+static struct dlmr_coord *first_done_node_2_joins(void)
+{
+	struct dlmr_coord *c = coord_new(2);
+
+	first_to_own_recover(c, 1u << 1);
+	journal_done(c, 0, DLMR_JOURNAL_SUCCESS);
+	rec_end(c, 0);
+	first_recover_others(c, 1, 2);
+	expect_lock(c, MNT, -1, PR, CVT, NULL);
+	expect_none(c);
+	simple(c, DLMR_IN_PREP);
+	expect_type(c, DLMR_ACT_BLOCK);
+	done_cb(c, 2, 1, (1u << 1) | (1u << 2));
+	expect_timer(c, DLMR_TIMER_WORK, 0);
+	expect_none(c);
+	return c;
+}
+
+/* mounted_lock PR granted: control_first_done() asks for control NL,
+ * with the block it wrote before the join's done came (generation 1) */
+static void first_done_asks_nl(struct dlmr_coord *c)
+{
+	uint8_t lvb[DLMR_LVB_SIZE];
+
+	grant(c, MNT);
+	lvb_make(lvb, 1, NULL, 0);
+	expect_lock(c, CTRL, -1, NL, CVT | VAL, lvb);
+	expect_none(c);
+}
+
+/* control_first_done() is over (its NL completed, or refused). */
+static void expect_first_done_finished(struct dlmr_coord *c)
+{
+	expect_type(c, DLMR_ACT_FIRST_DONE);
+	expect_mounted(c, 0, true);
+	expect_none(c);
+}
+
+/* The work's EX granted with generation 1 in the block: it writes
+ * generation 2, nothing to recover (node 2 joined), converts to NL and
+ * unblocks. */
+static void work_ex_writes_gen_2(struct dlmr_coord *c)
+{
+	uint8_t lvb[DLMR_LVB_SIZE];
+
+	lvb_make(lvb, 1, NULL, 0);
+	grant_lvb(c, CTRL, lvb);
+	lvb_make(lvb, 2, NULL, 0);
+	expect_lock(c, CTRL, -1, NL, CVT | VAL, lvb);
+	expect_none(c);
+	grant(c, CTRL);
+	expect_type(c, DLMR_ACT_UNBLOCK);
+	expect_none(c);
+	assert_false(status(c).blocked);
+}
+
+/*
+ * G: the coordinator no longer decides -EBUSY itself.  The control work
+ * asks the DLM for control EX while control_first_done()'s EX -> NL
+ * (a down-conversion: never busy in Linux 6.1) is in flight, and the
+ * two completions come in the order of the requests: the mount
+ * thread's first, then the work's.  (The model before answered the
+ * work's request itself, with -EBUSY, and asked for nothing: finding 1.)
+ */
+static void test_work_ex_beside_first_done_nl(void **state)
+{
+	struct dlmr_coord *c = first_done_node_2_joins();
+
+	(void)state;
+	first_done_asks_nl(c);
+	work_to_ex(c);
+	/* the older completion: control_first_done()'s NL */
+	grant(c, CTRL);
+	expect_first_done_finished(c);
+	assert_true(status(c).blocked);
+	/* then the work's EX */
+	work_ex_writes_gen_2(c);
+	dlmr_coord_free(c);
+}
+
+/*
+ * G, the other order: the work's EX is in flight (awaiting a remote
+ * master's reply, or queued) when control_first_done() asks for NL, and
+ * dlm_lock() refuses that with -EBUSY, fed as its LOCK_DONE.  -EBUSY is
+ * never a completion's status, so it answers the newer request (the
+ * mount thread's, which logs it and goes on), and the next completion
+ * is the work's.
+ */
+static void test_first_done_nl_busy_beside_work_ex(void **state)
+{
+	struct dlmr_coord *c = first_done_node_2_joins();
+
+	(void)state;
+	work_to_ex(c);
+	first_done_asks_nl(c);
+	lock_done(c, CTRL, -1, -EBUSY, NULL);
+	expect_first_done_finished(c);
+	work_ex_writes_gen_2(c);
+	/* a third completion has no request */
+	assert_int_equal(dlmr_coord_feed(c, &(struct dlmr_input){
+		.type = DLMR_IN_LOCK_DONE, .lock = CTRL }), -EPROTO);
+	dlmr_coord_free(c);
+}
+
 /* ---- (b) second mounter ---------------------------------------------------- */
 
 static struct dlmr_coord *second_start(void)
@@ -1832,6 +1942,8 @@ int main(void)
 		cmocka_unit_test(test_second_mounter_start_moved),
 		cmocka_unit_test(test_second_mounter_recovery_running),
 		cmocka_unit_test(test_second_mounter_control_busy),
+		cmocka_unit_test(test_work_ex_beside_first_done_nl),
+		cmocka_unit_test(test_first_done_nl_busy_beside_work_ex),
 		cmocka_unit_test(test_mounted_recovery),
 		cmocka_unit_test(test_mounted_recovery_done_elsewhere),
 		cmocka_unit_test(test_mounted_recovery_bit_from_other),

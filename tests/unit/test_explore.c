@@ -437,15 +437,21 @@ static void test_finding_work_retry_not_enough(void **state)
 	assert_int_equal(explore(2, 0, 0, NULL, fds_fixes(), &st), 0);
 }
 
-/* docs/findings.md, finding 1: reported on gfs2's protocol, S5 */
+/*
+ * docs/findings.md, finding 1, withdrawn (docs/step-order.md G): since
+ * the DLM decides -EBUSY, the control work's EX beside
+ * control_first_done()'s down-conversion is not refused, and the first
+ * violation at (2,1,0) is finding 3 (S3); the model before stopped at
+ * finding 1's S5 there.  (tests/findings/first-done-busy.scn, finding
+ * 1's old counterexample, holds: test_dlmctl.sh.)
+ */
 static void test_finding_first_done_busy(void **state)
 {
 	struct dlmr_explore_stats st;
 
 	(void)state;
 	assert_int_equal(explore(2, 1, 0, NULL, 0, &st), 1);
-	assert_non_null(strstr(st.violation, "S5"));
-	assert_non_null(strstr(st.violation, "blocked"));
+	assert_non_null(strstr(st.violation, "S3"));
 }
 
 /* ---- partial-order reduction ----------------------------------------- */

@@ -547,7 +547,9 @@ static void test_stop_defers(void **state)
 	assert_int_equal(simdlm_pending(d, NULL, 0), 0);
 	assert_int_equal(simdlm_mode(d, 16, 1), EX);
 	assert_int_equal(simdlm_mode(d, 18, 3), IV);
-	assert_int_equal(simdlm_request(d, 18, 3, PR, 0, NULL), -EBUSY);
+	/* a second caller blocks in dlm_lock_recovery() before it looks at
+	 * the lkb: the caller submits it again after its node's end */
+	assert_int_equal(simdlm_request(d, 18, 3, PR, 0, NULL), -EINPROGRESS);
 	/* a node failing while stopped loses its deferred requests */
 	assert_int_equal(simdlm_request(d, 16, 4, NL, 0, NULL), 0);
 	assert_int_equal(simdlm_fail(d, 4), 0);
@@ -573,9 +575,8 @@ static void test_busy_and_args(void **state)
 	assert_int_equal(simdlm_request(d, 19, 2, PR, CVT, NULL), -EBUSY);
 	assert_int_equal(simdlm_unlock(d, 19, 2, NULL), -EBUSY);
 	unlocked(d, 19, 1, NULL);
-	/* granted but not delivered: still in flight */
+	/* granted but not delivered: still in flight for an unlock */
 	assert_true(simdlm_ast_pending(d, 19, 2));
-	assert_int_equal(simdlm_request(d, 19, 2, NL, CVT, NULL), -EBUSY);
 	assert_int_equal(simdlm_unlock(d, 19, 2, NULL), -EBUSY);
 	take(d, 19, 2);
 	granted(d, 19, 2, NL, CVT, NULL);
@@ -601,6 +602,85 @@ static void test_busy_and_args(void **state)
 	assert_int_equal(simdlm_join(d, SIMDLM_NODES_MAX), 0);
 	granted(d, SIMDLM_RES_MAX - 1, SIMDLM_NODES_MAX, EX, 0, NULL);
 	assert_int_equal(simdlm_recover(NULL), -EINVAL);
+}
+
+/*
+ * docs/step-order.md, G: dlm_lock() on an lkb whose operation's
+ * completion is still queued is -EBUSY only while the lkb is on the
+ * convert queue or awaits a remote master's reply (Linux 6.1
+ * validate_lock_args()).  A down-conversion to a remote master awaits no
+ * reply (send_convert()): a second request goes on, and the two
+ * completions come in order.  (The model before answered -EBUSY until
+ * the first completion was taken.)
+ */
+static void test_second_request_after_down_conversion(void **state)
+{
+	struct simdlm *d = *state;
+	uint8_t lvb[DLMR_LVB_SIZE];
+	struct simdlm_ast a;
+
+	granted(d, 20, 1, NL, 0, NULL);		/* node 1 masters 20 */
+	granted(d, 20, 2, NL, 0, NULL);
+	granted(d, 20, 2, EX, CVT | VAL, NULL);
+	fill(lvb, 7);
+	/* EX -> NL writing the value block: granted at once, no reply */
+	assert_int_equal(simdlm_request(d, 20, 2, NL, CVT | VAL, lvb), 0);
+	assert_true(simdlm_ast_pending(d, 20, 2));
+	/* the second request is not busy: NL -> EX, granted too */
+	assert_int_equal(simdlm_request(d, 20, 2, EX, CVT | VAL, NULL), 0);
+	assert_int_equal(simdlm_pending(d, NULL, 0), 1);
+	assert_int_equal(simdlm_mode(d, 20, 2), EX);
+	/* two completions, the older first */
+	assert_true(simdlm_ast_pending(d, 20, 2));
+	assert_int_equal(simdlm_take_ast(d, 20, 2, &a), 0);
+	assert_int_equal(a.status, 0);
+	assert_true(simdlm_in_flight(d, 20, 2));
+	a = take(d, 20, 2);
+	assert_int_equal(a.status, 0);
+	assert_true(a.lvb_read);
+	assert_int_equal(a.lvb[0], 7);
+	assert_false(simdlm_in_flight(d, 20, 2));
+	/* a NOQUEUE refusal leaves nothing queued either: not busy */
+	granted(d, 20, 1, NL, CVT, NULL);
+	assert_int_equal(simdlm_request(d, 20, 1, EX, CVT | NOQ, NULL), 0);
+	assert_true(simdlm_ast_pending(d, 20, 1));
+	assert_int_equal(simdlm_request(d, 20, 1, PR, CVT | NOQ, NULL), 0);
+	assert_int_equal(simdlm_take_ast(d, 20, 1, &a), 0);
+	assert_int_equal(a.status, -EAGAIN);
+	assert_int_equal(take(d, 20, 1).status, -EAGAIN);
+	/* a third while two completions are pending: the model's limit */
+	assert_int_equal(simdlm_request(d, 20, 2, NL, CVT, NULL), 0);
+	assert_int_equal(simdlm_request(d, 20, 2, NL, CVT, NULL), 0);
+	assert_int_equal(simdlm_request(d, 20, 2, NL, CVT, NULL), -EBUSY);
+}
+
+/*
+ * ... and an up-conversion that awaits a remote master's reply, or sits
+ * on the convert queue, makes the second request -EBUSY (what the
+ * control work's EX does to control_first_done()'s NL in gfs2).
+ */
+static void test_second_request_busy(void **state)
+{
+	struct simdlm *d = *state;
+
+	granted(d, 21, 1, NL, 0, NULL);		/* node 1 masters 21 */
+	granted(d, 21, 2, NL, 0, NULL);
+	/* node 2's up-conversion, granted by node 1: a reply */
+	assert_int_equal(simdlm_request(d, 21, 2, EX, CVT | VAL, NULL), 0);
+	assert_true(simdlm_ast_pending(d, 21, 2));
+	assert_int_equal(simdlm_request(d, 21, 2, NL, CVT | VAL, NULL), -EBUSY);
+	take(d, 21, 2);
+	granted(d, 21, 2, NL, CVT, NULL);
+	/* on the master's own node the grant is local: no reply awaited */
+	assert_int_equal(simdlm_request(d, 21, 1, PR, CVT, NULL), 0);
+	assert_int_equal(simdlm_request(d, 21, 1, NL, CVT, NULL), 0);
+	assert_int_equal(simdlm_take_ast(d, 21, 1, &(struct simdlm_ast){ 0 }), 0);
+	take(d, 21, 1);
+	/* an up-conversion on the convert queue is busy wherever it is */
+	granted(d, 21, 1, PR, CVT, NULL);
+	granted(d, 21, 2, PR, CVT, NULL);
+	queued(d, 21, 1, EX, CVT);
+	assert_int_equal(simdlm_request(d, 21, 1, NL, CVT, NULL), -EBUSY);
 }
 
 static void test_pending_order(void **state)
@@ -1117,6 +1197,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_toss_at_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_defers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_and_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_request_after_down_conversion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_request_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover_grants_unordered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clone_equal, setup, teardown),

@@ -301,8 +301,6 @@ static void print_timeline(const struct timeline *t, unsigned int width)
 static const char *finding_title(unsigned int n)
 {
 	static const char *const titles[] = {
-		[1] = "the control work loses a race with "
-		      "control_first_done() (-EBUSY) and gives up",
 		[3] = "the control work converts the control lock under "
 		      "control_first_done()",
 		[6] = "an unconsumed journal result clears the bit of a later "
@@ -319,6 +317,9 @@ static const char *finding_title(unsigned int n)
 		[11] = "late delivery: the DLM recovered from a failure "
 		       "before the coordinator read the prep, and it stays "
 		       "unblocked",
+		[12] = "control_first_done()'s NL conversion comes between "
+		       "the control work's EX and its NL, and the work's "
+		       "value block never reaches the resource",
 	};
 
 	return n < sizeof(titles) / sizeof(titles[0]) ? titles[n] : NULL;
