@@ -439,9 +439,11 @@ start_node() { # NODE: launch (or relaunch) one VM
 kill_node() { # NODE: SIGKILL its qemu, as a power failure
 	local n=$1 kt
 	engine_before_kill "$n"
+	emu_before_kill "$n"
 	kill -9 "${QPID[$n]}"
 	kt=${EPOCHREALTIME/./}000
 	engine_killed "$n" "$kt"
+	emu_killed "$n" "$kt"
 	KILLED_T[$n]=$(now)
 	wait "${QPID[$n]}" 2>/dev/null || true
 	unset "QPID[$n]"
@@ -522,6 +524,7 @@ console_first() { # like console_wait, no waiting; "" if none
 boot_cluster() { # N VOTES NAME: fresh disk, N VMs, wait until dlm is ready
 	CN=$1 CVOTES=$2 CL=$3
 	EMOUNTED=() EJID=() EKILL_T=() EPARAMS= EPHASE=
+	UMOUNTED=() UJID=() UKILL_T=()
 	mkdir -p "$RES/$CL"
 	local n j=$((CN > 3 ? CN : 3))
 	DISK=$RES/$3.img
@@ -992,6 +995,7 @@ cold_start() { # NAME
 			fail "$name: node$n's engine: first $(jget "${ESTATUS[$n]}" first), expected only node1 (mounted first)"
 	done
 	engine_check "$name"
+	[ "$name" = cold ] && emu_start "$name" $(seq 1 "$CN")
 	md_start "$name"
 	log "$name: PASS: the engine mounted on nodes 1-$CN: jids $(for n in $(seq 1 "$CN"); do printf '%s ' "${EJID[$n]}"; done)= gfs2's, node1 first mounter"
 	EX_TABLE=$LAST_TABLE
@@ -1094,6 +1098,7 @@ kill_one() {
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	engine_after_kill "$name" "$v" "${surv[@]}"
+	emu_after_kill "$name" "$v" "${surv[@]}"
 	md_after_kill "$name" "$v" "${surv[@]}"
 	sysfs_check "$name" "$tk" "${surv[@]}"
 	last_check "$name" "$v/$vslot" "" "$v/$((vjid + 1))" "" "${surv[@]}"
@@ -1356,8 +1361,8 @@ EPARAMS=
 EPHASE=
 
 # a cluster's engine files; EPHASE starts a new history (the judge reads
-# one history)
-edir() { echo "$RES/$CL/engine${EPHASE:+-$EPHASE}"; }
+# one history); EKIND=emu: those of dlmctl emulate (below)
+edir() { echo "$RES/$CL/${EKIND:-engine}${EPHASE:+-$EPHASE}"; }
 jget() { # JSON KEY -> the value (strings without quotes)
 	sed -nE "s/.*\"$2\":(\"([^\"]*)\"|([^,}]*)).*/\2\3/p" <<<"$1"
 }
@@ -1437,10 +1442,16 @@ engine_collect() {
 	mkdir -p "$d"
 	local b=$d/node$n.b${BOOTN[$n]}
 	run "$n" 60 'lab_clock && lab_journal_status && { lab_journal_replays | sed "s/^/R /"; } && { lab_journal_trace | sed "s/^/T /"; } && lab_clock'
-	sed -n '1p;$p' <<<"$OUT" >>"$b.clock"
 	ESTATUS[$n]=$(sed -n 2p <<<"$OUT")
 	sed -n 's/^R //p' <<<"$OUT" >"$b.replays"
-	sed -n 's/^T //p' <<<"$OUT" >"$b.raw.jsonl"
+	probes_and_trace "$b"
+}
+# probes_and_trace B: from OUT (a clock probe, lines, "T " trace lines, a
+# clock probe), B.clock gets the probes and B.raw.jsonl the trace
+probes_and_trace() {
+	local rtt
+	sed -n '1p;$p' <<<"$OUT" >>"$1.clock"
+	sed -n 's/^T //p' <<<"$OUT" >"$1.raw.jsonl"
 	for rtt in $(sed -n '1p;$p' <<<"$OUT" | awk '{ print $3 }'); do
 		[ "$rtt" -gt "$CLOCK_MAX_RTT" ] && CLOCK_MAX_RTT=$rtt
 	done
@@ -1484,7 +1495,7 @@ engine_judge() {
 	done
 	[ -s "$d/crash.jsonl" ] && files+=("$d/crash.jsonl")
 	out=$("$DLMCTL" recover check --invariants "${files[@]}" 2>&1) || rc=$?
-	printf '%s\n' "$out" >"$RES/$name.judge"
+	printf '%s\n' "$out" >"$RES/$name${EKIND:+.$EKIND}.judge"
 	if [ -z "$want" ]; then
 		[ "$rc" = 0 ] ||
 			fail "$name: the engine's traces break the invariants (dlmctl recover check --invariants: exit $rc, $RES/$name.judge):"$'\n'"$(sed -n 1,12p <<<"$out")"
@@ -1573,6 +1584,103 @@ engine_after_kill() {
 			[ -n "$t" ] && timing "$name" "node$n engine writes again" "$(ms_since_kill "$t" "$v") ms after node$v's kill"
 		done
 	done
+}
+
+# ------------------------------ the userspace driver (dlmctl emulate)
+#
+# The same engine through the library's driver (include/dlmrecover.h,
+# group driver): dlmctl emulate on a libdlm lockspace, emu, fed by the
+# series' netlink events, journals in /mnt/emu on gfs2.  cold starts it
+# on nodes 1..N in order after gfs2 (jid = gfs2's, node 1 alone first
+# mounter) and judges the merged traces as the engine's; kill checks
+# that exactly one survivor replayed the victim's journal (its records
+# all verified), judges again, then stops every survivor's emulate with
+# SIGTERM (a clean leave: unmounted, leave, exit 0).
+declare -A UMOUNTED=() UJID=() UKILL_T=()
+
+emu_collect() { # NODE: its trace between two clock probes
+	local n=$1 d
+	d=$(EKIND=emu edir)
+	mkdir -p "$d"
+	run "$n" 60 'lab_clock && { lab_emu_trace | sed "s/^/T /"; } && lab_clock'
+	probes_and_trace "$d/node$n.b${BOOTN[$n]}"
+}
+
+emu_judge() { # NAME: every emulate collected, the merged traces judged
+	local n
+	for n in $(echo "${!UMOUNTED[@]}" | tr ' ' '\n' | sort -n); do
+		emu_collect "$n"
+	done
+	EKIND=emu engine_judge "$1"
+}
+
+emu_start() { # NAME NODES...: one at a time, each until mounted
+	local name=$1 n first t0
+	shift
+	t0=$(now)
+	for n in "$@"; do
+		run "$n" 150 lab_emu_start
+		UMOUNTED[$n]=1
+		UJID[$n]=$(jget "$(sed -n '$p' <<<"$OUT")" jid)
+		first=$(jget "$(sed -n '$p' <<<"$OUT")" first)
+		[ "${UJID[$n]}" = "${JID[$n]}" ] ||
+			fail "$name: node$n: emulate's jid ${UJID[$n]} != gfs2's ${JID[$n]}"
+		[ "$first" = "$([ "$n" = "$1" ] && echo true || echo false)" ] ||
+			fail "$name: node$n's emulate: first $first, expected only node$1 (mounted first)"
+	done
+	timing "$name" "emulate mounted on $#" "$(ms "$t0" "$(now)") ms (started one at a time)"
+	emu_judge "$name"
+	log "$name: PASS: dlmctl emulate mounted on nodes $*: jids $(for n in "$@"; do printf '%s ' "${UJID[$n]}"; done)= gfs2's, node$1 first mounter"
+}
+
+emu_before_kill() { # NODE (kill_node)
+	[ -n "${UMOUNTED[$1]:-}" ] && emu_collect "$1"
+	return 0
+}
+emu_killed() { # NODE KILLTIME_NS (kill_node)
+	[ -n "${UMOUNTED[$1]:-}" ] || return 0
+	local d
+	d=$(EKIND=emu edir)
+	printf '{"time_ns":%s,"event":"crash","node":%s,"ls":"emu"}\n' \
+		"$2" "$1" >>"$d/crash.jsonl"
+	UKILL_T[$1]=$(now)
+	unset "UMOUNTED[$1]"
+}
+
+emu_after_kill() { # NAME VICTIM SURVIVORS...
+	local name=$1 v=$2 n d j hits r t k
+	shift 2
+	[ -n "${UKILL_T[$v]:-}" ] || return 0
+	j=${UJID[$v]}
+	for n in "$@"; do
+		run "$n" 300 "lab_emu_wait_slot $v 1200 && lab_emu_wait_unblocked 3000"
+	done
+	emu_judge "$name"
+	d=$(EKIND=emu edir)
+	hits=$(for n in "$@"; do
+		grep -h "\"event\":\"recovered\",.*\"jid\":$j,\"status\":1," "$d/node$n.b${BOOTN[$n]}.jsonl" |
+			sed "s/^/node$n /"
+	done)
+	[ "$(grep -c . <<<"$hits")" = 1 ] ||
+		fail "$name: node$v's emulate journal $j: expected exactly one replay by a survivor, got:"$'\n'"${hits:-none}"
+	r=${hits%% *}
+	grep -qE "\"detail\":\"replayed [1-9][0-9]* records of node $v gen [0-9]+ bad 0\"" <<<"$hits" ||
+		fail "$name: node$v's emulate journal $j: $r's replay: ${hits#* }"
+	k=$(sed -nE "s/\\{\"time_ns\":([0-9]+),\"event\":\"crash\",\"node\":$v,.*/\\1/p" "$d/crash.jsonl" | tail -n 1)
+	t=$(jget "${hits#* }" time_ns)
+	timing "$name" "$r emulate journal $j replayed" "$(((t - k) / 1000000)) ms after node$v's kill"
+	log "$name: PASS: node$v's emulate journal $j replayed by $r alone: $(jget "${hits#* }" detail)"
+	# a clean leave on SIGTERM: unmounted, the lockspace released, exit 0
+	for n in "$@"; do
+		run "$n" 60 lab_emu_stop
+		emu_collect "$n"
+		grep -q '"event":"unmounted"' "$d/node$n.b${BOOTN[$n]}.raw.jsonl" &&
+			tail -n 1 "$d/node$n.b${BOOTN[$n]}.raw.jsonl" | grep -q '"event":"leave"' ||
+			fail "$name: node$n's emulate did not unmount and leave on SIGTERM"
+	done
+	EKIND=emu engine_judge "$name"
+	for n in "$@"; do unset "UMOUNTED[$n]"; done
+	log "$name: PASS: every survivor's emulate left cleanly on SIGTERM (unmounted, released, exit 0); the judge accepts the merged traces"
 }
 
 # ------------------------------------------- md-cluster beside the others
