@@ -1499,7 +1499,7 @@ engine_judge() {
 	if [ -z "$want" ]; then
 		[ "$rc" = 0 ] ||
 			fail "$name: the engine's traces break the invariants (dlmctl recover check --invariants: exit $rc, $RES/$name.judge):"$'\n'"$(sed -n 1,12p <<<"$out")"
-		log "$name: PASS: dlmctl recover check --invariants accepts the engine's real traces (${#files[@]} files; clock probes within $((CLOCK_MAX_RTT / 2000)) us)"
+		log "$name: PASS: dlmctl recover check --invariants accepts the ${EKIND:-engine}'s real traces (${#files[@]} files; clock probes within $((CLOCK_MAX_RTT / 2000)) us)"
 	else
 		[ "$rc" = 1 ] && grep -qE "$want" <<<"$out" ||
 			fail "$name: EXPECTED FAILURE MISSING: the judge should report /$want/, it exited $rc:"$'\n'"$(sed -n 1,12p <<<"$out")"
