@@ -1864,8 +1864,26 @@ int dlmr_klog_next_event(struct dlmr_klog *k, struct dlmr_event *ev);
 /** Opaque driver. */
 struct dlmr_driver;
 
+/** Where the driver takes prep, slot and done from. */
+enum dlmr_driver_source_id {
+	/** the series' netlink events (@ref kernel): the cluster4 path */
+	DLMR_SOURCE_NETLINK = 0,
+	/**
+	 * corosync CPG membership of group `dlmr:LOCKSPACE` (the cluster3
+	 * path, any kernel): a confchg gives `prep` and a `slot` per member
+	 * that failed (not one that left), and the members agree on the
+	 * slot table, which is the `done` (lib/libdlmrecover/cpgsrc.c
+	 * describes the agreement; docs/tutorial-userspace-driver.md what
+	 * it does and does not guarantee).  Generations are the group's,
+	 * not the kernel's.
+	 */
+	DLMR_SOURCE_CPG = 1,
+};
+
 /** Driver settings. */
 struct dlmr_driver_config {
+	/** a @ref dlmr_driver_source_id (0: netlink) */
+	int source;
 	/** the userspace lockspace to create or join (at most
 	 *  @ref DLMR_LSNAME_MAX bytes) */
 	const char *lockspace;
@@ -1907,6 +1925,7 @@ struct dlmr_driver_config {
  * @retval -ENODEV no DLM; -EPROTONOSUPPORT a DLM without the series'
  *         family (dlmr_kernel_open()).
  * @retval -EPERM subscribing needs CAP_SYS_ADMIN.
+ * @retval -ENOTCONN (@ref DLMR_SOURCE_CPG) corosync is not running.
  * @retval -EACCES no permission on `/dev/misc/dlm-control`; -ENOENT no
  *         such device (dlm_controld not running).
  * @return or another negative errno of libdlm, epoll or timerfd.

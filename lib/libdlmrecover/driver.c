@@ -941,6 +941,8 @@ static int join(struct dlmr_driver *d)
 	r = epoll_add(d->epfd, d->dlm_fd);
 	if (r)
 		return r;
+	if (d->src.join && (r = d->src.join(d->src_arg, d->ls_name)))
+		return r;
 	fd = d->src.fd(d->src_arg);
 	if (fd >= 0 && (r = epoll_add(d->epfd, fd)))
 		return r;
@@ -1049,6 +1051,7 @@ DLMR_EXPORT int dlmr_driver_new(const struct dlmr_driver_config *cfg,
 				struct dlmr_driver **out)
 {
 	struct dlmr_kernel *k;
+	void *c;
 	int r;
 
 	if (!cfg || !out)
@@ -1058,6 +1061,15 @@ DLMR_EXPORT int dlmr_driver_new(const struct dlmr_driver_config *cfg,
 		return -EINVAL;
 	if (strlen(cfg->lockspace) > DLMR_LSNAME_MAX)
 		return -ENAMETOOLONG;
+	if (cfg->source == DLMR_SOURCE_CPG) {
+		r = dlmr_cpg_open(cfg->lockspace, &c);
+		if (r)
+			return r;
+		return dlmr_driver_new_with(cfg, &real_dlm, NULL,
+					    &dlmr_cpg_source, c, out);
+	}
+	if (cfg->source != DLMR_SOURCE_NETLINK)
+		return -EINVAL;
 	r = dlmr_kernel_open(&k);
 	if (r)
 		return r;

@@ -89,7 +89,37 @@ struct dlmr_driver_source {
 	int (*get)(void *src, const char *ls, struct dlmr_ls_info *out);
 	uint32_t (*our_nodeid)(void *src);
 	void (*close)(void *src);
+	/* after the lockspace is created (may be NULL) */
+	int (*join)(void *src, const char *ls);
 };
+
+/* ---- cpgsrc.c: corosync CPG as the source, and its agreement ---------- */
+
+struct dlmr_cpg_agree;
+struct dlmr_cpg_member {
+	uint32_t nodeid, pid;
+};
+typedef int (*dlmr_cpg_send_fn)(void *arg, const void *buf, size_t len);
+/* Our process: @nodeid, @pid (any number unique to this process). */
+int dlmr_cpg_agree_new(uint32_t nodeid, uint32_t pid, const char *ls,
+		       struct dlmr_cpg_agree **out);
+void dlmr_cpg_agree_free(struct dlmr_cpg_agree *a);
+/* A confchg (@failed: nodeids that left with NODEDOWN or PROCDOWN);
+ * @send multicasts our table message when we are the sender. */
+int dlmr_cpg_agree_confchg(struct dlmr_cpg_agree *a,
+			   const struct dlmr_cpg_member *members, size_t n,
+			   const struct dlmr_cpg_member *joined, size_t nj,
+			   const uint32_t *failed, size_t nf,
+			   dlmr_cpg_send_fn send, void *arg);
+/* A delivered message: 1 accepted (a done queued), 0 not ours,
+ * -EBADMSG malformed. */
+int dlmr_cpg_agree_deliver(struct dlmr_cpg_agree *a, const void *buf,
+			   size_t len);
+int dlmr_cpg_agree_next(struct dlmr_cpg_agree *a, struct dlmr_event *ev);
+/* The accepted table, NULL while none or while waiting for one. */
+const struct dlmr_slot_table *dlmr_cpg_agree_table(const struct dlmr_cpg_agree *a);
+extern const struct dlmr_driver_source dlmr_cpg_source;
+int dlmr_cpg_open(const char *ls, void **out);
 
 /* dlmr_driver_new() with both faked; @dlm_arg and @src are passed to
  * their functions, @src closed by dlmr_driver_free() (or on failure). */

@@ -43,6 +43,8 @@ comp slots --k
 is "slots --k" --klog
 comp emulate --w
 is "emulate --w" --write-ms
+comp emulate x --source ""
+is "emulate --source" cpg netlink
 comp help re
 is "help re" recover
 comp --v

@@ -327,6 +327,8 @@ expect 2 "emulate: --dir not a directory" -- "$DLMCTL" emulate ls --journals 3 -
 has "$T/err" "not a directory" "emulate --dir missing"
 expect 2 "emulate: too long a lockspace name" -- "$DLMCTL" emulate "$long" --journals 3 --dir "$T/j"
 has "$T/err" "longer than 64 characters" "emulate: long name named"
+expect 2 "emulate: unknown source" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j" --source carrier-pigeon
+has "$T/err" "--source: 'carrier-pigeon' is not netlink or cpg" "emulate: unknown source named"
 expect 2 "emulate: unknown fix" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j" --fix nope
 has "$T/err" "unknown fix 'nope'" "emulate: unknown fix named"
 expect 3 "emulate without the patched DLM" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j"

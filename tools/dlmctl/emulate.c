@@ -54,6 +54,8 @@ static const char *join_error(int r)
 		       "creating a lockspace need CAP_SYS_ADMIN";
 	case -ENOENT:
 		return "no /dev/misc/dlm-control: is dlm_controld running?";
+	case -ENOTCONN:
+		return "corosync is not running (--source cpg needs its CPG)";
 	case -ENODEV:
 	case -EPROTONOSUPPORT:
 		return dlmr_kernel_strerror(r);
@@ -69,6 +71,7 @@ int dlmctl_emulate(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "write-ms", required_argument, NULL, 'w' },
 		{ "fix", required_argument, NULL, 'F' },
+		{ "source", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -111,6 +114,16 @@ int dlmctl_emulate(int argc, char **argv)
 							  "(dlmctl explore "
 							  "--fix list)", optarg);
 			cfg.coord.fixes |= 1u << r;
+			break;
+		case 's':
+			if (!strcmp(optarg, "netlink"))
+				cfg.source = DLMR_SOURCE_NETLINK;
+			else if (!strcmp(optarg, "cpg"))
+				cfg.source = DLMR_SOURCE_CPG;
+			else
+				return dlmctl_usage_error("--source: '%s' is "
+							  "not netlink or cpg",
+							  optarg);
 			break;
 		case 'j':
 			break; /* JSON Lines is the only output */

@@ -221,14 +221,16 @@ static const struct dlmctl_cmd cmds[] = {
 	  "empty file, malformed line, an event without time_ns); 3 --svg\n"
 	  "FILE cannot be written.\n" },
 	{ "emulate",
-	  "dlmctl emulate LOCKSPACE --journals N --dir PATH [--write-ms MS] [--fix NAME] [-q]",
-	  "Usage: dlmctl emulate LOCKSPACE --journals N --dir PATH [--write-ms MS]\n"
+	  "dlmctl emulate LOCKSPACE --journals N --dir PATH [--source netlink|cpg] [--write-ms MS] [--fix NAME] [-q]",
+	  "Usage: dlmctl emulate LOCKSPACE --journals N --dir PATH\n"
+	  "                      [--source netlink|cpg] [--write-ms MS]\n"
 	  "                      [--fix NAME]... [-j] [-q]\n"
 	  "\n"
 	  "Run gfs2's first-mounter and journal-recovery protocol (the\n"
 	  "library's coordinator, the code the kernel example module runs) on\n"
 	  "a real userspace lockspace: join LOCKSPACE through libdlm, take the\n"
-	  "kernel's recovery events from the series' netlink family, print\n"
+	  "kernel's recovery events from the series' netlink family (or,\n"
+	  "with --source cpg, from corosync CPG membership), print\n"
 	  "every event and decision (join, prep, slot, done, lock, grant,\n"
 	  "mounted with its jid and whether it is the first mounter, recover,\n"
 	  "recovered, block, unblock, ...) as JSON Lines in the trace schema\n"
@@ -246,6 +248,9 @@ static const struct dlmctl_cmd cmds[] = {
 	  "  --dir PATH      the directory of the journal files (shared by\n"
 	  "                  every node: a shared disk's filesystem, or one\n"
 	  "                  the lab provides)\n"
+	  "  --source S      netlink (default: the series' events) or cpg\n"
+	  "                  (corosync CPG group dlmr:LOCKSPACE, any kernel;\n"
+	  "                  the members agree on the slots)\n"
 	  "  --write-ms MS   append a record every MS ms, 0..60000 (default\n"
 	  "                  50; 0: never)\n"
 	  "  --fix NAME      run the coordinator with a proposed fix\n"
@@ -255,10 +260,12 @@ static const struct dlmctl_cmd cmds[] = {
 	  "  -h, --help      this text\n"
 	  "\n"
 	  "Needs root (CAP_SYS_ADMIN: the events; /dev/misc/dlm-control),\n"
-	  "dlm_controld, and a kernel with the series (kernel/README.md).\n"
+	  "dlm_controld, and a kernel with the series (kernel/README.md), or\n"
+	  "corosync with --source cpg.\n"
 	  "\n"
 	  "Exit status: 0 left cleanly; 2 usage error; 3 runtime error (no\n"
-	  "permission, no DLM or family, the mount failed, an I/O error).\n" },
+	  "permission, no DLM or family, no corosync, the mount failed, an I/O\n"
+	  "error).\n" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
