@@ -485,44 +485,47 @@ lab_journal_unmount() {
 lab_journal_rmmod() { rmmod dlmr_journal; }
 
 # ---- dlmctl emulate: the library's userspace driver (the same engine on
-# a libdlm lockspace, emu, fed by the kernel's netlink events), journals
-# in /mnt/emu on gfs2 (shared by every node)
-EMU=/tmp/emu
-# lab_emu_start: start it in the background; wait until mounted
+# a libdlm lockspace LS, fed by the kernel's netlink events or, with
+# --source cpg, by corosync CPG), journals in /mnt/LS on gfs2 (shared by
+# every node); its files /tmp/LS.*
+# lab_emu_start LS [OPTION...]: start it in the background; wait until
+# mounted; print its mounted event
 lab_emu_start() {
-	mkdir -p /mnt/emu || return 1
-	rm -f $EMU.jsonl $EMU.err $EMU.pid
+	_ls=$1
+	shift
+	mkdir -p "/mnt/$_ls" || return 1
+	rm -f "/tmp/$_ls.jsonl" "/tmp/$_ls.err" "/tmp/$_ls.pid"
 	(
-		dlmctl emulate emu --journals 8 --dir /mnt/emu --write-ms 50 \
-			--fix slot-from-table "$@" >$EMU.jsonl 2>$EMU.err &
-		echo $! >$EMU.pid
+		dlmctl emulate "$_ls" --journals 8 --dir "/mnt/$_ls" --write-ms 50 \
+			--fix slot-from-table "$@" >"/tmp/$_ls.jsonl" 2>"/tmp/$_ls.err" &
+		echo $! >"/tmp/$_ls.pid"
 		wait $!
-		echo "LAB: node$NODE emulate exited $?" >/dev/console
+		echo "LAB: node$NODE emulate $_ls exited $?" >/dev/console
 	) </dev/null >/dev/null 2>&1 &
-	wait_for "grep -q '\"event\":\"mounted\"' $EMU.jsonl 2>/dev/null" 1200 ||
-		{ echo "emulate did not mount: $(cat $EMU.err)" >&2; return 1; }
-	echo "LAB: node$NODE emulate mounted" >/dev/console
-	grep -m1 '"event":"mounted"' $EMU.jsonl
+	wait_for "grep -q '\"event\":\"mounted\"' /tmp/$_ls.jsonl 2>/dev/null" 1200 ||
+		{ echo "emulate $_ls did not mount: $(cat "/tmp/$_ls.err")" >&2; return 1; }
+	echo "LAB: node$NODE emulate $_ls mounted" >/dev/console
+	grep -m1 '"event":"mounted"' "/tmp/$_ls.jsonl"
 }
-lab_emu_trace() { cat $EMU.jsonl; }
-# lab_emu_wait_slot NODEID TENTHS: until it has read a slot event for NODEID
+lab_emu_trace() { cat "/tmp/$1.jsonl"; }
+# lab_emu_wait_slot LS NODEID TENTHS: until it has read a slot event for NODEID
 lab_emu_wait_slot() {
-	wait_for "grep -q '\"event\":\"slot\",.*\"nodeid\":$1,' $EMU.jsonl" "$2" ||
-		{ echo "emulate got no slot for node $1: $(tail -n 3 $EMU.jsonl)" >&2; return 1; }
+	wait_for "grep -q '\"event\":\"slot\",.*\"nodeid\":$2,' /tmp/$1.jsonl" "$3" ||
+		{ echo "emulate $1 got no slot for node $2: $(tail -n 3 "/tmp/$1.jsonl")" >&2; return 1; }
 }
-# lab_emu_wait_unblocked TENTHS: its last block/unblock is an unblock
+# lab_emu_wait_unblocked LS TENTHS: its last block/unblock is an unblock
 # (or none), and it still runs
 lab_emu_wait_unblocked() {
-	wait_for '[ "$(grep -oE "\"event\":\"(block|unblock)\"" $EMU.jsonl | tail -n 1)" != "\"event\":\"block\"" ]' "$1" ||
-		{ echo "emulate still blocked: $(tail -n 3 $EMU.jsonl)" >&2; return 1; }
-	kill -0 "$(cat $EMU.pid)" || { echo "emulate is gone: $(cat $EMU.err)" >&2; return 1; }
+	wait_for "[ \"\$(grep -oE '\"event\":\"(block|unblock)\"' /tmp/$1.jsonl | tail -n 1)\" != '\"event\":\"block\"' ]" "$2" ||
+		{ echo "emulate $1 still blocked: $(tail -n 3 "/tmp/$1.jsonl")" >&2; return 1; }
+	kill -0 "$(cat "/tmp/$1.pid")" || { echo "emulate $1 is gone: $(cat "/tmp/$1.err")" >&2; return 1; }
 }
-# lab_emu_stop: SIGTERM; it unmounts, releases emu and exits 0
+# lab_emu_stop LS: SIGTERM; it unmounts, releases LS and exits 0
 lab_emu_stop() {
-	kill -TERM "$(cat $EMU.pid)" &&
-		wait_for '! kill -0 "$(cat $EMU.pid)" 2>/dev/null' 300 &&
-		cat $EMU.err && grep -q '"event":"leave"' $EMU.jsonl &&
-		! grep -q 'dlmctl emulate: emu:' $EMU.err
+	kill -TERM "$(cat "/tmp/$1.pid")" &&
+		wait_for "! kill -0 \$(cat /tmp/$1.pid) 2>/dev/null" 300 &&
+		cat "/tmp/$1.err" && grep -q '"event":"leave"' "/tmp/$1.jsonl" &&
+		! grep -q "dlmctl emulate: $1:" "/tmp/$1.err"
 }
 # This node's clock against the host's (tests/vm/labclock.c):
 # "LOCAL_NS OFFSET_NS RTT_NS"

@@ -1589,98 +1589,124 @@ engine_after_kill() {
 # ------------------------------ the userspace driver (dlmctl emulate)
 #
 # The same engine through the library's driver (include/dlmrecover.h,
-# group driver): dlmctl emulate on a libdlm lockspace, emu, fed by the
-# series' netlink events, journals in /mnt/emu on gfs2.  cold starts it
-# on nodes 1..N in order after gfs2 (jid = gfs2's, node 1 alone first
-# mounter) and judges the merged traces as the engine's; kill checks
-# that exactly one survivor replayed the victim's journal (its records
-# all verified), judges again, then stops every survivor's emulate with
-# SIGTERM (a clean leave: unmounted, leave, exit 0).
+# group driver), twice on every node: dlmctl emulate on libdlm
+# lockspace emu fed by the series' netlink events, and on emuc fed by
+# corosync CPG (--source cpg); journals in /mnt/emu, /mnt/emuc on gfs2.
+# cold starts both on nodes 1..N in order after gfs2 (jid = gfs2's,
+# node 1 alone first mounter) and judges each one's merged traces as the
+# engine's; kill checks that exactly one survivor replayed the victim's
+# journal (its records all verified), judges again, then stops every
+# survivor's emulates with SIGTERM (a clean leave: unmounted, leave,
+# exit 0).  EMU_KINDS: the lockspaces, each its history (EKIND).
+EMU_KINDS="emu emuc"
 declare -A UMOUNTED=() UJID=() UKILL_T=()
+emu_args() { [ "$1" = emuc ] && echo "--source cpg"; return 0; } # KIND
+emu_src() { [ "$1" = emuc ] && echo "CPG" || echo "netlink"; } # KIND
 
-emu_collect() { # NODE: its trace between two clock probes
-	local n=$1 d
-	d=$(EKIND=emu edir)
+emu_collect() { # KIND NODE: its trace between two clock probes
+	local k=$1 n=$2 d
+	d=$(EKIND=$k edir)
 	mkdir -p "$d"
-	run "$n" 60 'lab_clock && { lab_emu_trace | sed "s/^/T /"; } && lab_clock'
+	run "$n" 60 "lab_clock && { lab_emu_trace $k | sed 's/^/T /'; } && lab_clock"
 	probes_and_trace "$d/node$n.b${BOOTN[$n]}"
 }
 
-emu_judge() { # NAME: every emulate collected, the merged traces judged
-	local n
-	for n in $(echo "${!UMOUNTED[@]}" | tr ' ' '\n' | sort -n); do
-		emu_collect "$n"
+emu_judge() { # KIND NAME: every emulate of KIND collected, the merged traces judged
+	local k=$1 n
+	for n in $(seq 1 "$CN"); do
+		[ -n "${UMOUNTED[$k:$n]:-}" ] && emu_collect "$k" "$n"
 	done
-	EKIND=emu engine_judge "$1"
+	EKIND=$k engine_judge "$2"
 }
 
-emu_start() { # NAME NODES...: one at a time, each until mounted
-	local name=$1 n first t0
+emu_start() { # NAME NODES...: each kind, one node at a time, each until mounted
+	local name=$1 k n first t0
 	shift
-	t0=$(now)
-	for n in "$@"; do
-		run "$n" 150 lab_emu_start
-		UMOUNTED[$n]=1
-		UJID[$n]=$(jget "$(sed -n '$p' <<<"$OUT")" jid)
-		first=$(jget "$(sed -n '$p' <<<"$OUT")" first)
-		[ "${UJID[$n]}" = "${JID[$n]}" ] ||
-			fail "$name: node$n: emulate's jid ${UJID[$n]} != gfs2's ${JID[$n]}"
-		[ "$first" = "$([ "$n" = "$1" ] && echo true || echo false)" ] ||
-			fail "$name: node$n's emulate: first $first, expected only node$1 (mounted first)"
+	for k in $EMU_KINDS; do
+		t0=$(now)
+		for n in "$@"; do
+			run "$n" 150 "lab_emu_start $k $(emu_args "$k")"
+			UMOUNTED[$k:$n]=1
+			UJID[$k:$n]=$(jget "$(sed -n '$p' <<<"$OUT")" jid)
+			first=$(jget "$(sed -n '$p' <<<"$OUT")" first)
+			[ "${UJID[$k:$n]}" = "${JID[$n]}" ] ||
+				fail "$name: node$n: emulate $k's jid ${UJID[$k:$n]} != gfs2's ${JID[$n]}"
+			[ "$first" = "$([ "$n" = "$1" ] && echo true || echo false)" ] ||
+				fail "$name: node$n's emulate $k: first $first, expected only node$1 (mounted first)"
+		done
+		timing "$name" "emulate $k mounted on $#" "$(ms "$t0" "$(now)") ms (one at a time, $(emu_src "$k"))"
+		emu_judge "$k" "$name"
+		log "$name: PASS: dlmctl emulate $k ($(emu_src "$k")) mounted on nodes $*: jids $(for n in "$@"; do printf '%s ' "${UJID[$k:$n]}"; done)= gfs2's, node$1 first mounter"
 	done
-	timing "$name" "emulate mounted on $#" "$(ms "$t0" "$(now)") ms (started one at a time)"
-	emu_judge "$name"
-	log "$name: PASS: dlmctl emulate mounted on nodes $*: jids $(for n in "$@"; do printf '%s ' "${UJID[$n]}"; done)= gfs2's, node$1 first mounter"
 }
 
 emu_before_kill() { # NODE (kill_node)
-	[ -n "${UMOUNTED[$1]:-}" ] && emu_collect "$1"
+	local k
+	for k in $EMU_KINDS; do
+		[ -n "${UMOUNTED[$k:$1]:-}" ] && emu_collect "$k" "$1"
+	done
 	return 0
 }
 emu_killed() { # NODE KILLTIME_NS (kill_node)
-	[ -n "${UMOUNTED[$1]:-}" ] || return 0
-	local d
-	d=$(EKIND=emu edir)
-	printf '{"time_ns":%s,"event":"crash","node":%s,"ls":"emu"}\n' \
-		"$2" "$1" >>"$d/crash.jsonl"
-	UKILL_T[$1]=$(now)
-	unset "UMOUNTED[$1]"
+	local k d
+	for k in $EMU_KINDS; do
+		[ -n "${UMOUNTED[$k:$1]:-}" ] || continue
+		d=$(EKIND=$k edir)
+		printf '{"time_ns":%s,"event":"crash","node":%s,"ls":"%s"}\n' \
+			"$2" "$1" "$k" >>"$d/crash.jsonl"
+		UKILL_T[$k:$1]=$(now)
+		unset "UMOUNTED[$k:$1]"
+	done
 }
 
 emu_after_kill() { # NAME VICTIM SURVIVORS...
-	local name=$1 v=$2 n d j hits r t k
+	local name=$1 v=$2 k
 	shift 2
-	[ -n "${UKILL_T[$v]:-}" ] || return 0
-	j=${UJID[$v]}
-	for n in "$@"; do
-		run "$n" 300 "lab_emu_wait_slot $v 1200 && lab_emu_wait_unblocked 3000"
+	for k in $EMU_KINDS; do
+		[ -n "${UKILL_T[$k:$v]:-}" ] && emu_after_kill1 "$k" "$name" "$v" "$@"
 	done
-	emu_judge "$name"
-	d=$(EKIND=emu edir)
+	return 0
+}
+emu_after_kill1() { # KIND NAME VICTIM SURVIVORS...
+	local k=$1 name=$2 v=$3 n d j hits r t c
+	shift 3
+	j=${UJID[$k:$v]}
+	for n in "$@"; do
+		run "$n" 300 "lab_emu_wait_slot $k $v 1200 && lab_emu_wait_unblocked $k 3000"
+	done
+	emu_judge "$k" "$name"
+	d=$(EKIND=$k edir)
 	hits=$(for n in "$@"; do
 		grep -h "\"event\":\"recovered\",.*\"jid\":$j,\"status\":1," "$d/node$n.b${BOOTN[$n]}.jsonl" |
 			sed "s/^/node$n /"
 	done)
 	[ "$(grep -c . <<<"$hits")" = 1 ] ||
-		fail "$name: node$v's emulate journal $j: expected exactly one replay by a survivor, got:"$'\n'"${hits:-none}"
+		fail "$name: node$v's emulate $k journal $j: expected exactly one replay by a survivor, got:"$'\n'"${hits:-none}"
 	r=${hits%% *}
 	grep -qE "\"detail\":\"replayed [1-9][0-9]* records of node $v gen [0-9]+ bad 0\"" <<<"$hits" ||
-		fail "$name: node$v's emulate journal $j: $r's replay: ${hits#* }"
-	k=$(sed -nE "s/\\{\"time_ns\":([0-9]+),\"event\":\"crash\",\"node\":$v,.*/\\1/p" "$d/crash.jsonl" | tail -n 1)
+		fail "$name: node$v's emulate $k journal $j: $r's replay: ${hits#* }"
+	c=$(sed -nE "s/\\{\"time_ns\":([0-9]+),\"event\":\"crash\",\"node\":$v,.*/\\1/p" "$d/crash.jsonl" | tail -n 1)
 	t=$(jget "${hits#* }" time_ns)
-	timing "$name" "$r emulate journal $j replayed" "$(((t - k) / 1000000)) ms after node$v's kill"
-	log "$name: PASS: node$v's emulate journal $j replayed by $r alone: $(jget "${hits#* }" detail)"
+	timing "$name" "$r emulate $k journal $j replayed" "$(((t - c) / 1000000)) ms after node$v's kill ($(emu_src "$k"))"
+	for n in "$@"; do
+		# the done that removed the victim, as the survivor's driver read it
+		t=$(awk -v v="$v" '/"event":"slot"/ && $0 ~ "\"nodeid\":" v "," { s = 1 }
+			s && /"event":"done"/ { print; exit }' "$d/node$n.b${BOOTN[$n]}.jsonl" |
+			sed -nE 's/.*"time_ns":([0-9]+).*/\1/p')
+		[ -n "$t" ] && timing "$name" "node$n emulate $k done" "$(((t - c) / 1000000)) ms after node$v's kill ($(emu_src "$k"))"
+	done
+	log "$name: PASS: node$v's emulate $k ($(emu_src "$k")) journal $j replayed by $r alone: $(jget "${hits#* }" detail)"
 	# a clean leave on SIGTERM: unmounted, the lockspace released, exit 0
 	for n in "$@"; do
-		run "$n" 60 lab_emu_stop
-		emu_collect "$n"
+		run "$n" 60 "lab_emu_stop $k"
+		emu_collect "$k" "$n"
 		grep -q '"event":"unmounted"' "$d/node$n.b${BOOTN[$n]}.raw.jsonl" &&
 			tail -n 1 "$d/node$n.b${BOOTN[$n]}.raw.jsonl" | grep -q '"event":"leave"' ||
-			fail "$name: node$n's emulate did not unmount and leave on SIGTERM"
+			fail "$name: node$n's emulate $k did not unmount and leave on SIGTERM"
 	done
-	EKIND=emu engine_judge "$name"
-	for n in "$@"; do unset "UMOUNTED[$n]"; done
-	log "$name: PASS: every survivor's emulate left cleanly on SIGTERM (unmounted, released, exit 0); the judge accepts the merged traces"
+	EKIND=$k engine_judge "$name"
+	for n in "$@"; do unset "UMOUNTED[$k:$n]"; done
+	log "$name: PASS: every survivor's emulate $k left cleanly on SIGTERM (unmounted, released, exit 0); the judge accepts the merged traces"
 }
 
 # ------------------------------------------- md-cluster beside the others
