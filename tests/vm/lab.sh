@@ -1678,7 +1678,7 @@ emu_after_kill1() { # KIND NAME VICTIM SURVIVORS...
 	d=$(EKIND=$k edir)
 	hits=$(for n in "$@"; do
 		grep -h "\"event\":\"recovered\",.*\"jid\":$j,\"status\":1," "$d/node$n.b${BOOTN[$n]}.jsonl" |
-			sed "s/^/node$n /"
+			sed "s/^/node$n /" || true
 	done)
 	[ "$(grep -c . <<<"$hits")" = 1 ] ||
 		fail "$name: node$v's emulate $k journal $j: expected exactly one replay by a survivor, got:"$'\n'"${hits:-none}"
