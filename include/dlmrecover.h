@@ -29,7 +29,8 @@
  * - @ref judge "The invariants judge": the simulator's invariants S1-S5
  *   checked on recorded traces of real nodes.
  * - @ref driver "The userspace driver": the coordinator on a real
- *   userspace lockspace (libdlm), fed by the kernel's events.
+ *   userspace lockspace (libdlm), fed by the kernel's events or by
+ *   corosync CPG membership.
  *
  * Conventions: functions return 0 (or a count) on success and a negative
  * errno on failure; no function keeps global mutable state; every object is
@@ -1850,8 +1851,14 @@ int dlmr_klog_next_event(struct dlmr_klog *k, struct dlmr_event *ev);
  * fresh snapshot (and those the snapshot's last recovery reports failed)
  * as `slot`s, and a snapshot of a finished recovery as its `done`.
  *
+ * With @ref DLMR_SOURCE_CPG the events come from corosync CPG membership
+ * instead (any kernel): a confchg is the prep and the failed members'
+ * slots, and the slot table the members agree on is the done; the same
+ * reading order holds for the CPG descriptor.
+ *
  * One pollable descriptor (an epoll set of the DLM device, the event
- * socket and a timerfd for the coordinator's timers), no threads: poll
+ * socket or CPG descriptor and a timerfd for the coordinator's timers),
+ * no threads: poll
  * dlmr_driver_fd() for POLLIN and call dlmr_driver_dispatch().  Journals:
  * a callback of the caller's (answered with dlmr_driver_journal_done()),
  * or a directory of journal files in the examples' format

@@ -138,7 +138,8 @@ static void conf(struct bus *b, const uint32_t *members, size_t n,
 	for (size_t i = 0; i < nj; i++)
 		it->joined[i] = (struct dlmr_cpg_member){ joined[i],
 							  b->pid[joined[i]] };
-	memcpy(it->failed, failed, nf * sizeof(*failed));
+	if (nf)
+		memcpy(it->failed, failed, nf * sizeof(*failed));
 	it->n = n;
 	it->nj = nj;
 	it->nf = nf;
