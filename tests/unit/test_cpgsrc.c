@@ -346,6 +346,26 @@ static void test_bad_input(void **state)
 	assert_int_equal(dlmr_cpg_agree_deliver(a, junk, sizeof(junk)),
 			 -EBADMSG);
 	assert_int_equal(dlmr_cpg_agree_deliver(a, junk, 3), -EBADMSG);
+	{
+		/* magic, version, base, gen, n = 1, member (nodeid, pid),
+		 * ns = 1, slot (nodeid, slot) */
+		uint32_t m[10] = { 0x47435244u, 1, 0, 1, 1, 1, 1, 1, 1, 1 };
+
+		assert_int_equal(dlmr_cpg_agree_deliver(a, m, sizeof(m)), 0);
+		/* one word short, a member count past the end,
+		 * more slots than the table holds, another version */
+		assert_int_equal(dlmr_cpg_agree_deliver(a, m, 9 * 4), -EBADMSG);
+		m[4] = 3;
+		assert_int_equal(dlmr_cpg_agree_deliver(a, m, sizeof(m)), -EBADMSG);
+		m[4] = 1000;
+		assert_int_equal(dlmr_cpg_agree_deliver(a, m, sizeof(m)), -EBADMSG);
+		m[4] = 1;
+		m[7] = DLMR_SLOTS_MAX + 1;
+		assert_int_equal(dlmr_cpg_agree_deliver(a, m, sizeof(m)), -EBADMSG);
+		m[7] = 1;
+		m[1] = 2;
+		assert_int_equal(dlmr_cpg_agree_deliver(a, m, sizeof(m)), -EBADMSG);
+	}
 	assert_null(dlmr_cpg_agree_table(a));
 	dlmr_cpg_agree_free(a);
 }

@@ -1597,8 +1597,9 @@ engine_after_kill() {
 # engine's; kill checks that exactly one survivor replayed the victim's
 # journal (its records all verified), judges again, then stops every
 # survivor's emulates with SIGTERM (a clean leave: unmounted, leave,
-# exit 0).  EMU_KINDS: the lockspaces, each its history (EKIND).
-EMU_KINDS="emu emuc"
+# exit 0).  EMU_KINDS: the lockspaces, each its history (EKIND);
+# LAB_EMU_KINDS overrides it.
+EMU_KINDS=${LAB_EMU_KINDS-emu emuc} # LAB_EMU_KINDS="": none, "emu": netlink only
 declare -A UMOUNTED=() UJID=() UKILL_T=()
 emu_args() { [ "$1" = emuc ] && echo "--source cpg"; return 0; } # KIND
 emu_src() { [ "$1" = emuc ] && echo "CPG" || echo "netlink"; } # KIND
