@@ -531,7 +531,8 @@ const struct dlmr_driver_source dlmr_cpg_source = {
 
 int dlmr_cpg_open(const char *ls, void **out)
 {
-	static cpg_callbacks_t cb = {
+	/* libcpg copies it: no state of ours outlives the call */
+	cpg_callbacks_t cb = {
 		.cpg_deliver_fn = on_deliver, .cpg_confchg_fn = on_confchg,
 	};
 	struct cpgsrc *c = calloc(1, sizeof(*c));
