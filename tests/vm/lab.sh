@@ -439,7 +439,6 @@ start_node() { # NODE: launch (or relaunch) one VM
 kill_node() { # NODE: SIGKILL its qemu, as a power failure
 	local n=$1 kt
 	engine_before_kill "$n"
-	emu_before_kill "$n"
 	kill -9 "${QPID[$n]}"
 	kt=${EPOCHREALTIME/./}000
 	engine_killed "$n" "$kt"
@@ -1083,6 +1082,11 @@ kill_one() {
 	for n in "${surv[@]}"; do last_done "$n"; done
 	local vslot vjid=${JID[$v]}
 	vslot=$(slot_of "$EX_TABLE" "$v")
+	# the victim's emulate traces now, not in kill_node: the ynl
+	# subscriptions' 60 s windows have started there (run 4 of
+	# tests/vm/README.md, "The userspace driver": node1's ended before
+	# the kill)
+	emu_before_kill "$v"
 	ynl_events_start "${surv[@]}"
 	tp_start "${surv[@]}"
 	kill_node "$v"
@@ -1641,7 +1645,7 @@ emu_start() { # NAME NODES...: each kind, one node at a time, each until mounted
 	done
 }
 
-emu_before_kill() { # NODE (kill_node)
+emu_before_kill() { # NODE (kill_one, before the kill)
 	local k
 	for k in $EMU_KINDS; do
 		[ -n "${UMOUNTED[$k:$1]:-}" ] && emu_collect "$k" "$1"
