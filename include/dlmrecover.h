@@ -28,6 +28,9 @@
  *   coordinator on a simulated DLM, with fault injection and invariants.
  * - @ref judge "The invariants judge": the simulator's invariants S1-S5
  *   checked on recorded traces of real nodes.
+ * - @ref driver "The userspace driver": the coordinator on a real
+ *   userspace lockspace (libdlm), fed by the kernel's events or by
+ *   corosync CPG membership.
  *
  * Conventions: functions return 0 (or a count) on success and a negative
  * errno on failure; no function keeps global mutable state; every object is
@@ -1855,6 +1858,188 @@ int dlmr_klog_fd(const struct dlmr_klog *k);
  * @retval -ENOTCONN not subscribed. @retval -EINVAL a NULL argument.
  */
 int dlmr_klog_next_event(struct dlmr_klog *k, struct dlmr_event *ev);
+
+/** @} */
+
+/**
+ * @defgroup driver The userspace driver (libdlm and the kernel's events)
+ * @brief The coordinator (@ref coord) run on a real userspace lockspace:
+ *        its locks through libdlm, its recovery callbacks from the kernel
+ *        series' netlink events (@ref kernel).
+ *
+ * Userspace lockspaces get no recovery callbacks; with the series they
+ * get the same prep, slot and done as events, after the fact (the kernel
+ * does not wait for a listener).  docs/findings.md, finding 11: gfs2's
+ * protocol is then unsafe unless the consumer reads every pending event
+ * before it acts on a lock completion (the fix `events-before-grants`,
+ * clean in the explorer).  The driver does exactly that: before it hands
+ * a completion to the coordinator, and before its journal writer writes,
+ * it reads the event socket dry.  The series sends an event from the
+ * DLM's own context before the recovery re-enables locking, so the
+ * recovery's `prep` is in the socket before any grant that recovery
+ * allowed.  A loss (`lost`, see @ref kernel) is taken as a `prep` (the
+ * coordinator blocks), the members of the last table missing from the
+ * fresh snapshot (and those the snapshot's last recovery reports failed)
+ * as `slot`s, and a snapshot of a finished recovery as its `done`.
+ *
+ * With @ref DLMR_SOURCE_CPG the events come from corosync CPG membership
+ * instead (any kernel): a confchg is the prep and the failed members'
+ * slots, and the slot table the members agree on is the done; the same
+ * reading order holds for the CPG descriptor.
+ *
+ * One pollable descriptor (an epoll set of the DLM device, the event
+ * socket or CPG descriptor and a timerfd for the coordinator's timers),
+ * no threads: poll
+ * dlmr_driver_fd() for POLLIN and call dlmr_driver_dispatch().  Journals:
+ * a callback of the caller's (answered with dlmr_driver_journal_done()),
+ * or a directory of journal files in the examples' format
+ * (docs/kernel-example.md; file `journalJID`), which the driver replays
+ * itself and, with dlmr_driver_config::write_ms, writes while mounted
+ * and unblocked, as the kernel example does.  `dlmctl emulate` runs it.
+ * @{
+ */
+
+/** Opaque driver. */
+struct dlmr_driver;
+
+/** Where the driver takes prep, slot and done from. */
+enum dlmr_driver_source_id {
+	/** the series' netlink events (@ref kernel): the cluster4 path */
+	DLMR_SOURCE_NETLINK = 0,
+	/**
+	 * corosync CPG membership of group `dlmr:LOCKSPACE` (the cluster3
+	 * path, any kernel): a confchg gives `prep` and a `slot` per member
+	 * that failed (not one that left), and the members agree on the
+	 * slot table, which is the `done` (lib/libdlmrecover/cpgsrc.c
+	 * describes the agreement; docs/tutorial-userspace-driver.md what
+	 * it does and does not guarantee).  Generations are the group's,
+	 * not the kernel's.
+	 */
+	DLMR_SOURCE_CPG = 1,
+};
+
+/** Driver settings. */
+struct dlmr_driver_config {
+	/** a @ref dlmr_driver_source_id (0: netlink) */
+	int source;
+	/** the userspace lockspace to create or join (at most
+	 *  @ref DLMR_LSNAME_MAX bytes) */
+	const char *lockspace;
+	/** the coordinator's settings (journals, fixes, ...) */
+	struct dlmr_coord_config coord;
+	/**
+	 * Recover journal @p jid (@ref DLMR_ACT_RECOVER): start it and
+	 * return 0, then answer with dlmr_driver_journal_done(); or return
+	 * a negative errno, which dlmr_driver_dispatch() returns.  NULL: the
+	 * directory replayer (@ref journal_dir).
+	 */
+	int (*recover)(void *arg, int jid);
+	/** the directory of journal files `journalJID` (replayed when
+	 *  @ref recover is NULL; a missing file is a clean journal) */
+	const char *journal_dir;
+	/** > 0: append a record to our own journal (in @ref journal_dir)
+	 *  every write_ms milliseconds while mounted and not blocked */
+	unsigned int write_ms;
+	/** every decision and event in the trace schema, as it happens
+	 *  (may be NULL); @p ev is valid during the call only */
+	void (*trace)(void *arg, const struct dlmr_event *ev);
+	void *arg; /**< passed to @ref recover and @ref trace */
+};
+
+/**
+ * @brief Join a userspace lockspace and start mounting.
+ *
+ * Subscribes to the kernel's events, creates (or joins) the lockspace with
+ * libdlm, and feeds the coordinator the join's `done` (from the event, or
+ * from a snapshot when the join's event came before the subscription),
+ * then MOUNT.
+ * @param cfg the settings.
+ * @param out receives the driver.
+ * @retval 0 success.
+ * @retval -EINVAL a NULL argument, no lockspace, a bad coordinator
+ *         setting, neither @ref dlmr_driver_config::recover nor
+ *         @ref dlmr_driver_config::journal_dir.
+ * @retval -ENAMETOOLONG the lockspace name is too long.
+ * @retval -ENODEV no DLM; -EPROTONOSUPPORT a DLM without the series'
+ *         family (dlmr_kernel_open()).
+ * @retval -EPERM subscribing needs CAP_SYS_ADMIN.
+ * @retval -ENOTCONN (@ref DLMR_SOURCE_CPG) corosync is not running.
+ * @retval -EACCES no permission on `/dev/misc/dlm-control`; -ENOENT no
+ *         such device (dlm_controld not running).
+ * @return or another negative errno of libdlm, epoll or timerfd.
+ */
+int dlmr_driver_new(const struct dlmr_driver_config *cfg,
+		    struct dlmr_driver **out);
+
+/**
+ * @brief The pollable descriptor: POLLIN means dlmr_driver_dispatch()
+ *        has work.
+ * @param d the driver.
+ * @return the descriptor, or -EINVAL for NULL.
+ */
+int dlmr_driver_fd(const struct dlmr_driver *d);
+
+/**
+ * @brief Do what is ready, without blocking: read every pending event,
+ *        then lock completions, then expired timers.
+ * @param d the driver.
+ * @retval 0 running.
+ * @retval 1 finished: the unmount ended (@ref DLMR_ACT_UNMOUNTED) or
+ *         the mount failed (@ref DLMR_ACT_FAILED; dlmr_driver_status()).
+ * @retval -EPROTO the coordinator refused an input (a bug of the driver).
+ * @retval -ENOENT the lockspace vanished from the kernel.
+ * @return or another negative errno (libdlm, the event socket, the
+ *         recover callback, the journal files).  The driver is then
+ *         unusable: free it.
+ */
+int dlmr_driver_dispatch(struct dlmr_driver *d);
+
+/**
+ * @brief Answer a @ref dlmr_driver_config::recover call.
+ * @param d the driver. @param jid the journal.
+ * @param result a @ref dlmr_journal_result.
+ * @retval 0 success. @retval -EINVAL a NULL driver.
+ * @retval -EPROTO no recovery of @p jid was asked for.
+ */
+int dlmr_driver_journal_done(struct dlmr_driver *d, int jid, int result);
+
+/**
+ * @brief Start leaving: mark our journal clean, unmount; then dispatch
+ *        until dlmr_driver_dispatch() returns 1.  Before the mount ended
+ *        there is nothing to unmount: the driver is finished at once
+ *        (freeing it releases the lockspace, which purges its locks).
+ * @param d the driver.
+ * @retval 0 success (also when already leaving).
+ * @retval -EINVAL a NULL driver.
+ * @return or a negative errno writing our journal's header.
+ */
+int dlmr_driver_unmount(struct dlmr_driver *d);
+
+/** What the driver has done so far. */
+struct dlmr_driver_status {
+	struct dlmr_coord_status coord; /**< the coordinator's state */
+	uint32_t nodeid;     /**< this node (the kernel's), 0 if unknown */
+	bool finished;       /**< unmounted or failed */
+	int error;           /**< @ref DLMR_ACT_FAILED's error, else 0 */
+	unsigned int replays; /**< journals replayed dirty by this node */
+	unsigned int lost;   /**< `lost` events taken as a prep */
+	uint64_t appends;    /**< records appended to our journal */
+};
+
+/**
+ * @brief Read the driver's state.
+ * @param d the driver. @param st receives it.
+ * @retval 0 success. @retval -EINVAL a NULL argument.
+ */
+int dlmr_driver_status(const struct dlmr_driver *d,
+		       struct dlmr_driver_status *st);
+
+/**
+ * @brief Release the lockspace (purging our locks, whatever their
+ *        state), close everything, free the driver.
+ * @param d the driver (NULL is allowed).
+ */
+void dlmr_driver_free(struct dlmr_driver *d);
 
 /** @} */
 

@@ -51,6 +51,7 @@
 #include <linux/workqueue.h>
 
 #include "coord.h"
+#include "jformat.h"	/* the journals' records and checks */
 
 static char *lockspace = "dlmrj";
 module_param(lockspace, charp, 0444);
@@ -97,34 +98,11 @@ static unsigned int mount_timeout = 300;
 module_param(mount_timeout, uint, 0444);
 MODULE_PARM_DESC(mount_timeout, "seconds insmod waits for the mount");
 
-#define DJ_SECTOR	512
-#define DJ_MAGIC_HDR	0x444a4844	/* "DHJD" */
-#define DJ_MAGIC_REC	0x444a5244	/* "DRJD" */
+#define DJ_SECTOR	JF_SECTOR
 #define DJ_MAX_JOURNALS	16
 #define DJ_MAX_SLOTS	16
 #define DJ_RING		8192
 #define DJ_OPQ		64
-
-/* On disk, little-endian: sector 0 of a journal. */
-struct dj_hdr {
-	__le32 magic;
-	__le32 jid;
-	__le32 dirty;		/* 1 while its owner is mounted */
-	__le32 node;		/* the owner of this generation */
-	__le64 gen;		/* bumped at each mount */
-	__le32 crc;		/* crc32 of the bytes before it */
-};
-
-/* On disk: sectors 1.. of a journal, one record a sector. */
-struct dj_rec {
-	__le32 magic;
-	__le32 jid;
-	__le64 gen;
-	__le64 seq;		/* 1, 2, 3... in a generation */
-	__le32 node;
-	__le32 crc;		/* crc32 of the sector with crc = 0 */
-	u8 payload[DJ_SECTOR - 32];
-};
 
 enum dj_ev {
 	EV_JOIN, EV_LEAVE, EV_PREP, EV_SLOT, EV_DONE, EV_LOCK, EV_GRANT,
@@ -663,12 +641,7 @@ static int dj_io(struct dj *dj, bool write, void *buf, loff_t pos)
 	return n < 0 ? n : -EIO;
 }
 
-static u32 dj_crc(const void *p, size_t n)
-{
-	return crc32_le(~0, p, n);
-}
-
-static int hdr_read(struct dj *dj, int jid, struct dj_hdr *h)
+static int hdr_read(struct dj *dj, int jid, struct jf_hdr *h)
 {
 	u8 *buf = kzalloc(DJ_SECTOR, GFP_KERNEL);
 	int error;
@@ -680,26 +653,19 @@ static int hdr_read(struct dj *dj, int jid, struct dj_hdr *h)
 	kfree(buf);
 	if (error)
 		return error;
-	if (le32_to_cpu(h->magic) != DJ_MAGIC_HDR ||
-	    le32_to_cpu(h->crc) != dj_crc(h, offsetof(struct dj_hdr, crc)))
-		memset(h, 0, sizeof(*h));	/* never written: clean, gen 0 */
+	jf_hdr_check(h);	/* never written: clean, gen 0 */
 	return 0;
 }
 
 static int hdr_write(struct dj *dj, int jid, bool dirty, u64 gen)
 {
 	u8 *buf = kzalloc(DJ_SECTOR, GFP_KERNEL);
-	struct dj_hdr *h = (struct dj_hdr *)buf;
+	struct jf_hdr *h = (struct jf_hdr *)buf;
 	int error;
 
 	if (!buf)
 		return -ENOMEM;
-	h->magic = cpu_to_le32(DJ_MAGIC_HDR);
-	h->jid = cpu_to_le32(jid);
-	h->dirty = cpu_to_le32(dirty);
-	h->node = cpu_to_le32(nodeid);
-	h->gen = cpu_to_le64(gen);
-	h->crc = cpu_to_le32(dj_crc(h, offsetof(struct dj_hdr, crc)));
+	jf_hdr_fill(h, jid, dirty, nodeid, gen);
 	error = dj_io(dj, true, buf, jpos(jid, 0));
 	kfree(buf);
 	return error;
@@ -724,10 +690,10 @@ static void dj_replay_work(struct work_struct *w)
 	struct dj *dj = r->dj;
 	struct dlmr_input in = { .type = DLMR_IN_JOURNAL_DONE, .jid = r->jid,
 				 .result = DLMR_JOURNAL_SUCCESS };
-	struct dj_rec *rec = kzalloc(DJ_SECTOR, GFP_KERNEL);
+	struct jf_rec *rec = kzalloc(DJ_SECTOR, GFP_KERNEL);
 	u64 s, found = 0, bad = 0;
 	struct dj_event *e;
-	struct dj_hdr h = {};
+	struct jf_hdr h = {};
 	unsigned long irqf;
 	bool dirty = false;
 	int error;
@@ -741,20 +707,15 @@ static void dj_replay_work(struct work_struct *w)
 	}
 	dirty = !error && le32_to_cpu(h.dirty);
 	for (s = 1; dirty && s < jsize; s++) {
-		u32 crc;
+		enum jf_verdict v;
 
 		error = dj_io(dj, false, rec, jpos(r->jid, s));
 		if (error)
 			break;
-		if (le32_to_cpu(rec->magic) != DJ_MAGIC_REC ||
-		    le64_to_cpu(rec->gen) != le64_to_cpu(h.gen) ||
-		    le64_to_cpu(rec->seq) != s)
+		v = jf_rec_check(&h, rec, r->jid, s);
+		if (v == JF_END)
 			break;	/* the end of this generation */
-		crc = le32_to_cpu(rec->crc);
-		rec->crc = 0;
-		if (crc != dj_crc(rec, DJ_SECTOR) ||
-		    le32_to_cpu(rec->jid) != r->jid ||
-		    le32_to_cpu(rec->node) != le32_to_cpu(h.node))
+		if (v == JF_BAD)
 			bad++;
 		found++;
 	}
@@ -789,7 +750,7 @@ static void dj_replay_work(struct work_struct *w)
 static void dj_writer_work(struct work_struct *w)
 {
 	struct dj *dj = container_of(to_delayed_work(w), struct dj, writer);
-	struct dj_rec *rec;
+	struct jf_rec *rec;
 	unsigned long irqf;
 	bool go;
 	u64 seq;
@@ -802,7 +763,7 @@ static void dj_writer_work(struct work_struct *w)
 	if (!go || jid < 0)
 		goto again;
 	if (!dj->hdr_dirty || dj->durable_seq + 1 >= jsize) {
-		struct dj_hdr h;
+		struct jf_hdr h;
 
 		/*
 		 * A new generation: at mount, or when the journal is full
@@ -824,14 +785,9 @@ static void dj_writer_work(struct work_struct *w)
 	if (!rec)
 		goto again;
 	seq = dj->durable_seq + 1;
-	rec->magic = cpu_to_le32(DJ_MAGIC_REC);
-	rec->jid = cpu_to_le32(jid);
-	rec->gen = cpu_to_le64(dj->gen);
-	rec->seq = cpu_to_le64(seq);
-	rec->node = cpu_to_le32(nodeid);
 	snprintf(rec->payload, sizeof(rec->payload), "node %d jid %d gen %llu seq %llu",
 		 nodeid, jid, dj->gen, seq);
-	rec->crc = cpu_to_le32(dj_crc(rec, DJ_SECTOR));
+	jf_rec_seal(rec, jid, nodeid, dj->gen, seq);
 	if (!dj_io(dj, true, rec, jpos(jid, seq))) {
 		dj->durable_seq = seq;
 		dj->appends++;

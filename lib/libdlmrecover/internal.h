@@ -63,4 +63,69 @@ int dlmr_kernel_overrun(struct dlmr_kernel *k);
 /* The next queued event: 1, or 0 if none. */
 int dlmr_kernel_pop(struct dlmr_kernel *k, struct dlmr_event *ev);
 
+/* ---- driver.c: what the driver calls, so the unit tests can fake it ---- */
+
+struct dlm_lksb;
+
+/* libdlm's calls (libdlm_lt), returning 0 or a negative errno. */
+struct dlmr_driver_dlm {
+	/* dlm_create_lockspace(); NULL and *err on failure */
+	void *(*create)(const char *name, int *err, void *arg);
+	int (*release)(const char *name, void *ls, void *arg);
+	int (*fd)(void *ls, void *arg);
+	int (*lock)(void *ls, uint32_t mode, struct dlm_lksb *lksb,
+		    uint32_t flags, const char *name, void (*ast)(void *),
+		    void *astarg, void *arg);
+	int (*unlock)(void *ls, uint32_t lkid, struct dlm_lksb *lksb,
+		      void *astarg, void *arg);
+	/* dlm_dispatch(): one completion's AST */
+	int (*dispatch)(int fd, void *arg);
+};
+
+/* Where the recovery events come from (the kernel client's calls). */
+struct dlmr_driver_source {
+	int (*fd)(void *src);                 /* pollable, or < 0: none */
+	int (*next_event)(void *src, struct dlmr_event *ev); /* 1, 0, -errno */
+	int (*get)(void *src, const char *ls, struct dlmr_ls_info *out);
+	uint32_t (*our_nodeid)(void *src);
+	void (*close)(void *src);
+	/* after the lockspace is created (may be NULL) */
+	int (*join)(void *src, const char *ls);
+};
+
+/* ---- cpgsrc.c: corosync CPG as the source, and its agreement ---------- */
+
+struct dlmr_cpg_agree;
+struct dlmr_cpg_member {
+	uint32_t nodeid, pid;
+};
+typedef int (*dlmr_cpg_send_fn)(void *arg, const void *buf, size_t len);
+/* Our process: @nodeid, @pid (any number unique to this process). */
+int dlmr_cpg_agree_new(uint32_t nodeid, uint32_t pid, const char *ls,
+		       struct dlmr_cpg_agree **out);
+void dlmr_cpg_agree_free(struct dlmr_cpg_agree *a);
+/* A confchg (@failed: nodeids that left with NODEDOWN or PROCDOWN);
+ * @send multicasts our table message when we are the sender. */
+int dlmr_cpg_agree_confchg(struct dlmr_cpg_agree *a,
+			   const struct dlmr_cpg_member *members, size_t n,
+			   const struct dlmr_cpg_member *joined, size_t nj,
+			   const uint32_t *failed, size_t nf,
+			   dlmr_cpg_send_fn send, void *arg);
+/* A delivered message: 1 accepted (a done queued), 0 not ours,
+ * -EBADMSG malformed. */
+int dlmr_cpg_agree_deliver(struct dlmr_cpg_agree *a, const void *buf,
+			   size_t len);
+int dlmr_cpg_agree_next(struct dlmr_cpg_agree *a, struct dlmr_event *ev);
+/* The accepted table, NULL while none or while waiting for one. */
+const struct dlmr_slot_table *dlmr_cpg_agree_table(const struct dlmr_cpg_agree *a);
+extern const struct dlmr_driver_source dlmr_cpg_source;
+int dlmr_cpg_open(const char *ls, void **out);
+
+/* dlmr_driver_new() with both faked; @dlm_arg and @src are passed to
+ * their functions, @src closed by dlmr_driver_free() (or on failure). */
+int dlmr_driver_new_with(const struct dlmr_driver_config *cfg,
+			 const struct dlmr_driver_dlm *dlm, void *dlm_arg,
+			 const struct dlmr_driver_source *source, void *src,
+			 struct dlmr_driver **out);
+
 #endif

@@ -27,7 +27,7 @@ is() {
 }
 
 comp ""
-is "commands" explore help recover sim slots
+is "commands" emulate explore help recover sim slots
 comp s
 is "commands with s" sim slots
 comp recover ""
@@ -41,12 +41,16 @@ comp recover check --inv
 is "recover check --inv" --invariants
 comp slots --k
 is "slots --k" --klog
+comp emulate --w
+is "emulate --w" --write-ms
+comp emulate x --source ""
+is "emulate --source" cpg netlink
 comp help re
 is "help re" recover
 comp --v
 is "dlmctl --v" --version
 # every long option of every command's help is offered
-for c in sim explore slots recover "recover watch" "recover check"; do
+for c in sim explore slots recover "recover watch" "recover check" emulate; do
 	# shellcheck disable=SC2086
 	want=$("$DLMCTL" help $c | sed -n '/^Options:$/,/^$/p' | grep -oE -- '--[a-z-]+' | sort -u)
 	# shellcheck disable=SC2086

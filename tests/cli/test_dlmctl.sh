@@ -314,6 +314,37 @@ has "$T/out" '\[-q\]' "recover watch help mentions -q"
 expect 0 "recover help" -- "$DLMCTL" recover --help
 has "$T/out" 'recover watch' "recover help mentions watch"
 
+# --- emulate: its usage errors, and a kernel without the patched DLM -----
+mkdir "$T/j"
+expect 2 "emulate: no lockspace" -- "$DLMCTL" emulate --journals 3 --dir "$T/j"
+usage_error "$T/err" emulate "emulate without a lockspace"
+expect 2 "emulate: unknown option" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j" --loud
+has "$T/err" "unknown option '--loud'" "emulate names the unknown option"
+# (each dlmctl here runs under valgrind in check.sh's valgrind-cli stage,
+# about 0.7 s each: the cases are few)
+for n in 0 x; do
+	expect 2 "emulate: --journals $n" -- "$DLMCTL" emulate ls --journals "$n" --dir "$T/j"
+	has "$T/err" "^dlmctl emulate: --journals: '$n' is not a number in 1\.\.192" "emulate --journals $n named"
+done
+expect 2 "emulate: no --journals" -- "$DLMCTL" emulate ls --dir "$T/j"
+has "$T/err" "--journals N is required" "emulate without --journals"
+expect 2 "emulate: no --dir" -- "$DLMCTL" emulate ls --journals 3
+has "$T/err" "--dir PATH is required" "emulate without --dir"
+expect 2 "emulate: --dir not a directory" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j/none"
+has "$T/err" "not a directory" "emulate --dir missing"
+expect 2 "emulate: too long a lockspace name" -- "$DLMCTL" emulate "$long" --journals 3 --dir "$T/j"
+has "$T/err" "longer than 64 characters" "emulate: long name named"
+expect 2 "emulate: unknown source" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j" --source carrier-pigeon
+has "$T/err" "--source: 'carrier-pigeon' is not netlink or cpg" "emulate: unknown source named"
+expect 2 "emulate: unknown fix" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j" --fix nope
+has "$T/err" "unknown fix 'nope'" "emulate: unknown fix named"
+expect 3 "emulate without the patched DLM" -- "$DLMCTL" emulate ls --journals 3 --dir "$T/j"
+has "$T/err" "^dlmctl emulate: ls: (the DLM is not loaded|this kernel's DLM has no dlm_recover netlink family)" "emulate names what is missing"
+oneline "$T/err" "emulate without the patched DLM"
+hasnot "$T/out" "." "emulate: nothing on stdout when it cannot join"
+expect 0 "emulate help" -- "$DLMCTL" emulate --help
+has "$T/out" "events-before-grants|finding 11" "emulate help names finding 11"
+
 # --- options and usage ---------------------------------------------------
 expect 2 "bad seed" -- "$DLMCTL" sim --seed 12x
 has "$T/err" "seed: '12x'" "bad seed named"

@@ -82,6 +82,7 @@ source_fn() {
 	slots|recover) echo show ;;
 	"recover watch") echo dlmctl_recover_watch ;;
 	"recover check") echo recover_check_cmd ;;
+	emulate) echo dlmctl_emulate ;;
 	*) echo "?" ;;
 	esac
 }

@@ -483,6 +483,50 @@ lab_journal_unmount() {
 	echo unmount >"$DJ/ctl" && echo "LAB: node$NODE journal unmounted" >/dev/console
 }
 lab_journal_rmmod() { rmmod dlmr_journal; }
+
+# ---- dlmctl emulate: the library's userspace driver (the same engine on
+# a libdlm lockspace LS, fed by the kernel's netlink events or, with
+# --source cpg, by corosync CPG), journals in /mnt/LS on gfs2 (shared by
+# every node); its files /tmp/LS.*
+# lab_emu_start LS [OPTION...]: start it in the background; wait until
+# mounted; print its mounted event
+lab_emu_start() {
+	_ls=$1
+	shift
+	mkdir -p "/mnt/$_ls" || return 1
+	rm -f "/tmp/$_ls.jsonl" "/tmp/$_ls.err" "/tmp/$_ls.pid"
+	(
+		dlmctl emulate "$_ls" --journals 8 --dir "/mnt/$_ls" --write-ms 50 \
+			--fix slot-from-table "$@" >"/tmp/$_ls.jsonl" 2>"/tmp/$_ls.err" &
+		echo $! >"/tmp/$_ls.pid"
+		wait $!
+		echo "LAB: node$NODE emulate $_ls exited $?" >/dev/console
+	) </dev/null >/dev/null 2>&1 &
+	wait_for "grep -q '\"event\":\"mounted\"' /tmp/$_ls.jsonl 2>/dev/null" 1200 ||
+		{ echo "emulate $_ls did not mount: $(cat "/tmp/$_ls.err")" >&2; return 1; }
+	echo "LAB: node$NODE emulate $_ls mounted" >/dev/console
+	grep -m1 '"event":"mounted"' "/tmp/$_ls.jsonl"
+}
+lab_emu_trace() { cat "/tmp/$1.jsonl"; }
+# lab_emu_wait_slot LS NODEID TENTHS: until it has read a slot event for NODEID
+lab_emu_wait_slot() {
+	wait_for "grep -q '\"event\":\"slot\",.*\"nodeid\":$2,' /tmp/$1.jsonl" "$3" ||
+		{ echo "emulate $1 got no slot for node $2: $(tail -n 3 "/tmp/$1.jsonl")" >&2; return 1; }
+}
+# lab_emu_wait_unblocked LS TENTHS: its last block/unblock is an unblock
+# (or none), and it still runs
+lab_emu_wait_unblocked() {
+	wait_for "[ \"\$(grep -oE '\"event\":\"(block|unblock)\"' /tmp/$1.jsonl | tail -n 1)\" != '\"event\":\"block\"' ]" "$2" ||
+		{ echo "emulate $1 still blocked: $(tail -n 3 "/tmp/$1.jsonl")" >&2; return 1; }
+	kill -0 "$(cat "/tmp/$1.pid")" || { echo "emulate $1 is gone: $(cat "/tmp/$1.err")" >&2; return 1; }
+}
+# lab_emu_stop LS: SIGTERM; it unmounts, releases LS and exits 0
+lab_emu_stop() {
+	kill -TERM "$(cat "/tmp/$1.pid")" &&
+		wait_for "! kill -0 \$(cat /tmp/$1.pid) 2>/dev/null" 300 &&
+		cat "/tmp/$1.err" && grep -q '"event":"leave"' "/tmp/$1.jsonl" &&
+		! grep -q "dlmctl emulate: $1:" "/tmp/$1.err"
+}
 # This node's clock against the host's (tests/vm/labclock.c):
 # "LOCAL_NS OFFSET_NS RTT_NS"
 lab_clock() { labclock probe 10.77.0.254 7377 32; }

@@ -442,6 +442,7 @@ kill_node() { # NODE: SIGKILL its qemu, as a power failure
 	kill -9 "${QPID[$n]}"
 	kt=${EPOCHREALTIME/./}000
 	engine_killed "$n" "$kt"
+	emu_killed "$n" "$kt"
 	KILLED_T[$n]=$(now)
 	wait "${QPID[$n]}" 2>/dev/null || true
 	unset "QPID[$n]"
@@ -522,6 +523,7 @@ console_first() { # like console_wait, no waiting; "" if none
 boot_cluster() { # N VOTES NAME: fresh disk, N VMs, wait until dlm is ready
 	CN=$1 CVOTES=$2 CL=$3
 	EMOUNTED=() EJID=() EKILL_T=() EPARAMS= EPHASE=
+	UMOUNTED=() UJID=() UKILL_T=()
 	mkdir -p "$RES/$CL"
 	local n j=$((CN > 3 ? CN : 3))
 	DISK=$RES/$3.img
@@ -992,6 +994,7 @@ cold_start() { # NAME
 			fail "$name: node$n's engine: first $(jget "${ESTATUS[$n]}" first), expected only node1 (mounted first)"
 	done
 	engine_check "$name"
+	[ "$name" = cold ] && emu_start "$name" $(seq 1 "$CN")
 	md_start "$name"
 	log "$name: PASS: the engine mounted on nodes 1-$CN: jids $(for n in $(seq 1 "$CN"); do printf '%s ' "${EJID[$n]}"; done)= gfs2's, node1 first mounter"
 	EX_TABLE=$LAST_TABLE
@@ -1079,6 +1082,11 @@ kill_one() {
 	for n in "${surv[@]}"; do last_done "$n"; done
 	local vslot vjid=${JID[$v]}
 	vslot=$(slot_of "$EX_TABLE" "$v")
+	# the victim's emulate traces now, not in kill_node: the ynl
+	# subscriptions' 60 s windows have started there (run 4 of
+	# tests/vm/README.md, "The userspace driver": node1's ended before
+	# the kill)
+	emu_before_kill "$v"
 	ynl_events_start "${surv[@]}"
 	tp_start "${surv[@]}"
 	kill_node "$v"
@@ -1094,6 +1102,7 @@ kill_one() {
 	replayed "$name" "$tk" "$vjid" "${surv[@]}"
 	verify_after_failure "$name" "${surv[@]}"
 	engine_after_kill "$name" "$v" "${surv[@]}"
+	emu_after_kill "$name" "$v" "${surv[@]}"
 	md_after_kill "$name" "$v" "${surv[@]}"
 	sysfs_check "$name" "$tk" "${surv[@]}"
 	last_check "$name" "$v/$vslot" "" "$v/$((vjid + 1))" "" "${surv[@]}"
@@ -1356,8 +1365,8 @@ EPARAMS=
 EPHASE=
 
 # a cluster's engine files; EPHASE starts a new history (the judge reads
-# one history)
-edir() { echo "$RES/$CL/engine${EPHASE:+-$EPHASE}"; }
+# one history); EKIND=emu: those of dlmctl emulate (below)
+edir() { echo "$RES/$CL/${EKIND:-engine}${EPHASE:+-$EPHASE}"; }
 jget() { # JSON KEY -> the value (strings without quotes)
 	sed -nE "s/.*\"$2\":(\"([^\"]*)\"|([^,}]*)).*/\2\3/p" <<<"$1"
 }
@@ -1437,10 +1446,16 @@ engine_collect() {
 	mkdir -p "$d"
 	local b=$d/node$n.b${BOOTN[$n]}
 	run "$n" 60 'lab_clock && lab_journal_status && { lab_journal_replays | sed "s/^/R /"; } && { lab_journal_trace | sed "s/^/T /"; } && lab_clock'
-	sed -n '1p;$p' <<<"$OUT" >>"$b.clock"
 	ESTATUS[$n]=$(sed -n 2p <<<"$OUT")
 	sed -n 's/^R //p' <<<"$OUT" >"$b.replays"
-	sed -n 's/^T //p' <<<"$OUT" >"$b.raw.jsonl"
+	probes_and_trace "$b"
+}
+# probes_and_trace B: from OUT (a clock probe, lines, "T " trace lines, a
+# clock probe), B.clock gets the probes and B.raw.jsonl the trace
+probes_and_trace() {
+	local rtt
+	sed -n '1p;$p' <<<"$OUT" >>"$1.clock"
+	sed -n 's/^T //p' <<<"$OUT" >"$1.raw.jsonl"
 	for rtt in $(sed -n '1p;$p' <<<"$OUT" | awk '{ print $3 }'); do
 		[ "$rtt" -gt "$CLOCK_MAX_RTT" ] && CLOCK_MAX_RTT=$rtt
 	done
@@ -1484,11 +1499,11 @@ engine_judge() {
 	done
 	[ -s "$d/crash.jsonl" ] && files+=("$d/crash.jsonl")
 	out=$("$DLMCTL" recover check --invariants "${files[@]}" 2>&1) || rc=$?
-	printf '%s\n' "$out" >"$RES/$name.judge"
+	printf '%s\n' "$out" >"$RES/$name${EKIND:+.$EKIND}.judge"
 	if [ -z "$want" ]; then
 		[ "$rc" = 0 ] ||
 			fail "$name: the engine's traces break the invariants (dlmctl recover check --invariants: exit $rc, $RES/$name.judge):"$'\n'"$(sed -n 1,12p <<<"$out")"
-		log "$name: PASS: dlmctl recover check --invariants accepts the engine's real traces (${#files[@]} files; clock probes within $((CLOCK_MAX_RTT / 2000)) us)"
+		log "$name: PASS: dlmctl recover check --invariants accepts the ${EKIND:-engine}'s real traces (${#files[@]} files; clock probes within $((CLOCK_MAX_RTT / 2000)) us)"
 	else
 		[ "$rc" = 1 ] && grep -qE "$want" <<<"$out" ||
 			fail "$name: EXPECTED FAILURE MISSING: the judge should report /$want/, it exited $rc:"$'\n'"$(sed -n 1,12p <<<"$out")"
@@ -1573,6 +1588,130 @@ engine_after_kill() {
 			[ -n "$t" ] && timing "$name" "node$n engine writes again" "$(ms_since_kill "$t" "$v") ms after node$v's kill"
 		done
 	done
+}
+
+# ------------------------------ the userspace driver (dlmctl emulate)
+#
+# The same engine through the library's driver (include/dlmrecover.h,
+# group driver), twice on every node: dlmctl emulate on libdlm
+# lockspace emu fed by the series' netlink events, and on emuc fed by
+# corosync CPG (--source cpg); journals in /mnt/emu, /mnt/emuc on gfs2.
+# cold starts both on nodes 1..N in order after gfs2 (jid = gfs2's,
+# node 1 alone first mounter) and judges each one's merged traces as the
+# engine's; kill checks that exactly one survivor replayed the victim's
+# journal (its records all verified), judges again, then stops every
+# survivor's emulates with SIGTERM (a clean leave: unmounted, leave,
+# exit 0).  EMU_KINDS: the lockspaces, each its history (EKIND);
+# LAB_EMU_KINDS overrides it.
+EMU_KINDS=${LAB_EMU_KINDS-emu emuc} # LAB_EMU_KINDS="": none, "emu": netlink only
+declare -A UMOUNTED=() UJID=() UKILL_T=()
+emu_args() { [ "$1" = emuc ] && echo "--source cpg"; return 0; } # KIND
+emu_src() { [ "$1" = emuc ] && echo "CPG" || echo "netlink"; } # KIND
+
+emu_collect() { # KIND NODE: its trace between two clock probes
+	local k=$1 n=$2 d
+	d=$(EKIND=$k edir)
+	mkdir -p "$d"
+	run "$n" 60 "lab_clock && { lab_emu_trace $k | sed 's/^/T /'; } && lab_clock"
+	probes_and_trace "$d/node$n.b${BOOTN[$n]}"
+}
+
+emu_judge() { # KIND NAME: every emulate of KIND collected, the merged traces judged
+	local k=$1 n
+	for n in $(seq 1 "$CN"); do
+		[ -n "${UMOUNTED[$k:$n]:-}" ] && emu_collect "$k" "$n"
+	done
+	EKIND=$k engine_judge "$2"
+}
+
+emu_start() { # NAME NODES...: each kind, one node at a time, each until mounted
+	local name=$1 k n first t0
+	shift
+	for k in $EMU_KINDS; do
+		t0=$(now)
+		for n in "$@"; do
+			run "$n" 150 "lab_emu_start $k $(emu_args "$k")"
+			UMOUNTED[$k:$n]=1
+			UJID[$k:$n]=$(jget "$(sed -n '$p' <<<"$OUT")" jid)
+			first=$(jget "$(sed -n '$p' <<<"$OUT")" first)
+			[ "${UJID[$k:$n]}" = "${JID[$n]}" ] ||
+				fail "$name: node$n: emulate $k's jid ${UJID[$k:$n]} != gfs2's ${JID[$n]}"
+			[ "$first" = "$([ "$n" = "$1" ] && echo true || echo false)" ] ||
+				fail "$name: node$n's emulate $k: first $first, expected only node$1 (mounted first)"
+		done
+		timing "$name" "emulate $k mounted on $#" "$(ms "$t0" "$(now)") ms (one at a time, $(emu_src "$k"))"
+		emu_judge "$k" "$name"
+		log "$name: PASS: dlmctl emulate $k ($(emu_src "$k")) mounted on nodes $*: jids $(for n in "$@"; do printf '%s ' "${UJID[$k:$n]}"; done)= gfs2's, node$1 first mounter"
+	done
+}
+
+emu_before_kill() { # NODE (kill_one, before the kill)
+	local k
+	for k in $EMU_KINDS; do
+		[ -n "${UMOUNTED[$k:$1]:-}" ] && emu_collect "$k" "$1"
+	done
+	return 0
+}
+emu_killed() { # NODE KILLTIME_NS (kill_node)
+	local k d
+	for k in $EMU_KINDS; do
+		[ -n "${UMOUNTED[$k:$1]:-}" ] || continue
+		d=$(EKIND=$k edir)
+		printf '{"time_ns":%s,"event":"crash","node":%s,"ls":"%s"}\n' \
+			"$2" "$1" "$k" >>"$d/crash.jsonl"
+		UKILL_T[$k:$1]=$(now)
+		unset "UMOUNTED[$k:$1]"
+	done
+}
+
+emu_after_kill() { # NAME VICTIM SURVIVORS...
+	local name=$1 v=$2 k
+	shift 2
+	for k in $EMU_KINDS; do
+		[ -n "${UKILL_T[$k:$v]:-}" ] && emu_after_kill1 "$k" "$name" "$v" "$@"
+	done
+	return 0
+}
+emu_after_kill1() { # KIND NAME VICTIM SURVIVORS...
+	local k=$1 name=$2 v=$3 n d j hits r t c
+	shift 3
+	j=${UJID[$k:$v]}
+	for n in "$@"; do
+		run "$n" 300 "lab_emu_wait_slot $k $v 1200 && lab_emu_wait_unblocked $k 3000"
+	done
+	emu_judge "$k" "$name"
+	d=$(EKIND=$k edir)
+	hits=$(for n in "$@"; do
+		grep -h "\"event\":\"recovered\",.*\"jid\":$j,\"status\":1," "$d/node$n.b${BOOTN[$n]}.jsonl" |
+			sed "s/^/node$n /" || true
+	done)
+	[ "$(grep -c . <<<"$hits")" = 1 ] ||
+		fail "$name: node$v's emulate $k journal $j: expected exactly one replay by a survivor, got:"$'\n'"${hits:-none}"
+	r=${hits%% *}
+	grep -qE "\"detail\":\"replayed [1-9][0-9]* records of node $v gen [0-9]+ bad 0\"" <<<"$hits" ||
+		fail "$name: node$v's emulate $k journal $j: $r's replay: ${hits#* }"
+	c=$(sed -nE "s/\\{\"time_ns\":([0-9]+),\"event\":\"crash\",\"node\":$v,.*/\\1/p" "$d/crash.jsonl" | tail -n 1)
+	t=$(jget "${hits#* }" time_ns)
+	timing "$name" "$r emulate $k journal $j replayed" "$(((t - c) / 1000000)) ms after node$v's kill ($(emu_src "$k"))"
+	for n in "$@"; do
+		# the done that removed the victim, as the survivor's driver read it
+		t=$(awk -v v="$v" '/"event":"slot"/ && $0 ~ "\"nodeid\":" v "," { s = 1 }
+			s && /"event":"done"/ { print; exit }' "$d/node$n.b${BOOTN[$n]}.jsonl" |
+			sed -nE 's/.*"time_ns":([0-9]+).*/\1/p')
+		[ -n "$t" ] && timing "$name" "node$n emulate $k done" "$(((t - c) / 1000000)) ms after node$v's kill ($(emu_src "$k"))"
+	done
+	log "$name: PASS: node$v's emulate $k ($(emu_src "$k")) journal $j replayed by $r alone: $(jget "${hits#* }" detail)"
+	# a clean leave on SIGTERM: unmounted, the lockspace released, exit 0
+	for n in "$@"; do
+		run "$n" 60 "lab_emu_stop $k"
+		emu_collect "$k" "$n"
+		grep -q '"event":"unmounted"' "$d/node$n.b${BOOTN[$n]}.raw.jsonl" &&
+			tail -n 1 "$d/node$n.b${BOOTN[$n]}.raw.jsonl" | grep -q '"event":"leave"' ||
+			fail "$name: node$n's emulate $k did not unmount and leave on SIGTERM"
+	done
+	EKIND=$k engine_judge "$name"
+	for n in "$@"; do unset "UMOUNTED[$k:$n]"; done
+	log "$name: PASS: every survivor's emulate $k left cleanly on SIGTERM (unmounted, released, exit 0); the judge accepts the merged traces"
 }
 
 # ------------------------------------------- md-cluster beside the others

@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "sim") || !strcmp(cmd, "slots") ||
-	    !strcmp(cmd, "explore"))
+	    !strcmp(cmd, "explore") || !strcmp(cmd, "emulate"))
 		dlmctl_cmd_start(cmd);
 	if (!strcmp(cmd, "sim"))
 		return dlmctl_sim(argc - 1, argv + 1);
@@ -71,6 +71,8 @@ int main(int argc, char **argv)
 		return dlmctl_slots(argc - 1, argv + 1);
 	if (!strcmp(cmd, "explore"))
 		return dlmctl_explore(argc - 1, argv + 1);
+	if (!strcmp(cmd, "emulate"))
+		return dlmctl_emulate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "recover"))
 		return dlmctl_recover(argc - 1, argv + 1);
 	return dlmctl_usage_error("unknown command '%s'", cmd);

@@ -124,6 +124,7 @@ int dlmctl_sim(int argc, char **argv);
 int dlmctl_recover(int argc, char **argv);
 int dlmctl_explore(int argc, char **argv);
 int dlmctl_slots(int argc, char **argv);
+int dlmctl_emulate(int argc, char **argv);
 int dlmctl_recover_status(int argc, char **argv);
 int dlmctl_recover_watch(int argc, char **argv);
 
