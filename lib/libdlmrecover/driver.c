@@ -36,9 +36,14 @@ struct drv_lock {
 	char name[16];
 	struct dlm_lksb lksb;
 	char lvb[DLMR_LVB_SIZE];
-	int mode;               /* of the request in flight */
-	unsigned int flags;
-	bool busy;              /* a request outstanding */
+	/* the requests in flight, oldest first: two at most, on the
+	 * control lock only (include/dlmrecover.h, "The order of inputs",
+	 * 4; its completions come in this order) */
+	struct drv_req {
+		int mode;
+		unsigned int flags;
+	} req[2];
+	unsigned int inflight;
 	bool unlocking;         /* an unlock in flight */
 	bool deferred;          /* a request waits for that unlock */
 	struct dlmr_action next;
@@ -241,9 +246,15 @@ static void lock_refused(struct dlmr_driver *d, struct drv_lock *l, int err)
 {
 	struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE, .lock = l->id,
 				 .jid = l->jid, .status = err };
+	struct drv_req q = l->req[--l->inflight];
 
-	l->busy = false;
-	trace_lock(d, DLMR_EV_AGAIN, l, l->mode, l->flags, err);
+	/* beside another request on the lock, whatever dlm_ls_lock() said
+	 * is -EBUSY to the coordinator: that is how it tells the newer
+	 * request's answer from the older's completion (gfs2 treats every
+	 * error there alike) */
+	if (l->inflight)
+		in.status = -EBUSY;
+	trace_lock(d, DLMR_EV_AGAIN, l, q.mode, q.flags, in.status);
 	feed(d, &in);
 }
 
@@ -267,14 +278,16 @@ static void lock_request(struct dlmr_driver *d, struct drv_lock *l,
 		l->next = *a;
 		return;
 	}
-	l->mode = a->mode;
-	l->flags = a->flags;
+	if (l->inflight == 2) {
+		fail(d, -EPROTO); /* the coordinator never asks a third */
+		return;
+	}
 	if (a->write_lvb)
 		memcpy(l->lvb, a->lvb, DLMR_LVB_SIZE);
 	l->lksb.sb_lvbptr = (a->flags & DLMR_LKF_VALBLK) ? l->lvb : NULL;
 	if (!(a->flags & DLMR_LKF_CONVERT))
 		l->lksb.sb_lkid = 0;
-	l->busy = true;
+	l->req[l->inflight++] = (struct drv_req){ a->mode, a->flags };
 	trace_lock(d, DLMR_EV_LOCK, l, a->mode, a->flags, 0);
 	r = d->dlm.lock(d->ls, (uint32_t)a->mode, &l->lksb,
 			dlm_flags_of(a->flags), l->name, ast, l, d->dlm_arg);
@@ -398,6 +411,7 @@ static void ast(void *arg)
 		     l->lksb.sb_status;
 	struct dlmr_input in = { .type = DLMR_IN_LOCK_DONE, .lock = l->id,
 				 .jid = l->jid, .status = status };
+	struct drv_req q;
 
 	if (status == -EUNLOCK || status == -ECANCEL) {
 		l->unlocking = false;
@@ -407,7 +421,7 @@ static void ast(void *arg)
 		}
 		return;
 	}
-	if (!l->busy) {
+	if (!l->inflight) {
 		fail(d, -EPROTO);
 		return;
 	}
@@ -417,13 +431,16 @@ static void ast(void *arg)
 	fail(d, drain_events(d));
 	if (d->error)
 		return;
-	l->busy = false;
-	if (!status && (l->flags & DLMR_LKF_VALBLK)) {
+	/* the oldest request's completion */
+	q = l->req[0];
+	l->req[0] = l->req[1];
+	l->inflight--;
+	if (!status && (q.flags & DLMR_LKF_VALBLK)) {
 		in.lvb = (const uint8_t *)l->lvb;
 		in.lvb_invalid = l->lksb.sb_flags & DLM_SBF_VALNOTVALID;
 	}
-	trace_lock(d, status ? DLMR_EV_AGAIN : DLMR_EV_GRANT, l, l->mode,
-		   status ? l->flags : 0, status);
+	trace_lock(d, status ? DLMR_EV_AGAIN : DLMR_EV_GRANT, l, q.mode,
+		   status ? q.flags : 0, status);
 	feed(d, &in);
 }
 

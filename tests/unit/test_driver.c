@@ -55,6 +55,11 @@ struct fake {
 	unsigned int nres;
 	uint32_t next_lkid;
 	void (*ast)(void *); /* the driver's AST, one for every lock */
+	/* completions queued but not signalled on the fd yet (hold) */
+	bool hold;
+	unsigned int held;
+	/* called by every dlm_ls_lock() taken, its completion queued */
+	void (*on_lock)(struct fake *f, const char *name, uint32_t mode);
 	int refuse;              /* dlm_ls_lock() returns this for ... */
 	char refuse_name[16];    /* ... this resource */
 	int create_err;
@@ -92,7 +97,10 @@ static void complete(struct fake *f, struct dlm_lksb *lksb,
 	assert_true(f->qn < MAXQ);
 	f->q[(f->qh + f->qn++) % MAXQ] = (struct completion){ lksb, ast,
 							      astarg, status };
-	assert_int_equal(write(f->pipe[1], "x", 1), 1);
+	if (f->hold)
+		f->held++;
+	else
+		assert_int_equal(write(f->pipe[1], "x", 1), 1);
 }
 
 static void *f_create(const char *name, int *err, void *arg)
@@ -149,6 +157,8 @@ static int f_lock(void *ls, uint32_t mode, struct dlm_lksb *lksb,
 	f->ast = ast;
 	lksb->sb_flags = 0;
 	complete(f, lksb, ast, astarg, 0);
+	if (f->on_lock)
+		f->on_lock(f, name, mode);
 	return 0;
 }
 
@@ -523,6 +533,106 @@ static void test_events_before_grants(void **state)
 	fake_free(f);
 }
 
+/*
+ * Two requests on the control lock (include/dlmrecover.h, "The order of
+ * inputs", 4; docs/step-order.md, G): node 2 fails while our
+ * control_first_done()'s PR conversion of the mounted lock is in
+ * flight.  The events, read before that completion, queue the control
+ * work, which converts the control lock to EX; the PR's completion then
+ * has first_done convert it to NL, beside the EX.  The fake DLM takes
+ * both, and their completions come in order: the EX's answers the older
+ * request.  (The driver before counted one request per lock and failed
+ * with -EPROTO at the second completion.)
+ */
+static struct fake *two_f; /* test_two_control_requests's */
+
+/* node 2 fails while first_done's PR request on the mounted lock is in
+ * flight: its events are in the socket before that completion */
+static void fail_at_first_done_pr(struct fake *f, const char *name,
+				  uint32_t mode)
+{
+	if (mode != LKM_PRMODE || strcmp(name, "mounted"))
+		return;
+	f->on_lock = NULL;
+	write_journal(1, 2, 3);
+	failure_events(f, 4);
+	/* the PR's completion, and what comes after it, wait */
+	f->hold = true;
+	f->held = 1;
+	assert_int_equal(read(f->pipe[0], &(char){ 0 }, 1), 1);
+}
+
+static void release(struct fake *f)
+{
+	f->hold = false;
+	for (; f->held; f->held--)
+		assert_int_equal(write(f->pipe[1], "x", 1), 1);
+}
+
+static bool work_asked_ex(struct dlmr_driver *d)
+{
+	(void)d;
+	return find_from(two_f, "lock control", find_log(two_f, "prep")) > 0;
+}
+
+static bool recovered_jid1(struct dlmr_driver *d)
+{
+	struct dlmr_driver_status st;
+
+	dlmr_driver_status(d, &st);
+	return st.replays > 0 && !st.coord.blocked && st.coord.mounted;
+}
+
+/*
+ * Two requests on the control lock (include/dlmrecover.h, "The order of
+ * inputs", 4; docs/step-order.md, G): node 2 fails while our
+ * control_first_done()'s PR conversion of the mounted lock is in
+ * flight.  The events, read before that completion, queue the control
+ * work, which converts the control lock to EX; the PR's completion then
+ * has first_done convert it to NL, beside the EX.  The fake DLM takes
+ * both, and their completions come in order: the EX's answers the older
+ * request.  (The driver before counted one request per lock and failed
+ * with -EPROTO at the second completion.)
+ */
+static void test_two_control_requests(void **state)
+{
+	struct fake *f = fake_new();
+	struct dlmr_driver_config c = config(f);
+	struct dlmr_driver *d = NULL;
+	struct dlmr_driver_status st;
+	int pr, ex, nl, g1;
+
+	(void)state;
+	f->on_lock = fail_at_first_done_pr;
+	two_f = f;
+	assert_int_equal(dlmr_driver_new_with(&c, &fake_dlm, f, &fake_source,
+					      f, &d), 0);
+	/* the events read, the control work runs: EX */
+	assert_int_equal(run_until(d, work_asked_ex), 0);
+	assert_true(work_asked_ex(d));
+	release(f);
+	assert_int_equal(run_until(d, recovered_jid1), 0);
+	assert_int_equal(dlmr_driver_status(d, &st), 0);
+	assert_int_equal(st.error, 0);
+	assert_true(recovered_jid1(d));
+	assert_int_equal(f->last[DLMR_EV_RECOVERED].jid, 1);
+	assert_int_equal(f->last[DLMR_EV_RECOVERED].status, 1);
+	pr = find_log(f, "grant mounted");
+	pr = find_from(f, "grant mounted", find_from(f, "grant mounted", pr + 1) + 1);
+	ex = find_from(f, "lock control", find_log(f, "prep"));
+	nl = find_from(f, "lock control", ex + 1);
+	g1 = find_from(f, "grant control", ex);
+	/* the work's EX after the prep, before first_done's PR was granted;
+	 * first_done's NL beside it; the two grants after both requests */
+	assert_true(find_log(f, "prep") > 0);
+	assert_true(ex > 0 && ex < pr);
+	assert_true(nl > pr);
+	assert_true(g1 > nl);
+	assert_true(find_from(f, "grant control", g1 + 1) > g1);
+	dlmr_driver_free(d);
+	fake_free(f);
+}
+
 /* dlm_ls_lock()'s own error is the completion: the mount fails. */
 static void test_lock_refused(void **state)
 {
@@ -722,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_cold_mount),
 		cmocka_unit_test(test_failure_replay),
 		cmocka_unit_test(test_events_before_grants),
+		cmocka_unit_test(test_two_control_requests),
 		cmocka_unit_test(test_lock_refused),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_writer_unmount),
