@@ -1389,7 +1389,7 @@ struct dlmr_explore_config {
 	void *quiescent_arg;   /**< passed to @ref quiescent */
 	/** Self-check, for tests: encode states whole, without leaving
 	 * out or normalising the history that cannot change the future
-	 * (explore.c, hist_reduce()).  Slower, more states; the same
+	 * (explore_encode.c, hist_reduce()).  Slower, more states; the same
 	 * verdicts, and @ref quiescent still reports the reduced
 	 * encoding's hashes, so both sets can be compared. */
 	bool full_encoding;
