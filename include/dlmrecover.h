@@ -1430,7 +1430,13 @@ struct dlmr_explore_stats {
 	unsigned int max_depth;/**< deepest level fully expanded */
 	size_t bytes;          /**< memory held by the explorer now */
 	size_t peak_bytes;     /**< most memory held */
-	bool complete;         /**< the whole state space was explored */
+	/** dlmr_explore(): the whole state space was explored, but for
+	 * hash compaction: visited states are kept as 64-bit hashes of
+	 * their encoding, so a collision (probability at most
+	 * n (n - 1) / 2^65 for n states) would skip a state.
+	 * dlmr_swarm(): every run was made and none failed (a swarm is
+	 * never complete in the first sense). */
+	bool complete;
 	bool violated;         /**< an invariant failed */
 	char violation[DLMR_DETAIL_MAX]; /**< which, and why; or why the
 					      POR check failed (-EPROTO) */
