@@ -1392,7 +1392,7 @@ struct dlmr_explore_config {
 	void *quiescent_arg;   /**< passed to @ref quiescent */
 	/** Self-check, for tests: encode states whole, without leaving
 	 * out or normalising the history that cannot change the future
-	 * (explore.c, hist_reduce()).  Slower, more states; the same
+	 * (explore_encode.c, hist_reduce()).  Slower, more states; the same
 	 * verdicts, and @ref quiescent still reports the reduced
 	 * encoding's hashes, so both sets can be compared. */
 	bool full_encoding;
@@ -1433,7 +1433,13 @@ struct dlmr_explore_stats {
 	unsigned int max_depth;/**< deepest level fully expanded */
 	size_t bytes;          /**< memory held by the explorer now */
 	size_t peak_bytes;     /**< most memory held */
-	bool complete;         /**< the whole state space was explored */
+	/** dlmr_explore(): the whole state space was explored, but for
+	 * hash compaction: visited states are kept as 64-bit hashes of
+	 * their encoding, so a collision (probability at most
+	 * n (n - 1) / 2^65 for n states) would skip a state.
+	 * dlmr_swarm(): every run was made and none failed (a swarm is
+	 * never complete in the first sense). */
+	bool complete;
 	bool violated;         /**< an invariant failed */
 	char violation[DLMR_DETAIL_MAX]; /**< which, and why; or why the
 					      POR check failed (-EPROTO) */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The simulator's state and steps (internal), shared by the scheduler
- * (sim.c) and the explorer (explore.c): one copy of the model.
+ * (sim.c) and the explorer (explore*.c): one copy of the model.
  */
 #ifndef DLMR_SIMCORE_H
 #define DLMR_SIMCORE_H
@@ -31,7 +31,7 @@ struct sim_cb {
 	uint32_t nodeid; /* SLOT */
 	int slot;        /* SLOT */
 	/* SLOT, late delivery only: node `nodeid` crashed again after the
-	 * event was sent (an event of its earlier life; explore.c
+	 * event was sent (an event of its earlier life; explore_encode.c
 	 * codec_late()) */
 	uint8_t stale;
 };
@@ -76,7 +76,7 @@ struct sim_node {
 	 * come (a second request on the lock: docs/step-order.md, G); for
 	 * the trace's events only, like req_mode outside held requests */
 	int8_t req_mode0[SIMDLM_RES_MAX];
-	/* late delivery only (zero otherwise; explore.c codec_late()):
+	/* late delivery only (zero otherwise; explore_encode.c codec_late()):
 	 * bit o: this node's DLM has started a recovery that removed
 	 * failed node o (recover_slot sent, read or not) */
 	uint64_t dlm_failed;
@@ -131,7 +131,7 @@ struct sim {
 	uint64_t orphan_epoch[NMAX]; /* sim epoch when it was orphaned */
 	uint64_t epoch;         /* counts faults: crashes and joins */
 
-	/* the explorer's bound on crashes (explore.c codec_body()); the
+	/* the explorer's bound on crashes (explore_encode.c codec_body()); the
 	 * simulator leaves it at UINT_MAX */
 	unsigned int crash_bound;
 
@@ -203,7 +203,7 @@ struct step {
 #define STEPS_MAX (NMAX * (4 + SIMDLM_RES_MAX + NMAX) + 4 + SIM_REC_OPTIONS_MAX)
 
 
-/* A step's actor, for weak fairness (explore.c graph_fair(), sim.c
+/* A step's actor, for weak fairness (explore_graph.c graph_fair(), sim.c
  * "cycle"): the step's identity, but one actor for the recovery's
  * choices. */
 static inline uint32_t sim_actor(const struct step *st)
@@ -214,10 +214,10 @@ static inline uint32_t sim_actor(const struct step *st)
 	       (st->arg & 0xffff);
 }
 
-/* @p as a scenario line, without the newline (explore.c). */
+/* @p as a scenario line, without the newline (explore_model.c). */
 void sim_step_text(const struct step *p, char *buf, size_t n);
 
-/* The explorer's reduced encoding of @s (explore.c codec()), to tell
+/* The explorer's reduced encoding of @s (explore_encode.c xp_codec()), to tell
  * whether two states are the same for the future; returns its length,
  * and writes it to @buf unless NULL. */
 size_t sim_encode(struct sim *s, uint8_t *buf);
@@ -252,10 +252,10 @@ uint64_t sim_rng_next(uint64_t *x);
  * journal of a failed node left dirty.  @line is for the message. */
 void sim_check_quiescent(struct sim *s, unsigned int line);
 
-/* ---- partial-order reduction (explore.c) ---- */
+/* ---- partial-order reduction (explore_por.c) ---- */
 
 /* What the invariants and the other nodes' steps read of node @id, but
- * blocked and known_failed (read by S1 of this node only; explore.c says
+ * blocked and known_failed (read by S1 of this node only; explore_por.c says
  * why that is enough): a step of that node that leaves this unchanged is
  * invisible. */
 struct sim_view {
@@ -272,7 +272,7 @@ void sim_node_view(const struct sim *s, uint32_t id, struct sim_view *v);
  * them): no other node's step, no recovery step and (with @faults) no
  * crash or reboot of another node can enable a new step of @id, disable
  * one or read what they change before one of them runs.  The argument
- * is in explore.c.
+ * is in explore_por.c.
  */
 bool sim_por_candidate(const struct sim *s, uint32_t id, bool faults);
 /*

@@ -221,6 +221,28 @@ awk 'c { if ($0 ~ /^step (ast|timer) 1 /) { k++; l[k] = $0 }; next }
 expect 2 "a cycle that is not weakly fair" -- "$DLMCTL" sim "$T/unfair.scn"
 has "$T/err" "unfair.scn:[0-9]+: cycle: 'step timer 2 work' is enabled all along it and never taken: not weakly fair" "unfair cycle"
 expect 2 "--fair with --no-livelock" -- "$DLMCTL" explore --nodes 2 --fair --no-livelock
+# every summary says whether it is complete, the reductions and the
+# state storage (issue 18): a whole search, one cut by --max-states, one
+# stopped at its first violation, --no-por, and the swarm
+expect 0 "a complete search" -- "$DLMCTL" explore --nodes 1 --failures 1
+has "$T/out" '^  complete: yes \(every reachable state within the bounds\)$' "complete search: complete"
+has "$T/out" '^  reductions: partial-order on, reduced encoding on, symmetry none$' "complete search: reductions"
+has "$T/out" '^  storage: 64-bit hash compaction, P\(a state omitted\) <= [0-9]\.[0-9]e-[0-9]+$' "complete search: storage"
+expect 0 "a complete search -j" -- "$DLMCTL" explore --nodes 1 --failures 1 -j
+has "$T/out" '"complete":true,"complete_detail":"every reachable state within the bounds","reduced_encoding":true,"symmetry":"none","storage":"hash-compaction","hash_bits":64,"omission_probability":[0-9.]+e-[0-9]+}$' "complete search: JSON"
+expect 3 "a search cut by --max-states" -- "$DLMCTL" explore --nodes 2 --max-states 50
+has "$T/out" '^  complete: no \(stopped by --max-states\)$' "--max-states: not complete"
+expect 3 "a search cut by --max-states -j" -- "$DLMCTL" explore --nodes 2 --max-states 50 -j
+has "$T/out" '"result":"incomplete",.*"complete":false,"complete_detail":"stopped by --max-states"' "--max-states: not complete in JSON"
+expect 1 "a search stopped at a violation" -- "$DLMCTL" explore --nodes 2 --failures 0 --no-por --save "$T/v.scn"
+has "$T/out" '^  complete: no \(stopped at the first violation\)$' "violation: not complete"
+has "$T/out" '^  reductions: partial-order off, reduced encoding on, symmetry none$' "--no-por: reduction off"
+expect 0 "the swarm" -- "$DLMCTL" explore --random --runs 10 --nodes 2
+has "$T/out" '^  complete: no \(a swarm: random runs, not every state\)$' "swarm: not complete"
+has "$T/out" '^  storage: none \(no state is stored\)$' "swarm: no storage"
+expect 0 "the swarm -j" -- "$DLMCTL" explore --random --runs 10 --nodes 2 -j
+has "$T/out" '"complete":false,.*"storage":"none"}$' "swarm: JSON"
+hasnot "$T/out" 'omission_probability' "swarm: no omission probability"
 # docs/findings.md, finding 9: two mounting nodes starve each other
 expect 1 "finding 9 replays" -- "$DLMCTL" sim "$SCEN/../findings/mount-starvation.scn"
 has "$T/err" "S5: fair livelock: the 16 steps after line [0-9]+ come back" "finding 9 is a fair livelock"

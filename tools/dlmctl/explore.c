@@ -82,6 +82,77 @@ static int list_variants(const char *(*name)(unsigned int),
 	return 0;
 }
 
+/*
+ * What a summary claims, said in every summary (text and JSON): whether
+ * the result covers every reachable state, the reductions that shaped
+ * the search, and how visited states are stored.  The explorer keeps a
+ * 64-bit hash of each state's encoding (hash compaction, explore.c):
+ * two states with one hash would make it skip the second, and with n
+ * states the probability of any such collision is at most
+ * n (n - 1) / 2 / 2^64 (spin reports the same for its hash compaction).
+ */
+struct claims {
+	bool complete;
+	const char *why;       /* why not complete, or what complete means */
+	bool por;              /* partial-order reduction */
+	bool reduced_encoding; /* history nothing reads left out */
+	const char *storage;   /* "hash-compaction" or "none" (the swarm) */
+	double omission;       /* bound on P(a state omitted) */
+};
+
+static struct claims claims_of(const struct dlmr_explore_config *cfg,
+			       const struct dlmr_explore_stats *st,
+			       bool random, int r)
+{
+	struct claims c = { 0 };
+	double n = (double)st->states;
+
+	if (random) {
+		c.why = "a swarm: random runs, not every state";
+		c.storage = "none";
+		return c;
+	}
+	c.complete = r >= 0 && st->complete;
+	c.why = c.complete ? "every reachable state within the bounds" :
+		r == 1 ? "stopped at the first violation" :
+		r == -E2BIG ? "stopped by --max-states" :
+		r == -EINTR ? "interrupted" :
+		r == -EPROTO ? "stopped by the POR check" : "stopped by an error";
+	c.por = !cfg->no_por;
+	c.reduced_encoding = !cfg->full_encoding;
+	c.storage = "hash-compaction";
+	c.omission = n * (n - 1) / 2 / 18446744073709551616.0;
+	return c;
+}
+
+static void claims_json(json_object *o, const struct claims *c)
+{
+	json_object_object_add(o, "complete", json_object_new_boolean(c->complete));
+	json_object_object_add(o, "complete_detail", json_object_new_string(c->why));
+	json_object_object_add(o, "reduced_encoding", json_object_new_boolean(c->reduced_encoding));
+	json_object_object_add(o, "symmetry", json_object_new_string("none"));
+	json_object_object_add(o, "storage", json_object_new_string(c->storage));
+	if (strcmp(c->storage, "none")) {
+		json_object_object_add(o, "hash_bits", json_object_new_int(64));
+		json_object_object_add(o, "omission_probability", json_object_new_double(c->omission));
+	}
+}
+
+static void claims_text(const struct claims *c, bool random)
+{
+	printf("  complete: %s (%s)\n", c->complete ? "yes" : "no", c->why);
+	if (random) {
+		printf("  reductions: none (random runs)\n"
+		       "  storage: none (no state is stored)\n");
+		return;
+	}
+	printf("  reductions: partial-order %s, reduced encoding %s, "
+	       "symmetry none\n", c->por ? "on" : "off",
+	       c->reduced_encoding ? "on" : "off");
+	printf("  storage: 64-bit hash compaction, P(a state omitted) "
+	       "<= %.1e\n", c->omission);
+}
+
 /* --mutant NAME / --fix NAME: the id (> 0), 0 for 'list', or -2 (a usage
  * error, reported) for an unknown name. */
 static int pick_variant(const char *opt, const char *arg,
@@ -133,6 +204,7 @@ int dlmctl_explore(int argc, char **argv)
 	uint64_t runs = 10000, seed = 1;
 	char *cex = NULL;
 	unsigned long v;
+	struct claims cl;
 	double secs;
 	int c, r;
 
@@ -271,6 +343,7 @@ int dlmctl_explore(int argc, char **argv)
 	secs = now() - prog.start;
 	if (prog.tty)
 		fputs("\r\033[K", stderr);
+	cl = claims_of(&cfg, &st, random, r);
 
 	if (json) {
 		json_object *o = json_object_new_object();
@@ -311,6 +384,7 @@ int dlmctl_explore(int argc, char **argv)
 			if (st.fair_cycle)
 				json_object_object_add(o, "fair_cycle", json_object_new_int64((int64_t)st.fair_cycle));
 		}
+		claims_json(o, &cl);
 		puts(json_object_to_json_string_ext(o, dlmctl_json_flags(0)));
 		json_object_put(o);
 	}
@@ -343,6 +417,7 @@ int dlmctl_explore(int argc, char **argv)
 		       secs > 0 ? (double)st.runs / secs : 0.0,
 		       r == 1 ? "violation" : r == 0 ? "no violation" :
 		       r == -EINTR ? "interrupted" : strerror(-r));
+		claims_text(&cl, true);
 		if (r == 1)
 			printf("  replay: dlmctl sim %s\n", save);
 	} else if (!json) {
@@ -365,6 +440,7 @@ int dlmctl_explore(int argc, char **argv)
 		       r == -EINTR ? "interrupted" : r == -EPROTO ?
 		       "POR check failed" : r == -E2BIG ?
 		       "incomplete (--max-states)" : strerror(-r));
+		claims_text(&cl, false);
 		if (r == 1)
 			printf("  replay: dlmctl sim %s\n", save);
 	}
