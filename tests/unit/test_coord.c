@@ -715,6 +715,40 @@ static void test_second_mounter_bits_set(void **state)
 	dlmr_coord_free(c);
 }
 
+/*
+ * A control grant that brings no value block (dlmr_input::lvb NULL) keeps
+ * the buffer as it was: the DLM's set_lvb_lock() copies the resource's
+ * block into the lksb's sb_lvbptr only for a grant with VALBLK that reads
+ * one (dlm_lvb_operations 1) from a resource that has one; otherwise it
+ * leaves gfs2's ls_control_lvb alone.  So the mount decides on the old
+ * contents (journal 2 still to recover: restart), and the next VALBLK
+ * request carries them.
+ */
+static void test_second_mounter_no_lvb_copied(void **state)
+{
+	struct dlmr_coord *c = second_start();
+	uint8_t lvb[DLMR_LVB_SIZE];
+	int j2 = 2;
+
+	(void)state;
+	lvb_make(lvb, 2, &j2, 1);
+	other_locks(c, lvb);
+	for (int i = 0; i < 2; i++) {
+		expect_lock(c, MNT, -1, NL, CVT, NULL);
+		expect_none(c);
+		grant(c, MNT);
+		expect_timer(c, DLMR_TIMER_MOUNT, 500);
+		expect_none(c);
+		fire(c, DLMR_TIMER_MOUNT);
+		/* the buffer still holds what the first grant read */
+		expect_lock(c, CTRL, -1, EX, NOQ | CVT | VAL, lvb);
+		expect_none(c);
+		if (!i)
+			other_locks(c, NULL);
+	}
+	dlmr_coord_free(c);
+}
+
 static void test_second_mounter_old_generation(void **state)
 {
 	struct dlmr_coord *c = second_start();
@@ -1828,6 +1862,7 @@ int main(void)
 		cmocka_unit_test(test_second_mounter),
 		cmocka_unit_test(test_journal_lock_after_mount_returns),
 		cmocka_unit_test(test_second_mounter_bits_set),
+		cmocka_unit_test(test_second_mounter_no_lvb_copied),
 		cmocka_unit_test(test_second_mounter_old_generation),
 		cmocka_unit_test(test_second_mounter_start_moved),
 		cmocka_unit_test(test_second_mounter_recovery_running),
