@@ -638,6 +638,14 @@ const char *dlmr_contract_reason(const struct dlmr_contract *c);
  * of every VALBLK request that succeeded.  A resource never written holds
  * zeros: generation 0, no journal to recover.
  *
+ * A completion without a value block (dlmr_input::lvb NULL, or a failed
+ * request) leaves the coordinator's copy as it was, as the DLM leaves the
+ * lksb's buffer: its `set_lvb_lock()` (fs/dlm/lock.c, 6.1 and 6.12) copies
+ * the resource's block into `sb_lvbptr` only for a VALBLK grant that reads
+ * one (`dlm_lvb_operations` 1) from a resource that has one, and a failed
+ * request copies nothing.  gfs2's control lksb buffer is `ls_control_lvb`
+ * itself, so gfs2 then reads the old contents: what it last read or wrote.
+ *
  * A value block is **invalid** (dlmr_input::lvb_invalid, the DLM's
  * `DLM_SBF_VALNOTVALID`) when a recovery purged a PW or EX lock of a node
  * that failed (or left without unlocking) on that resource: that node may

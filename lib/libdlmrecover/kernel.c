@@ -49,10 +49,15 @@ struct dlmr_kernel {
 	dlmr_kernel_list_fn list;
 	void *fake;                /* for the tests' get and list */
 	struct dlmr_ls_info snap;  /* scratch for one resync */
-	uint8_t buf[65536];        /* requests and replies (k->nl) */
-	uint8_t evbuf[65536];      /* events (k->ev): a resync runs while
+	/* the sockets' buffers, KBUF_SIZE bytes each, in one allocation
+	 * made with the sockets (dlmr_kernel_open()): the fake transport
+	 * has none (its client was 135 KB, zeroed per fuzz input) */
+	uint8_t *buf;              /* requests and replies (k->nl) */
+	uint8_t *evbuf;            /* events (k->ev): a resync runs while
 				    * the events in it are being parsed */
 };
+
+#define KBUF_SIZE 65536
 
 /* Make room for one more element of @size bytes in *@v (doubling). */
 static int grow(void **v, size_t len, size_t *cap, size_t size)
@@ -176,7 +181,7 @@ static int transact(struct dlmr_kernel *k, struct nlmsghdr *nlh,
 	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		n = mnl_socket_recvfrom(k->nl, k->buf, sizeof(k->buf));
+		n = mnl_socket_recvfrom(k->nl, k->buf, KBUF_SIZE);
 		if (n < 0)
 			return -errno;
 		if (intr) {
@@ -248,6 +253,12 @@ DLMR_EXPORT int dlmr_kernel_open(struct dlmr_kernel **out)
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
+	k->buf = calloc(2, KBUF_SIZE);
+	if (!k->buf) {
+		free(k);
+		return -ENOMEM;
+	}
+	k->evbuf = k->buf + KBUF_SIZE;
 	k->get = dlmr_kernel_get;
 	k->list = dlmr_kernel_list;
 	k->nl = mnl_socket_open(NETLINK_GENERIC);
@@ -287,6 +298,7 @@ DLMR_EXPORT void dlmr_kernel_close(struct dlmr_kernel *k)
 		mnl_socket_close(k->ev);
 	free(k->ls);
 	free(k->q);
+	free(k->buf);
 	free(k);
 }
 
@@ -923,7 +935,7 @@ DLMR_EXPORT int dlmr_kernel_next_event(struct dlmr_kernel *k,
 	if (!k->ev)
 		return -ENOTCONN;
 	while (k->qhead == k->qlen) {
-		n = recv(mnl_socket_get_fd(k->ev), k->evbuf, sizeof(k->evbuf), 0);
+		n = recv(mnl_socket_get_fd(k->ev), k->evbuf, KBUF_SIZE, 0);
 		if (n < 0 && errno == ENOBUFS) {
 			r = dlmr_kernel_overrun(k);
 			if (r)

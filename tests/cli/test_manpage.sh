@@ -74,14 +74,14 @@ awk 'FNR == 1 { fn = "" }
 	/^(static )?int [a-z_]+\(/ { fn = $0; sub(/\(.*/, "", fn); sub(/.* /, "", fn) }
 	/\{ "[a-z-]+", (no|required|optional)_argument/ { o = $0; sub(/.*\{ "/, "", o);
 		sub(/".*/, "", o); print fn, "--" o }' "$TOOLS"/*.c >"$T/getopt"
-# the function that parses each command's options
+# the function that parses each command's options (tools/dlmctl/args.c)
 source_fn() {
 	case $1 in
-	sim) echo dlmctl_sim ;;
-	explore) echo dlmctl_explore ;;
-	slots|recover) echo show ;;
-	"recover watch") echo dlmctl_recover_watch ;;
-	"recover check") echo recover_check_cmd ;;
+	sim) echo dlmctl_sim_args ;;
+	explore) echo dlmctl_explore_args ;;
+	slots|recover) echo dlmctl_show_args ;;
+	"recover watch") echo dlmctl_watch_args ;;
+	"recover check") echo dlmctl_check_args ;;
 	emulate) echo dlmctl_emulate ;;
 	*) echo "?" ;;
 	esac

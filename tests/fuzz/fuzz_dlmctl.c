@@ -1,31 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Fuzz harness: dlmctl's argument handling (tools/dlmctl/help.c), where it
- * parses numbers, ranges and names: dlmctl_parse_ulong() (every numeric
- * option: --nodes, --max-states, --nodeid, --count, ...),
- * dlmctl_parse_u64() (--seed), the option errors of every command's
- * getopt_long() loop (dlmctl_getopt_error()), and the names the commands
- * look up (commands, mutants, fixes, stacks, event kinds).
+ * Fuzz harness: dlmctl's argument handling, where it parses numbers,
+ * ranges and names: every command's own parser (tools/dlmctl/args.c:
+ * dlmctl_sim_args(), dlmctl_explore_args(), dlmctl_show_args() for slots
+ * and recover, dlmctl_watch_args(), dlmctl_check_args(): their getopt
+ * tables, option errors, numbers and the checks between arguments), the
+ * number parsers under them (tools/dlmctl/help.c: dlmctl_parse_ulong(),
+ * dlmctl_parse_u64()) in the ranges the commands use, and the names the
+ * commands look up (commands, mutants, fixes, stacks, event kinds).
  *
- * The input is an argument vector: strings separated by NUL bytes.
+ * The input is an argument vector: strings separated by NUL bytes, given
+ * to every command's parser.
  * Properties:
  * - a number is accepted exactly when it is decimal digits only (no sign,
  *   no space, no base prefix), fits, and lies in the range; then its value
  *   is the one the digits give; otherwise the answer is 2 (a usage error,
  *   its message on stderr);
- * - an option error is answered 2, whatever the vector (no read outside
- *   it);
+ * - a parser answers 0 or 2 (a usage error), whatever the vector (no read
+ *   outside it); what it accepts is in the command's ranges (--nodes,
+ *   --failures <= --nodes, --threads, ...), a combination it accepts is
+ *   one the command allows (--svg with --compare, --fair with
+ *   --no-livelock, --nodeid without --klog=FILE are not), and the names
+ *   and paths it returns are strings of the vector, lockspace names at
+ *   most DLMR_LSNAME_MAX long;
  * - a name is found exactly when it is one of the names, and the name of
  *   what is found is that string.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 
 #include <dlmrecover.h>
 
+#include "args.h"
 #include "dlmctl.h"
 #include "fuzz.h"
 #include "stacks.h"
@@ -131,45 +139,122 @@ static void names(const char *s)
 		FUZZ_CHECK(!strcmp(s, "cluster3") || !strcmp(s, "cluster4"));
 }
 
-/* A command's option loop, as tools/dlmctl runs it. */
-static void options(int argc, char **argv)
+/* Does @s point to one of the @argc strings of @argv? */
+static bool in_argv(const char *s, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "seed", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "nodes", required_argument, NULL, 'n' },
-		{ "svg", required_argument, NULL, 'G' },
-		{ "klog", optional_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long v;
-	uint64_t seed;
-	int c;
+	for (int i = 0; i < argc; i++)
+		if (s == argv[i])
+			return true;
+	return false;
+}
 
-	/* 0, not dlmctl's 1: glibc then forgets the rest of a cluster of
-	 * short options the last input stopped in (a pointer into a buffer
-	 * freed since); dlmctl parses once per process */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jhn:", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			dlmctl_parse_u64("--seed", optarg, &seed);
-			break;
-		case 'n':
-			dlmctl_parse_ulong("--nodes", optarg, 1, 8, &v);
-			break;
-		case 'j':
-		case 'h':
-		case 'G':
-		case 'K':
-			break;
-		default:
-			FUZZ_CHECK(dlmctl_getopt_error(argv, c) ==
-				   DLMCTL_EXIT_USAGE);
-			return;
-		}
+static void sim(int argc, char **argv)
+{
+	struct dlmctl_sim_args a;
+	int r = dlmctl_sim_args(argc, argv, &a);
+
+	FUZZ_CHECK(r == 0 || r == DLMCTL_EXIT_USAGE);
+	if (r || a.help || a.show_default)
+		return;
+	FUZZ_CHECK(a.cmp_nodes >= 2 &&
+		   a.cmp_nodes <= DLMR_STACKS_EXPLORE_NODES_MAX);
+	FUZZ_CHECK(a.delivery == -1 || a.delivery == DLMR_DELIVERY_KERNEL ||
+		   a.delivery == DLMR_DELIVERY_LATE);
+	FUZZ_CHECK(!a.svg || (a.svg[0] && !a.compare && !a.cluster3 &&
+			      !(a.json && !strcmp(a.svg, "-"))));
+	FUZZ_CHECK(a.delivery == -1 || (!a.compare && !a.cluster3));
+	FUZZ_CHECK(!a.path || (!a.compare && in_argv(a.path, argc, argv)));
+}
+
+static void explore(int argc, char **argv)
+{
+	struct dlmctl_explore_args a;
+	const struct dlmr_explore_config *c = &a.cfg;
+	int r = dlmctl_explore_args(argc, argv, &a);
+
+	FUZZ_CHECK(r == 0 || r == DLMCTL_EXIT_USAGE);
+	if (r || a.help || a.list)
+		return;
+	FUZZ_CHECK(c->nodes >= 1 && c->nodes <= 8);
+	FUZZ_CHECK(c->failures <= c->nodes && c->rejoins <= 8);
+	FUZZ_CHECK(c->journals >= 1 && c->journals <= 8);
+	FUZZ_CHECK(c->threads <= 256 && c->por_check <= 4 && a.runs >= 1);
+	FUZZ_CHECK(!(c->fair && c->no_livelock) && (!c->fair || c->no_por));
+	FUZZ_CHECK(!c->mutant || dlmr_mutant_name(c->mutant));
+	for (unsigned int i = 0; i < 32; i++)
+		FUZZ_CHECK(!(c->fixes & 1u << i) || (i && dlmr_fix_name(i)));
+	FUZZ_CHECK(c->delivery == DLMR_DELIVERY_KERNEL ||
+		   c->delivery == DLMR_DELIVERY_LATE);
+	FUZZ_CHECK(a.save != NULL);
+}
+
+static void show(int argc, char **argv)
+{
+	struct dlmctl_show_args a;
+	int r = dlmctl_show_args(argc, argv, &a);
+
+	FUZZ_CHECK(r == 0 || r == DLMCTL_EXIT_USAGE);
+	if (r || a.help)
+		return;
+	FUZZ_CHECK(!a.file || (a.klog && a.file[0]));
+	FUZZ_CHECK(!a.nodeid || a.file);
+	FUZZ_CHECK(a.n_names >= 0 && a.n_names < argc);
+	for (int i = 0; i < a.n_names; i++)
+		FUZZ_CHECK(in_argv(a.names[i], argc, argv) &&
+			   strlen(a.names[i]) <= DLMR_LSNAME_MAX);
+}
+
+static void watch(int argc, char **argv)
+{
+	struct dlmctl_watch_args a;
+	int r = dlmctl_watch_args(argc, argv, &a);
+
+	FUZZ_CHECK(r == 0 || r == DLMCTL_EXIT_USAGE);
+	if (r || a.help)
+		return;
+	FUZZ_CHECK(a.rcvbuf >= 0);
+	FUZZ_CHECK(!a.only || (in_argv(a.only, argc, argv) &&
+			       strlen(a.only) <= DLMR_LSNAME_MAX));
+}
+
+static void check(int argc, char **argv)
+{
+	struct dlmctl_check_args a;
+	int r = dlmctl_check_args(argc, argv, &a);
+
+	FUZZ_CHECK(r == 0 || r == DLMCTL_EXIT_USAGE);
+	if (r || a.help)
+		return;
+	FUZZ_CHECK(a.n_paths >= 1 && (a.n_paths == 1 || a.invariants));
+	FUZZ_CHECK(!a.svg || (a.svg[0] && !(a.json && !strcmp(a.svg, "-"))));
+	for (int i = 0; i < a.n_paths; i++)
+		FUZZ_CHECK(in_argv(a.paths[i], argc, argv));
+}
+
+/*
+ * Every command's own parser (tools/dlmctl/args.c) on the vector, each on
+ * a copy of it (getopt_long() permutes the vector it reads), as command
+ * @name (argv[0], and the name its errors carry).
+ */
+static void commands(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*parse)(int argc, char **argv);
+	} cmds[] = {
+		{ "sim", sim },
+		{ "explore", explore },
+		{ "slots", show },
+		{ "recover watch", watch },
+		{ "recover check", check },
+	};
+	char *v[ARGS_MAX + 2];
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		memcpy(v, argv, sizeof(*v) * ((size_t)argc + 1));
+		v[0] = (char *)cmds[i].name;
+		dlmctl_cmd_start(cmds[i].name);
+		cmds[i].parse(argc, v);
 	}
 }
 
@@ -182,8 +267,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(buf);
 	memcpy(buf, data, size);
 	buf[size] = '\0';
+	/* the first byte's low bit: numbers' errors with no command */
 	dlmctl_cmd_start(size && data[0] & 1 ? "sim" : "");
-	argv[0] = "sim";
+	argv[0] = "dlmctl";
 	while (pos <= size && argc <= ARGS_MAX) {
 		argv[argc++] = buf + pos;
 		pos += strlen(buf + pos) + 1;
@@ -194,7 +280,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		numbers(argv[i]);
 		names(argv[i]);
 	}
-	options(argc, argv);
+	commands(argc, argv);
 	quiet(false);
 	free(buf);
 	return 0;

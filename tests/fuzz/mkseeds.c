@@ -238,6 +238,25 @@ static void dlmctl_seeds(const char *dir)
 		  "-jn"),
 		S("seed-names", "sim\0" "recover check\0" "first-done-serial\0"
 		  "unblock-early\0" "cluster3\0" "done\0" "lost"),
+		/* every option of each command (tools/dlmctl/args.c), at most
+		 * 16 arguments a seed (the harness's ARGS_MAX) */
+		S("seed-sim", "--seed\0" "7\0" "--stack\0" "cluster3\0"
+		  "--compare\0" "--nodes\0" "4\0" "--svg\0" "-\0"
+		  "--delivery\0" "late\0" "--show-default\0" "-j\0" "a.scn"),
+		S("seed-explore", "--nodes\0" "3\0" "--failures\0" "2\0"
+		  "--rejoins\0" "1\0" "--journals\0" "3\0" "--mutant\0"
+		  "clear-bit-early\0" "--fix\0" "first-done-serial\0" "--delivery\0"
+		  "kernel\0" "--max-states\0" "100"),
+		S("seed-explore-random", "--nodes=2\0" "--random\0" "--runs\0"
+		  "5\0" "--seed\0" "9\0" "--save\0" "f.scn\0" "--no-por\0"
+		  "--fix\0" "list\0" "--fair\0" "--threads\0" "2\0"
+		  "--por-check\0" "1\0" "-j"),
+		S("seed-show", "--klog=kmsg.txt\0" "--nodeid\0" "2\0" "-j\0"
+		  "ls1\0" "--klog\0" "-h"),
+		S("seed-watch", "--count\0" "3\0" "--rcvbuf\0" "65536\0" "-q\0"
+		  "--klog\0" "-jq\0" "ls1"),
+		S("seed-check", "--invariants\0" "--svg\0" "out.svg\0" "-j\0"
+		  "a.jsonl\0" "b.jsonl"),
 #undef S
 	};
 	static struct out o;

@@ -451,8 +451,9 @@ static void other_locks(struct dlmr_coord *c, const uint8_t *lvb)
 	grant(c, CTRL);
 }
 
-/* After other_locks(): "goto restart" (mounted ->NL, sleep, control EX) */
-static void expect_restart(struct dlmr_coord *c)
+/* After other_locks(): "goto restart" (mounted ->NL, sleep, control EX,
+ * its request carrying the buffer: 'lvb', or NULL not to check it) */
+static void expect_restart_lvb(struct dlmr_coord *c, const uint8_t *lvb)
 {
 	expect_lock(c, MNT, -1, NL, CVT, NULL);
 	expect_none(c);
@@ -462,8 +463,13 @@ static void expect_restart(struct dlmr_coord *c)
 	expect_timer(c, DLMR_TIMER_MOUNT, 500);
 	expect_none(c);
 	fire(c, DLMR_TIMER_MOUNT);
-	expect_lock(c, CTRL, -1, EX, NOQ | CVT | VAL, NULL);
+	expect_lock(c, CTRL, -1, EX, NOQ | CVT | VAL, lvb);
 	expect_none(c);
+}
+
+static void expect_restart(struct dlmr_coord *c)
+{
+	expect_restart_lvb(c, NULL);
 }
 
 /* After other_locks() with a good lvb: unblock, own journal, mounted. */
@@ -822,6 +828,31 @@ static void test_second_mounter_bits_set(void **state)
 	lvb_make(lvb, 2, NULL, 0);
 	other_locks(c, lvb);
 	expect_other_mounted(c, 1);
+	dlmr_coord_free(c);
+}
+
+/*
+ * A control grant that brings no value block (dlmr_input::lvb NULL) keeps
+ * the buffer as it was: the DLM's set_lvb_lock() copies the resource's
+ * block into the lksb's sb_lvbptr only for a grant with VALBLK that reads
+ * one (dlm_lvb_operations 1) from a resource that has one; otherwise it
+ * leaves gfs2's ls_control_lvb alone.  So the mount decides on the old
+ * contents (journal 2 still to recover: restart), and the next VALBLK
+ * request carries them.
+ */
+static void test_second_mounter_no_lvb_copied(void **state)
+{
+	struct dlmr_coord *c = second_start();
+	uint8_t lvb[DLMR_LVB_SIZE];
+	int j2 = 2;
+
+	(void)state;
+	lvb_make(lvb, 2, &j2, 1);
+	other_locks(c, lvb);
+	expect_restart_lvb(c, lvb);
+	other_locks(c, NULL);
+	/* the buffer still holds what the first grant read */
+	expect_restart_lvb(c, lvb);
 	dlmr_coord_free(c);
 }
 
@@ -1938,6 +1969,7 @@ int main(void)
 		cmocka_unit_test(test_second_mounter),
 		cmocka_unit_test(test_journal_lock_after_mount_returns),
 		cmocka_unit_test(test_second_mounter_bits_set),
+		cmocka_unit_test(test_second_mounter_no_lvb_copied),
 		cmocka_unit_test(test_second_mounter_old_generation),
 		cmocka_unit_test(test_second_mounter_start_moved),
 		cmocka_unit_test(test_second_mounter_recovery_running),

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dlmctl explore: every recovery ordering up to a bound. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +12,7 @@
 #include <json-c/json.h>
 #include <dlmrecover.h>
 
+#include "args.h"
 #include "dlmctl.h"
 
 static volatile sig_atomic_t interrupted;
@@ -153,183 +152,35 @@ static void claims_text(const struct claims *c, bool random)
 	       "<= %.1e\n", c->omission);
 }
 
-/* --mutant NAME / --fix NAME: the id (> 0), 0 for 'list', or -2 (a usage
- * error, reported) for an unknown name. */
-static int pick_variant(const char *opt, const char *arg,
-			int (*from_name)(const char *))
-{
-	int r;
-
-	if (!strcmp(arg, "list"))
-		return 0;
-	r = from_name(arg);
-	if (r < 0)
-		return -dlmctl_usage_error("unknown %s '%s' (--%s list)", opt,
-					   arg, opt);
-	return r;
-}
-
 int dlmctl_explore(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "nodes", required_argument, NULL, 'n' },
-		{ "failures", required_argument, NULL, 'f' },
-		{ "rejoins", required_argument, NULL, 'r' },
-		{ "journals", required_argument, NULL, 'J' },
-		{ "mutant", required_argument, NULL, 'm' },
-		{ "fix", required_argument, NULL, 'F' },
-		{ "delivery", required_argument, NULL, 'D' },
-		{ "max-states", required_argument, NULL, 'M' },
-		{ "save", required_argument, NULL, 's' },
-		{ "random", no_argument, NULL, 'R' },
-		{ "runs", required_argument, NULL, 'k' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-por", no_argument, NULL, 'P' },
-		{ "no-livelock", no_argument, NULL, 'L' },
-		{ "fair", no_argument, NULL, 'W' },
-		{ "threads", required_argument, NULL, 'T' },
-		{ "por-check", required_argument, NULL, 'C' }, /* tests */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct dlmr_explore_config cfg = { .failures = 1 };
+	struct dlmctl_explore_args a;
+	struct dlmr_explore_config cfg;
 	struct dlmr_explore_stats st = { 0 };
 	struct prog prog = { 0 };
-	const char *save = "explore-counterexample.scn";
-	bool json = false, random = false;
-	/* --mutant list, --fix list: printed once every option is read */
-	const char *(*list_name)(unsigned int) = NULL;
-	const char *(*list_desc)(unsigned int) = NULL;
-	uint64_t runs = 10000, seed = 1;
+	const char *save;
+	bool json, random;
+	uint64_t runs, seed;
 	char *cex = NULL;
-	unsigned long v;
 	struct claims cl;
 	double secs;
-	int c, r;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (dlmctl_parse_ulong("--nodes", optarg, 1, 8, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.nodes = (unsigned int)v;
-			break;
-		case 'f':
-			if (dlmctl_parse_ulong("--failures", optarg, 0, 8, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.failures = (unsigned int)v;
-			break;
-		case 'r':
-			if (dlmctl_parse_ulong("--rejoins", optarg, 0, 8, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.rejoins = (unsigned int)v;
-			break;
-		case 'J':
-			if (dlmctl_parse_ulong("--journals", optarg, 1, 8, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.journals = (unsigned int)v;
-			break;
-		case 'M':
-			if (dlmctl_parse_ulong("--max-states", optarg, 1,
-					       ULONG_MAX, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.max_states = v;
-			break;
-		case 'm':
-			r = pick_variant("mutant", optarg, dlmr_mutant_from_name);
-			if (r < 0)
-				return -r;
-			if (!r) {
-				list_name = dlmr_mutant_name;
-				list_desc = dlmr_mutant_description;
-			}
-			cfg.mutant = (unsigned int)r;
-			break;
-		case 'F':
-			r = pick_variant("fix", optarg, dlmr_fix_from_name);
-			if (r < 0)
-				return -r;
-			if (!r) {
-				list_name = dlmr_fix_name;
-				list_desc = dlmr_fix_description;
-			}
-			cfg.fixes |= r ? 1u << r : 0;
-			break;
-		case 'D':
-			if (!strcmp(optarg, "kernel"))
-				cfg.delivery = DLMR_DELIVERY_KERNEL;
-			else if (!strcmp(optarg, "late"))
-				cfg.delivery = DLMR_DELIVERY_LATE;
-			else
-				return dlmctl_usage_error("--delivery: unknown "
-							  "mode '%s' (kernel "
-							  "or late)", optarg);
-			break;
-		case 's':
-			save = optarg;
-			break;
-		case 'R':
-			random = true;
-			break;
-		case 'k':
-			if (dlmctl_parse_ulong("--runs", optarg, 1, ULONG_MAX,
-					       &v))
-				return DLMCTL_EXIT_USAGE;
-			runs = v;
-			break;
-		case 'S':
-			if (dlmctl_parse_ulong("--seed", optarg, 0, ULONG_MAX,
-					       &v))
-				return DLMCTL_EXIT_USAGE;
-			seed = v;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'P':
-			cfg.no_por = true;
-			break;
-		case 'L':
-			cfg.no_livelock = true;
-			break;
-		case 'W':
-			cfg.fair = true;
-			cfg.no_por = true;
-			break;
-		case 'T':
-			if (dlmctl_parse_ulong("--threads", optarg, 1, 256, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.threads = (unsigned int)v;
-			break;
-		case 'C':
-			if (dlmctl_parse_ulong("--por-check", optarg, 1, 4, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.por_check = (unsigned int)v;
-			break;
-		case 'h':
-			return dlmctl_help("explore");
-		default:
-			return dlmctl_getopt_error(argv, c);
-		}
-	}
-	if (optind < argc)
-		return dlmctl_usage_error("unexpected argument '%s'",
-					  argv[optind]);
-	if (list_name)
-		return list_variants(list_name, list_desc, json);
-	if (!cfg.nodes)
-		return dlmctl_usage_error("--nodes N (1..8) is required");
-	if (!cfg.journals)
-		cfg.journals = cfg.nodes;
-	if (cfg.failures > cfg.nodes)
-		return dlmctl_usage_error("--failures %u exceeds --nodes %u "
-					  "(0..N)", cfg.failures, cfg.nodes);
-	if (cfg.fair && cfg.no_livelock)
-		return dlmctl_usage_error("--fair checks livelocks: it cannot "
-					  "be used with --no-livelock");
+	r = dlmctl_explore_args(argc, argv, &a);
+	if (r || a.help)
+		return r ? r : dlmctl_help("explore");
+	if (a.list == DLMCTL_LIST_MUTANTS)
+		return list_variants(dlmr_mutant_name, dlmr_mutant_description,
+				     a.json);
+	if (a.list == DLMCTL_LIST_FIXES)
+		return list_variants(dlmr_fix_name, dlmr_fix_description,
+				     a.json);
+	cfg = a.cfg;
+	save = a.save;
+	json = a.json;
+	random = a.random;
+	runs = a.runs;
+	seed = a.seed;
 
 	prog.tty = isatty(STDERR_FILENO);
 	prog.start = now();

@@ -3,7 +3,6 @@
  * kernel's slots and recovery events, from the kernel patches' netlink
  * family, or from the kernel log without it (or with --klog). */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -16,6 +15,7 @@
 #include <json-c/json.h>
 #include <dlmrecover.h>
 
+#include "args.h"
 #include "dlmctl.h"
 
 static volatile sig_atomic_t stop;
@@ -317,71 +317,36 @@ static json_object *info_json(const struct dlmr_ls_info *in, uint32_t me,
 
 static int show(int argc, char **argv, bool slots)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "klog", optional_argument, NULL, 'k' },
-		{ "nodeid", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct dlmctl_show_args a;
 	struct src k;
 	struct dlmr_ls_info *v = NULL;
-	const char *file = NULL;
-	unsigned long nodeid = 0;
 	size_t n = 0;
-	bool json = false, klog = false;
 	uint32_t me;
-	int c, r;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = true;
-		} else if (c == 'k') {
-			klog = true;
-			file = optarg;
-			if (file && !*file)
-				return dlmctl_usage_error("--klog=FILE: empty "
-							  "file name");
-		} else if (c == 'n') {
-			if (dlmctl_parse_ulong("--nodeid", optarg, 1, UINT32_MAX,
-					       &nodeid))
-				return DLMCTL_EXIT_USAGE;
-		} else if (c == 'h')
-			return dlmctl_help(slots ? "slots" : "recover");
-		else
-			return dlmctl_getopt_error(argv, c);
-	}
-	for (int i = optind; i < argc; i++)
-		if (strlen(argv[i]) > DLMR_LSNAME_MAX)
-			return dlmctl_usage_error("%.70s...: lockspace name "
-						  "longer than %d characters",
-						  argv[i], DLMR_LSNAME_MAX);
-	if (nodeid && !file)
-		return dlmctl_usage_error("--nodeid N goes with --klog=FILE (a "
-					  "saved log); live, the nodeid is "
-					  "dlm_controld's");
-	r = src_open(&k, klog, file);
+	r = dlmctl_show_args(argc, argv, &a);
+	if (r || a.help)
+		return r ? r : dlmctl_help(slots ? "slots" : "recover");
+	r = src_open(&k, a.klog, a.file);
 	if (r)
 		return r;
-	if (nodeid)
-		dlmr_klog_set_nodeid(k.l, (uint32_t)nodeid);
+	if (a.nodeid)
+		dlmr_klog_set_nodeid(k.l, a.nodeid);
 	since_boot = k.boot;
-	r = collect(&k, argv + optind, argc - optind, &v, &n);
+	r = collect(&k, a.names, a.n_names, &v, &n);
 	me = src_nodeid(&k);
 	if (r) {
 		src_close(&k);
 		return r;
 	}
-	if (json) {
-		json_object *a = json_object_new_array();
+	if (a.json) {
+		json_object *arr = json_object_new_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_object_array_add(a, info_json(&v[i], me, slots,
+			json_object_array_add(arr, info_json(&v[i], me, slots,
 							   k.l != NULL));
-		puts(json_object_to_json_string_ext(a, dlmctl_json_flags(0)));
-		json_object_put(a);
+		puts(json_object_to_json_string_ext(arr, dlmctl_json_flags(0)));
+		json_object_put(arr);
 	} else {
 		if (k.l)
 			printf("(%s%s)\n", k.fallback ? "this kernel's DLM has "
@@ -466,76 +431,31 @@ static void print_hazard(struct dlmr_event *ev, bool json)
  * [--klog] */
 int dlmctl_recover_watch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "rcvbuf", required_argument, NULL, 'r' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "klog", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct dlmctl_watch_args a;
 	struct src k;
-	struct dlmr_event *ev = malloc(sizeof(*ev));
-	const char *only = NULL;
-	unsigned long count = 0, seen = 0, rcvbuf = 0;
-	bool json = false, quiet = false, klog = false;
+	struct dlmr_event *ev;
+	const char *only;
+	unsigned long count, seen = 0;
+	bool json;
 	char line[8192];
-	int c, r;
+	int r;
 
+	r = dlmctl_watch_args(argc, argv, &a);
+	if (r || a.help)
+		return r ? r : dlmctl_help("recover watch");
+	only = a.only;
+	count = a.count;
+	json = a.json;
+	ev = malloc(sizeof(*ev));
 	if (!ev)
 		return dlmctl_error(DLMCTL_EXIT_RUNTIME, "out of memory");
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jqh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'k':
-			klog = true;
-			break;
-		case 'c':
-			if (dlmctl_parse_ulong("--count", optarg, 0, ULONG_MAX,
-					       &count)) {
-				free(ev);
-				return DLMCTL_EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			if (dlmctl_parse_ulong("--rcvbuf", optarg, 0, INT_MAX,
-					       &rcvbuf)) {
-				free(ev);
-				return DLMCTL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			free(ev);
-			return dlmctl_help("recover watch");
-		default:
-			free(ev);
-			return dlmctl_getopt_error(argv, c);
-		}
-	}
-	if (optind < argc)
-		only = argv[optind++];
-	if (optind < argc || (only && strlen(only) > DLMR_LSNAME_MAX)) {
-		free(ev);
-		return dlmctl_usage_error("%s", optind < argc ?
-					  "one LOCKSPACE at most" :
-					  "lockspace name longer than 64 "
-					  "characters");
-	}
-	r = src_open(&k, klog, NULL);
+	r = src_open(&k, a.klog, NULL);
 	if (r) {
 		free(ev);
 		return r;
 	}
 	r = k.l ? dlmr_klog_subscribe(k.l) :
-	    dlmr_kernel_subscribe(k.k, (int)rcvbuf);
+	    dlmr_kernel_subscribe(k.k, a.rcvbuf);
 	if (r) {
 		src_close(&k);
 		free(ev);
@@ -543,7 +463,7 @@ int dlmctl_recover_watch(int argc, char **argv)
 				    src_strerror(&k, r));
 	}
 	/* the socket is in the group: scripts may start the cluster now */
-	if (!quiet)
+	if (!a.quiet)
 		fprintf(stderr, "dlmctl: recover watch: subscribed (%s%s)%s%s%s\n",
 			only ? "lockspace " : "all lockspaces", only ? only : "",
 			k.l ? " " : "", k.fallback ? "no dlm_recover family; " :

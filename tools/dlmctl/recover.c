@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dlmctl recover: recovery state and traces. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <dlmrecover.h>
 #include <json-c/json.h>
 
+#include "args.h"
 #include "dlmctl.h"
 
 static int recover_check(const char *path)
@@ -728,49 +728,16 @@ static int recover_check_all(char **paths, size_t n, bool invariants,
 
 static int recover_check_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "invariants", no_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "svg", required_argument, NULL, 'G' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool invariants = false, json = false;
-	const char *svg = NULL;
-	int o;
+	struct dlmctl_check_args a;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'i':
-			invariants = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			return dlmctl_help("recover check");
-		case 'G':
-			svg = optarg;
-			break;
-		default:
-			return dlmctl_getopt_error(argv, o);
-		}
-	}
-	if (optind >= argc)
-		return dlmctl_usage_error("expected %s", invariants ?
-					  "one TRACE argument or more" :
-					  "one TRACE argument");
-	if (!invariants && argc - optind != 1)
-		return dlmctl_usage_error("expected one TRACE argument "
-					  "(several need --invariants)");
-	if (dlmctl_svg_usage(svg, json))
-		return DLMCTL_EXIT_USAGE;
-	if (!invariants && !json && !svg)
-		return recover_check(argv[optind]);
-	return recover_check_all(argv + optind, (size_t)(argc - optind),
-				 invariants, json, svg);
+	r = dlmctl_check_args(argc, argv, &a);
+	if (r || a.help)
+		return r ? r : dlmctl_help("recover check");
+	if (!a.invariants && !a.json && !a.svg)
+		return recover_check(a.paths[0]);
+	return recover_check_all(a.paths, (size_t)a.n_paths, a.invariants,
+				 a.json, a.svg);
 }
 
 int dlmctl_recover(int argc, char **argv)

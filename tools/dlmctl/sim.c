@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dlmctl sim: run a scenario in the simulator and show what every node did. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include <dlmrecover.h>
 
+#include "args.h"
 #include "dlmctl.h"
 #include "stacks.h"
 
@@ -394,110 +394,33 @@ static int write_svg(struct dlmctl_svg *svg, const char *file,
 
 int dlmctl_sim(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "seed", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "show-default", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "stack", required_argument, NULL, 'S' },
-		{ "compare", no_argument, NULL, 'C' },
-		{ "nodes", required_argument, NULL, 'n' },
-		{ "svg", required_argument, NULL, 'G' },
-		{ "delivery", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum dlmr_stack stack = DLMR_STACK_CLUSTER4;
-	bool compare = false, stack_set = false;
-	const char *svg = NULL;
-	unsigned int cmp_nodes = 3;
+	struct dlmctl_sim_args a;
 	struct dlmr_scenario *sc = NULL;
 	struct dlmr_sim_result *res;
 	struct timeline *tl;
-	const char *path = NULL;
+	const char *path, *svg;
 	char err[512];
-	uint64_t seed = 0;
-	bool have_seed = false, json = false;
-	int delivery = -1; /* -1: the scenario's */
+	uint64_t seed;
+	bool json;
 	char *text = NULL;
-	int c, r;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (dlmctl_parse_u64("--seed", optarg, &seed))
-				return DLMCTL_EXIT_USAGE;
-			have_seed = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'D':
-			fputs(dlmr_scenario_default_text(), stdout);
-			return 0;
-		case 'h':
-			return dlmctl_help("sim");
-		case 'S':
-			if (dlmr_stacks_from_name(optarg, &stack))
-				return dlmctl_usage_error("--stack: unknown stack "
-							  "'%s' (cluster3 or "
-							  "cluster4)", optarg);
-			stack_set = stack == DLMR_STACK_CLUSTER3;
-			break;
-		case 'G':
-			svg = optarg;
-			break;
-		case 'L':
-			if (!strcmp(optarg, "kernel"))
-				delivery = DLMR_DELIVERY_KERNEL;
-			else if (!strcmp(optarg, "late"))
-				delivery = DLMR_DELIVERY_LATE;
-			else
-				return dlmctl_usage_error("--delivery: unknown "
-							  "mode '%s' (kernel "
-							  "or late)", optarg);
-			break;
-		case 'C':
-			compare = true;
-			break;
-		case 'n': {
-			unsigned long v;
-
-			if (dlmctl_parse_ulong("--nodes", optarg, 2,
-					       DLMR_STACKS_EXPLORE_NODES_MAX, &v))
-				return DLMCTL_EXIT_USAGE;
-			cmp_nodes = (unsigned int)v;
-			break;
-		}
-		default:
-			return dlmctl_getopt_error(argv, c);
-		}
+	r = dlmctl_sim_args(argc, argv, &a);
+	if (r || a.help)
+		return r ? r : dlmctl_help("sim");
+	if (a.show_default) {
+		fputs(dlmr_scenario_default_text(), stdout);
+		return 0;
 	}
-	if (svg && (compare || stack_set))
-		return dlmctl_usage_error("--svg draws the simulator's run "
-					  "(--stack cluster4), not %s",
-					  compare ? "--compare" :
-					  "--stack cluster3");
-	if (delivery >= 0 && (compare || stack_set))
-		return dlmctl_usage_error("--delivery applies to the "
-					  "simulator's run (--stack cluster4), "
-					  "not %s", compare ? "--compare" :
-					  "--stack cluster3");
-	if (dlmctl_svg_usage(svg, json))
-		return DLMCTL_EXIT_USAGE;
-	if (compare) {
-		if (optind < argc)
-			return dlmctl_usage_error("--compare takes no scenario");
-		r = dlmr_stacks_compare(stdout, cmp_nodes, json);
+	if (a.compare) {
+		r = dlmr_stacks_compare(stdout, a.cmp_nodes, a.json);
 		return r ? dlmctl_error(DLMCTL_EXIT_RUNTIME, "%s",
 					strerror(-r)) : 0;
 	}
-	if (optind < argc)
-		path = argv[optind++];
-	if (optind < argc)
-		return dlmctl_usage_error("unexpected argument '%s'",
-					  argv[optind]);
+	path = a.path;
+	svg = a.svg;
+	json = a.json;
+	seed = a.seed;
 
 	if (path) {
 		size_t len;
@@ -518,10 +441,10 @@ int dlmctl_sim(int argc, char **argv)
 	if (r)
 		return dlmctl_error(DLMCTL_EXIT_USAGE, "%s", err[0] ? err :
 				    strerror(-r));
-	if (!have_seed)
+	if (!a.have_seed)
 		seed = dlmr_scenario_seed(sc);
-	if (delivery >= 0)
-		dlmr_scenario_set_delivery(sc, (unsigned int)delivery);
+	if (a.delivery >= 0)
+		dlmr_scenario_set_delivery(sc, (unsigned int)a.delivery);
 
 	tl = calloc(1, sizeof(*tl));
 	res = calloc(1, sizeof(*res));
@@ -544,7 +467,7 @@ int dlmctl_sim(int argc, char **argv)
 		if (!strcmp(svg, "-"))
 			json = true; /* no timeline or summary on stdout */
 	}
-	if (stack == DLMR_STACK_CLUSTER3) {
+	if (a.cluster3) {
 		r = dlmr_stacks_scenario(stdout, sc, seed, res, json);
 		json = true; /* no cluster4 timeline or summary */
 	} else {

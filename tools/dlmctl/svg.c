@@ -246,16 +246,6 @@ int dlmctl_svg_note(struct dlmctl_svg *s, uint32_t file, uint64_t line,
 			text);
 }
 
-int dlmctl_svg_usage(const char *file, bool json)
-{
-	if (file && !file[0])
-		return dlmctl_usage_error("--svg: an empty file name");
-	if (file && json && !strcmp(file, "-"))
-		return dlmctl_usage_error("--svg - and -j both write on "
-					  "stdout");
-	return 0;
-}
-
 /* ---- layout ------------------------------------------------------------- */
 
 static int cmp_u32(const void *a, const void *b)
