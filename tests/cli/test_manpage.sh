@@ -82,7 +82,7 @@ source_fn() {
 	slots|recover) echo dlmctl_show_args ;;
 	"recover watch") echo dlmctl_watch_args ;;
 	"recover check") echo dlmctl_check_args ;;
-	emulate) echo dlmctl_emulate ;;
+	emulate) echo dlmctl_emulate_args ;;
 	*) echo "?" ;;
 	esac
 }

@@ -3,7 +3,8 @@
  * Fuzz harness: dlmctl's argument handling, where it parses numbers,
  * ranges and names: every command's own parser (tools/dlmctl/args.c:
  * dlmctl_sim_args(), dlmctl_explore_args(), dlmctl_show_args() for slots
- * and recover, dlmctl_watch_args(), dlmctl_check_args(): their getopt
+ * and recover, dlmctl_watch_args(), dlmctl_check_args(),
+ * dlmctl_emulate_args(): their getopt
  * tables, option errors, numbers and the checks between arguments), the
  * number parsers under them (tools/dlmctl/help.c: dlmctl_parse_ulong(),
  * dlmctl_parse_u64()) in the ranges the commands use, and the names the
@@ -231,6 +232,25 @@ static void check(int argc, char **argv)
 		FUZZ_CHECK(in_argv(a.paths[i], argc, argv));
 }
 
+static void emulate(int argc, char **argv)
+{
+	struct dlmctl_emulate_args a;
+	int r = dlmctl_emulate_args(argc, argv, &a);
+
+	FUZZ_CHECK(r == 0 || r == DLMCTL_EXIT_USAGE);
+	if (r || a.help)
+		return;
+	FUZZ_CHECK(a.journals >= 1 && a.journals <= DLMR_JOURNALS_MAX);
+	FUZZ_CHECK(a.write_ms <= 60000);
+	FUZZ_CHECK(a.source == DLMR_SOURCE_NETLINK ||
+		   a.source == DLMR_SOURCE_CPG);
+	for (unsigned int i = 0; i < 32; i++)
+		FUZZ_CHECK(!(a.fixes & 1u << i) || dlmr_fix_name(i));
+	FUZZ_CHECK(a.dir && in_argv(a.dir, argc, argv));
+	FUZZ_CHECK(in_argv(a.lockspace, argc, argv) && a.lockspace[0] &&
+		   strlen(a.lockspace) <= DLMR_LSNAME_MAX);
+}
+
 /*
  * Every command's own parser (tools/dlmctl/args.c) on the vector, each on
  * a copy of it (getopt_long() permutes the vector it reads), as command
@@ -247,6 +267,7 @@ static void commands(int argc, char **argv)
 		{ "slots", show },
 		{ "recover watch", watch },
 		{ "recover check", check },
+		{ "emulate", emulate },
 	};
 	char *v[ARGS_MAX + 2];
 

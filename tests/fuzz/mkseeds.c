@@ -257,6 +257,10 @@ static void dlmctl_seeds(const char *dir)
 		  "--klog\0" "-jq\0" "ls1"),
 		S("seed-check", "--invariants\0" "--svg\0" "out.svg\0" "-j\0"
 		  "a.jsonl\0" "b.jsonl"),
+		S("seed-emulate", "--journals\0" "4\0" "--dir\0" "/tmp\0"
+		  "--write-ms\0" "0\0" "--fix\0" "first-done-serial\0"
+		  "--source\0" "cpg\0" "--source=netlink\0" "-jq\0"
+		  "--json\0" "--quiet\0" "emu"),
 #undef S
 	};
 	static struct out o;

@@ -452,3 +452,86 @@ int dlmctl_check_args(int argc, char **argv, struct dlmctl_check_args *a)
 	a->n_paths = argc - optind;
 	return 0;
 }
+
+int dlmctl_emulate_args(int argc, char **argv, struct dlmctl_emulate_args *a)
+{
+	static const struct option opts[] = {
+		{ "journals", required_argument, NULL, 'J' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "write-ms", required_argument, NULL, 'w' },
+		{ "fix", required_argument, NULL, 'F' },
+		{ "source", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int c, r;
+
+	*a = (struct dlmctl_emulate_args){ .write_ms = 50,
+					   .source = DLMR_SOURCE_NETLINK };
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			if (dlmctl_parse_ulong("--journals", optarg, 1,
+					       DLMR_JOURNALS_MAX, &v))
+				return DLMCTL_EXIT_USAGE;
+			a->journals = (unsigned int)v;
+			break;
+		case 'd':
+			a->dir = optarg;
+			break;
+		case 'w':
+			if (dlmctl_parse_ulong("--write-ms", optarg, 0, 60000,
+					       &v))
+				return DLMCTL_EXIT_USAGE;
+			a->write_ms = (unsigned int)v;
+			break;
+		case 'F':
+			r = dlmr_fix_from_name(optarg);
+			if (r < 0)
+				return dlmctl_usage_error("unknown fix '%s' "
+							  "(dlmctl explore "
+							  "--fix list)", optarg);
+			a->fixes |= 1u << r;
+			break;
+		case 's':
+			if (!strcmp(optarg, "netlink"))
+				a->source = DLMR_SOURCE_NETLINK;
+			else if (!strcmp(optarg, "cpg"))
+				a->source = DLMR_SOURCE_CPG;
+			else
+				return dlmctl_usage_error("--source: '%s' is "
+							  "not netlink or cpg",
+							  optarg);
+			break;
+		case 'j':
+			break; /* JSON Lines is the only output */
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'h':
+			a->help = true;
+			return 0;
+		default:
+			return dlmctl_getopt_error(argv, c);
+		}
+	}
+	if (optind >= argc)
+		return dlmctl_usage_error("no LOCKSPACE given");
+	a->lockspace = argv[optind++];
+	if (optind < argc)
+		return dlmctl_usage_error("one LOCKSPACE only ('%s' too)",
+					  argv[optind]);
+	if (!a->lockspace[0] || strlen(a->lockspace) > DLMR_LSNAME_MAX)
+		return dlmctl_usage_error("lockspace name empty or longer than "
+					  "64 characters");
+	if (!a->journals)
+		return dlmctl_usage_error("--journals N is required");
+	if (!a->dir)
+		return dlmctl_usage_error("--dir PATH is required");
+	return 0;
+}

@@ -94,4 +94,20 @@ struct dlmctl_check_args {
 };
 int dlmctl_check_args(int argc, char **argv, struct dlmctl_check_args *a);
 
+/* dlmctl emulate */
+struct dlmctl_emulate_args {
+	bool help;
+	bool quiet;             /* -q (-j: JSON Lines, the only output) */
+	const char *lockspace;  /* LOCKSPACE: 1..DLMR_LSNAME_MAX characters */
+	const char *dir;        /* --dir PATH (required; the command checks
+				 * that it is a directory) */
+	unsigned int journals;  /* --journals N: 1..DLMR_JOURNALS_MAX
+				 * (required) */
+	unsigned int write_ms;  /* --write-ms MS: 0..60000, default 50 */
+	unsigned int fixes;     /* --fix NAME (repeatable): 1u << its id */
+	int source;             /* --source: a dlmr_driver_source_id (default
+				 * netlink) */
+};
+int dlmctl_emulate_args(int argc, char **argv, struct dlmctl_emulate_args *a);
+
 #endif

@@ -8,7 +8,6 @@
  * PATH, writes its own, and leaves cleanly on SIGTERM or SIGINT.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 
 #include <dlmrecover.h>
 
+#include "args.h"
 #include "dlmctl.h"
 
 static volatile sig_atomic_t stop;
@@ -66,89 +66,28 @@ static const char *join_error(int r)
 
 int dlmctl_emulate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "journals", required_argument, NULL, 'J' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "write-ms", required_argument, NULL, 'w' },
-		{ "fix", required_argument, NULL, 'F' },
-		{ "source", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct dlmr_driver_config cfg = { .write_ms = 50,
-					  .trace = print_event };
+	struct dlmctl_emulate_args a;
+	struct dlmr_driver_config cfg = { .trace = print_event };
 	struct dlmr_driver *d = NULL;
 	struct dlmr_driver_status st;
 	struct sigaction sa = { .sa_handler = on_signal };
-	unsigned long v;
-	bool quiet = false;
+	bool quiet;
 	struct stat sb;
 	time_t deadline = 0;
-	int c, r;
+	int r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jqh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			if (dlmctl_parse_ulong("--journals", optarg, 1,
-					       DLMR_JOURNALS_MAX, &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.coord.journals = (unsigned int)v;
-			break;
-		case 'd':
-			cfg.journal_dir = optarg;
-			break;
-		case 'w':
-			if (dlmctl_parse_ulong("--write-ms", optarg, 0, 60000,
-					       &v))
-				return DLMCTL_EXIT_USAGE;
-			cfg.write_ms = (unsigned int)v;
-			break;
-		case 'F':
-			r = dlmr_fix_from_name(optarg);
-			if (r < 0)
-				return dlmctl_usage_error("unknown fix '%s' "
-							  "(dlmctl explore "
-							  "--fix list)", optarg);
-			cfg.coord.fixes |= 1u << r;
-			break;
-		case 's':
-			if (!strcmp(optarg, "netlink"))
-				cfg.source = DLMR_SOURCE_NETLINK;
-			else if (!strcmp(optarg, "cpg"))
-				cfg.source = DLMR_SOURCE_CPG;
-			else
-				return dlmctl_usage_error("--source: '%s' is "
-							  "not netlink or cpg",
-							  optarg);
-			break;
-		case 'j':
-			break; /* JSON Lines is the only output */
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			return dlmctl_help("emulate");
-		default:
-			return dlmctl_getopt_error(argv, c);
-		}
-	}
-	if (optind >= argc)
-		return dlmctl_usage_error("no LOCKSPACE given");
-	cfg.lockspace = argv[optind++];
-	if (optind < argc)
-		return dlmctl_usage_error("one LOCKSPACE only ('%s' too)",
-					  argv[optind]);
-	if (!cfg.lockspace[0] || strlen(cfg.lockspace) > DLMR_LSNAME_MAX)
-		return dlmctl_usage_error("lockspace name empty or longer than "
-					  "64 characters");
-	if (!cfg.coord.journals)
-		return dlmctl_usage_error("--journals N is required");
-	if (!cfg.journal_dir)
-		return dlmctl_usage_error("--dir PATH is required");
+	r = dlmctl_emulate_args(argc, argv, &a);
+	if (r)
+		return r;
+	if (a.help)
+		return dlmctl_help("emulate");
+	cfg.lockspace = a.lockspace;
+	cfg.journal_dir = a.dir;
+	cfg.coord.journals = a.journals;
+	cfg.coord.fixes = a.fixes;
+	cfg.write_ms = a.write_ms;
+	cfg.source = a.source;
+	quiet = a.quiet;
 	if (stat(cfg.journal_dir, &sb) || !S_ISDIR(sb.st_mode))
 		return dlmctl_usage_error("--dir %s: not a directory",
 					  cfg.journal_dir);
