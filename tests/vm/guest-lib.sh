@@ -496,7 +496,7 @@ lab_emu_start() {
 	mkdir -p "/mnt/$_ls" || return 1
 	rm -f "/tmp/$_ls.jsonl" "/tmp/$_ls.err" "/tmp/$_ls.pid"
 	(
-		dlmctl emulate "$_ls" --journals 8 --dir "/mnt/$_ls" --write-ms 50 \
+		dlmctl emulate "$_ls" --journals 8 --dir "/mnt/$_ls" --write-ms 500 \
 			--fix slot-from-table "$@" >"/tmp/$_ls.jsonl" 2>"/tmp/$_ls.err" &
 		echo $! >"/tmp/$_ls.pid"
 		wait $!
